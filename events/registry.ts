@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { InvalidEventError } from '../src/errors.js';
+import { RunFinished, RunResumed, RunStarted, TailQuarantined } from './run.js';
+import { TokensUsed } from './tokens.js';
+import {
+  AgentFinished,
+  AgentStarted,
+  DebuggingCycleRecorded,
+  ErrorRecorded,
+  IssueFinished,
+  IssueStarted,
+  PipelineFinished,
+  ToolCallEnded,
+  ToolCallStarted,
+} from './work.js';
+
+/** The journal's vocabulary: event type name -> schema of its `data`. */
+export const EVENT_SCHEMAS = {
+  RunStarted,
+  RunResumed,
+  TailQuarantined,
+  IssueStarted,
+  AgentStarted,
+  ToolCallStarted,
+  ToolCallEnded,
+  TokensUsed,
+  AgentFinished,
+  PipelineFinished,
+  DebuggingCycleRecorded,
+  ErrorRecorded,
+  IssueFinished,
+  RunFinished,
+} as const;
+
+export type EventSchemas = typeof EVENT_SCHEMAS;
+export type EventType = keyof EventSchemas;
+export type EventData<T extends EventType> = z.infer<EventSchemas[T]>;
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+
+/** A run event as projections see it: the discriminated union over `type`. */
+export type RunEvent = { [T in EventType]: { readonly type: T; readonly data: EventData<T> } }[EventType];
+export type RunEventOf<T extends EventType> = Extract<RunEvent, { type: T }>;
+
+export function isEventType(type: unknown): type is EventType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(EVENT_SCHEMAS, type);
+}
+
+/**
+ * Checks `data` against the schema of `type`. Returns the parsed data (unknown keys are refused,
+ * so a typo never passes silently) or throws InvalidEventError naming the first bad field.
+ */
+export function validateEventData<T extends EventType>(type: T, data: unknown): EventData<T> {
+  const result = EVENT_SCHEMAS[type].safeParse(data, { reportInput: true });
+  if (result.success) return result.data as EventData<T>;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(data)';
+  const value = 'input' in issue ? issue.input : undefined;
+  throw new InvalidEventError(type, field, value, issue.message);
+}
+
+/** For the journal reader: is this a known event with valid data, and does a run begin with RunStarted? */
+export function checkJournalEvent(type: unknown, data: unknown, seq: number): string | null {
+  if (!isEventType(type)) return `unknown event type ${JSON.stringify(type)}`;
+  if ((seq === 1) !== (type === 'RunStarted')) {
+    return seq === 1 ? `the first event is ${type}, not RunStarted` : `RunStarted again at seq ${seq}`;
+  }
+  try {
+    validateEventData(type, data);
+    return null;
+  } catch (error) {
+    return (error as Error).message.replace(/ Nothing was written\.$/, '');
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { SystemConfig } from './config.js';
+import { Count, DurationMs, HostInfo, Identifier, Text } from './fields.js';
+
+export const PriceTableInfo = z.strictObject({
+  package: Identifier,
+  version: Identifier,
+  overrideFile: z.string().max(4096).nullable(),
+  overrideSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+});
+
+export const RunStarted = z.strictObject({
+  projectId: Identifier,
+  runId: Identifier,
+  config: SystemConfig,
+  runledgerVersion: Identifier,
+  priceTable: PriceTableInfo,
+  host: HostInfo,
+});
+
+export const RunStatusRecorded = z.enum(['completed', 'failed', 'interrupted', 'crashed']);
+export type RunStatusRecorded = z.infer<typeof RunStatusRecorded>;
+
+export const RunFinished = z.strictObject({
+  status: RunStatusRecorded,
+  durationMs: DurationMs.nullable(),
+  reason: Text.nullable(),
+});
+
+/** Agents and tool calls that were open when the previous writer died: they ended without a result. */
+export const RunResumed = z.strictObject({
+  host: HostInfo,
+  afterSeq: Count,
+  abandonedAgents: z.array(Identifier),
+  abandonedToolCalls: z.array(Identifier),
+});
+
+export const TailQuarantined = z.strictObject({
+  offset: Count,
+  bytes: Count,
+  file: Identifier,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  reason: Text,
+});

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Identifier, IssueId, TokenCount, Usd } from './fields.js';
+
+export const PriceSource = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('package'),
+    package: Identifier,
+    version: Identifier,
+    providerId: Identifier,
+    modelId: Identifier,
+  }),
+  z.strictObject({
+    kind: z.literal('override'),
+    file: z.string().max(4096),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    entry: Identifier,
+  }),
+  /** No price known for this model: the cost is unpriced (null), never $0. */
+  z.strictObject({ kind: z.literal('none') }),
+]);
+export type PriceSource = z.infer<typeof PriceSource>;
+
+export const Cost = z.strictObject({
+  totalUsd: Usd,
+  inputUsd: Usd,
+  outputUsd: Usd,
+});
+export type Cost = z.infer<typeof Cost>;
+
+/**
+ * inputTokens counts all input; cacheReadTokens and cacheWriteTokens are parts of it.
+ * reasoningTokens are part of outputTokens.
+ */
+export const TokensUsed = z
+  .strictObject({
+    model: Identifier,
+    provider: Identifier.nullable(),
+    inputTokens: TokenCount,
+    outputTokens: TokenCount,
+    cacheReadTokens: TokenCount,
+    cacheWriteTokens: TokenCount,
+    reasoningTokens: TokenCount,
+    cost: Cost.nullable(),
+    priceSource: PriceSource,
+    issueId: IssueId.nullable(),
+    agentId: Identifier.nullable(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.cacheReadTokens + t.cacheWriteTokens > t.inputTokens) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cacheReadTokens'],
+        input: t.cacheReadTokens + t.cacheWriteTokens,
+        message: `cacheReadTokens + cacheWriteTokens must not exceed inputTokens (${t.inputTokens}): cache tokens are parts of the input, not added on top`,
+      });
+    }
+    if (t.reasoningTokens > t.outputTokens) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reasoningTokens'],
+        input: t.reasoningTokens,
+        message: `reasoningTokens must not exceed outputTokens (${t.outputTokens}): reasoning is part of the output`,
+      });
+    }
+    if ((t.cost === null) !== (t.priceSource.kind === 'none')) {
+      ctx.addIssue({ code: 'custom', path: ['cost'], input: t.cost, message: 'cost is null exactly when priceSource is "none"' });
+    }
+  });

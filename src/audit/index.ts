@@ -1,0 +1,1 @@
+export { verifyRun, listRunIds, toVerification, type RunVerification, type RunVerdict } from './verify-runs.js';

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import { checkJournalEvent } from '../../events/registry.js';
+import { scanJournal, type ScanResult } from '../journal/reader.js';
+import { isValidRunId, runPaths } from '../journal/paths.js';
+
+export type RunVerdict = 'intact' | 'torn-tail' | 'corrupt' | 'missing';
+
+export interface RunVerification {
+  readonly runId: string;
+  readonly path: string;
+  readonly verdict: RunVerdict;
+  readonly events: number;
+  readonly bytes: number;
+  /** Torn tail: where it starts and how long it is. */
+  readonly tornTail: { readonly offset: number; readonly bytes: number; readonly line: number; readonly problem: string } | null;
+  /** Corruption: the first damaged line, and the later line that proves it is not a torn tail. */
+  readonly corruption: {
+    readonly line: number;
+    readonly offset: number;
+    readonly problem: string;
+    readonly verifiedAfter: { readonly line: number; readonly offset: number; readonly seq: number } | null;
+  } | null;
+}
+
+/** Lists the run ids that have a journal under `logsDir/runs`, sorted. */
+export function listRunIds(logsDir: string): string[] {
+  const runsDir = `${logsDir}/runs`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(runsDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names.filter((name) => isValidRunId(name) && fs.existsSync(runPaths(logsDir, name).journal)).sort();
+}
+
+export function verifyRun(logsDir: string, runId: string): RunVerification {
+  const { journal } = runPaths(logsDir, runId);
+  if (!fs.existsSync(journal)) {
+    return { runId, path: journal, verdict: 'missing', events: 0, bytes: 0, tornTail: null, corruption: null };
+  }
+  return toVerification(scanJournal(journal, { runId, checkEvent: checkJournalEvent }));
+}
+
+export function toVerification(scan: ScanResult): RunVerification {
+  const base = { runId: scan.runId, path: scan.path, events: scan.entries, bytes: scan.size };
+  const { tail } = scan;
+  switch (tail.kind) {
+    case 'clean':
+      return { ...base, verdict: 'intact', tornTail: null, corruption: null };
+    case 'torn':
+      return { ...base, verdict: 'torn-tail', corruption: null, tornTail: { offset: tail.offset, bytes: tail.bytes, line: tail.damage.line, problem: tail.damage.problem } };
+    case 'corrupt':
+      return { ...base, verdict: 'corrupt', tornTail: null, corruption: { ...tail.damage, verifiedAfter: tail.verifiedAfter } };
+  }
+}

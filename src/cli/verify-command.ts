@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { listRunIds, verifyRun, type RunVerification } from '../audit/verify-runs.js';
+import { assertRunId, resolveLogsDir } from '../journal/paths.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+
+export interface VerifyReport {
+  readonly dir: string;
+  readonly ok: boolean;
+  readonly counts: { readonly intact: number; readonly tornTail: number; readonly corrupt: number };
+  readonly runs: readonly RunVerification[];
+}
+
+export function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport {
+  for (const runId of runIds) assertRunId(runId);
+  const ids = runIds.length > 0 ? runIds : listRunIds(dir);
+  const runs = ids.map((runId) => {
+    const verification = verifyRun(dir, runId);
+    if (verification.verdict === 'missing') throw new UsageError(`run ${runId} has no journal at ${verification.path}; check the run id and --dir`);
+    return verification;
+  });
+  const count = (verdict: RunVerification['verdict']): number => runs.filter((r) => r.verdict === verdict).length;
+  return { dir, ok: count('corrupt') === 0, counts: { intact: count('intact'), tornTail: count('torn-tail'), corrupt: count('corrupt') }, runs };
+}
+
+export function formatVerifyReport(report: VerifyReport): string {
+  const lines = [`Verified ${report.runs.length} run${report.runs.length === 1 ? '' : 's'} in ${report.dir}`];
+  for (const run of report.runs) {
+    if (run.verdict === 'intact') {
+      lines.push(`  ok       ${run.runId}: ${run.events} events, chain intact`);
+    } else if (run.tornTail) {
+      const t = run.tornTail;
+      lines.push(
+        `  torn     ${run.runId}: ${run.events} events intact; torn tail at byte ${t.offset} (${t.bytes} bytes from line ${t.line}: ${t.problem}). ` +
+          'An append was cut short by a crash; nothing after it verifies. Resuming the run quarantines it.',
+      );
+    } else if (run.corruption) {
+      const c = run.corruption;
+      const after = c.verifiedAfter ? `; line ${c.verifiedAfter.line} (byte ${c.verifiedAfter.offset}, seq ${c.verifiedAfter.seq}) verifies after it, so this is not a torn tail` : '';
+      lines.push(`  CORRUPT  ${run.runId}: line ${c.line} at byte ${c.offset}: ${c.problem}${after}`);
+    }
+  }
+  const { intact, tornTail, corrupt } = report.counts;
+  lines.push(`${intact} intact, ${tornTail} with a torn tail, ${corrupt} corrupt`);
+  return lines.join('\n');
+}
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('check every journal: hashes, chain, sequence, event schemas; report torn tails and corruption')
+    .argument('[runIds...]', 'runs to check (default: all runs under --dir)')
+    .option('--dir <dir>', 'logs folder (default: RUNLEDGER_DIR or ./logs)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all intact (or only torn tails), 1 corruption found, 2 usage error.\n\nExample:\n  $ runledger verify --dir logs run_20261126_101500_demo_a1b2c3',
+    )
+    .action((runIds: string[], options: { dir?: string; json?: boolean }) => {
+      const report = verifyRuns(resolveLogsDir(options.dir), runIds);
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatVerifyReport(report)}\n`);
+      process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
+    });
+}

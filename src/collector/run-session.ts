@@ -1,0 +1,297 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Subject } from 'rxjs';
+import type { JournalEntry } from '../../events/envelope.js';
+import { Identifier, type HostInfo } from '../../events/fields.js';
+import { checkJournalEvent, validateEventData } from '../../events/registry.js';
+import { CorruptJournalError, InvalidEventError, ResumeFinishedRunError, RunExistsError, RunNotFoundError } from '../errors.js';
+import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps, type FileOps } from '../journal/file-ops.js';
+import { sha256Hex } from '../journal/line.js';
+import { assertRunId, resolveLogsDir, runPaths, type RunPaths } from '../journal/paths.js';
+import { scanJournal, type ScanResult } from '../journal/reader.js';
+import { DEFAULT_STALE_MS, RunLock } from '../journal/run-lock.js';
+import { JournalWriter } from '../journal/writer.js';
+import { PriceBook } from '../prices/price-book.js';
+import { runledgerVersion } from '../version.js';
+import { parseConfig } from './config.js';
+import { evolveContext, initialContext, type CollectorContext } from './context.js';
+import { EventPlanner, type PlannedEvent } from './planner.js';
+import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
+
+export interface CollectorOptions {
+  /** The logs folder; default RUNLEDGER_DIR, else ./logs. */
+  readonly dir?: string;
+  /** Price override file; default RUNLEDGER_PRICES; null for none. */
+  readonly prices?: string | null;
+  /** A ready price book (shared between collectors); wins over `prices`. */
+  readonly priceBook?: PriceBook;
+  /** Record RunFinished on signals, uncaught exceptions and early exit (default true). */
+  readonly handleSignals?: boolean;
+  /** A writer's lock counts as stale (its writer dead) after this long without refresh; default 10 s. */
+  readonly lockStaleMs?: number;
+  /** How long to wait for another writer's lock; default 0 for start, stale time + 2 s for resume. */
+  readonly lockWaitMs?: number;
+  /** For tests: the clock and the file-access seam. */
+  readonly clock?: () => Date;
+  readonly fileOps?: FileOps;
+}
+
+export interface StartOptions extends CollectorOptions {
+  readonly projectId: string;
+  /** Generated when absent: run_<UTC date>_<time>_<project>_<random>. */
+  readonly runId?: string;
+  /** The run's configuration: { llm: { provider, model, temperature }, maxRetries, ... }. */
+  readonly config: unknown;
+}
+
+export interface ResumeOptions extends CollectorOptions {
+  readonly runId: string;
+}
+
+function hostInfo(): HostInfo {
+  return { hostname: os.hostname() || 'unknown-host', pid: process.pid, platform: process.platform, nodeVersion: process.version };
+}
+
+export function generateRunId(projectId: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+  const project = projectId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
+  return `run_${stamp}_${project}_${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * One open run: its lock, its writer, the context the planner reads, and the live event stream.
+ * The sync and async collectors are thin faces over it; it holds the one copy of the commit logic.
+ */
+export class RunSession implements GuardedRun {
+  readonly events$ = new Subject<JournalEntry>();
+  readonly planner: EventPlanner;
+  private closed = false;
+
+  private constructor(
+    readonly runId: string,
+    readonly paths: RunPaths,
+    private readonly lock: RunLock,
+    private readonly writer: JournalWriter,
+    private readonly context: CollectorContext,
+    prices: PriceBook,
+    clock: () => Date,
+    private readonly guarded: boolean,
+  ) {
+    this.planner = new EventPlanner(runId, context, prices, clock);
+    if (guarded) guardRun(this);
+  }
+
+  static async start(options: StartOptions): Promise<RunSession> {
+    const clock = options.clock ?? (() => new Date());
+    const ops = options.fileOps ?? nodeFileOps;
+    // Everything is checked before the first folder is made.
+    const projectId = Identifier.safeParse(options.projectId);
+    if (!projectId.success) throw new InvalidEventError('RunStarted', 'projectId', options.projectId, '1-256 characters');
+    const runId = options.runId ?? generateRunId(projectId.data, clock());
+    assertRunId(runId);
+    const config = parseConfig(options.config);
+    const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
+    const runStarted = validateEventData('RunStarted', {
+      projectId: projectId.data,
+      runId,
+      config,
+      runledgerVersion: runledgerVersion(),
+      priceTable: prices.tableInfo,
+      host: hostInfo(),
+    });
+    const paths = runPaths(resolveLogsDir(options.dir), runId);
+    if (hasEvents(paths)) throw new RunExistsError(runId, paths.journal);
+
+    ensureDirectoryDurably(ops, paths.runDir);
+    const lock = await RunLock.acquire(runId, paths, { staleMs: options.lockStaleMs, waitMs: options.lockWaitMs ?? 0 });
+    try {
+      // Checked again under the lock; an empty journal is a start that died before its first line.
+      if (hasEvents(paths)) throw new RunExistsError(runId, paths.journal);
+      if (fs.existsSync(paths.journal)) fs.unlinkSync(paths.journal);
+      const writer = JournalWriter.create(runId, paths, lock, { ops, clock });
+      const context = initialContext();
+      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true);
+      try {
+        session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
+      } catch (error) {
+        session.close();
+        throw error;
+      }
+      return session;
+    } catch (error) {
+      lock.releaseSync();
+      throw error;
+    }
+  }
+
+  /**
+   * Continues a run whose writer died (or was interrupted): takes its lock over once stale, rebuilds
+   * the context from the journal, quarantines a torn tail, and appends RunResumed.
+   */
+  static async resume(options: ResumeOptions): Promise<RunSession> {
+    const clock = options.clock ?? (() => new Date());
+    const ops = options.fileOps ?? nodeFileOps;
+    assertRunId(options.runId);
+    const runId = options.runId;
+    const paths = runPaths(resolveLogsDir(options.dir), runId);
+    if (!fs.existsSync(paths.journal)) throw new RunNotFoundError(runId, paths.journal);
+    const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
+    const staleMs = options.lockStaleMs ?? DEFAULT_STALE_MS;
+    const lock = await RunLock.acquire(runId, paths, { staleMs, waitMs: options.lockWaitMs ?? staleMs + 2000 });
+    try {
+      const context = initialContext();
+      const scan = scanJournal(paths.journal, { runId, checkEvent: checkJournalEvent, ops }, (entry) => evolveContext(context, entry));
+      if (scan.tail.kind === 'corrupt') throw new CorruptJournalError(runId, scan.tail.damage.line, scan.tail.damage.offset, scan.tail.damage.problem);
+      if (scan.entries === 0) throw new RunNotFoundError(runId, `${paths.journal} (it holds no complete RunStarted line: start the run again)`);
+      if (context.finished === 'completed' || context.finished === 'failed') throw new ResumeFinishedRunError(runId, context.finished);
+
+      if (scan.tail.kind === 'torn') quarantineTail(paths, scan, ops);
+      const writer = JournalWriter.openAt(runId, paths, lock, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash }, { ops, clock });
+      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true);
+      try {
+        session.commitSync({
+          type: 'RunResumed',
+          data: validateEventData('RunResumed', {
+            host: hostInfo(),
+            afterSeq: scan.lastSeq,
+            abandonedAgents: [...context.openAgents.keys()],
+            abandonedToolCalls: [...context.openToolCalls.keys()],
+          }),
+          result: undefined,
+        });
+        for (const quarantined of unrecordedQuarantineFiles(paths, context)) {
+          session.commitSync({ type: 'TailQuarantined', data: validateEventData('TailQuarantined', quarantined), result: undefined });
+        }
+      } catch (error) {
+        session.close();
+        throw error;
+      }
+      return session;
+    } catch (error) {
+      lock.releaseSync();
+      throw error;
+    }
+  }
+
+  get journalPath(): string {
+    return this.paths.journal;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  commitSync<R>(plan: PlannedEvent<R>): R {
+    const entry = this.writer.appendSync(plan.type, plan.data);
+    this.applied(entry);
+    return plan.result;
+  }
+
+  commitAsync<R>(plan: PlannedEvent<R>): Promise<R> {
+    const { entry, durable } = this.writer.append(plan.type, plan.data);
+    // The context moves on now, so calls made before this one is durable already see it.
+    evolveContext(this.context, entry);
+    return durable.then((done) => {
+      this.events$.next(done);
+      if (done.type === 'RunFinished') this.close();
+      return plan.result;
+    });
+  }
+
+  emergencyFinalize(status: 'interrupted' | 'crashed', reason: string): void {
+    if (this.closed) return;
+    try {
+      const plan = this.planner.finalizeRun(status, reason);
+      if (plan && !this.writer.isFailed) this.commitSync(plan);
+    } catch (error) {
+      process.stderr.write(`runledger: could not record RunFinished (${status}) for run ${this.runId}: ${(error as Error).message}\n`);
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Writes anything queued, closes the journal and releases the run's lock. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.guarded) unguardRun(this);
+    try {
+      this.writer.closeSync();
+    } finally {
+      this.lock.releaseSync();
+      this.events$.complete();
+    }
+  }
+
+  private applied(entry: JournalEntry): void {
+    evolveContext(this.context, entry);
+    this.events$.next(entry);
+    if (entry.type === 'RunFinished') this.close();
+  }
+}
+
+function hasEvents(paths: RunPaths): boolean {
+  try {
+    return fs.statSync(paths.journal).size > 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/**
+ * Copies a torn tail into quarantine/ (durably) before the writer cuts it off, so no byte is ever
+ * silently dropped. The file name holds the offset and a hash prefix; a copy already there is reused.
+ */
+function quarantineTail(paths: RunPaths, scan: ScanResult, ops: FileOps): void {
+  const tail = readRange(paths.journal, scan.goodEnd, scan.size);
+  const sha = sha256Hex(tail);
+  ensureDirectoryDurably(ops, paths.quarantineDir);
+  const file = path.join(paths.quarantineDir, `tail-${scan.goodEnd}-${sha.slice(0, 16)}.bin`);
+  if (fs.existsSync(file) && fs.statSync(file).size === tail.length) return;
+  const fd = ops.openSync(file, 'w', 0o600);
+  try {
+    ops.writeSync(fd, tail, 0, tail.length, 0);
+    ops.fsyncSync(fd);
+  } finally {
+    ops.closeSync(fd);
+  }
+  fsyncDirectory(ops, paths.quarantineDir);
+}
+
+function readRange(file: string, start: number, end: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(end - start);
+    let read = 0;
+    while (read < buffer.length) {
+      const n = fs.readSync(fd, buffer, read, buffer.length - read, start + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Quarantine files that no TailQuarantined event names yet (also those of a resume that died midway). */
+function unrecordedQuarantineFiles(paths: RunPaths, context: CollectorContext): Array<Record<string, unknown>> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(paths.quarantineDir).sort();
+  } catch {
+    return [];
+  }
+  const found: Array<Record<string, unknown>> = [];
+  for (const name of names) {
+    const match = /^tail-(\d+)-[0-9a-f]{16}\.bin$/.exec(name);
+    const file = `quarantine/${name}`;
+    if (!match || context.quarantinedFiles.has(file)) continue;
+    const bytes = fs.readFileSync(path.join(paths.quarantineDir, name));
+    found.push({ offset: Number(match[1]), bytes: bytes.length, file, sha256: sha256Hex(bytes), reason: 'torn tail cut off when the run was resumed' });
+  }
+  return found;
+}

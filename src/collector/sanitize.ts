@@ -1,0 +1,50 @@
+import { MAX_TEXT_LENGTH } from '../../events/fields.js';
+
+/**
+ * Patterns of credentials that must never reach a journal. Each keeps a recognisable prefix and
+ * replaces the secret part. Sources: the documented key formats of OpenAI/Anthropic (sk-…),
+ * GitHub (ghp_…, github_pat_…), AWS access key ids (AKIA…), Slack (xox?-…), Google (AIza…),
+ * HTTP bearer tokens, and key=value pairs named like secrets.
+ */
+const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}/g, 'sk-[REDACTED]'],
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, 'gh_[REDACTED]'],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, 'github_pat_[REDACTED]'],
+  [/\bAKIA[0-9A-Z]{16}\b/g, 'AKIA[REDACTED]'],
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, 'xox-[REDACTED]'],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/g, 'AIza[REDACTED]'],
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/-]{12,}=*/gi, '$1[REDACTED]'],
+  [/\b((?:api[_-]?key|access[_-]?token|auth[_-]?token|secret|password|passwd)["']?\s*[:=]\s*["']?)[^\s"',;&]{6,}/gi, '$1[REDACTED]'],
+];
+
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/**
+ * Free text (titles, messages, errors) as it goes into the journal: secrets redacted, and cut to
+ * MAX_TEXT_LENGTH characters with a marker that says how much was cut. Never refused for length.
+ */
+export function cleanText(text: string): string {
+  const redacted = redactSecrets(text);
+  if (redacted.length <= MAX_TEXT_LENGTH) return redacted;
+  const marker = `…[truncated ${redacted.length - MAX_TEXT_LENGTH} chars]`;
+  let cut = MAX_TEXT_LENGTH - marker.length;
+  // Do not split a surrogate pair.
+  const code = redacted.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return redacted.slice(0, cut) + marker;
+}
+
+/** The text of anything thrown: its message (and name when it is not a plain Error). */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return cleanText(error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message);
+  if (typeof error === 'string') return cleanText(error);
+  try {
+    return cleanText(JSON.stringify(error) ?? String(error));
+  } catch {
+    return cleanText(String(error));
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Every error runledger throws on purpose is a RunledgerError with a stable `code`.
+ * One class per kind, so callers can `instanceof` or switch on `code`.
+ * Messages say what was wrong, with which value, and what to do.
+ */
+export abstract class RunledgerError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Shows a value in an error message without flooding it. */
+export function describeValue(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = JSON.stringify(value);
+  else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') text = String(value);
+  else if (value === undefined) text = 'undefined';
+  else if (typeof value === 'function') text = 'a function';
+  else if (typeof value === 'symbol') text = value.toString();
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export class InvalidRunIdError extends RunledgerError {
+  readonly code = 'RUN_ID_INVALID';
+  constructor(readonly value: unknown, reason: string) {
+    super(
+      `Invalid run id ${describeValue(value)}: ${reason}. ` +
+        'A run id is 1-128 characters of A-Z a-z 0-9 . _ - and is not "." or "..".',
+    );
+  }
+}
+
+/** An event field failed its schema; nothing was written. */
+export class InvalidEventError extends RunledgerError {
+  readonly code = 'EVENT_INVALID';
+  constructor(
+    readonly eventType: string,
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`${eventType}: ${field} = ${describeValue(value)} is not allowed: ${allowed}. Nothing was written.`);
+  }
+}
+
+export class InvalidConfigError extends RunledgerError {
+  readonly code = 'CONFIG_INVALID';
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`config.${field} = ${describeValue(value)} is not allowed: ${allowed}. Nothing was written.`);
+  }
+}
+
+export class PriceFileError extends RunledgerError {
+  readonly code = 'PRICE_FILE_INVALID';
+  constructor(readonly file: string, problem: string, options?: { cause?: unknown }) {
+    super(`Price override file ${file}: ${problem}`, options);
+  }
+}
+
+export class RunExistsError extends RunledgerError {
+  readonly code = 'RUN_EXISTS';
+  constructor(readonly runId: string, readonly path: string) {
+    super(`Run ${runId} already has a journal at ${path}. Use MetricsCollector.resume({ runId: '${runId}' }) to continue it, or pick another run id.`);
+  }
+}
+
+export class RunNotFoundError extends RunledgerError {
+  readonly code = 'RUN_NOT_FOUND';
+  constructor(readonly runId: string, readonly path: string) {
+    super(`Run ${runId} has no journal at ${path}. Check --dir / RUNLEDGER_DIR and the run id.`);
+  }
+}
+
+export class RunLockedError extends RunledgerError {
+  readonly code = 'RUN_LOCKED';
+  constructor(readonly runId: string, detail: string, options?: { cause?: unknown }) {
+    super(`Run ${runId} is being written by another live writer (${detail}). One writer per run: stop that writer, or wait until its lock is stale if it was killed.`, options);
+  }
+}
+
+export class LockCompromisedError extends RunledgerError {
+  readonly code = 'LOCK_COMPROMISED';
+  constructor(readonly runId: string, detail: string, options?: { cause?: unknown }) {
+    super(`The lock on run ${runId} was lost (${detail}); appends are stopped so that two writers never interleave. Events acknowledged before this are safe. Resume the run from one process.`, options);
+  }
+}
+
+/** A write or fsync failed; the journal was truncated back to its last good line and takes no more appends. */
+export class JournalFailedError extends RunledgerError {
+  readonly code = 'JOURNAL_FAILED';
+  constructor(readonly runId: string, detail: string, options?: { cause?: unknown }) {
+    super(`Journal of run ${runId} failed and takes no more appends: ${detail}. Events acknowledged before the failure are intact; fix the cause (disk full? I/O error?) and resume the run.`, options);
+  }
+}
+
+export class CorruptJournalError extends RunledgerError {
+  readonly code = 'JOURNAL_CORRUPT';
+  constructor(readonly runId: string, readonly line: number, readonly offset: number, problem: string) {
+    super(`Journal of run ${runId} is corrupt at line ${line} (byte ${offset}): ${problem}. Run "runledger verify ${runId}" for details; a corrupt journal is never resumed or rewritten.`);
+  }
+}
+
+export class ResumeFinishedRunError extends RunledgerError {
+  readonly code = 'RUN_FINISHED';
+  constructor(readonly runId: string, readonly status: string) {
+    super(`Run ${runId} finished as ${status}; only crashed or interrupted runs can be resumed. Start a new run instead.`);
+  }
+}
+
+export class RunFinalizedError extends RunledgerError {
+  readonly code = 'RUN_FINALIZED';
+  constructor(readonly runId: string, readonly status: string) {
+    super(`Run ${runId} is already finalized (${status}); no more events are accepted. Start a new run.`);
+  }
+}
+
+export class IssueNotOpenError extends RunledgerError {
+  readonly code = 'ISSUE_NOT_OPEN';
+  constructor(readonly operation: string, readonly issueId: string | number) {
+    super(`${operation}: issue ${describeValue(issueId)} is not open. Open issues are those started with startIssue and not yet finalized.`);
+  }
+}
+
+export class IssueAlreadyOpenError extends RunledgerError {
+  readonly code = 'ISSUE_ALREADY_OPEN';
+  constructor(readonly issueId: string | number) {
+    super(`startIssue: issue ${describeValue(issueId)} is already open. Finalize it before starting it again.`);
+  }
+}
+
+export class NoOpenAgentError extends RunledgerError {
+  readonly code = 'NO_OPEN_AGENT';
+  constructor(readonly operation: string, readonly agentId?: string) {
+    super(
+      agentId === undefined
+        ? `${operation}: no agent is open. Call startAgent(type) first.`
+        : `${operation}: agent ${describeValue(agentId)} is not open (never started, or already finalized).`,
+    );
+  }
+}
+
+export class ToolCallNotOpenError extends RunledgerError {
+  readonly code = 'TOOL_CALL_NOT_OPEN';
+  constructor(readonly callId: unknown) {
+    super(`endToolCall: tool call ${describeValue(callId)} is not open (never started, or already ended). Use the id returned by startToolCall, once.`);
+  }
+}
+
+export class CollectorModeError extends RunledgerError {
+  readonly code = 'COLLECTOR_MODE';
+  constructor(detail: string) {
+    super(detail);
+  }
+}

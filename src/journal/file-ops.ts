@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The journal's only door to the file system. Tests replace it to inject ENOSPC/EIO at the n-th
+ * call, and the benchmark replaces fdatasync to measure CPU cost alone.
+ */
+export interface FileOps {
+  openSync(path: string, flags: string | number, mode?: number): number;
+  closeSync(fd: number): void;
+  writeSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
+  write(fd: number, buffer: Buffer, offset: number, length: number, position: number, callback: (err: NodeJS.ErrnoException | null, written: number) => void): void;
+  fdatasyncSync(fd: number): void;
+  fdatasync(fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void;
+  fsyncSync(fd: number): void;
+  ftruncateSync(fd: number, length: number): void;
+  fstatSync(fd: number): fs.Stats;
+  readSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
+  mkdirSync(path: string, options: fs.MakeDirectoryOptions & { recursive: true }): string | undefined;
+}
+
+export const nodeFileOps: FileOps = {
+  openSync: (p, flags, mode) => fs.openSync(p, flags, mode),
+  closeSync: (fd) => fs.closeSync(fd),
+  writeSync: (fd, b, o, l, pos) => fs.writeSync(fd, b, o, l, pos),
+  write: (fd, b, o, l, pos, cb) => fs.write(fd, b, o, l, pos, (err, written) => cb(err, written)),
+  fdatasyncSync: (fd) => fs.fdatasyncSync(fd),
+  fdatasync: (fd, cb) => fs.fdatasync(fd, cb),
+  fsyncSync: (fd) => fs.fsyncSync(fd),
+  ftruncateSync: (fd, len) => fs.ftruncateSync(fd, len),
+  fstatSync: (fd) => fs.fstatSync(fd),
+  readSync: (fd, b, o, l, pos) => fs.readSync(fd, b, o, l, pos),
+  mkdirSync: (p, options) => fs.mkdirSync(p, options),
+};
+
+/** fsync a directory so that a file created or renamed in it survives a power loss. */
+export function fsyncDirectory(ops: FileOps, dir: string): void {
+  const fd = ops.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    ops.fsyncSync(fd);
+  } finally {
+    ops.closeSync(fd);
+  }
+}
+
+/** Creates each missing folder down to `dir` (mode 0700) and fsyncs the parent of every folder it created. */
+export function ensureDirectoryDurably(ops: FileOps, dir: string): void {
+  const firstCreated = ops.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (firstCreated === undefined) return;
+  for (let current = dir; ; current = path.dirname(current)) {
+    fsyncDirectory(ops, path.dirname(current));
+    if (current === firstCreated || current === path.dirname(current)) break;
+  }
+}

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { JournalEntry } from '../../events/envelope.js';
+
+/**
+ * Line format (README "Journal format"):
+ *   {"v":1,"seq":N,"ts":"…","runId":"…","type":"…","data":{…},"prev":"<64 hex>","hash":"<64 hex>"}\n
+ * `hash` is the SHA-256 (hex) of the line's UTF-8 bytes before `,"hash":"`. Those bytes include
+ * `prev`, the previous line's hash, so the hashes form a chain. Hashing the bytes as written
+ * (not a re-serialisation) lets any language verify a line without canonical JSON.
+ */
+export const HASH_SUFFIX_START = ',"hash":"';
+/** `,"hash":"` + 64 hex + `"}` */
+export const HASH_SUFFIX_LENGTH = HASH_SUFFIX_START.length + 64 + 2;
+
+export function sha256Hex(bytes: string | Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export interface EncodedLine {
+  readonly entry: JournalEntry;
+  readonly bytes: Buffer;
+}
+
+export function encodeLine(fields: Omit<JournalEntry, 'hash'>): EncodedLine {
+  const { v, seq, ts, runId, type, data, prev } = fields;
+  const json = JSON.stringify({ v, seq, ts, runId, type, data, prev });
+  const body = json.slice(0, -1);
+  const hash = sha256Hex(body);
+  const bytes = Buffer.from(`${body}${HASH_SUFFIX_START}${hash}"}\n`, 'utf8');
+  return { entry: { v, seq, ts, runId, type, data, prev, hash } as JournalEntry, bytes };
+}
+
+export type LineCheck =
+  | { readonly ok: true; readonly value: Record<string, unknown>; readonly hash: string }
+  | { readonly ok: false; readonly problem: string };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * Checks that one line (without its newline) stands alone: the hash suffix is in place and
+ * matches the bytes before it, and the line parses as a JSON object. Says nothing about the chain.
+ */
+export function checkLine(line: Buffer): LineCheck {
+  const n = line.length;
+  if (n < HASH_SUFFIX_LENGTH + 2) return { ok: false, problem: 'line too short to hold a hash' };
+  const suffixAt = n - HASH_SUFFIX_LENGTH;
+  if (line.toString('latin1', suffixAt, suffixAt + HASH_SUFFIX_START.length) !== HASH_SUFFIX_START || line[n - 2] !== 0x22 || line[n - 1] !== 0x7d) {
+    return { ok: false, problem: 'no hash at the end of the line' };
+  }
+  const hash = line.toString('latin1', suffixAt + HASH_SUFFIX_START.length, n - 2);
+  if (!HEX64.test(hash)) return { ok: false, problem: 'hash is not 64 hex digits' };
+  if (sha256Hex(line.subarray(0, suffixAt)) !== hash) return { ok: false, problem: 'hash mismatch (the line was changed or damaged)' };
+  let value: unknown;
+  try {
+    value = JSON.parse(line.toString('utf8'));
+  } catch (error) {
+    return { ok: false, problem: `bad JSON (${(error as Error).message})` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problem: 'bad JSON (not an object)' };
+  return { ok: true, value: value as Record<string, unknown>, hash };
+}

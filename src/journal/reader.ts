@@ -1,0 +1,164 @@
+import fs from 'node:fs';
+import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from '../../events/envelope.js';
+import { checkLine } from './line.js';
+import { nodeFileOps, type FileOps } from './file-ops.js';
+
+/** Checks an event's type and data; returns a problem ("unknown event type X") or null. */
+export type EventCheck = (type: unknown, data: unknown, seq: number) => string | null;
+
+export interface ScanOptions {
+  /** The run the journal belongs to: a line of another run is never part of it. */
+  readonly runId: string;
+  /** Checks event type and data (the journal itself knows no event schemas). */
+  readonly checkEvent?: EventCheck;
+  /** Continue after a known-good position (a checkpoint) instead of the file's start. */
+  readonly from?: { readonly offset: number; readonly seq: number; readonly hash: string };
+  readonly ops?: FileOps;
+  readonly chunkBytes?: number;
+}
+
+export interface Damage {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  /** Byte offset where the line starts. */
+  readonly offset: number;
+  readonly problem: string;
+}
+
+export type TailState =
+  | { readonly kind: 'clean' }
+  /** Everything from `offset` on is an incomplete append: reported, never part of the run. */
+  | { readonly kind: 'torn'; readonly offset: number; readonly bytes: number; readonly damage: Damage }
+  /** Damage followed by a line that verifies: the file was changed, not merely cut short. */
+  | { readonly kind: 'corrupt'; readonly damage: Damage; readonly verifiedAfter: { readonly line: number; readonly offset: number; readonly seq: number } | null };
+
+export interface ScanResult {
+  readonly path: string;
+  readonly runId: string;
+  readonly size: number;
+  /** Verified lines read by this scan (not counting lines before `from`). */
+  readonly entries: number;
+  readonly lastSeq: number;
+  readonly lastHash: string;
+  /** Byte offset just after the last verified line. */
+  readonly goodEnd: number;
+  readonly tail: TailState;
+}
+
+/**
+ * The recovering reader (DESIGN rule 6). Calls `onEntry` for each line of the verified prefix, in
+ * order, and then says how the file ends. Reads in chunks: memory is bounded by the longest line.
+ *
+ * Recovery rules, each with its why:
+ * 1. A line belongs to the verified prefix when its own hash matches its bytes, it is valid JSON,
+ *    it carries this run's id, a known schema version, seq = previous + 1 and prev = previous hash,
+ *    and its event checks. The chain is what makes edits, gaps and duplicates visible.
+ * 2. The first line that fails ends the prefix. What follows is a torn tail only if no later line
+ *    "verifies": a complete, newline-terminated line of this run, with a good hash, whose seq is
+ *    beyond the prefix. A crash mid-append leaves zeros, partial lines or stale blocks, which
+ *    never hold such a line; an edit, a deleted or a duplicated line in the middle always does.
+ * 3. A failing line that is itself complete, self-consistent and new (seq beyond the prefix) was
+ *    written whole: a gap, a broken chain, an unknown type. That is corruption even at the very end.
+ * 4. A copy of an earlier line (seq not beyond the prefix) or another run's line at the end is stale
+ *    data, as a crash can leave: torn, like any other garbage.
+ * 5. An unterminated last line is torn even if it happens to parse: its append never finished
+ *    (the newline is written with the line), so it was never acknowledged.
+ */
+export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry: JournalEntry, end: number) => void): ScanResult {
+  const ops = options.ops ?? nodeFileOps;
+  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  const fd = ops.openSync(path, fs.constants.O_RDONLY);
+  try {
+    const size = ops.fstatSync(fd).size;
+    let lastSeq = options.from?.seq ?? 0;
+    let lastHash = options.from?.hash ?? GENESIS_HASH;
+    let goodEnd = options.from?.offset ?? 0;
+    let entries = 0;
+    let lineNo = 0;
+    let firstDamage: Damage | null = null;
+    let result: TailState | null = null;
+
+    const onLine = (line: Buffer, offset: number, terminated: boolean): boolean => {
+      lineNo += 1;
+      if (firstDamage === null) {
+        const verdict = checkChained(line, terminated);
+        if (verdict.ok) {
+          lastSeq = verdict.entry.seq;
+          lastHash = verdict.entry.hash;
+          goodEnd = offset + line.length + 1;
+          entries += 1;
+          onEntry?.(verdict.entry, goodEnd);
+          return true;
+        }
+        firstDamage = { line: lineNo, offset, problem: verdict.problem };
+        if (verdict.writtenWhole) {
+          result = { kind: 'corrupt', damage: firstDamage, verifiedAfter: null }; // rule 3
+          return false;
+        }
+        return true;
+      }
+      const later = terminated ? checkLine(line) : null;
+      if (later?.ok && later.value.runId === options.runId && typeof later.value.seq === 'number' && later.value.seq > lastSeq) {
+        result = { kind: 'corrupt', damage: firstDamage, verifiedAfter: { line: lineNo, offset, seq: later.value.seq } }; // rule 2
+        return false;
+      }
+      return true;
+    };
+
+    const checkChained = (line: Buffer, terminated: boolean): { ok: true; entry: JournalEntry } | { ok: false; problem: string; writtenWhole: boolean } => {
+      const checked = checkLine(line);
+      if (!checked.ok) return { ok: false, problem: terminated ? checked.problem : `unterminated line (${checked.problem})`, writtenWhole: false };
+      const e = checked.value;
+      if (!terminated) return { ok: false, problem: 'unterminated last line (its append never finished)', writtenWhole: false }; // rule 5
+      const seq = e.seq;
+      if (e.runId !== options.runId) return { ok: false, problem: `line of another run (${JSON.stringify(e.runId)})`, writtenWhole: false };
+      if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) return { ok: false, problem: `bad seq ${JSON.stringify(seq)}`, writtenWhole: true };
+      if (seq <= lastSeq) return { ok: false, problem: `duplicate: seq ${seq} again after seq ${lastSeq}`, writtenWhole: false }; // rule 4
+      if (seq !== lastSeq + 1) return { ok: false, problem: `seq gap: expected ${lastSeq + 1}, found ${seq}`, writtenWhole: true };
+      if (e.prev !== lastHash) return { ok: false, problem: `broken chain: prev does not match the hash of seq ${lastSeq}`, writtenWhole: true };
+      if (e.v !== SCHEMA_VERSION) {
+        const why = typeof e.v === 'number' && e.v > SCHEMA_VERSION ? 'written by a newer runledger' : 'not a known version';
+        return { ok: false, problem: `schema version ${JSON.stringify(e.v)} (${why}; this runledger reads ${SCHEMA_VERSION})`, writtenWhole: true };
+      }
+      if (typeof e.ts !== 'string' || Number.isNaN(Date.parse(e.ts))) return { ok: false, problem: `bad timestamp ${JSON.stringify(e.ts)}`, writtenWhole: true };
+      const eventProblem = options.checkEvent?.(e.type, e.data, seq) ?? null;
+      if (eventProblem !== null) return { ok: false, problem: eventProblem, writtenWhole: true };
+      return { ok: true, entry: e as unknown as JournalEntry };
+    };
+
+    let position = options.from?.offset ?? 0;
+    let carry: Buffer | null = null;
+    let carryStart = position;
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    let keepGoing = true;
+    while (keepGoing && position < size) {
+      const n = ops.readSync(fd, chunk, 0, Math.min(chunkBytes, size - position), position);
+      if (n <= 0) break;
+      const bytes: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      const bytesStart = carry ? carryStart : position;
+      position += n;
+      let lineStart = 0;
+      let nl = bytes.indexOf(0x0a, lineStart);
+      while (nl !== -1) {
+        if (!onLine(bytes.subarray(lineStart, nl), bytesStart + lineStart, true)) {
+          keepGoing = false;
+          break;
+        }
+        lineStart = nl + 1;
+        nl = bytes.indexOf(0x0a, lineStart);
+      }
+      if (!keepGoing) break;
+      // The rest has no newline yet: keep a copy (the chunk buffer is reused).
+      carry = lineStart < bytes.length ? Buffer.from(bytes.subarray(lineStart)) : null;
+      carryStart = bytesStart + lineStart;
+    }
+    if (keepGoing && carry) onLine(carry, carryStart, false);
+
+    let tail: TailState = result ?? { kind: 'clean' };
+    const damage = firstDamage as Damage | null;
+    if (result === null && damage !== null) tail = { kind: 'torn', offset: goodEnd, bytes: size - goodEnd, damage };
+    return { path, runId: options.runId, size, entries, lastSeq, lastHash, goodEnd, tail };
+  } finally {
+    ops.closeSync(fd);
+  }
+}

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import lockfile from 'proper-lockfile';
+import { LockCompromisedError, RunLockedError } from '../errors.js';
+import type { RunPaths } from './paths.js';
+
+export interface RunLockOptions {
+  /** A lock not refreshed for this long belongs to a dead writer and is taken over (min 2000 ms). */
+  readonly staleMs?: number;
+  /** How long to keep trying while another writer holds the lock. */
+  readonly waitMs?: number;
+}
+
+export const DEFAULT_STALE_MS = 10_000;
+
+/**
+ * One writer per run: a proper-lockfile lock folder `writer.lock` inside the run folder.
+ *
+ * proper-lockfile refreshes the lock's mtime from a timer and reports a takeover from that timer,
+ * by default by throwing inside it. Here that report becomes state that `assertHeld()` turns into
+ * an error for the caller. Because a synchronous append loop can starve the timer, `assertHeld()`
+ * also checks the lock folder itself before each write: the folder must exist and carry the mtime
+ * that our own refreshes set (tracked through the `fs` that proper-lockfile is given).
+ */
+export class RunLock {
+  private compromised: Error | null = null;
+  private ownMtimeMs: number | null = null;
+  private pendingMtimeMs: number | null = null;
+  private released = false;
+
+  private constructor(
+    readonly runId: string,
+    private readonly paths: RunPaths,
+  ) {}
+
+  static async acquire(runId: string, paths: RunPaths, options: RunLockOptions = {}): Promise<RunLock> {
+    const lock = new RunLock(runId, paths);
+    const staleMs = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 2000);
+    const waitMs = options.waitMs ?? 0;
+    const retries = waitMs > 0 ? { retries: Math.ceil(waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0;
+    try {
+      await lockfile.lock(paths.runDir, {
+        lockfilePath: paths.lock,
+        realpath: false,
+        stale: staleMs,
+        retries,
+        fs: lock.trackingFs(),
+        onCompromised: (err: Error) => {
+          lock.compromised = err;
+        },
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new RunLockedError(runId, describeLockAge(paths.lock, staleMs), { cause: error });
+      }
+      throw error;
+    }
+    lock.ownMtimeMs = fs.statSync(paths.lock).mtime.getTime();
+    return lock;
+  }
+
+  /** Throws LockCompromisedError unless this process still holds the lock. Cheap: one stat. */
+  assertHeld(): void {
+    if (this.released) throw new LockCompromisedError(this.runId, 'the lock was already released');
+    if (this.compromised) throw new LockCompromisedError(this.runId, this.compromised.message, { cause: this.compromised });
+    let mtimeMs: number;
+    try {
+      mtimeMs = fs.statSync(this.paths.lock).mtime.getTime();
+    } catch (error) {
+      this.compromised = error as Error;
+      throw new LockCompromisedError(this.runId, `the lock folder ${this.paths.lock} is gone`, { cause: error });
+    }
+    if (mtimeMs !== this.ownMtimeMs && mtimeMs !== this.pendingMtimeMs) {
+      this.compromised = new Error('another process took the lock over');
+      throw new LockCompromisedError(this.runId, `another process took over ${this.paths.lock}`);
+    }
+  }
+
+  get isCompromised(): boolean {
+    return this.compromised !== null;
+  }
+
+  releaseSync(): void {
+    if (this.released) return;
+    this.released = true;
+    if (this.compromised) return; // not ours any more: removing it would break the new owner's lock
+    try {
+      lockfile.unlockSync(this.paths.runDir, { lockfilePath: this.paths.lock, realpath: false });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOTACQUIRED') throw error;
+    }
+  }
+
+  /** The fs handed to proper-lockfile: records the mtimes it sets, so assertHeld knows which are ours. */
+  private trackingFs(): typeof fs {
+    const utimes = (file: fs.PathLike, atime: fs.TimeLike, mtime: fs.TimeLike, callback: fs.NoParamCallback): void => {
+      const wanted = mtime instanceof Date ? mtime.getTime() : null;
+      this.pendingMtimeMs = wanted;
+      fs.utimes(file, atime, mtime, (err) => {
+        if (!err && wanted !== null) this.ownMtimeMs = wanted;
+        this.pendingMtimeMs = null;
+        callback(err);
+      });
+    };
+    return { ...fs, utimes } as typeof fs;
+  }
+}
+
+function describeLockAge(lockPath: string, staleMs: number): string {
+  try {
+    const ageMs = Date.now() - fs.statSync(lockPath).mtime.getTime();
+    return `its lock ${lockPath} was refreshed ${(ageMs / 1000).toFixed(1)} s ago; it counts as stale after ${(staleMs / 1000).toFixed(1)} s without refresh`;
+  } catch {
+    return `lock ${lockPath}`;
+  }
+}
+
+/** True when a live writer holds the run's lock (it exists and was refreshed within staleMs). */
+export function isRunLocked(paths: RunPaths, staleMs: number = DEFAULT_STALE_MS): boolean {
+  return lockfile.checkSync(paths.runDir, { lockfilePath: paths.lock, realpath: false, stale: Math.max(staleMs, 2000) });
+}

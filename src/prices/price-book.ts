@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { calcPrice, findProvider } from '@pydantic/genai-prices';
+import type { Cost, PriceSource } from '../../events/tokens.js';
+import { loadOverrideFile, type OverridePrice, type OverrideTable } from './override-file.js';
+
+export const PRICE_PACKAGE = '@pydantic/genai-prices';
+
+export interface TokenCounts {
+  readonly model: string;
+  readonly provider: string | null;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+}
+
+export interface PriceQuote {
+  readonly cost: Cost | null;
+  readonly priceSource: PriceSource;
+}
+
+export interface PriceBookOptions {
+  /** Override file path; `undefined` reads RUNLEDGER_PRICES, `null` means none. */
+  readonly overrideFile?: string | null;
+  /** Called once per model that has no price. Default: a process warning (code RUNLEDGER_UNPRICED). */
+  readonly onUnpriced?: (model: string, provider: string | null) => void;
+}
+
+let packageVersion: string | null = null;
+/** The version of the bundled price data, read from the installed package. */
+export function pricePackageVersion(): string {
+  if (packageVersion === null) {
+    const entry = createRequire(import.meta.url).resolve(PRICE_PACKAGE);
+    let dir = path.dirname(entry);
+    while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+    packageVersion = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  }
+  return packageVersion;
+}
+
+/**
+ * Prices token usage: the override file first (`provider:model`, then `model`), then the price data
+ * bundled in @pydantic/genai-prices. Never fetches anything. A model found in neither is unpriced:
+ * cost null with source "none", never $0.
+ */
+export class PriceBook {
+  private readonly override: OverrideTable | null;
+  private readonly warned = new Set<string>();
+  private readonly onUnpriced: (model: string, provider: string | null) => void;
+
+  constructor(options: PriceBookOptions = {}) {
+    const file = options.overrideFile === undefined ? process.env.RUNLEDGER_PRICES || null : options.overrideFile;
+    this.override = file ? loadOverrideFile(file) : null;
+    this.onUnpriced =
+      options.onUnpriced ??
+      ((model, provider) =>
+        process.emitWarning(
+          `runledger: no price for model ${JSON.stringify(model)}${provider ? ` (provider ${JSON.stringify(provider)})` : ''}; its token records are unpriced (cost null), never $0. Add it to a price override file (RUNLEDGER_PRICES).`,
+          { code: 'RUNLEDGER_UNPRICED' },
+        ));
+  }
+
+  /** What RunStarted records about the price table in use. */
+  get tableInfo(): { package: string; version: string; overrideFile: string | null; overrideSha256: string | null } {
+    return { package: PRICE_PACKAGE, version: pricePackageVersion(), overrideFile: this.override?.file ?? null, overrideSha256: this.override?.sha256 ?? null };
+  }
+
+  quote(usage: TokenCounts, at: Date = new Date()): PriceQuote {
+    const fromOverride = this.quoteOverride(usage);
+    if (fromOverride) return fromOverride;
+    const fromPackage = quotePackage(usage, at);
+    if (fromPackage) return fromPackage;
+    const key = `${usage.provider ?? ''}:${usage.model}`;
+    if (!this.warned.has(key)) {
+      this.warned.add(key);
+      this.onUnpriced(usage.model, usage.provider);
+    }
+    return { cost: null, priceSource: { kind: 'none' } };
+  }
+
+  private quoteOverride(usage: TokenCounts): PriceQuote | null {
+    if (!this.override) return null;
+    const keys = usage.provider ? [`${usage.provider}:${usage.model}`, usage.model] : [usage.model];
+    for (const key of keys) {
+      const price = this.override.models.get(key);
+      if (price) {
+        return { cost: costFromOverride(usage, price), priceSource: { kind: 'override', file: this.override.file, sha256: this.override.sha256, entry: key } };
+      }
+    }
+    return null;
+  }
+}
+
+function costFromOverride(usage: TokenCounts, price: OverridePrice): Cost {
+  const uncached = usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens;
+  const inputUsd =
+    (uncached * price.input + usage.cacheReadTokens * (price.cacheRead ?? price.input) + usage.cacheWriteTokens * (price.cacheWrite ?? price.input)) / 1e6;
+  const outputUsd = (usage.outputTokens * price.output) / 1e6;
+  return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd };
+}
+
+function quotePackage(usage: TokenCounts, at: Date): PriceQuote | null {
+  // A provider the table does not know is no reason to give up: match on the model name alone.
+  const providerId = usage.provider && findProvider({ providerId: usage.provider }) ? usage.provider : undefined;
+  let result;
+  try {
+    result = calcPrice(
+      { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_read_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
+      usage.model,
+      { providerId, timestamp: at },
+    );
+  } catch {
+    return null; // the package throws for price data it cannot apply; that model is unpriced
+  }
+  if (!result) return null;
+  return {
+    cost: { inputUsd: result.input_price, outputUsd: result.output_price, totalUsd: result.total_price },
+    priceSource: { kind: 'package', package: PRICE_PACKAGE, version: pricePackageVersion(), providerId: result.provider.id, modelId: result.model.id },
+  };
+}
