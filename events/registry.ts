@@ -46,12 +46,14 @@ export function isEventType(type: unknown): type is EventType {
 }
 
 /**
- * Checks `data` against the schema of `type`. Returns the parsed data (unknown keys are refused,
- * so a typo never passes silently) or throws InvalidEventError naming the first bad field.
+ * Checks `data` against the schema of `type` (unknown keys are refused, so a typo never passes
+ * silently) and returns it unchanged, or throws InvalidEventError naming the first bad field.
+ * The input itself is returned, not zod's copy: that copy would turn a `__proto__` key of
+ * free-form config data into a prototype and lose it.
  */
 export function validateEventData<T extends EventType>(type: T, data: unknown): EventData<T> {
   const result = EVENT_SCHEMAS[type].safeParse(data, { reportInput: true });
-  if (result.success) return result.data as EventData<T>;
+  if (result.success) return data as EventData<T>;
   const issue = result.error.issues[0]!;
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(data)';
   const value = 'input' in issue ? issue.input : undefined;

@@ -11,7 +11,8 @@ export function parseConfig(input: unknown): SystemConfig {
   const size = Buffer.byteLength(JSON.stringify(plain));
   if (size > MAX_CONFIG_BYTES) throw new InvalidConfigError('(config)', `${size} bytes`, `at most ${MAX_CONFIG_BYTES} bytes of JSON`);
   const parsed = SystemConfig.safeParse(plain, { reportInput: true });
-  if (parsed.success) return parsed.data;
+  // The plain copy, not zod's: zod's would lose `__proto__` keys (see validateEventData).
+  if (parsed.success) return plain as SystemConfig;
   const issue = parsed.error.issues[0]!;
   const field = issue.path.map(String).join('.') || '(config)';
   const missingModel = field === 'llm' || field === 'llm.model';

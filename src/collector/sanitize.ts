@@ -30,12 +30,13 @@ export function redactSecrets(text: string): string {
 export function cleanText(text: string): string {
   const redacted = redactSecrets(text);
   if (redacted.length <= MAX_TEXT_LENGTH) return redacted;
-  const marker = `…[truncated ${redacted.length - MAX_TEXT_LENGTH} chars]`;
-  let cut = MAX_TEXT_LENGTH - marker.length;
-  // Do not split a surrogate pair.
-  const code = redacted.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return redacted.slice(0, cut) + marker;
+  // The marker counts the characters removed, and its own length depends on that count.
+  const markerFor = (keep: number): string => `…[truncated ${redacted.length - keep} chars]`;
+  let keep = MAX_TEXT_LENGTH - markerFor(MAX_TEXT_LENGTH).length;
+  while (keep + markerFor(keep).length > MAX_TEXT_LENGTH) keep -= 1;
+  const code = redacted.charCodeAt(keep - 1);
+  if (code >= 0xd800 && code <= 0xdbff) keep -= 1; // never split a surrogate pair
+  return redacted.slice(0, keep) + markerFor(keep);
 }
 
 /** The text of anything thrown: its message (and name when it is not a plain Error). */

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_TEXT_LENGTH, MetricsCollector, RunledgerError } from '../src/index.js';
+import { readLines, startRun } from './helpers/runs.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+type Call = (c: MetricsCollector) => unknown;
+
+async function openRun(): Promise<{ c: MetricsCollector; dir: string }> {
+  const dir = tempDir();
+  const c = await startRun(dir, { runId: 'bad' });
+  c.startIssue(1);
+  c.startAgent('coding');
+  return { c, dir };
+}
+
+const tokens = (extra: object) => (c: MetricsCollector) => c.recordTokenUsage({ model: 'deepseek-chat', inputTokens: 100, outputTokens: 10, ...extra });
+
+const cases: Array<[string, Call, string, RegExp]> = [
+  ['negative input tokens', tokens({ inputTokens: -1 }), 'EVENT_INVALID', /inputTokens = -1/],
+  ['fractional output tokens', tokens({ outputTokens: 1.5 }), 'EVENT_INVALID', /outputTokens = 1\.5/],
+  ['NaN tokens', tokens({ inputTokens: Number.NaN }), 'EVENT_INVALID', /inputTokens = NaN/],
+  ['huge tokens', tokens({ inputTokens: 1e13 }), 'EVENT_INVALID', /inputTokens = 10000000000000/],
+  ['string tokens', tokens({ inputTokens: '100' }), 'EVENT_INVALID', /inputTokens = "100"/],
+  ['cache tokens larger than input', tokens({ cacheReadTokens: 80, cacheWriteTokens: 30 }), 'EVENT_INVALID', /cacheReadTokens \+ cacheWriteTokens must not exceed inputTokens \(100\)/],
+  ['reasoning larger than output', tokens({ reasoningTokens: 11 }), 'EVENT_INVALID', /reasoningTokens must not exceed outputTokens/],
+  ['empty model', tokens({ model: '' }), 'EVENT_INVALID', /model = ""/],
+  ['unknown issue status', (c) => c.finalizeIssue(1, 'done' as never), 'EVENT_INVALID', /status = "done"/],
+  ['unknown pipeline status', (c) => c.recordPipeline({ pipelineId: 'p', commitSha: 'a', status: 'green' as never, triggeredBy: 't' }), 'EVENT_INVALID', /status = "green"/],
+  ['unknown run status', (c) => c.finalizeRun('succeeded' as never), 'EVENT_INVALID', /status = "succeeded"/],
+  ['ending a tool call that is not open', (c) => c.endToolCall('call-99', { success: true }), 'TOOL_CALL_NOT_OPEN', /call-99/],
+  ['finalizing an issue that is not open', (c) => c.finalizeIssue(7, 'completed'), 'ISSUE_NOT_OPEN', /issue 7/],
+  ['an agent on an issue that is not open', (c) => c.startAgent('coding', { issueId: 9 }), 'ISSUE_NOT_OPEN', /issue 9/],
+  ['starting an open issue again', (c) => c.startIssue(1), 'ISSUE_ALREADY_OPEN', /issue 1/],
+  ['finalizing an unknown agent', (c) => c.finalizeAgent({ agentId: 'agent-42', success: true }), 'NO_OPEN_AGENT', /agent-42/],
+  ['an identifier over 256 characters', (c) => c.startToolCall('t'.repeat(257)), 'EVENT_INVALID', /tool = "ttt/],
+  ['an issue id with a slash', (c) => c.startIssue('../../etc'), 'EVENT_INVALID', /issueId = "\.\.\/\.\.\/etc"/],
+  ['negative code metrics', (c) => c.finalizeIssue(1, 'completed', { linesAdded: -5 }), 'EVENT_INVALID', /code\.linesAdded = -5/],
+  ['coverage over 100', (c) => c.finalizeIssue(1, 'completed', { coveragePercent: 101 }), 'EVENT_INVALID', /code\.coveragePercent = 101/],
+];
+
+describe('bad input is refused with a typed error and the journal stays byte-identical', () => {
+  it.each(cases)('%s', async (_name, call, code, message) => {
+    const { c } = await openRun();
+    const before = fs.readFileSync(c.journalPath);
+    let thrown: unknown;
+    try {
+      call(c);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RunledgerError);
+    expect((thrown as RunledgerError).code).toBe(code);
+    expect((thrown as Error).message).toMatch(message);
+    expect(fs.readFileSync(c.journalPath).equals(before)).toBe(true);
+    // the run is still usable after a refused call
+    c.finalizeAgent({ success: true });
+    c.finalizeRun();
+  });
+
+  it('ending a tool call twice is refused the second time', async () => {
+    const { c } = await openRun();
+    const id = c.startToolCall('run_tests');
+    c.endToolCall(id, { success: true });
+    const before = fs.readFileSync(c.journalPath);
+    expect(() => c.endToolCall(id, { success: true })).toThrow(expect.objectContaining({ code: 'TOOL_CALL_NOT_OPEN' }));
+    expect(fs.readFileSync(c.journalPath).equals(before)).toBe(true);
+    c.finalizeRun();
+  });
+
+  it('finalizing an agent when none is open is refused', async () => {
+    const { c } = await openRun();
+    c.finalizeAgent({ success: true });
+    expect(() => c.finalizeAgent({ success: true })).toThrow(expect.objectContaining({ code: 'NO_OPEN_AGENT' }));
+    c.finalizeRun();
+  });
+
+  it('calls after finalizeRun are refused; finalizeRun itself is idempotent', async () => {
+    const { c } = await openRun();
+    c.finalizeRun('completed');
+    const after = fs.readFileSync(c.journalPath);
+    expect(() => c.finalizeRun('failed')).not.toThrow();
+    expect(() => c.startIssue(2)).toThrow(expect.objectContaining({ code: 'RUN_FINALIZED', message: expect.stringContaining('bad') }));
+    expect(() => c.recordError({ kind: 'x', message: 'y', recoverable: true })).toThrow(expect.objectContaining({ code: 'RUN_FINALIZED' }));
+    expect(fs.readFileSync(c.journalPath).equals(after)).toBe(true);
+    expect(readLines(c.journalPath).filter((l) => l.includes('"RunFinished"'))).toHaveLength(1);
+  });
+
+  it('free text over the limit is cut with a marker that says how much, never refused', async () => {
+    const { c } = await openRun();
+    c.recordError({ kind: 'tool', message: 'x'.repeat(MAX_TEXT_LENGTH + 1000), recoverable: true });
+    c.finalizeRun();
+    const error = readLines(c.journalPath).map((l) => JSON.parse(l)).find((e) => e.type === 'ErrorRecorded');
+    expect(error.data.message).toHaveLength(MAX_TEXT_LENGTH);
+    expect(error.data.message).toMatch(/…\[truncated \d+ chars\]$/);
+    const marker = /…\[truncated (\d+) chars\]$/.exec(error.data.message)!;
+    const kept = error.data.message.length - marker[0].length;
+    expect(kept + Number(marker[1])).toBe(MAX_TEXT_LENGTH + 1000);
+  });
+
+  it('secrets in error messages are redacted before they reach the journal', async () => {
+    const { c } = await openRun();
+    c.recordError({ kind: 'llm', message: 'auth failed for sk-proj-abcdefghijklmnopqrstuvwxyz123456 with header Bearer abcdefghijklmnop1234', recoverable: false });
+    c.finalizeRun();
+    const text = fs.readFileSync(c.journalPath, 'utf8');
+    expect(text).not.toContain('abcdefghijklmnopqrstuvwxyz123456');
+    expect(text).not.toContain('abcdefghijklmnop1234');
+    expect(text).toContain('sk-[REDACTED]');
+    expect(text).toContain('Bearer [REDACTED]');
+  });
+});
+
+describe('bad run ids and configs are refused before anything is created', () => {
+  it.each([['../escape'], ['a/b'], ['.'], ['..'], [''], ['x'.repeat(129)], ['nul\u0000byte'], ['space id'], [42]])('run id %j', async (runId) => {
+    const dir = tempDir();
+    await expect(startRun(dir, { runId: runId as string })).rejects.toMatchObject({ code: 'RUN_ID_INVALID' });
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, '..', 'escape'))).toBe(false);
+  });
+
+  it.each([
+    ['no model', { llm: { provider: 'openai' } }, 'llm.model', /model name is required/],
+    ['no llm at all', { maxRetries: 3 }, 'llm', /model name is required/],
+    ['model "unknown"', { llm: { model: 'unknown' } }, 'llm.model', /never "unknown"/],
+    ['temperature out of range', { llm: { model: 'm', temperature: 7 } }, 'llm.temperature', /7/],
+    ['negative retries', { llm: { model: 'm' }, maxRetries: -1 }, 'maxRetries', /-1/],
+    ['a function inside', { llm: { model: 'm' }, hook: () => 1 }, 'hook', /plain JSON/],
+    ['a Date inside', { llm: { model: 'm' }, when: new Date(0) }, 'when', /plain object, not a Date/],
+    ['NaN inside', { llm: { model: 'm' }, extra: { ratio: Number.NaN } }, 'extra.ratio', /finite number/],
+    ['a cycle', (() => { const o: Record<string, unknown> = { llm: { model: 'm' } }; o.self = o; return o; })(), 'self', /without cycles/],
+    ['not an object', 'deepseek-chat', '(config)', /an object/],
+  ])('config with %s', async (_name, config, field, message) => {
+    const dir = tempDir();
+    const error = await startRun(dir, { runId: 'c', config }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', field });
+    expect((error as Error).message).toMatch(message);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps a __proto__ key in an extra config as plain data', async () => {
+    const dir = tempDir();
+    const config = JSON.parse('{"llm":{"model":"m"},"extra":{"__proto__":{"polluted":true}}}');
+    const c = await startRun(dir, { runId: 'p', config });
+    c.finalizeRun();
+    const started = JSON.parse(readLines(c.journalPath)[0]!);
+    expect(Object.keys(started.data.config.extra)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
