@@ -61,8 +61,8 @@ describe('corruption before the tail is loud, with line number and byte offset',
     const { dir, journal, lines } = await journalWithLines();
     const edited = JSON.parse(lines[4]!);
     edited.data = { ...edited.data, success: false };
-    const { bytes } = encodeLine({ v: edited.v, seq: edited.seq, ts: edited.ts, runId: edited.runId, type: edited.type, data: edited.data, prev: edited.prev });
-    const changed = [...lines.slice(0, 4), bytes.toString('utf8').trimEnd(), ...lines.slice(5)];
+    const { text } = encodeLine({ v: edited.v, seq: edited.seq, ts: edited.ts, runId: edited.runId, type: edited.type, data: edited.data, prev: edited.prev });
+    const changed = [...lines.slice(0, 4), text.trimEnd(), ...lines.slice(5)];
     write(journal, changed);
     const v = verifyRun(dir, RUN);
     expect(v.verdict).toBe('corrupt');
@@ -72,8 +72,8 @@ describe('corruption before the tail is loud, with line number and byte offset',
   it('an unknown event type with a valid hash and chain is corruption even as the last line', async () => {
     const { dir, journal, lines } = await journalWithLines();
     const last = JSON.parse(lines.at(-1)!);
-    const { bytes } = encodeLine({ v: 1, seq: last.seq + 1, ts: last.ts, runId: RUN, type: 'MoonLanded' as never, data: {} as never, prev: last.hash });
-    fs.appendFileSync(journal, bytes);
+    const { text } = encodeLine({ v: 1, seq: last.seq + 1, ts: last.ts, runId: RUN, type: 'MoonLanded' as never, data: {} as never, prev: last.hash });
+    fs.appendFileSync(journal, text);
     const v = verifyRun(dir, RUN);
     expect(v.verdict).toBe('corrupt');
     expect(v.corruption).toMatchObject({ line: lines.length + 1, problem: 'unknown event type "MoonLanded"' });
@@ -82,8 +82,8 @@ describe('corruption before the tail is loud, with line number and byte offset',
   it('event data that fails its schema is named with the field', async () => {
     const { dir, journal, lines } = await journalWithLines();
     const last = JSON.parse(lines.at(-1)!);
-    const { bytes } = encodeLine({ v: 1, seq: last.seq + 1, ts: last.ts, runId: RUN, type: 'ErrorRecorded', data: { kind: 'x', message: 'm', recoverable: 'yes' } as never, prev: last.hash });
-    fs.appendFileSync(journal, bytes);
+    const { text } = encodeLine({ v: 1, seq: last.seq + 1, ts: last.ts, runId: RUN, type: 'ErrorRecorded', data: { kind: 'x', message: 'm', recoverable: 'yes' } as never, prev: last.hash });
+    fs.appendFileSync(journal, text);
     expect(verifyRun(dir, RUN).corruption?.problem).toMatch(/ErrorRecorded: recoverable = "yes"/);
   });
 

@@ -94,4 +94,21 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
     expect(seen).toEqual([2, 3, 4, 5]);
     expect(completed).toBe(true);
   });
+
+  it('an events$ subscriber may record events from inside its callback without breaking the chain', async () => {
+    const dir = tempDir();
+    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null });
+    const followUps: Array<Promise<void>> = [];
+    c.events$.subscribe((e) => {
+      if (e.type === 'ToolCallEnded') followUps.push(c.recordError({ kind: 'tool', message: `after ${e.data.callId}`, recoverable: true }));
+    });
+    const calls = await Promise.all(Array.from({ length: 8 }, () => c.startToolCall('run_tests')));
+    await Promise.all(calls.map((id) => c.endToolCall(id, { success: false })));
+    await Promise.all(followUps);
+    await c.finalizeRun();
+    const entries = readLines(c.journalPath).map((l) => JSON.parse(l));
+    expect(entries.filter((e) => e.type === 'ErrorRecorded')).toHaveLength(8);
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+    expect(verifyRun(dir, 'g')).toMatchObject({ verdict: 'intact', events: entries.length });
+  });
 });

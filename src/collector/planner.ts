@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { IssueId } from '../../events/fields.js';
+import { Cost, PriceSource } from '../../events/tokens.js';
 import { validateEventData, type EventData, type EventType } from '../../events/registry.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 import type { CodeMetrics, IssueStatus } from '../../events/work.js';
-import { IssueAlreadyOpenError, IssueNotOpenError, NoOpenAgentError, RunFinalizedError, ToolCallNotOpenError } from '../errors.js';
-import type { PriceBook } from '../prices/price-book.js';
+import { InvalidEventError, IssueAlreadyOpenError, IssueNotOpenError, NoOpenAgentError, RunFinalizedError, ToolCallNotOpenError } from '../errors.js';
+import type { PriceBook, PriceQuote } from '../prices/price-book.js';
 import {
   attemptsOf,
   debuggingCyclesOf,
@@ -83,6 +85,18 @@ export interface ErrorInput {
 }
 export type CodeMetricsInput = Partial<CodeMetrics>;
 
+const QuoteSchema = z.strictObject({ cost: Cost.nullable(), priceSource: PriceSource });
+
+function validateQuote(quote: PriceQuote): void {
+  if (!QuoteSchema.safeParse(quote).success) {
+    const issue = QuoteSchema.safeParse(quote, { reportInput: true }).error!.issues[0]!;
+    throw new InvalidEventError('TokensUsed', issue.path.map(String).join('.'), 'input' in issue ? issue.input : undefined, `${issue.message} (from the price table)`);
+  }
+  if ((quote.cost === null) !== (quote.priceSource.kind === 'none')) {
+    throw new InvalidEventError('TokensUsed', 'cost', quote.cost, 'null exactly when priceSource is "none" (from the price table)');
+  }
+}
+
 /**
  * Turns API calls into validated events, reading (never changing) the collector context. Every
  * check happens here, before the journal sees anything: a refused call leaves no trace.
@@ -156,7 +170,7 @@ export class EventPlanner {
 
   recordTokenUsage(input: TokenUsageInput): PlannedEvent<TokenUsage> {
     this.assertOpen();
-    const counts = {
+    const data: TokenUsage = {
       model: input.model,
       provider: input.provider ?? null,
       inputTokens: input.inputTokens,
@@ -164,13 +178,18 @@ export class EventPlanner {
       cacheReadTokens: input.cacheReadTokens ?? 0,
       cacheWriteTokens: input.cacheWriteTokens ?? 0,
       reasoningTokens: input.reasoningTokens ?? 0,
+      cost: null,
+      priceSource: { kind: 'none' },
+      issueId: this.issueFor('recordTokenUsage', input.issueId),
+      agentId: this.agentFor(input.agentId),
     };
-    const context = { issueId: this.issueFor('recordTokenUsage', input.issueId), agentId: this.agentFor(input.agentId) };
-    // Counts are checked before pricing, so the price table never sees NaN or negative tokens.
-    validateEventData('TokensUsed', { ...counts, cost: null, priceSource: { kind: 'none' }, ...context });
-    const quote = this.prices.quote(counts, this.clock());
-    const data = validateEventData('TokensUsed', { ...counts, cost: quote.cost, priceSource: quote.priceSource, ...context });
-    return { type: 'TokensUsed', data, result: data };
+    // Counts are checked before pricing, so the price table never sees NaN or negative tokens;
+    // then only the quote is checked, not the whole event again.
+    validateEventData('TokensUsed', data);
+    const quote = this.prices.quote(data, this.clock());
+    validateQuote(quote);
+    const priced: TokenUsage = { ...data, cost: quote.cost, priceSource: quote.priceSource };
+    return { type: 'TokensUsed', data: priced, result: priced };
   }
 
   recordPipeline(input: PipelineInput): PlannedEvent<void> {

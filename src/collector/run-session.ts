@@ -190,13 +190,15 @@ export class RunSession implements GuardedRun {
   }
 
   commitAsync<R>(plan: PlannedEvent<R>): Promise<R> {
-    const { entry, durable } = this.writer.append(plan.type, plan.data);
-    // The context moves on now, so calls made before this one is durable already see it.
-    evolveContext(this.context, entry);
-    return durable.then((done) => {
-      this.events$.next(done);
-      if (done.type === 'RunFinished') this.close();
-      return plan.result;
+    return new Promise<R>((resolve, reject) => {
+      const entry = this.writer.append(plan.type, plan.data, (error) => {
+        if (error) return reject(error);
+        this.events$.next(entry);
+        if (entry.type === 'RunFinished') this.close();
+        resolve(plan.result);
+      });
+      // The context moves on now, so calls made before this one is durable already see it.
+      evolveContext(this.context, entry);
     });
   }
 

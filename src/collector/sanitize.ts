@@ -17,7 +17,11 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b((?:api[_-]?key|access[_-]?token|auth[_-]?token|secret|password|passwd)["']?\s*[:=]\s*["']?)[^\s"',;&]{6,}/gi, '$1[REDACTED]'],
 ];
 
+/** Cheap first look: only text that contains one of these can hold a secret of SECRET_PATTERNS. */
+const MIGHT_HOLD_SECRET = /sk-|gh[pousr]_|github_pat_|AKIA|xox[abprs]-|AIza|bearer|api[_-]?key|access[_-]?token|auth[_-]?token|secret|passw/i;
+
 export function redactSecrets(text: string): string {
+  if (!MIGHT_HOLD_SECRET.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;

@@ -9,7 +9,6 @@ export interface FileOps {
   openSync(path: string, flags: string | number, mode?: number): number;
   closeSync(fd: number): void;
   writeSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
-  write(fd: number, buffer: Buffer, offset: number, length: number, position: number, callback: (err: NodeJS.ErrnoException | null, written: number) => void): void;
   fdatasyncSync(fd: number): void;
   fdatasync(fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void;
   fsyncSync(fd: number): void;
@@ -23,7 +22,6 @@ export const nodeFileOps: FileOps = {
   openSync: (p, flags, mode) => fs.openSync(p, flags, mode),
   closeSync: (fd) => fs.closeSync(fd),
   writeSync: (fd, b, o, l, pos) => fs.writeSync(fd, b, o, l, pos),
-  write: (fd, b, o, l, pos, cb) => fs.write(fd, b, o, l, pos, (err, written) => cb(err, written)),
   fdatasyncSync: (fd) => fs.fdatasyncSync(fd),
   fdatasync: (fd, cb) => fs.fdatasync(fd, cb),
   fsyncSync: (fd) => fs.fsyncSync(fd),

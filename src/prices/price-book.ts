@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { calcPrice, findProvider } from '@pydantic/genai-prices';
+import { calcPrice, findProvider, type PriceCalculation, type PriceOptions, type Provider } from '@pydantic/genai-prices';
 import type { Cost, PriceSource } from '../../events/tokens.js';
 import { loadOverrideFile, type OverridePrice, type OverrideTable } from './override-file.js';
 
@@ -47,6 +47,7 @@ export function pricePackageVersion(): string {
  */
 export class PriceBook {
   private readonly override: OverrideTable | null;
+  private readonly packagePrices = new PackagePrices();
   private readonly warned = new Set<string>();
   private readonly onUnpriced: (model: string, provider: string | null) => void;
 
@@ -70,7 +71,7 @@ export class PriceBook {
   quote(usage: TokenCounts, at: Date = new Date()): PriceQuote {
     const fromOverride = this.quoteOverride(usage);
     if (fromOverride) return fromOverride;
-    const fromPackage = quotePackage(usage, at);
+    const fromPackage = this.packagePrices.quote(usage, at);
     if (fromPackage) return fromPackage;
     const key = `${usage.provider ?? ''}:${usage.model}`;
     if (!this.warned.has(key)) {
@@ -101,22 +102,44 @@ function costFromOverride(usage: TokenCounts, price: OverridePrice): Cost {
   return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd };
 }
 
-function quotePackage(usage: TokenCounts, at: Date): PriceQuote | null {
-  // A provider the table does not know is no reason to give up: match on the model name alone.
-  const providerId = usage.provider && findProvider({ providerId: usage.provider }) ? usage.provider : undefined;
-  let result;
+/**
+ * Prices from the bundled table. Finding a model's provider and entry scans the whole catalogue
+ * (microseconds per call), so each (provider, model) is resolved once; later quotes pass
+ * genai-prices a provider holding just that model, which it only has to compute (tiers and
+ * date-conditional prices still apply).
+ */
+class PackagePrices {
+  private readonly resolved = new Map<string, Provider | null>();
+
+  quote(usage: TokenCounts, at: Date): PriceQuote | null {
+    const key = `${usage.provider ?? ''}\u0000${usage.model}`;
+    const known = this.resolved.get(key);
+    if (known === null) return null;
+    const result = known === undefined ? this.resolve(key, usage, at) : price(usage, { provider: known, timestamp: at });
+    if (!result) return null;
+    return {
+      cost: { inputUsd: result.input_price, outputUsd: result.output_price, totalUsd: result.total_price },
+      priceSource: { kind: 'package', package: PRICE_PACKAGE, version: pricePackageVersion(), providerId: result.provider.id, modelId: result.model.id },
+    };
+  }
+
+  private resolve(key: string, usage: TokenCounts, at: Date): PriceCalculation | null {
+    // A provider the table does not know is no reason to give up: match on the model name alone.
+    const providerId = usage.provider && findProvider({ providerId: usage.provider }) ? usage.provider : undefined;
+    const result = price(usage, { providerId, timestamp: at });
+    this.resolved.set(key, result ? { ...result.provider, models: [result.model] } : null);
+    return result;
+  }
+}
+
+function price(usage: TokenCounts, options: PriceOptions): PriceCalculation | null {
   try {
-    result = calcPrice(
+    return calcPrice(
       { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_read_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
       usage.model,
-      { providerId, timestamp: at },
+      options,
     );
   } catch {
     return null; // the package throws for price data it cannot apply; that model is unpriced
   }
-  if (!result) return null;
-  return {
-    cost: { inputUsd: result.input_price, outputUsd: result.output_price, totalUsd: result.total_price },
-    priceSource: { kind: 'package', package: PRICE_PACKAGE, version: pricePackageVersion(), providerId: result.provider.id, modelId: result.model.id },
-  };
 }

@@ -18,10 +18,6 @@ export function recordingOps(): { ops: FileOps; log: OpsLog } {
       calls.push('writeSync');
       return nodeFileOps.writeSync(...args);
     },
-    write: (...args) => {
-      calls.push('write');
-      return nodeFileOps.write(...args);
-    },
     fdatasyncSync: (fd) => {
       calls.push('fdatasyncSync');
       nodeFileOps.fdatasyncSync(fd);
@@ -43,7 +39,7 @@ export function recordingOps(): { ops: FileOps; log: OpsLog } {
 }
 
 /** Fails the n-th call (1-based) of `op` with the given errno code, passing every other call through. */
-export function failingOps(base: FileOps, op: 'writeSync' | 'fdatasyncSync' | 'write' | 'fdatasync', n: number, code: 'ENOSPC' | 'EIO'): FileOps {
+export function failingOps(base: FileOps, op: 'writeSync' | 'fdatasyncSync' | 'fdatasync', n: number, code: 'ENOSPC' | 'EIO'): FileOps {
   let seen = 0;
   const error = (): NodeJS.ErrnoException => Object.assign(new Error(`${code}: injected failure of ${op} #${n}`), { code });
   const shouldFail = (): boolean => {
@@ -64,14 +60,6 @@ export function failingOps(base: FileOps, op: 'writeSync' | 'fdatasyncSync' | 'w
       return { ...base, fdatasyncSync: (fd) => {
         if (shouldFail()) throw error();
         base.fdatasyncSync(fd);
-      } };
-    case 'write':
-      return { ...base, write: (fd, b, o, l, p, cb) => {
-        if (shouldFail()) {
-          base.writeSync(fd, b, o, Math.floor(l / 2), p);
-          return process.nextTick(() => cb(error(), 0));
-        }
-        base.write(fd, b, o, l, p, cb);
       } };
     case 'fdatasync':
       return { ...base, fdatasync: (fd, cb) => {

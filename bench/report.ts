@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import type { Figure, Target } from './figures.js';
+import type { MachineInfo } from './machine-info.js';
+import type { BenchPlan } from './options.js';
+
+export interface BenchResults {
+  readonly mode: BenchPlan['mode'];
+  readonly rounds: number;
+  readonly legMs: number;
+  readonly concurrentWriters: number;
+  readonly durationSeconds: number;
+  readonly allPass: boolean;
+  readonly figures: readonly Figure[];
+  readonly machine: MachineInfo;
+}
+
+const number = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const targetText = (t: Target): string => `${t.of} ${t.comparison} ${t.threshold}`;
+
+function table(rows: readonly string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatResults(results: BenchResults): string {
+  const m = results.machine;
+  const rows = [
+    ['figure', 'collector', 'baseline', 'ratio', 'target', 'result'],
+    ...results.figures.map((f) => [
+      f.name,
+      `${number(f.value)} ${f.unit}`,
+      `${number(f.baseline.value)} ${f.unit}`,
+      f.ratio.toFixed(2),
+      targetText(f.target),
+      f.pass ? 'PASS' : 'FAIL',
+    ]),
+  ];
+  const baselines = results.figures.map((f) => `  ${f.name}: ${f.baseline.name}; lines ${f.lineBytes.baseline} B (collector wrote ${f.lineBytes.collectorMedian.toFixed(1)} B)`);
+  return [
+    `runledger bench (${results.mode}): ${results.rounds} interleaved rounds of ${results.legMs} ms legs, medians, ${results.durationSeconds.toFixed(1)} s`,
+    `${m.cores} cores (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.nodeVersion}, ${m.platform} ${m.kernel}`,
+    `disk: ${m.benchDir} on ${m.fileSystem.type} (${m.fileSystem.device} mounted at ${m.fileSystem.mountPoint})`,
+    '',
+    table(rows),
+    '',
+    'baselines:',
+    ...baselines,
+    '',
+    results.allPass ? 'all targets met' : 'some targets missed',
+  ].join('\n');
+}
+
+export function writeResults(file: string, results: BenchResults): void {
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}

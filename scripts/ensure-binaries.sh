@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages whose programs the tests run, only for programs that are missing,
+# so `npm test` passes on a fresh machine. Each line: program package.
+set -euo pipefail
+needed=()
+while read -r program package; do
+  [ -z "$program" ] && continue
+  command -v "$program" >/dev/null 2>&1 || needed+=("$package")
+done <<'LIST'
+python3 python3
+LIST
+[ ${#needed[@]} -eq 0 ] && exit 0
+echo "ensure-binaries: installing ${needed[*]} with apt-get" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  echo "ensure-binaries: ${needed[*]} missing and not root: run 'sudo apt-get install ${needed[*]}'" >&2
+  exit 1
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}"
