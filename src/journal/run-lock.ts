@@ -82,9 +82,11 @@ export class RunLock {
   releaseSync(): void {
     if (this.released) return;
     this.released = true;
-    if (this.compromised) return; // not ours any more: removing it would break the new owner's lock
+    // A compromised lock is not ours any more: proper-lockfile must forget it (stop its timer, drop
+    // it from the locks its exit hook removes) without removing the folder, which the new owner holds.
+    const fsForUnlock = this.compromised ? this.trackingFs() : fs;
     try {
-      lockfile.unlockSync(this.paths.runDir, { lockfilePath: this.paths.lock, realpath: false });
+      lockfile.unlockSync(this.paths.runDir, { lockfilePath: this.paths.lock, realpath: false, fs: fsForUnlock });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOTACQUIRED') throw error;
     }
@@ -101,13 +103,24 @@ export class RunLock {
         callback(err);
       });
     };
-    return { ...fs, utimes } as typeof fs;
+    // proper-lockfile removes the folders of the locks it lists at process exit (and on unlock)
+    // through this fs: once the lock is compromised the folder belongs to another writer.
+    const rmdir = (file: fs.PathLike, callback: fs.NoParamCallback): void => {
+      if (this.compromised) return process.nextTick(callback, null);
+      fs.rmdir(file, callback);
+    };
+    const rmdirSync = (file: fs.PathLike): void => {
+      if (!this.compromised) fs.rmdirSync(file);
+    };
+    return { ...fs, utimes, rmdir, rmdirSync } as typeof fs;
   }
 }
 
 function describeLockAge(lockPath: string, staleMs: number): string {
   try {
-    const ageMs = Date.now() - fs.statSync(lockPath).mtime.getTime();
+    // proper-lockfile may set a new lock's mtime up to 1 s ahead (it rounds up to probe the file
+    // system's precision), so a fresh lock can look younger than now.
+    const ageMs = Math.max(0, Date.now() - fs.statSync(lockPath).mtime.getTime());
     return `its lock ${lockPath} was refreshed ${(ageMs / 1000).toFixed(1)} s ago; it counts as stale after ${(staleMs / 1000).toFixed(1)} s without refresh`;
   } catch {
     return `lock ${lockPath}`;

@@ -153,7 +153,9 @@ export class JournalWriter {
     if (this.closed) return;
     if (!this.failure) this.flushSync();
     this.closed = true;
-    this.ops.closeSync(this.fd);
+    // An fdatasync still in the thread pool uses the descriptor: closing it now would let the
+    // number be reused by another file before that call returns. done() closes it instead.
+    if (!this.flushing) this.ops.closeSync(this.fd);
   }
 
   private assertWritable(): void {
@@ -212,7 +214,7 @@ export class JournalWriter {
   }
 
   private flush(): void {
-    if (this.failure || this.unsynced.length === 0) return this.notifyIdle();
+    if (this.closed || this.failure || this.unsynced.length === 0) return this.notifyIdle();
     try {
       this.lock.assertHeld();
     } catch (error) {
@@ -228,6 +230,11 @@ export class JournalWriter {
     const buffer = toBuffer(batch);
     const done = (error: unknown): void => {
       this.flushing = false;
+      if (this.closed) {
+        // closeSync ran meanwhile and made every line durable synchronously; only the close is left.
+        this.ops.closeSync(this.fd);
+        return this.notifyIdle();
+      }
       // If a sync append failed meanwhile, it already cut the file back: nothing of this batch counts.
       if (!this.failure) {
         if (error) this.fail(error, 'group commit');
