@@ -22,3 +22,8 @@ export interface JournalEntry<E extends RunEvent = RunEvent> {
 }
 
 export type { EventType };
+
+/** A journal entry whose `data` is narrowed by `type`: what projections switch over. */
+export type RunEntry = {
+  [T in EventType]: JournalEntry<Extract<RunEvent, { type: T }>>;
+}[EventType];

@@ -165,3 +165,11 @@ export class CollectorModeError extends RunledgerError {
     super(detail);
   }
 }
+
+/** Another process holds the lock on derived files (replay, live updates, cleanup), or it was lost. */
+export class DerivedFilesLockError extends RunledgerError {
+  readonly code = 'DERIVED_LOCKED';
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,1 @@
+export { initialAgents, evolveAgents, type AgentsState, type AgentState, type AgentStatus } from './agents.js';

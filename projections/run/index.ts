@@ -1,0 +1,1 @@
+export { initialRunSummary, evolveRunSummary, type RunSummaryState } from './run-summary.js';

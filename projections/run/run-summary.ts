@@ -1,0 +1,145 @@
+import type { SystemConfig } from '../../events/config.js';
+import type { RunEntry } from '../../events/envelope.js';
+import type { HostInfo } from '../../events/fields.js';
+import type { RunStatusRecorded } from '../../events/run.js';
+import { addTokens, emptyTokenTotals, type TokenTotals } from '../shared/token-totals.js';
+
+/** The run-level facts of one journal. Issue counts and complexity come from the issues projection. */
+export interface RunSummaryState {
+  runId: string | null;
+  projectId: string | null;
+  config: SystemConfig | null;
+  runledgerVersion: string | null;
+  priceTableVersion: string | null;
+  priceOverrideFile: string | null;
+  host: HostInfo | null;
+  startedAt: string | null;
+  lastEventAt: string | null;
+  finishedAt: string | null;
+  /** The status of the last RunFinished, cleared again by a RunResumed after it. */
+  recordedStatus: RunStatusRecorded | null;
+  statusReason: string | null;
+  recordedDurationMs: number | null;
+  events: number;
+  lastSeq: number;
+  resumes: number;
+  quarantinedTails: number;
+  tokens: TokenTotals;
+  unpricedModels: string[];
+  agentAttempts: number;
+  agentFailures: number;
+  toolCalls: number;
+  toolFailures: number;
+  abandonedToolCalls: number;
+  abandonedAgents: number;
+  pipelines: number;
+  pipelineFailures: number;
+  debuggingCycles: number;
+  errors: number;
+}
+
+export function initialRunSummary(): RunSummaryState {
+  return {
+    runId: null,
+    projectId: null,
+    config: null,
+    runledgerVersion: null,
+    priceTableVersion: null,
+    priceOverrideFile: null,
+    host: null,
+    startedAt: null,
+    lastEventAt: null,
+    finishedAt: null,
+    recordedStatus: null,
+    statusReason: null,
+    recordedDurationMs: null,
+    events: 0,
+    lastSeq: 0,
+    resumes: 0,
+    quarantinedTails: 0,
+    tokens: emptyTokenTotals(),
+    unpricedModels: [],
+    agentAttempts: 0,
+    agentFailures: 0,
+    toolCalls: 0,
+    toolFailures: 0,
+    abandonedToolCalls: 0,
+    abandonedAgents: 0,
+    pipelines: 0,
+    pipelineFailures: 0,
+    debuggingCycles: 0,
+    errors: 0,
+  };
+}
+
+export function evolveRunSummary(state: RunSummaryState, entry: RunEntry): RunSummaryState {
+  state.events += 1;
+  state.lastSeq = entry.seq;
+  state.lastEventAt = entry.ts;
+  switch (entry.type) {
+    case 'RunStarted':
+      state.runId = entry.data.runId;
+      state.projectId = entry.data.projectId;
+      state.config = entry.data.config;
+      state.runledgerVersion = entry.data.runledgerVersion;
+      state.priceTableVersion = entry.data.priceTable.version;
+      state.priceOverrideFile = entry.data.priceTable.overrideFile;
+      state.host = entry.data.host;
+      state.startedAt = entry.ts;
+      return state;
+    case 'RunResumed':
+      state.resumes += 1;
+      state.recordedStatus = null;
+      state.statusReason = null;
+      state.finishedAt = null;
+      state.recordedDurationMs = null;
+      state.abandonedAgents += entry.data.abandonedAgents.length;
+      state.abandonedToolCalls += entry.data.abandonedToolCalls.length;
+      return state;
+    case 'TailQuarantined':
+      state.quarantinedTails += 1;
+      return state;
+    case 'AgentStarted':
+      state.agentAttempts += 1;
+      return state;
+    case 'AgentFinished':
+      if (!entry.data.success) state.agentFailures += 1;
+      return state;
+    case 'ToolCallStarted':
+      state.toolCalls += 1;
+      return state;
+    case 'ToolCallEnded':
+      if (!entry.data.success) state.toolFailures += 1;
+      return state;
+    case 'TokensUsed':
+      addTokens(state.tokens, entry.data);
+      if (entry.data.cost === null && !state.unpricedModels.includes(entry.data.model)) {
+        state.unpricedModels.push(entry.data.model);
+        state.unpricedModels.sort();
+      }
+      return state;
+    case 'PipelineFinished':
+      state.pipelines += 1;
+      if (entry.data.status === 'failed') state.pipelineFailures += 1;
+      return state;
+    case 'DebuggingCycleRecorded':
+      state.debuggingCycles += 1;
+      return state;
+    case 'ErrorRecorded':
+      state.errors += 1;
+      return state;
+    case 'RunFinished':
+      state.recordedStatus = entry.data.status;
+      state.statusReason = entry.data.reason;
+      state.recordedDurationMs = entry.data.durationMs;
+      state.finishedAt = entry.ts;
+      return state;
+    case 'IssueStarted':
+    case 'IssueFinished':
+      return state;
+    default: {
+      const unhandled: never = entry;
+      throw new Error(`run summary: unhandled event ${JSON.stringify(unhandled)}`);
+    }
+  }
+}

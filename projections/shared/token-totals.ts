@@ -1,0 +1,30 @@
+import type { EventData } from '../../events/registry.js';
+
+/** Token and cost totals, as the run, issue and agent read models carry them. */
+export interface TokenTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Sum over priced records only; see `unpricedRecords`. */
+  costUsd: number;
+  tokenRecords: number;
+  /** Records whose model had no price: their cost is unknown, never counted as $0. */
+  unpricedRecords: number;
+}
+
+export function emptyTokenTotals(): TokenTotals {
+  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, tokenRecords: 0, unpricedRecords: 0 };
+}
+
+export function addTokens(totals: TokenTotals, usage: EventData<'TokensUsed'>): void {
+  totals.inputTokens += usage.inputTokens;
+  totals.outputTokens += usage.outputTokens;
+  totals.cacheReadTokens += usage.cacheReadTokens;
+  totals.cacheWriteTokens += usage.cacheWriteTokens;
+  totals.reasoningTokens += usage.reasoningTokens;
+  totals.tokenRecords += 1;
+  if (usage.cost === null) totals.unpricedRecords += 1;
+  else totals.costUsd += usage.cost.totalUsd;
+}

@@ -1,0 +1,3 @@
+export { toCell, seconds, type CellValue } from './cells.js';
+export { headerOf, rowsOf, type Column, type Table } from './table.js';
+export * from './tables.js';

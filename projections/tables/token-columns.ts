@@ -1,0 +1,16 @@
+import type { TokenTotals } from '../shared/token-totals.js';
+import type { Column } from './table.js';
+
+/** Every token kind and the cost, for runs, issues and agents. */
+export function tokenColumns<T>(tokensOf: (row: T) => TokenTotals): Column<T>[] {
+  return [
+    { header: 'input_tokens', value: (r) => tokensOf(r).inputTokens },
+    { header: 'output_tokens', value: (r) => tokensOf(r).outputTokens },
+    { header: 'cache_read_tokens', value: (r) => tokensOf(r).cacheReadTokens },
+    { header: 'cache_write_tokens', value: (r) => tokensOf(r).cacheWriteTokens },
+    { header: 'reasoning_tokens', value: (r) => tokensOf(r).reasoningTokens },
+    // The sum over priced records; with unpriced records the true cost is unknown, so say so.
+    { header: 'cost_usd', value: (r) => tokensOf(r).costUsd },
+    { header: 'unpriced_token_records', value: (r) => tokensOf(r).unpricedRecords },
+  ];
+}

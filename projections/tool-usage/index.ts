@@ -1,0 +1,1 @@
+export { initialToolUsage, evolveToolUsage, toolUsageModels, type ToolUsageState, type ToolUsageModel, type ToolStats } from './tool-usage.js';

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TABLE_FILES, TABLE_HEADERS } from '../projections/tables/tables.js';
+import { AtomicFile } from './atomic-file.js';
+import { encodeCsvRows, UTF8_BOM } from './csv-encoding.js';
+import { runRowsFile, type ReplayPaths } from './replay-paths.js';
+import type { RunIndexEntry } from './run-index.js';
+
+/** What one run contributes to each table, CSV-encoded, as replay-run stores it. */
+export type RunFragments = Record<string, { readonly csv: string; readonly rows: number }>;
+
+/**
+ * Rewrites the seven tables from the runs' fragments, in table order (run start, then id). Each
+ * fragment file is read once and streamed into all seven files, so memory holds one run's rows.
+ * Returns the number of data rows per table.
+ */
+export function assembleCsvTables(paths: ReplayPaths, runs: readonly RunIndexEntry[]): Map<string, number> {
+  const outputs = TABLE_FILES.map((file) => new AtomicFile(path.join(paths.csvDir, file)));
+  const rowCounts = new Map(TABLE_FILES.map((file) => [file, 0]));
+  try {
+    TABLE_FILES.forEach((file, i) => outputs[i]!.write(UTF8_BOM + encodeCsvRows([TABLE_HEADERS.get(file)! as string[]])));
+    for (const run of runs) {
+      const fragments = JSON.parse(fs.readFileSync(runRowsFile(paths, run.runId), 'utf8')) as RunFragments;
+      TABLE_FILES.forEach((file, i) => {
+        const fragment = fragments[file];
+        if (!fragment) return;
+        outputs[i]!.write(fragment.csv);
+        rowCounts.set(file, rowCounts.get(file)! + fragment.rows);
+      });
+    }
+    for (const out of outputs) out.commit();
+  } catch (error) {
+    for (const out of outputs) out.abort();
+    throw error;
+  }
+  return rowCounts;
+}

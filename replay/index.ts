@@ -1,0 +1,3 @@
+export { replay, type ReplayOptions, type ReplayReport, type RunReplayReport } from './replay.js';
+export { replayPaths, type ReplayPaths } from './replay-paths.js';
+export { encodeState, decodeState } from './state-codec.js';

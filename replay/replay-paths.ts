@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { runPaths } from '../src/journal/paths.js';
+
+/** Where replay keeps what it derives: every one of these can be deleted and rebuilt. */
+export interface ReplayPaths {
+  readonly logsDir: string;
+  readonly csvDir: string;
+  /** Checkpoints, per-run state and CSV fragments: replay's own bookkeeping. */
+  readonly stateDir: string;
+  readonly index: string;
+  /** The lock that serialises writers of derived files. */
+  readonly lock: string;
+}
+
+export function replayPaths(logsDir: string): ReplayPaths {
+  const stateDir = path.join(logsDir, '.replay');
+  return { logsDir, csvDir: path.join(logsDir, 'csv'), stateDir, index: path.join(stateDir, 'index.json'), lock: path.join(logsDir, '.replay.lock') };
+}
+
+export function runStateFile(paths: ReplayPaths, runId: string): string {
+  return path.join(paths.stateDir, 'runs', `${runId}.state.json`);
+}
+
+export function runRowsFile(paths: ReplayPaths, runId: string): string {
+  return path.join(paths.stateDir, 'runs', `${runId}.rows.json`);
+}
+
+/** The seed's JSON layout inside a run's folder. */
+export function runJsonFiles(logsDir: string, runId: string) {
+  const { runDir } = runPaths(logsDir, runId);
+  const issuesDir = path.join(runDir, 'issues');
+  return {
+    runDir,
+    issuesDir,
+    metadata: path.join(runDir, 'metadata.json'),
+    finalReport: path.join(runDir, 'final_report.json'),
+    issueMetrics: (issueId: string | number) => path.join(issuesDir, `issue_${issueId}_metrics.json`),
+    issueReport: (issueId: string | number) => path.join(issuesDir, `issue_${issueId}_report.json`),
+  };
+}

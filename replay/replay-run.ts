@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import type { RunEntry } from '../events/envelope.js';
+import { checkJournalEvent } from '../events/registry.js';
+import { initialRunProjection, evolveRunProjection, runReadModels, type RunProjectionState } from '../projections/run-projection.js';
+import { runTableRows } from '../projections/tables/tables.js';
+import { checkLine } from '../src/journal/line.js';
+import { runPaths } from '../src/journal/paths.js';
+import { scanJournal } from '../src/journal/reader.js';
+import { isRunLocked } from '../src/journal/run-lock.js';
+import { removeFileDurably, writeFileAtomic } from './atomic-file.js';
+import type { RunFragments } from './csv-assembly.js';
+import { encodeCsvRows } from './csv-encoding.js';
+import { removeRunJson, writeRunJson } from './derived-json.js';
+import { runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
+import type { RunIndexEntry } from './run-index.js';
+import { decodeState, encodeState } from './state-codec.js';
+
+export type RunReplayOutcome =
+  | { readonly kind: 'unchanged'; readonly entry: RunIndexEntry }
+  | { readonly kind: 'replayed'; readonly entry: RunIndexEntry; readonly newEvents: number; readonly fromScratch: boolean; readonly tornTail: { offset: number; bytes: number } | null }
+  | { readonly kind: 'refused'; readonly entry: RunIndexEntry }
+  | { readonly kind: 'empty'; readonly entry: RunIndexEntry };
+
+/**
+ * Brings one run's derived files up to date with its journal. Reads only what is new since the
+ * checkpoint when the checkpointed prefix still matches (the hash of its last line: the chain makes
+ * that one line vouch for everything before it); otherwise rebuilds the run from its first byte.
+ */
+export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexEntry | undefined, full: boolean): RunReplayOutcome {
+  const journal = runPaths(paths.logsDir, runId).journal;
+  const stat = fs.statSync(journal);
+  const writerAlive = isRunLocked(runPaths(paths.logsDir, runId));
+  if (!full && previous && isUnchanged(paths, previous, stat, writerAlive)) return { kind: 'unchanged', entry: previous };
+
+  const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);
+  const state = resumeFrom?.state ?? initialRunProjection();
+  let lastLineStart = resumeFrom ? previous!.checkpoint.lastLineStart : 0;
+  let lineEnd = resumeFrom ? previous!.checkpoint.offset : 0;
+  const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent, from: resumeFrom?.from }, (entry, end) => {
+    evolveRunProjection(state, entry as RunEntry);
+    lastLineStart = lineEnd;
+    lineEnd = end;
+  });
+
+  const base = {
+    runId,
+    startedAt: state.summary.startedAt,
+    checkpoint: { offset: scan.goodEnd, seq: scan.lastSeq, hash: scan.lastHash, lastLineStart },
+    journalBytes: stat.size,
+    journalMtimeMs: stat.mtimeMs,
+    unfinished: state.summary.recordedStatus === null,
+    writerAlive,
+  };
+  if (scan.tail.kind === 'corrupt') {
+    const { line, offset, problem } = scan.tail.damage;
+    removeDerived(paths, runId);
+    return { kind: 'refused', entry: { ...base, refused: { line, offset, problem }, empty: false } };
+  }
+  const tornTail = scan.tail.kind === 'torn' ? { offset: scan.tail.offset, bytes: scan.tail.bytes } : null;
+  const models = runReadModels(state, { writerAlive, bytes: stat.size, tornTail });
+  if (models === null) {
+    removeDerived(paths, runId);
+    return { kind: 'empty', entry: { ...base, refused: null, empty: true } };
+  }
+  writeRunJson(paths.logsDir, models, state.summary.recordedStatus !== null);
+  const fragments: RunFragments = Object.fromEntries(runTableRows(models).map((t) => [t.file, { csv: encodeCsvRows(t.rows), rows: t.rows.length }]));
+  writeFileAtomic(runRowsFile(paths, runId), JSON.stringify(fragments));
+  writeFileAtomic(runStateFile(paths, runId), encodeState(state));
+  return { kind: 'replayed', entry: { ...base, refused: null, empty: false }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail };
+}
+
+function isUnchanged(paths: ReplayPaths, previous: RunIndexEntry, stat: fs.Stats, writerAlive: boolean): boolean {
+  if (previous.journalBytes !== stat.size || previous.journalMtimeMs !== stat.mtimeMs) return false;
+  // Without RunFinished the status is "running" or "crashed" by the writer's lock, which can change alone.
+  if (previous.unfinished && previous.writerAlive !== writerAlive) return false;
+  return previous.refused !== null || previous.empty || fs.existsSync(runRowsFile(paths, previous.runId));
+}
+
+function usableCheckpoint(
+  paths: ReplayPaths,
+  journal: string,
+  previous: RunIndexEntry,
+  size: number,
+): { state: RunProjectionState; from: { offset: number; seq: number; hash: string } } | null {
+  const { offset, seq, hash, lastLineStart } = previous.checkpoint;
+  if (offset === 0 || size < offset) return null;
+  const fd = fs.openSync(journal, 'r');
+  let lastLine: Buffer;
+  try {
+    lastLine = Buffer.alloc(offset - lastLineStart - 1); // without its newline
+    fs.readSync(fd, lastLine, 0, lastLine.length, lastLineStart);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const checked = checkLine(lastLine);
+  if (!checked.ok || checked.hash !== hash) return null;
+  try {
+    return { state: decodeState<RunProjectionState>(fs.readFileSync(runStateFile(paths, previous.runId), 'utf8')), from: { offset, seq, hash } };
+  } catch {
+    return null;
+  }
+}
+
+function removeDerived(paths: ReplayPaths, runId: string): void {
+  removeRunJson(paths.logsDir, runId);
+  removeFileDurably(runRowsFile(paths, runId));
+  removeFileDurably(runStateFile(paths, runId));
+}

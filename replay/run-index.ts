@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import { writeFileAtomic } from './atomic-file.js';
+import type { ReplayPaths } from './replay-paths.js';
+
+/** Where a run's replay stopped, and what its derived files were made from. */
+export interface RunIndexEntry {
+  readonly runId: string;
+  /** RunStarted's time: the tables are sorted by it, then by run id. */
+  readonly startedAt: string | null;
+  readonly checkpoint: { readonly offset: number; readonly seq: number; readonly hash: string; readonly lastLineStart: number };
+  /** Journal size and mtime when replayed: if either changed, there is something new to read. */
+  readonly journalBytes: number;
+  readonly journalMtimeMs: number;
+  /** The run had no RunFinished: its status depends on whether its writer is alive. */
+  readonly unfinished: boolean;
+  readonly writerAlive: boolean;
+  /** Why the run has no derived files: corrupt journal, or no RunStarted yet. */
+  readonly refused: { readonly line: number; readonly offset: number; readonly problem: string } | null;
+  readonly empty: boolean;
+}
+
+const INDEX_VERSION = 1;
+
+export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version?: number; runs?: RunIndexEntry[] };
+    if (parsed.version !== INDEX_VERSION || !Array.isArray(parsed.runs)) return new Map();
+    return new Map(parsed.runs.map((entry) => [entry.runId, entry]));
+  } catch {
+    return new Map(); // missing or unreadable: replay rebuilds everything, which is always correct
+  }
+}
+
+export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>): void {
+  const runs = [...index.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+  writeFileAtomic(paths.index, `${JSON.stringify({ version: INDEX_VERSION, runs })}\n`);
+}
+
+/** Runs in table order: by start time, then run id; runs without derived rows are left out. */
+export function tableOrder(index: ReadonlyMap<string, RunIndexEntry>): RunIndexEntry[] {
+  return [...index.values()]
+    .filter((e) => e.refused === null && !e.empty && e.startedAt !== null)
+    .sort((a, b) => (a.startedAt! < b.startedAt! ? -1 : a.startedAt! > b.startedAt! ? 1 : a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+}
