@@ -1,3 +1,4 @@
 export { replay, type ReplayOptions, type ReplayReport, type RunReplayReport } from './replay.js';
 export { replayPaths, type ReplayPaths } from './replay-paths.js';
 export { encodeState, decodeState } from './state-codec.js';
+export { cleanupRuns, parseDuration, type CleanupOptions, type CleanupReport } from './cleanup.js';

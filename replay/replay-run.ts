@@ -45,6 +45,7 @@ export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexE
   const base = {
     runId,
     startedAt: state.summary.startedAt,
+    lastEventAt: state.summary.lastEventAt,
     checkpoint: { offset: scan.goodEnd, seq: scan.lastSeq, hash: scan.lastHash, lastLineStart },
     journalBytes: stat.size,
     journalMtimeMs: stat.mtimeMs,

@@ -6,9 +6,9 @@ import { removeFileDurably } from './atomic-file.js';
 import { assembleCsvTables } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';
-import { replayPaths, runRowsFile, runStateFile } from './replay-paths.js';
+import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { replayRun, type RunReplayOutcome } from './replay-run.js';
-import { loadRunIndex, saveRunIndex, tableOrder } from './run-index.js';
+import { loadRunIndex, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
 
 export interface ReplayOptions {
   readonly dir?: string;
@@ -56,48 +56,66 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   }
   const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
   try {
-    const index = loadRunIndex(paths);
-    const onDisk = listRunIds(paths.logsDir);
-    for (const gone of [...index.keys()].filter((id) => !onDisk.includes(id))) {
-      index.delete(gone);
-      removeFileDurably(runRowsFile(paths, gone));
-      removeFileDurably(runStateFile(paths, gone));
-    }
-    const wanted = new Set(options.runIds ?? onDisk);
-    // Runs outside the selection are replayed too when they have never been: the tables hold every run.
-    const todo = onDisk.filter((id) => wanted.has(id) || !index.has(id));
-    const progress = progressBar('replay', todo.length, options.progress ?? false);
-    const runs: RunReplayReport[] = [];
-    let lastYield = Date.now();
-    for (const [i, runId] of todo.entries()) {
-      lock.assertHeld();
-      const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false);
-      index.set(runId, outcome.entry);
-      runs.push({
-        runId,
-        outcome: outcome.kind,
-        newEvents: outcome.kind === 'replayed' ? outcome.newEvents : 0,
-        fromScratch: outcome.kind === 'replayed' ? outcome.fromScratch : false,
-        tornTail: outcome.kind === 'replayed' ? outcome.tornTail : null,
-        refused: outcome.entry.refused,
-      });
-      progress.update(i + 1);
-      if (Date.now() - lastYield > 50) {
-        await yieldToEventLoop(); // lets the lock's refresh timer run
-        lastYield = Date.now();
-      }
-    }
-    progress.finish();
-    lock.assertHeld();
-    const rowCounts = assembleCsvTables(paths, tableOrder(index));
-    saveRunIndex(paths, index);
-    return {
-      dir: paths.logsDir,
-      ok: runs.every((r) => r.refused === null),
-      runs,
-      tables: [...rowCounts.entries()].map(([file, rows]) => ({ file, rows })),
-    };
+    const { index, runs } = await updateRuns(paths, lock, options);
+    return finishTables(paths, lock, index, runs);
   } finally {
     lock.release();
   }
+}
+
+/** Brings the derived files of every run (or the selected ones) up to date; the caller holds the lock. */
+export async function updateRuns(
+  paths: ReplayPaths,
+  lock: DerivedFilesLock,
+  options: Pick<ReplayOptions, 'runIds' | 'full' | 'progress'>,
+): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[] }> {
+  const index = loadRunIndex(paths);
+  const onDisk = listRunIds(paths.logsDir);
+  for (const gone of [...index.keys()].filter((id) => !onDisk.includes(id))) forgetRun(paths, index, gone);
+  const wanted = new Set(options.runIds ?? onDisk);
+  // Runs outside the selection are replayed too when they have never been: the tables hold every run.
+  const todo = onDisk.filter((id) => wanted.has(id) || !index.has(id));
+  const progress = progressBar('replay', todo.length, options.progress ?? false);
+  const runs: RunReplayReport[] = [];
+  let lastYield = Date.now();
+  for (const [i, runId] of todo.entries()) {
+    lock.assertHeld();
+    const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false);
+    index.set(runId, outcome.entry);
+    runs.push({
+      runId,
+      outcome: outcome.kind,
+      newEvents: outcome.kind === 'replayed' ? outcome.newEvents : 0,
+      fromScratch: outcome.kind === 'replayed' ? outcome.fromScratch : false,
+      tornTail: outcome.kind === 'replayed' ? outcome.tornTail : null,
+      refused: outcome.entry.refused,
+    });
+    progress.update(i + 1);
+    if (Date.now() - lastYield > 50) {
+      await yieldToEventLoop(); // lets the lock's refresh timer run
+      lastYield = Date.now();
+    }
+  }
+  progress.finish();
+  return { index, runs };
+}
+
+/** Drops a run's replay bookkeeping (its journal is gone); its rows leave the tables at the next assembly. */
+export function forgetRun(paths: ReplayPaths, index: Map<string, RunIndexEntry>, runId: string): void {
+  index.delete(runId);
+  removeFileDurably(runRowsFile(paths, runId));
+  removeFileDurably(runStateFile(paths, runId));
+}
+
+/** Rewrites the seven tables and saves the index; the caller holds the lock. */
+export function finishTables(paths: ReplayPaths, lock: DerivedFilesLock, index: ReadonlyMap<string, RunIndexEntry>, runs: RunReplayReport[]): ReplayReport {
+  lock.assertHeld();
+  const rowCounts = assembleCsvTables(paths, tableOrder(index));
+  saveRunIndex(paths, index);
+  return {
+    dir: paths.logsDir,
+    ok: runs.every((r) => r.refused === null),
+    runs,
+    tables: [...rowCounts.entries()].map(([file, rows]) => ({ file, rows })),
+  };
 }

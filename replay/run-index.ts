@@ -7,6 +7,8 @@ export interface RunIndexEntry {
   readonly runId: string;
   /** RunStarted's time: the tables are sorted by it, then by run id. */
   readonly startedAt: string | null;
+  /** The last event's time: how old a finished run is, for cleanup. */
+  readonly lastEventAt: string | null;
   readonly checkpoint: { readonly offset: number; readonly seq: number; readonly hash: string; readonly lastLineStart: number };
   /** Journal size and mtime when replayed: if either changed, there is something new to read. */
   readonly journalBytes: number;
@@ -19,7 +21,8 @@ export interface RunIndexEntry {
   readonly empty: boolean;
 }
 
-const INDEX_VERSION = 1;
+// Bump when RunIndexEntry changes: an index of another version is ignored and everything rebuilt.
+const INDEX_VERSION = 2;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   try {

@@ -108,7 +108,7 @@ describe('trackIssue, trackAgent, trackToolCall record success or failure and re
 
   it('the async collector: many agents at once, each awaiting its own calls', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, projectId: 'p', config: CONFIG, handleSignals: false, prices: null });
+    const c = await AsyncMetricsCollector.start({ dir, projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
     await c.startIssue(1);
     const results = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
@@ -141,7 +141,7 @@ describe('resume rebuilds the context from the journal', () => {
     c.startToolCall('run_tests');
     c.close();
 
-    const r = await MetricsCollector.resume({ dir, runId: 'r', handleSignals: false, prices: null });
+    const r = await MetricsCollector.resume({ dir, runId: 'r', handleSignals: false, prices: null, liveUpdates: false });
     expect(() => r.finalizeAgent({ success: true })).toThrow(expect.objectContaining({ code: 'NO_OPEN_AGENT' }));
     r.startAgent('coding');
     r.recordPipeline({ pipelineId: 'p2', commitSha: 'b', status: 'success', triggeredBy: 'testing' });
@@ -158,10 +158,10 @@ describe('resume rebuilds the context from the journal', () => {
     const dir = tempDir();
     const c = await startRun(dir, { runId: 'i' });
     c.finalizeRun('interrupted', 'SIGTERM');
-    const r = await MetricsCollector.resume({ dir, runId: 'i', handleSignals: false, prices: null });
+    const r = await MetricsCollector.resume({ dir, runId: 'i', handleSignals: false, prices: null, liveUpdates: false });
     r.finalizeRun('completed');
-    await expect(MetricsCollector.resume({ dir, runId: 'i', handleSignals: false, prices: null })).rejects.toMatchObject({ code: 'RUN_FINISHED' });
-    await expect(MetricsCollector.resume({ dir, runId: 'nope', handleSignals: false, prices: null })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    await expect(MetricsCollector.resume({ dir, runId: 'i', handleSignals: false, prices: null, liveUpdates: false })).rejects.toMatchObject({ code: 'RUN_FINISHED' });
+    await expect(MetricsCollector.resume({ dir, runId: 'nope', handleSignals: false, prices: null, liveUpdates: false })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });
 });
 

@@ -92,7 +92,7 @@ describe('corruption before the tail is loud, with line number and byte offset',
     const finished = lines.slice(0, -1); // drop RunFinished so the run could be resumed
     write(journal, [...finished.slice(0, 3), ...finished.slice(4)]);
     const before = fs.readFileSync(journal);
-    await expect(MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null })).rejects.toMatchObject({
+    await expect(MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null, liveUpdates: false })).rejects.toMatchObject({
       code: 'JOURNAL_CORRUPT',
       line: 4,
       offset: offsetOfLine(lines, 4),

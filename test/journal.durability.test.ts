@@ -46,7 +46,7 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
   it('64 concurrent appends land in call order with far fewer than 64 fdatasyncs', async () => {
     const dir = tempDir();
     const { ops, log } = recordingOps();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, fileOps: ops });
+    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false, fileOps: ops });
     const syncsBefore = log.count('fdatasync');
     await Promise.all(Array.from({ length: 64 }, (_, i) => c.recordError({ kind: 'tool', message: `error ${i}`, recoverable: true })));
     const syncs = log.count('fdatasync') - syncsBefore;
@@ -69,7 +69,7 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
         releaseSync = () => nodeFileOps.fdatasync(fd, cb);
       },
     };
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, fileOps: ops });
+    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false, fileOps: ops });
     let resolved = false;
     const pending = c.startIssue(1).then(() => {
       resolved = true;
@@ -85,7 +85,7 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
 
   it('events$ emits each event once it is durable, in seq order', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null });
+    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
     const seen: number[] = [];
     let completed = false;
     c.events$.subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
@@ -97,7 +97,7 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
 
   it('an events$ subscriber may record events from inside its callback without breaking the chain', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null });
+    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
     const followUps: Array<Promise<void>> = [];
     c.events$.subscribe((e) => {
       if (e.type === 'ToolCallEnded') followUps.push(c.recordError({ kind: 'tool', message: `after ${e.data.callId}`, recoverable: true }));

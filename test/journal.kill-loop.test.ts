@@ -32,7 +32,7 @@ interface Ack {
 const isAck = (m: Message): boolean => typeof m.ack === 'string';
 
 /** Resume options from the task: the dead writer's lock is taken over once 2 s stale. */
-const resumeOptions = (dir: string, runId: string) => ({ dir, runId, lockStaleMs: 2000, handleSignals: false, prices: null });
+const resumeOptions = (dir: string, runId: string) => ({ dir, runId, lockStaleMs: 2000, handleSignals: false, prices: null, liveUpdates: false });
 
 function spawnWriter(dir: string, runId: string, mode: Mode, round: number): Child {
   const args = { dir, runId, resume: round > 0, mode, tag: `${runId}-r${round}`, concurrency: 32 };

@@ -81,7 +81,7 @@ describe('rule 1: a second writer on a live run is refused with RUN_LOCKED namin
     const runId = 'same-process-run';
     const first = await startRun(dir, { runId, lockStaleMs: STALE });
     first.recordError({ kind: 'k', message: 'one', recoverable: true });
-    const options = { dir, runId, lockStaleMs: STALE, lockWaitMs: 0, handleSignals: false, prices: null };
+    const options = { dir, runId, lockStaleMs: STALE, lockWaitMs: 0, handleSignals: false, prices: null, liveUpdates: false };
 
     const sync = await MetricsCollector.resume(options).then(
       () => null,
@@ -105,7 +105,7 @@ describe('rule 1: a second writer on a live run is refused with RUN_LOCKED namin
     const dir = tempDir();
     const runId = 'fresh-lock-age';
     const first = await startRun(dir, { runId, lockStaleMs: STALE });
-    const refused = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, lockWaitMs: 0, handleSignals: false, prices: null }).then(
+    const refused = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, lockWaitMs: 0, handleSignals: false, prices: null, liveUpdates: false }).then(
       () => null,
       (error: unknown) => error as Error,
     );
@@ -158,14 +158,14 @@ describe("rule 1: a killed writer's lock is taken over once stale", () => {
     expect(fs.existsSync(paths.lock)).toBe(true);
 
     // By a 10 s threshold the dead writer's lock (refreshed within the last second) is not stale yet.
-    const early = await MetricsCollector.resume({ dir, runId, lockStaleMs: 10_000, lockWaitMs: 0, handleSignals: false, prices: null }).then(
+    const early = await MetricsCollector.resume({ dir, runId, lockStaleMs: 10_000, lockWaitMs: 0, handleSignals: false, prices: null, liveUpdates: false }).then(
       () => null,
       (error: unknown) => error,
     );
     expect(early).toBeInstanceOf(RunLockedError);
     expect((early as Error).message).toMatch(new RegExp(`Run ${runId} .*was refreshed .* s ago`));
 
-    const resumed = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, handleSignals: false, prices: null });
+    const resumed = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, handleSignals: false, prices: null, liveUpdates: false });
     resumed.recordError({ kind: 'k', message: 'after takeover', recoverable: true });
     resumed.finalizeRun('completed');
     const lines = journalEntries(paths.journal);

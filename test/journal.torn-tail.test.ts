@@ -75,7 +75,7 @@ describe('torn tails: everything after the last verified line, when nothing afte
 describe('resume quarantines a torn tail and continues the chain', () => {
   it('copies the tail to quarantine/, cuts it off, and records RunResumed then TailQuarantined', async () => {
     const dir = tempDir();
-    const c = await MetricsCollector.start({ dir, runId: RUN, projectId: 'p', config: { llm: { model: 'deepseek-chat' } }, handleSignals: false, prices: null });
+    const c = await MetricsCollector.start({ dir, runId: RUN, projectId: 'p', config: { llm: { model: 'deepseek-chat' } }, handleSignals: false, prices: null, liveUpdates: false });
     c.startIssue(1);
     c.startAgent('coding');
     c.startToolCall('run_tests');
@@ -86,7 +86,7 @@ describe('resume quarantines a torn tail and continues the chain', () => {
     const tail = '{"v":1,"seq":6,"ts":"2026-11-26T0';
     fs.appendFileSync(journal, tail);
 
-    const resumed = await MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null });
+    const resumed = await MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null, liveUpdates: false });
     const quarantine = path.join(dir, 'runs', RUN, 'quarantine');
     const files = fs.readdirSync(quarantine);
     expect(files).toHaveLength(1);
@@ -105,12 +105,12 @@ describe('resume quarantines a torn tail and continues the chain', () => {
 
   it('records a quarantine file that a resume which died midway left unrecorded', async () => {
     const dir = tempDir();
-    const c = await MetricsCollector.start({ dir, runId: RUN, projectId: 'p', config: { llm: { model: 'm1' } }, handleSignals: false, prices: null });
+    const c = await MetricsCollector.start({ dir, runId: RUN, projectId: 'p', config: { llm: { model: 'm1' } }, handleSignals: false, prices: null, liveUpdates: false });
     c.close();
     const quarantine = path.join(dir, 'runs', RUN, 'quarantine');
     fs.mkdirSync(quarantine);
     fs.writeFileSync(path.join(quarantine, 'tail-123-0123456789abcdef.bin'), 'left over');
-    const resumed = await MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null });
+    const resumed = await MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null, liveUpdates: false });
     resumed.finalizeRun('completed');
     const types = readLines(c.journalPath).map((l) => JSON.parse(l));
     expect(types.find((e) => e.type === 'TailQuarantined')).toMatchObject({ data: { offset: 123, bytes: 9, file: 'quarantine/tail-123-0123456789abcdef.bin' } });

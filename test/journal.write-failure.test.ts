@@ -48,7 +48,7 @@ describe.each([
 ] as const)('a failed %s (%s) in group commit', (op, code, n) => {
   it('rejects every append of the batch, truncates, and refuses later appends', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'f', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, fileOps: failingOps(nodeFileOps, op, n, code) });
+    const c = await AsyncMetricsCollector.start({ dir, runId: 'f', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false, fileOps: failingOps(nodeFileOps, op, n, code) });
     await Promise.all([c.startIssue(1), c.startAgent('coding')]);
     const acknowledged = fs.readFileSync(c.journalPath);
     const batch = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => c.recordError({ kind: 'x', message: `m${i}`, recoverable: true })));

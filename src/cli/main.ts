@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { RunledgerError } from '../errors.js';
 import { runledgerVersion } from '../version.js';
 import { EXIT_USAGE, UsageError } from './exit-codes.js';
+import { registerCleanup } from './cleanup-command.js';
+import { registerReplay } from './replay-command.js';
 import { registerVerify } from './verify-command.js';
 
 const program = new Command('runledger')
@@ -10,6 +12,8 @@ const program = new Command('runledger')
   .version(runledgerVersion())
   .exitOverride();
 registerVerify(program);
+registerReplay(program);
+registerCleanup(program);
 
 try {
   await program.parseAsync(process.argv);

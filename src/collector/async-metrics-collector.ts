@@ -41,6 +41,10 @@ export class AsyncMetricsCollector {
   get journalPath(): string {
     return this.session.journalPath;
   }
+  /** Resolves when the background update of logs/csv and the JSON reports (after a finalize) is done. */
+  whenDerivedFilesUpdated(): Promise<void> {
+    return this.session.whenDerivedFilesUpdated();
+  }
   get events$(): Observable<JournalEntry> {
     return this.session.events$.asObservable();
   }

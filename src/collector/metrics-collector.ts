@@ -43,6 +43,10 @@ export class MetricsCollector {
     return this.session.journalPath;
   }
   /** Events as they become durable. Completes when the run is finalized or closed. */
+  /** Resolves when the background update of logs/csv and the JSON reports (after a finalize) is done. */
+  whenDerivedFilesUpdated(): Promise<void> {
+    return this.session.whenDerivedFilesUpdated();
+  }
   get events$(): Observable<JournalEntry> {
     return this.session.events$.asObservable();
   }

@@ -18,6 +18,7 @@ import { runledgerVersion } from '../version.js';
 import { parseConfig } from './config.js';
 import { evolveContext, initialContext, type CollectorContext } from './context.js';
 import { EventPlanner, type PlannedEvent } from './planner.js';
+import { liveDerivedFiles } from './live-derived-files.js';
 import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
 
 export interface CollectorOptions {
@@ -29,6 +30,8 @@ export interface CollectorOptions {
   readonly priceBook?: PriceBook;
   /** Record RunFinished on signals, uncaught exceptions and early exit (default true). */
   readonly handleSignals?: boolean;
+  /** Update logs/csv and the JSON reports in the background when an issue or the run is finalized (default true). */
+  readonly liveUpdates?: boolean;
   /** A writer's lock counts as stale (its writer dead) after this long without refresh; default 10 s. */
   readonly lockStaleMs?: number;
   /** How long to wait for another writer's lock; default 0 for start, stale time + 2 s for resume. */
@@ -68,6 +71,8 @@ export class RunSession implements GuardedRun {
   readonly events$ = new Subject<JournalEntry>();
   readonly planner: EventPlanner;
   private closed = false;
+  private readonly live: ReturnType<typeof liveDerivedFiles> | null;
+  private finalizingInEmergency = false;
 
   private constructor(
     readonly runId: string,
@@ -78,8 +83,10 @@ export class RunSession implements GuardedRun {
     prices: PriceBook,
     clock: () => Date,
     private readonly guarded: boolean,
+    liveUpdates: boolean,
   ) {
     this.planner = new EventPlanner(runId, context, prices, clock);
+    this.live = liveUpdates ? liveDerivedFiles(paths.logsDir) : null;
     if (guarded) guardRun(this);
   }
 
@@ -112,7 +119,7 @@ export class RunSession implements GuardedRun {
       if (fs.existsSync(paths.journal)) fs.unlinkSync(paths.journal);
       const writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       const context = initialContext();
-      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
       try {
         session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
       } catch (error) {
@@ -149,7 +156,7 @@ export class RunSession implements GuardedRun {
 
       if (scan.tail.kind === 'torn') quarantineTail(paths, scan, ops);
       const writer = JournalWriter.openAt(runId, paths, lock, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash }, { ops, clock });
-      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
       try {
         session.commitSync({
           type: 'RunResumed',
@@ -193,8 +200,7 @@ export class RunSession implements GuardedRun {
     return new Promise<R>((resolve, reject) => {
       const entry = this.writer.append(plan.type, plan.data, (error) => {
         if (error) return reject(error);
-        this.events$.next(entry);
-        if (entry.type === 'RunFinished') this.close();
+        this.durable(entry);
         resolve(plan.result);
       });
       // The context moves on now, so calls made before this one is durable already see it.
@@ -204,6 +210,7 @@ export class RunSession implements GuardedRun {
 
   emergencyFinalize(status: 'interrupted' | 'crashed', reason: string): void {
     if (this.closed) return;
+    this.finalizingInEmergency = true;
     try {
       const plan = this.planner.finalizeRun(status, reason);
       if (plan && !this.writer.isFailed) this.commitSync(plan);
@@ -227,10 +234,21 @@ export class RunSession implements GuardedRun {
     }
   }
 
+  /** Resolves when the background update of derived files that finalizing asked for is done. */
+  whenDerivedFilesUpdated(): Promise<void> {
+    return this.live?.settled() ?? Promise.resolve();
+  }
+
   private applied(entry: JournalEntry): void {
     evolveContext(this.context, entry);
+    this.durable(entry);
+  }
+
+  private durable(entry: JournalEntry): void {
     this.events$.next(entry);
     if (entry.type === 'RunFinished') this.close();
+    // Not while the process is going down (signal, crash): replay rebuilds them later.
+    if ((entry.type === 'IssueFinished' || entry.type === 'RunFinished') && !this.finalizingInEmergency) this.live?.request();
   }
 }
 

@@ -3,9 +3,12 @@ import { MetricsCollector, type StartOptions } from '../../src/index.js';
 
 export const CONFIG = { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 }, maxRetries: 3 };
 
-/** Starts a run in `dir` with test-friendly defaults (no signal handlers in the test worker). */
+/**
+ * Starts a run in `dir` with test-friendly defaults: no signal handlers in the test worker, no
+ * price override file, and no background update of derived files (tests of that turn it on).
+ */
 export function startRun(dir: string, overrides: Partial<StartOptions> = {}): Promise<MetricsCollector> {
-  return MetricsCollector.start({ dir, projectId: 'test-project', config: CONFIG, handleSignals: false, prices: null, ...overrides });
+  return MetricsCollector.start({ dir, projectId: 'test-project', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false, ...overrides });
 }
 
 /** Records a small but complete run and returns its journal's path. */

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import { RunLockedError } from '../src/errors.js';
+import { resolveLogsDir, runPaths } from '../src/journal/paths.js';
+import { RunLock } from '../src/journal/run-lock.js';
+import { DerivedFilesLock } from './derived-lock.js';
+import { replayPaths } from './replay-paths.js';
+import { finishTables, forgetRun, updateRuns } from './replay.js';
+import type { RunIndexEntry } from './run-index.js';
+
+export interface CleanupOptions {
+  readonly dir?: string;
+  /** Remove runs whose last event is older than this. */
+  readonly olderThanMs?: number;
+  /** Keep the N most recently started runs, remove older ones. With olderThanMs too, a run must meet both. */
+  readonly keepLast?: number;
+  /** Say what would be removed, remove nothing. */
+  readonly dryRun?: boolean;
+  /** "Now" for olderThanMs; default the clock. */
+  readonly now?: Date;
+  readonly lockWaitMs?: number;
+}
+
+export interface CleanupReport {
+  readonly dir: string;
+  readonly dryRun: boolean;
+  readonly removed: ReadonlyArray<{ readonly runId: string; readonly startedAt: string | null; readonly lastEventAt: string | null }>;
+  /** Candidates left alone: a live writer holds them, or their journal is corrupt (kept as evidence). */
+  readonly skipped: ReadonlyArray<{ readonly runId: string; readonly reason: string }>;
+  readonly kept: number;
+}
+
+/**
+ * Retention: removes finished runs (journal, derived files, quarantine) by age or count, never a
+ * run whose writer holds a live lock, then rewrites the tables. Each run is removed while holding
+ * its own writer lock, so no writer can resume it meanwhile.
+ */
+export async function cleanupRuns(options: CleanupOptions): Promise<CleanupReport> {
+  if (options.olderThanMs === undefined && options.keepLast === undefined) {
+    throw new RangeError('cleanupRuns needs olderThanMs or keepLast: it never removes everything by default');
+  }
+  const paths = replayPaths(resolveLogsDir(options.dir));
+  const now = (options.now ?? new Date()).getTime();
+  const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
+  try {
+    const { index, runs } = await updateRuns(paths, lock, {});
+    const newestFirst = [...index.values()].sort((a, b) => compareStart(b, a));
+    const candidates = newestFirst.filter((entry, position) => {
+      if (options.keepLast !== undefined && position < options.keepLast) return false;
+      if (options.olderThanMs !== undefined) {
+        const last = entry.lastEventAt === null ? null : Date.parse(entry.lastEventAt);
+        if (last === null || now - last < options.olderThanMs) return false;
+      }
+      return true;
+    });
+    const removed: CleanupReport['removed'][number][] = [];
+    const skipped: CleanupReport['skipped'][number][] = [];
+    for (const entry of candidates) {
+      if (entry.refused) {
+        skipped.push({ runId: entry.runId, reason: `corrupt journal (line ${entry.refused.line}): kept for inspection` });
+        continue;
+      }
+      const run = runPaths(paths.logsDir, entry.runId);
+      let writerLock: RunLock;
+      try {
+        writerLock = await RunLock.acquire(entry.runId, run, { waitMs: 0 });
+      } catch (error) {
+        if (error instanceof RunLockedError) {
+          skipped.push({ runId: entry.runId, reason: 'a live writer holds it' });
+          continue;
+        }
+        throw error;
+      }
+      try {
+        if (!options.dryRun) {
+          lock.assertHeld();
+          fs.rmSync(run.runDir, { recursive: true, force: true });
+          forgetRun(paths, index, entry.runId);
+        }
+        removed.push({ runId: entry.runId, startedAt: entry.startedAt, lastEventAt: entry.lastEventAt });
+      } finally {
+        writerLock.releaseSync();
+      }
+    }
+    if (!options.dryRun) finishTables(paths, lock, index, runs);
+    return { dir: paths.logsDir, dryRun: options.dryRun ?? false, removed, skipped, kept: index.size - (options.dryRun ? removed.length : 0) };
+  } finally {
+    lock.release();
+  }
+}
+
+function compareStart(a: RunIndexEntry, b: RunIndexEntry): number {
+  const sa = a.startedAt ?? '';
+  const sb = b.startedAt ?? '';
+  return sa < sb ? -1 : sa > sb ? 1 : a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
+}
+
+/** "30d", "12h", "90m", "45s", "2w" as milliseconds; null when it is not such a duration. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*(w|d|h|m|s)$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 }[match[2] as 'w' | 'd' | 'h' | 'm' | 's'];
+  return Number(match[1]) * unit;
+}

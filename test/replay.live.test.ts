@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replay } from '../replay/index.js';
+import { MetricsCollector } from '../src/index.js';
+import { CONFIG } from './helpers/runs.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const TABLES = ['runs.csv', 'issues.csv', 'agents.csv', 'pipelines.csv', 'tool_usage.csv', 'debugging_cycles.csv', 'errors.csv'];
+const readTables = (dir: string): Record<string, string> => Object.fromEntries(TABLES.map((t) => [t, fs.readFileSync(path.join(dir, 'csv', t), 'utf8')]));
+const csvRows = (dir: string, table: string): string[][] =>
+  fs.readFileSync(path.join(dir, 'csv', table), 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n').map((l) => l.split(','));
+
+describe('the live path: finalizing keeps the derived files current', () => {
+  it('a finished issue appears in issues.csv at once; the finished run in runs.csv and final_report.json', async () => {
+    const dir = tempDir();
+    const c = await MetricsCollector.start({ dir, runId: 'live-1', projectId: 'p', config: CONFIG, handleSignals: false, prices: null });
+    c.startIssue(7, { title: 'first' });
+    c.startIssue(8, { title: 'second' });
+    c.finalizeIssue(7, 'completed', { linesAdded: 10 });
+    await c.whenDerivedFilesUpdated();
+    const issues = csvRows(dir, 'issues.csv');
+    const status = issues[0]!.indexOf('status');
+    expect(issues.slice(1).map((r) => [r[1], r[status]])).toEqual([['7', 'completed'], ['8', 'open']]);
+    expect(csvRows(dir, 'runs.csv')[1]![2]).toBe('running');
+    expect(fs.existsSync(path.join(dir, 'runs', 'live-1', 'issues', 'issue_7_report.json'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'runs', 'live-1', 'final_report.json'))).toBe(false);
+
+    c.finalizeIssue(8, 'failed');
+    c.finalizeRun('completed');
+    await c.whenDerivedFilesUpdated();
+    expect(csvRows(dir, 'runs.csv')[1]![2]).toBe('completed');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'live-1', 'final_report.json'), 'utf8')).run.issues).toMatchObject({ total: 2, completed: 1, failed: 1 });
+  });
+
+  it('supervisors finishing issues at the same moment in separate processes leave the tables a fresh full replay makes', async () => {
+    const dir = tempDir();
+    const writers = Array.from({ length: 4 }, (_, i) => `live-${i}`);
+    const children = writers.map((runId) => {
+      const child = spawn(process.execPath, [path.join('test', 'fixtures', 'live-writer.mjs'), JSON.stringify({ dir, runId, issues: 6 })], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      return new Promise<void>((resolve, reject) =>
+        child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${runId} exited ${code}: ${stderr}`)))),
+      );
+    });
+    await Promise.all(children);
+    const live = readTables(dir);
+    expect(live['runs.csv']!.trimEnd().split('\r\n')).toHaveLength(1 + writers.length);
+    expect(live['issues.csv']!.trimEnd().split('\r\n')).toHaveLength(1 + writers.length * 6);
+
+    fs.rmSync(path.join(dir, 'csv'), { recursive: true });
+    fs.rmSync(path.join(dir, '.replay'), { recursive: true });
+    await replay({ dir, full: true });
+    expect(readTables(dir)).toEqual(live);
+  });
+});
