@@ -3,6 +3,7 @@
  * LLM token usage, a CI pipeline that fails once, a debugging cycle. Use it as a template.
  * Run: npm start (writes under ./logs, or RUNLEDGER_DIR).
  */
+import path from 'node:path';
 import { MetricsCollector, configFromEnv, resolveLogsDir, verifyRun } from '../src/index.js';
 
 const dir = resolveLogsDir();
@@ -37,8 +38,11 @@ for (const issue of [{ id: 3, title: 'Add login endpoint' }, { id: 4, title: 'Fi
   collector.finalizeIssue(issue.id, 'completed', { filesCreated: 2, filesModified: 3, linesAdded: 240, linesRemoved: 31, testsAdded: 4, coveragePercent: 82.5 });
 }
 collector.finalizeRun('completed');
+// Finalizing updated logs/csv and the JSON reports in the background; wait for that before leaving.
+await collector.whenDerivedFilesUpdated();
 
 const check = verifyRun(dir, collector.runId);
 console.log(`Recorded run ${collector.runId}`);
 console.log(`Journal: ${collector.journalPath} (${check.events} events, ${check.verdict})`);
+console.log(`Tables:  ${path.join(dir, 'csv')} (runs.csv, issues.csv, agents.csv, pipelines.csv, tool_usage.csv, debugging_cycles.csv, errors.csv)`);
 console.log(`Check it any time with: npx runledger verify --dir ${dir} ${collector.runId}`);
