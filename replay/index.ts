@@ -2,3 +2,4 @@ export { replay, type ReplayOptions, type ReplayReport, type RunReplayReport } f
 export { replayPaths, type ReplayPaths } from './replay-paths.js';
 export { encodeState, decodeState } from './state-codec.js';
 export { cleanupRuns, parseDuration, type CleanupOptions, type CleanupReport } from './cleanup.js';
+export { loadAnalysisRuns } from './analysis-inputs.js';

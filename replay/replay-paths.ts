@@ -17,6 +17,11 @@ export function replayPaths(logsDir: string): ReplayPaths {
   return { logsDir, csvDir: path.join(logsDir, 'csv'), stateDir, index: path.join(stateDir, 'index.json'), lock: path.join(logsDir, '.replay.lock') };
 }
 
+/** The analyzer's inputs: one JSON line per run (projections/analysis-input.ts), in table order. */
+export function analysisInputsFile(paths: ReplayPaths): string {
+  return path.join(paths.stateDir, 'analysis-runs.ndjson');
+}
+
 export function runStateFile(paths: ReplayPaths, runId: string): string {
   return path.join(paths.stateDir, 'runs', `${runId}.state.json`);
 }
@@ -34,7 +39,16 @@ export function runJsonFiles(logsDir: string, runId: string) {
     issuesDir,
     metadata: path.join(runDir, 'metadata.json'),
     finalReport: path.join(runDir, 'final_report.json'),
-    issueMetrics: (issueId: string | number) => path.join(issuesDir, `issue_${issueId}_metrics.json`),
-    issueReport: (issueId: string | number) => path.join(issuesDir, `issue_${issueId}_report.json`),
+    issueMetrics: (issueId: string | number) => path.join(issuesDir, `issue_${issueFileId(issueId)}_metrics.json`),
+    issueReport: (issueId: string | number) => path.join(issuesDir, `issue_${issueFileId(issueId)}_report.json`),
   };
+}
+
+/**
+ * An issue id as it appears in file names: issue 3 is "3" (the seed's issue_3_metrics.json), and a
+ * string id as it is, except that a string of digits gets a "~" in front ("3" -> "~3") so that it
+ * never takes the number's file. "~" is outside the string ids' alphabet: the mapping is one to one.
+ */
+export function issueFileId(issueId: string | number): string {
+  return typeof issueId === 'string' && /^\d+$/.test(issueId) ? `~${issueId}` : String(issueId);
 }

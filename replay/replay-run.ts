@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { RunEntry } from '../events/envelope.js';
 import { checkJournalEvent } from '../events/registry.js';
 import { initialRunProjection, evolveRunProjection, runReadModels, type RunProjectionState } from '../projections/run-projection.js';
+import { analysisRunOf } from '../projections/analysis-input.js';
 import { runTableRows } from '../projections/tables/tables.js';
 import { checkLine } from '../src/journal/line.js';
 import { runPaths } from '../src/journal/paths.js';
@@ -23,8 +24,12 @@ export type RunReplayOutcome =
 
 /**
  * Brings one run's derived files up to date with its journal. Reads only what is new since the
- * checkpoint when the checkpointed prefix still matches (the hash of its last line: the chain makes
- * that one line vouch for everything before it); otherwise rebuilds the run from its first byte.
+ * checkpoint when the checkpointed prefix still matches: the file is at least as long, and the line
+ * that ends at the checkpoint still carries the checkpoint's hash (which chains to every hash
+ * before it), so the prefix was not cut short, replaced or rewritten from the checkpoint back.
+ * Otherwise the run is rebuilt from its first byte. Incremental replay does not re-read the
+ * verified prefix: a byte edited inside it in place is found by `runledger verify` and by
+ * `replay --full`, which read every line.
  */
 export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexEntry | undefined, full: boolean): RunReplayOutcome {
   const journal = runPaths(paths.logsDir, runId).journal;
@@ -64,7 +69,10 @@ export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexE
     return { kind: 'empty', entry: { ...base, refused: null, empty: true } };
   }
   writeRunJson(paths.logsDir, models, state.summary.recordedStatus !== null);
-  const fragments: RunFragments = Object.fromEntries(runTableRows(models).map((t) => [t.file, { csv: encodeCsvRows(t.rows), rows: t.rows.length }]));
+  const fragments: RunFragments = {
+    tables: Object.fromEntries(runTableRows(models).map((t) => [t.file, { csv: encodeCsvRows(t.rows), rows: t.rows.length }])),
+    analysis: analysisRunOf(models),
+  };
   writeFileAtomic(runRowsFile(paths, runId), JSON.stringify(fragments));
   writeFileAtomic(runStateFile(paths, runId), encodeState(state));
   return { kind: 'replayed', entry: { ...base, refused: null, empty: false }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail };

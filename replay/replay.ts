@@ -3,7 +3,7 @@ import { listRunIds } from '../src/audit/verify-runs.js';
 import { RunNotFoundError } from '../src/errors.js';
 import { assertRunId, resolveLogsDir, runPaths } from '../src/journal/paths.js';
 import { removeFileDurably } from './atomic-file.js';
-import { assembleCsvTables } from './csv-assembly.js';
+import { assembleDerivedTables } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';
 import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
@@ -110,7 +110,7 @@ export function forgetRun(paths: ReplayPaths, index: Map<string, RunIndexEntry>,
 /** Rewrites the seven tables and saves the index; the caller holds the lock. */
 export function finishTables(paths: ReplayPaths, lock: DerivedFilesLock, index: ReadonlyMap<string, RunIndexEntry>, runs: RunReplayReport[]): ReplayReport {
   lock.assertHeld();
-  const rowCounts = assembleCsvTables(paths, tableOrder(index));
+  const rowCounts = assembleDerivedTables(paths, tableOrder(index));
   saveRunIndex(paths, index);
   return {
     dir: paths.logsDir,

@@ -21,8 +21,9 @@ export interface RunIndexEntry {
   readonly empty: boolean;
 }
 
-// Bump when RunIndexEntry changes: an index of another version is ignored and everything rebuilt.
-const INDEX_VERSION = 2;
+// Bump when RunIndexEntry or the per-run fragments change: an index of another version is ignored
+// and everything rebuilt.
+const INDEX_VERSION = 3;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   try {

@@ -74,7 +74,8 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
     let lastHash = options.from?.hash ?? GENESIS_HASH;
     let goodEnd = options.from?.offset ?? 0;
     let entries = 0;
-    let lineNo = 0;
+    // In a verified journal line k holds seq k, so a scan that continues after seq n is at line n.
+    let lineNo = options.from?.seq ?? 0;
     let firstDamage: Damage | null = null;
     let result: TailState | null = null;
 
