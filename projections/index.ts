@@ -6,3 +6,4 @@ export * from './event-logs/index.js';
 export * from './shared/index.js';
 export * from './tables/index.js';
 export * from './run-projection.js';
+export * from './analysis-input.js';
