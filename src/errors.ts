@@ -173,3 +173,11 @@ export class DerivedFilesLockError extends RunledgerError {
     super(message);
   }
 }
+
+/** An analysis was asked for something the data or the arguments cannot give (unknown baseline, no key). */
+export class AnalysisInputError extends RunledgerError {
+  readonly code = 'ANALYSIS_INPUT';
+  constructor(message: string) {
+    super(message);
+  }
+}

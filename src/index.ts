@@ -5,3 +5,4 @@ export * from './audit/index.js';
 export * from './prices/index.js';
 export * from '../events/index.js';
 export { runledgerVersion } from './version.js';
+export * from './analysis/index.js';

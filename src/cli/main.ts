@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { RunledgerError } from '../errors.js';
 import { runledgerVersion } from '../version.js';
 import { EXIT_USAGE, UsageError } from './exit-codes.js';
+import { registerAnalysis } from './analysis-commands.js';
 import { registerCleanup } from './cleanup-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerVerify } from './verify-command.js';
@@ -14,6 +15,7 @@ const program = new Command('runledger')
 registerVerify(program);
 registerReplay(program);
 registerCleanup(program);
+registerAnalysis(program);
 
 try {
   await program.parseAsync(process.argv);

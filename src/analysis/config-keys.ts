@@ -1,0 +1,40 @@
+import type { JsonValue, SystemConfig } from '../../events/config.js';
+import type { AnalysisRun } from '../../projections/analysis-input.js';
+
+/** The value at a dotted path of a config ("llm.model", "planner.depth"); null when absent. */
+export function configValue(config: SystemConfig, key: string): JsonValue {
+  let value: JsonValue | undefined = config as unknown as JsonValue;
+  for (const part of key.split('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, part)) return null;
+    value = (value as { [k: string]: JsonValue })[part];
+  }
+  return value ?? null;
+}
+
+/** Every leaf path of a config (arrays are leaves), sorted. */
+export function leafKeys(config: SystemConfig): string[] {
+  const keys: string[] = [];
+  const walk = (value: JsonValue, prefix: string): void => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const key of Object.keys(value)) walk((value as { [k: string]: JsonValue })[key]!, prefix ? `${prefix}.${key}` : key);
+    } else if (prefix) keys.push(prefix);
+  };
+  walk(config as unknown as JsonValue, '');
+  return keys.sort();
+}
+
+/** How a config value reads in a group label: strings as they are, absent as "(none)". */
+export function formatValue(value: JsonValue): string {
+  if (value === null) return '(none)';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A stable identity for a value, to group runs by it (1 and "1" stay apart). */
+export const valueIdentity = (value: JsonValue): string => JSON.stringify(value);
+
+/** The config keys of these runs, split into those whose value differs between runs and the rest. */
+export function configKeysOf(runs: readonly AnalysisRun[]): { varying: string[]; constant: string[] } {
+  const keys = [...new Set(runs.flatMap((r) => leafKeys(r.config)))].sort();
+  const varies = (key: string): boolean => new Set(runs.map((r) => valueIdentity(configValue(r.config, key)))).size > 1;
+  return { varying: keys.filter(varies), constant: keys.filter((key) => !varies(key)) };
+}

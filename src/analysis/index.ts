@@ -1,0 +1,10 @@
+export * from './stats/index.js';
+export { compareConfigurations, compareLlmModels, compareTemperatures, compareMaxRetries, groupRuns, analysedRuns, RANK_METRICS, type Comparison, type CompareOptions, type ConfigGroup, type RankMetric, type VersusBaseline } from './compare.js';
+export { groupStats, costPerSuccessfulIssue, MIN_ISSUES, MIN_RUNS, type GroupStats } from './group-stats.js';
+export { parameterInfluence, type InfluenceReport, type KeyInfluence } from './influence.js';
+export { costEfficiency, type CostEfficiencyReport, type CostEfficiencyGroup } from './cost-efficiency.js';
+export { performanceTrends, TREND_ALPHA, type TrendReport, type TrendLine, type TrendVerdict } from './trends.js';
+export { bestConfiguration, SCORE_WEIGHTS, type BestConfigurationReport, type ScoredGroup } from './best.js';
+export { analysisReport, type AnalysisReport } from './report.js';
+export { renderReportText, renderReportMarkdown, comparisonSection, renderSectionsText } from './render/render-report.js';
+export { configValue, configKeysOf } from './config-keys.js';

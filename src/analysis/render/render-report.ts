@@ -1,0 +1,38 @@
+import type { Comparison } from '../compare.js';
+import type { AnalysisReport } from '../report.js';
+import { comparisonNotes, comparisonTable } from './comparison-table.js';
+import { bestSection, costSection, influenceSection, trendSection, type Section } from './sections.js';
+import { renderMarkdownTable, renderTextTable } from './table.js';
+
+export function comparisonSection(comparison: Comparison): Section {
+  return {
+    title: `Comparison by ${comparison.by.join(', ')} (baseline: ${comparison.baseline ?? '–'})`,
+    lines: comparisonNotes(comparison),
+    tables: [comparisonTable(comparison)],
+  };
+}
+
+export function reportSections(report: AnalysisReport): Section[] {
+  return [...report.comparisons.map(comparisonSection), influenceSection(report.influence), costSection(report.costEfficiency), trendSection(report.trends), bestSection(report.best)];
+}
+
+const intro = (report: AnalysisReport): string =>
+  `${report.runs.analysed} finished runs from ${report.runs.from ?? '–'} to ${report.runs.to ?? '–'}` +
+  `${report.runs.running ? ` (${report.runs.running} still running, left out)` : ''}. ` +
+  `Intervals are 95%: Wilson for rates of issues, percentile bootstrap over runs (${report.settings.resamples} resamples, seed ${report.settings.seed}) for means and costs. ` +
+  'A group with fewer than 10 issues or 3 runs is flagged and never ranked first.';
+
+export function renderSectionsText(sections: readonly Section[]): string {
+  return sections
+    .map((s) => [s.title, '='.repeat(s.title.length), ...s.tables.map(renderTextTable), ...(s.lines.length ? ['', ...s.lines] : [])].join('\n'))
+    .join('\n\n');
+}
+
+export function renderReportText(report: AnalysisReport): string {
+  return `runledger analysis\n\n${intro(report)}\n\n${renderSectionsText(reportSections(report))}\n`;
+}
+
+export function renderReportMarkdown(report: AnalysisReport): string {
+  const sections = reportSections(report).map((s) => [`## ${s.title}`, '', ...s.tables.map(renderMarkdownTable), ...(s.lines.length ? ['', ...s.lines.map((l) => `- ${l}`)] : [])].join('\n'));
+  return `# runledger analysis\n\n${intro(report)}\n\n${sections.join('\n\n')}\n`;
+}

@@ -1,0 +1,37 @@
+import type { AnalysisRun } from '../../projections/analysis-input.js';
+import { bestConfiguration, type BestConfigurationReport } from './best.js';
+import { analysedRuns, compareConfigurations, type Comparison } from './compare.js';
+import { configKeysOf } from './config-keys.js';
+import { costEfficiency, type CostEfficiencyReport } from './cost-efficiency.js';
+import { parameterInfluence, type InfluenceReport } from './influence.js';
+import type { BootstrapOptions } from './stats/bootstrap.js';
+import { performanceTrends, type TrendReport } from './trends.js';
+
+/** The seed's comparison report, with intervals: what `runledger report` prints and --format json returns. */
+export interface AnalysisReport {
+  readonly runs: { readonly analysed: number; readonly running: number; readonly from: string | null; readonly to: string | null };
+  /** The seed's three questions: which model, which temperature, how many retries (when they vary). */
+  readonly comparisons: readonly Comparison[];
+  readonly influence: InfluenceReport;
+  readonly costEfficiency: CostEfficiencyReport;
+  readonly trends: TrendReport;
+  readonly best: BestConfigurationReport;
+  readonly settings: { readonly level: 0.95; readonly resamples: number; readonly seed: number };
+}
+
+export function analysisReport(allRuns: readonly AnalysisRun[], options: BootstrapOptions & { lastN?: number } = {}): AnalysisReport {
+  const bootstrap = { resamples: options.resamples ?? 2000, seed: options.seed ?? 1 };
+  const runs = analysedRuns(allRuns);
+  const { varying } = configKeysOf(runs);
+  const shortcuts = ['llm.model', 'llm.temperature', 'maxRetries'].filter((key, i) => i === 0 || varying.includes(key));
+  const ordered = runs.map((r) => r.startedAt).sort();
+  return {
+    runs: { analysed: runs.length, running: allRuns.length - runs.length, from: ordered[0] ?? null, to: ordered.at(-1) ?? null },
+    comparisons: shortcuts.map((key) => compareConfigurations(runs, { by: [key], ...bootstrap })),
+    influence: parameterInfluence(runs, bootstrap),
+    costEfficiency: costEfficiency(runs, bootstrap),
+    trends: performanceTrends(runs, { ...bootstrap, lastN: options.lastN }),
+    best: bestConfiguration(runs, bootstrap),
+    settings: { level: 0.95, ...bootstrap },
+  };
+}
