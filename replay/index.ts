@@ -3,3 +3,4 @@ export { replayPaths, type ReplayPaths } from './replay-paths.js';
 export { encodeState, decodeState } from './state-codec.js';
 export { cleanupRuns, parseDuration, type CleanupOptions, type CleanupReport } from './cleanup.js';
 export { loadAnalysisRuns } from './analysis-inputs.js';
+export { loadRunReadModels } from './read-models.js';

@@ -56,13 +56,14 @@ export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexE
     journalMtimeMs: stat.mtimeMs,
     unfinished: state.summary.recordedStatus === null,
     writerAlive,
+    tornTail: scan.tail.kind === 'torn' ? { offset: scan.tail.offset, bytes: scan.tail.bytes } : null,
   };
   if (scan.tail.kind === 'corrupt') {
     const { line, offset, problem } = scan.tail.damage;
     removeDerived(paths, runId);
     return { kind: 'refused', entry: { ...base, refused: { line, offset, problem }, empty: false } };
   }
-  const tornTail = scan.tail.kind === 'torn' ? { offset: scan.tail.offset, bytes: scan.tail.bytes } : null;
+  const tornTail = base.tornTail;
   const models = runReadModels(state, { writerAlive, bytes: stat.size, tornTail });
   if (models === null) {
     removeDerived(paths, runId);

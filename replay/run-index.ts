@@ -16,6 +16,8 @@ export interface RunIndexEntry {
   /** The run had no RunFinished: its status depends on whether its writer is alive. */
   readonly unfinished: boolean;
   readonly writerAlive: boolean;
+  /** Where the journal's torn tail starts, if it has one. */
+  readonly tornTail: { readonly offset: number; readonly bytes: number } | null;
   /** Why the run has no derived files: corrupt journal, or no RunStarted yet. */
   readonly refused: { readonly line: number; readonly offset: number; readonly problem: string } | null;
   readonly empty: boolean;
@@ -23,7 +25,7 @@ export interface RunIndexEntry {
 
 // Bump when RunIndexEntry or the per-run fragments change: an index of another version is ignored
 // and everything rebuilt.
-const INDEX_VERSION = 3;
+const INDEX_VERSION = 4;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   try {

@@ -8,6 +8,7 @@ while read -r program package; do
   command -v "$program" >/dev/null 2>&1 || needed+=("$package")
 done <<'LIST'
 python3 python3
+chromium chromium
 LIST
 [ ${#needed[@]} -eq 0 ] && exit 0
 echo "ensure-binaries: installing ${needed[*]} with apt-get" >&2
