@@ -26,6 +26,8 @@ export interface AnalysisRun {
   /** Token records without a price: the run's cost is unknown, never counted as $0. */
   readonly unpricedRecords: number;
   readonly unpricedModels: readonly string[];
+  /** Every model used, as "provider:model". */
+  readonly models: readonly string[];
 }
 
 export function analysisRunOf(models: RunReadModels): AnalysisRun {
@@ -49,5 +51,6 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     costUsd: run.tokens.costUsd,
     unpricedRecords: run.tokens.unpricedRecords,
     unpricedModels: run.unpricedModels,
+    models: run.models,
   };
 }

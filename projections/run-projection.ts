@@ -82,6 +82,8 @@ export interface RunModel {
   /** Mean complexity of finished issues; null with none. */
   readonly averageComplexity: number | null;
   readonly tokens: TokenTotals;
+  /** Every model the run recorded tokens for, as "provider:model" (empty provider when none). */
+  readonly models: readonly string[];
   readonly unpricedModels: readonly string[];
   readonly agentAttempts: number;
   readonly agentFailures: number;
@@ -188,6 +190,7 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
     firstTimeRightRate: rate(issues.filter((i) => i.firstTimeRight).length),
     averageComplexity: finished.length === 0 ? null : finished.reduce((sum, i) => sum + i.complexity.score, 0) / finished.length,
     tokens: { ...s.tokens },
+    models: [...s.models],
     unpricedModels: [...s.unpricedModels],
     agentAttempts: s.agentAttempts,
     agentFailures: s.agentFailures,

@@ -25,7 +25,7 @@ export interface RunIndexEntry {
 
 // Bump when RunIndexEntry or the per-run fragments change: an index of another version is ignored
 // and everything rebuilt.
-const INDEX_VERSION = 4;
+const INDEX_VERSION = 5;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   try {

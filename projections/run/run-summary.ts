@@ -25,6 +25,8 @@ export interface RunSummaryState {
   resumes: number;
   quarantinedTails: number;
   tokens: TokenTotals;
+  /** Every model the run recorded tokens for, as "provider:model" ("" provider when none), sorted. */
+  models: string[];
   unpricedModels: string[];
   agentAttempts: number;
   agentFailures: number;
@@ -58,6 +60,7 @@ export function initialRunSummary(): RunSummaryState {
     resumes: 0,
     quarantinedTails: 0,
     tokens: emptyTokenTotals(),
+    models: [],
     unpricedModels: [],
     agentAttempts: 0,
     agentFailures: 0,
@@ -111,13 +114,19 @@ export function evolveRunSummary(state: RunSummaryState, entry: RunEntry): RunSu
     case 'ToolCallEnded':
       if (!entry.data.success) state.toolFailures += 1;
       return state;
-    case 'TokensUsed':
+    case 'TokensUsed': {
       addTokens(state.tokens, entry.data);
+      const model = `${entry.data.provider ?? ''}:${entry.data.model}`;
+      if (!state.models.includes(model)) {
+        state.models.push(model);
+        state.models.sort();
+      }
       if (entry.data.cost === null && !state.unpricedModels.includes(entry.data.model)) {
         state.unpricedModels.push(entry.data.model);
         state.unpricedModels.sort();
       }
       return state;
+    }
     case 'PipelineFinished':
       state.pipelines += 1;
       if (entry.data.status === 'failed') state.pipelineFailures += 1;

@@ -5,6 +5,10 @@ import { runledgerVersion } from '../version.js';
 import { EXIT_USAGE, UsageError } from './exit-codes.js';
 import { registerAnalysis } from './analysis-commands.js';
 import { registerCleanup } from './cleanup-command.js';
+import { registerPrices } from './prices-command.js';
+import { registerRuns } from './runs-command.js';
+import { registerShow } from './show-command.js';
+import { registerTail } from './tail-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerVerify } from './verify-command.js';
 
@@ -12,10 +16,14 @@ const program = new Command('runledger')
   .description('crash-safe run journals for LLM agent supervisors')
   .version(runledgerVersion())
   .exitOverride();
+registerRuns(program);
+registerShow(program);
+registerTail(program);
 registerVerify(program);
 registerReplay(program);
 registerCleanup(program);
 registerAnalysis(program);
+registerPrices(program);
 
 try {
   await program.parseAsync(process.argv);

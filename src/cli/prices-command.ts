@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
+import { renderTextTable } from '../analysis/render/table.js';
+import { resolveLogsDir } from '../journal/paths.js';
+import { PriceBook, type PriceQuote } from '../prices/price-book.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+
+export interface ModelPrices {
+  readonly model: string;
+  readonly provider: string | null;
+  /** USD per million tokens; null when the model has no price. */
+  readonly perMillion: { readonly input: number; readonly output: number; readonly cacheRead: number; readonly cacheWrite: number } | null;
+  readonly source: PriceQuote['priceSource'];
+}
+
+/** The prices runledger would use now for a model, per million tokens of each kind, and where they come from. */
+export function modelPrices(book: PriceBook, model: string, provider: string | null): ModelPrices {
+  const quote = (input: number, output: number, cacheRead: number, cacheWrite: number): PriceQuote =>
+    book.quote({ model, provider, inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite });
+  const base = quote(1_000_000, 1_000_000, 0, 0);
+  if (base.cost === null) return { model, provider, perMillion: null, source: base.priceSource };
+  return {
+    model,
+    provider,
+    perMillion: {
+      input: base.cost.inputUsd,
+      output: base.cost.outputUsd,
+      cacheRead: quote(1_000_000, 0, 1_000_000, 0).cost!.inputUsd,
+      cacheWrite: quote(1_000_000, 0, 0, 1_000_000).cost!.inputUsd,
+    },
+    source: base.priceSource,
+  };
+}
+
+function describeSource(source: PriceQuote['priceSource']): string {
+  switch (source.kind) {
+    case 'package':
+      return `${source.package} ${source.version} (provider ${source.providerId}, model ${source.modelId})`;
+    case 'override':
+      return `override file ${source.file} (entry ${source.entry})`;
+    case 'none':
+      return 'no price';
+  }
+}
+
+export function registerPrices(program: Command): void {
+  program
+    .command('prices')
+    .description('the price runledger would use for a model and where it comes from; --check lists models in the journals without a price')
+    .argument('[model]', 'a model name, or provider:model')
+    .option('--provider <provider>', 'the provider, when the model name alone is ambiguous')
+    .option('--check', 'list every model seen in the journals that has no price now')
+    .option('--prices <file>', 'a price override file (default RUNLEDGER_PRICES)')
+    .option('--dir <dir>', 'logs folder, for --check (default: RUNLEDGER_DIR or ./logs)')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExit codes: 0 priced, 1 a model has no price, 2 usage error.\n\nExamples:\n  $ runledger prices deepseek-chat\n  $ runledger prices --check')
+    .action(async (modelArgument: string | undefined, options: { provider?: string; check?: boolean; prices?: string; dir?: string; json?: boolean }) => {
+      const book = new PriceBook({ overrideFile: options.prices, onUnpriced: () => {} });
+      if (options.check) {
+        const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
+        const seen = [...new Set(runs.flatMap((r) => r.models))].sort();
+        const models = seen.map((key) => {
+          const at = key.indexOf(':');
+          const provider = key.slice(0, at) || null;
+          return { ...modelPrices(book, key.slice(at + 1), provider), runs: runs.filter((r) => r.models.includes(key)).length };
+        });
+        const unpriced = models.filter((m) => m.perMillion === null);
+        process.exitCode = unpriced.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ models, unpriced: unpriced.map((m) => ({ model: m.model, provider: m.provider, runs: m.runs })) }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(
+          unpriced.length === 0
+            ? `All ${models.length} model(s) seen in the journals have a price.\n`
+            : `${unpriced.length} of ${models.length} model(s) seen in the journals have no price (their cost is reported as unpriced, never $0); add them to a price override file:\n${unpriced
+                .map((m) => `  ${m.provider ? `${m.provider}:` : ''}${m.model} (${m.runs} run(s))`)
+                .join('\n')}\n`,
+        );
+        return;
+      }
+      if (!modelArgument) throw new UsageError('prices needs a model (e.g. runledger prices deepseek-chat) or --check');
+      const colon = modelArgument.indexOf(':');
+      const provider = options.provider ?? (colon > 0 ? modelArgument.slice(0, colon) : null);
+      const model = colon > 0 && !options.provider ? modelArgument.slice(colon + 1) : modelArgument;
+      const prices = modelPrices(book, model, provider);
+      process.exitCode = prices.perMillion ? EXIT_OK : EXIT_FINDINGS;
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(prices, null, 2)}\n`);
+        return;
+      }
+      if (!prices.perMillion) {
+        process.stdout.write(`No price for ${model}${provider ? ` (provider ${provider})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`);
+        return;
+      }
+      const p = prices.perMillion;
+      const money = (x: number): string => `$${Number(x.toPrecision(6))}`;
+      process.stdout.write(
+        `${renderTextTable({ headers: ['per million tokens', 'USD'], right: new Set([1]), rows: [['input', money(p.input)], ['output', money(p.output)], ['cache read', money(p.cacheRead)], ['cache write', money(p.cacheWrite)]] })}\nsource: ${describeSource(prices.source)}\n`,
+      );
+    });
+}
