@@ -1,0 +1,148 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readLines, startRun } from './helpers/runs.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const CLI = path.resolve('dist/src/cli/main.js');
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+
+async function recordRuns(dir: string): Promise<void> {
+  const a = await startRun(dir, { runId: 'run-a', config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.2 }, maxRetries: 1 }, clock: () => new Date('2026-11-01T10:00:00Z') });
+  a.startIssue(1, { title: 'first' });
+  a.startAgent('coding');
+  const call = a.startToolCall('run_tests');
+  a.endToolCall(call, { success: false, error: 'two tests failed' });
+  a.recordTokenUsage({ model: 'deepseek-chat', provider: 'deepseek', inputTokens: 1000, outputTokens: 100 });
+  a.finalizeAgent({ success: true });
+  a.finalizeIssue(1, 'completed');
+  a.startIssue(2, { title: 'second' });
+  a.recordTokenUsage({ model: 'acme-9000', inputTokens: 10, outputTokens: 10 });
+  a.finalizeIssue(2, 'failed');
+  a.finalizeRun('completed');
+  const b = await startRun(dir, { runId: 'run-b', config: { llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.7 } }, clock: () => new Date('2026-11-03T10:00:00Z') });
+  b.startIssue(1);
+  b.close(); // crashed: no RunFinished, no live writer
+}
+
+describe('runledger runs', () => {
+  it('lists runs with status, config, issues, success and cost; filters by status, config and date', async () => {
+    const dir = tempDir();
+    await recordRuns(dir);
+    const all = cli('runs', '--dir', dir);
+    expect(all.status).toBe(0);
+    expect(all.stdout).toMatch(/run-a\s+completed\s+2026-11-01 10:00:00\s+deepseek-chat\s+0\.2\s+1\s+1\/2\s+50%\s+unpriced/);
+    expect(all.stdout).toMatch(/run-b\s+crashed/);
+    expect(all.stdout).not.toMatch(/\x1b\[/); // no colour when piped
+    const crashed = JSON.parse(cli('runs', '--dir', dir, '--status', 'crashed', '--json').stdout);
+    expect(crashed.map((r: { runId: string }) => r.runId)).toEqual(['run-b']);
+    const byConfig = JSON.parse(cli('runs', '--dir', dir, '--config', 'llm.model=deepseek-chat', '--json').stdout);
+    expect(byConfig.map((r: { runId: string }) => r.runId)).toEqual(['run-a']);
+    const since = JSON.parse(cli('runs', '--dir', dir, '--since', '2026-11-02', '--json').stdout);
+    expect(since.map((r: { runId: string }) => r.runId)).toEqual(['run-b']);
+    const bad = cli('runs', '--dir', dir, '--status', 'exploded');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('"exploded" is not one of');
+  });
+});
+
+describe('runledger show', () => {
+  it('prints the audited timeline with the chain verified; --issue narrows it; corruption exits 1', async () => {
+    const dir = tempDir();
+    await recordRuns(dir);
+    const out = cli('show', 'run-a', '--dir', dir);
+    expect(out.status).toBe(0);
+    const lines = out.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^\s+1 {2}2026-11-01T10:00:00\.000Z {2}RunStarted\s+project test-project; deepseek\/deepseek-chat t=0\.2 retries=1/);
+    expect(out.stdout).toMatch(/ToolCallEnded\s+run_tests call-1 failed in 0 ms: two tests failed/);
+    expect(lines.at(-1)).toBe(`chain verified: ${readLines(path.join(dir, 'runs', 'run-a', 'events.ndjson')).length} events intact`);
+    const issue2 = cli('show', 'run-a', '--dir', dir, '--issue', '2', '--json');
+    const shown = JSON.parse(issue2.stdout);
+    expect(shown.events.map((e: { type: string }) => e.type)).toEqual(['IssueStarted', 'TokensUsed', 'IssueFinished']);
+    const journal = path.join(dir, 'runs', 'run-a', 'events.ndjson');
+    const all = readLines(journal);
+    fs.writeFileSync(journal, [...all.slice(0, 2), ...all.slice(3)].map((l) => `${l}\n`).join(''));
+    const corrupt = cli('show', 'run-a', '--dir', dir);
+    expect(corrupt.status).toBe(1);
+    expect(corrupt.stdout).toMatch(/CORRUPT at line 3/);
+    expect(cli('show', 'nope', '--dir', dir).status).toBe(2);
+  });
+});
+
+describe('runledger tail', () => {
+  it('prints the last events, then follows events another process appends, as NDJSON with --json', async () => {
+    const dir = tempDir();
+    const c = await startRun(dir, { runId: 'live' });
+    c.startIssue(1);
+    const child = spawn(process.execPath, [CLI, 'tail', 'live', '--dir', dir, '--follow', '--json', '-n', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const seen: Array<{ seq: number; type: string }> = [];
+    let buffer = '';
+    const waiters: Array<() => void> = [];
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      let nl = buffer.indexOf('\n');
+      while (nl !== -1) {
+        seen.push(JSON.parse(buffer.slice(0, nl)));
+        buffer = buffer.slice(nl + 1);
+        nl = buffer.indexOf('\n');
+      }
+      for (const wake of waiters.splice(0)) wake();
+    });
+    const waitFor = async (count: number): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while (seen.length < count) {
+        if (Date.now() > deadline) throw new Error(`tail printed ${JSON.stringify(seen)}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 500);
+        });
+      }
+    };
+    await waitFor(1);
+    expect(seen[0]).toMatchObject({ seq: 2, type: 'IssueStarted' });
+    c.startAgent('coding');
+    c.recordError({ kind: 'tool', message: 'boom', recoverable: true });
+    c.finalizeRun('completed');
+    await waitFor(4);
+    expect(seen.map((e) => [e.seq, e.type])).toEqual([[2, 'IssueStarted'], [3, 'AgentStarted'], [4, 'ErrorRecorded'], [5, 'RunFinished']]);
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.on('exit', resolve));
+  });
+});
+
+describe('runledger prices', () => {
+  it('shows the per-million price and its source; an unknown model exits 1; --check lists unpriced models', async () => {
+    const out = cli('prices', 'deepseek-chat', '--json');
+    expect(out.status).toBe(0);
+    const prices = JSON.parse(out.stdout);
+    expect(prices).toMatchObject({ model: 'deepseek-chat', source: { kind: 'package', package: '@pydantic/genai-prices' } });
+    expect(prices.perMillion.input).toBeGreaterThan(0);
+    expect(prices.perMillion.output).toBeGreaterThan(prices.perMillion.input);
+    const text = cli('prices', 'deepseek:deepseek-chat');
+    expect(text.stdout).toMatch(/source: @pydantic\/genai-prices \S+ \(provider deepseek, model deepseek-chat\)/);
+
+    const overrides = path.join(tempDir(), 'prices.json');
+    fs.writeFileSync(overrides, JSON.stringify({ models: { 'acme-9000': { input: 2, output: 8 } } }));
+    const custom = JSON.parse(cli('prices', 'acme-9000', '--prices', overrides, '--json').stdout);
+    expect(custom).toMatchObject({ perMillion: { input: 2, output: 8, cacheRead: 2, cacheWrite: 2 }, source: { kind: 'override', entry: 'acme-9000' } });
+    const unknown = cli('prices', 'acme-9000');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toContain('No price for acme-9000');
+
+    const dir = tempDir();
+    await recordRuns(dir);
+    const check = cli('prices', '--check', '--dir', dir, '--json');
+    expect(check.status).toBe(1);
+    expect(JSON.parse(check.stdout).unpriced).toEqual([{ model: 'acme-9000', provider: null, runs: 1 }]);
+    expect(cli('prices', '--check', '--dir', dir, '--prices', overrides).status).toBe(0);
+  });
+});
+
+it('every command has --help with an example', () => {
+  for (const command of ['runs', 'show', 'tail', 'verify', 'replay', 'cleanup', 'compare', 'influence', 'cost', 'trends', 'best', 'report', 'prices']) {
+    const help = execFileSync(process.execPath, [CLI, command, '--help'], { encoding: 'utf8' });
+    expect(help, command).toMatch(/Example/);
+    expect(help, command).toContain('--dir');
+  }
+});
