@@ -2,7 +2,7 @@ import type { AgentModel, IssueModel, RunModel, RunReadModels } from '../run-pro
 import { seconds } from './cells.js';
 import { configColumns } from './config-columns.js';
 import { headerOf, rowsOf, type Table } from './table.js';
-import { tokenColumns } from './token-columns.js';
+import { activityColumns, tokenColumns } from './shared-columns.js';
 
 export const runsTable: Table<RunModel> = {
   file: 'runs.csv',
@@ -25,12 +25,7 @@ export const runsTable: Table<RunModel> = {
     ...tokenColumns<RunModel>((r) => r.tokens),
     { header: 'agent_attempts', value: (r) => r.agentAttempts },
     { header: 'agent_failures', value: (r) => r.agentFailures },
-    { header: 'tool_calls', value: (r) => r.toolCalls },
-    { header: 'tool_failures', value: (r) => r.toolFailures },
-    { header: 'pipelines', value: (r) => r.pipelines },
-    { header: 'pipeline_failures', value: (r) => r.pipelineFailures },
-    { header: 'debugging_cycles', value: (r) => r.debuggingCycles },
-    { header: 'errors', value: (r) => r.errors },
+    ...activityColumns<RunModel>(),
     { header: 'avg_complexity', value: (r) => r.averageComplexity },
     { header: 'resumes', value: (r) => r.resumes },
     { header: 'events', value: (r) => r.journal.events },
@@ -58,12 +53,7 @@ export const issuesTable: Table<IssueRow> = {
     { header: 'agent_attempts', value: (r) => r.agentAttempts },
     { header: 'agent_failures', value: (r) => r.agentFailures },
     ...tokenColumns<IssueRow>((r) => r.tokens),
-    { header: 'tool_calls', value: (r) => r.toolCalls },
-    { header: 'tool_failures', value: (r) => r.toolFailures },
-    { header: 'pipelines', value: (r) => r.pipelines },
-    { header: 'pipeline_failures', value: (r) => r.pipelineFailures },
-    { header: 'debugging_cycles', value: (r) => r.debuggingCycles },
-    { header: 'errors', value: (r) => r.errors },
+    ...activityColumns<IssueRow>(),
     { header: 'files_created', value: (r) => r.code?.filesCreated },
     { header: 'files_modified', value: (r) => r.code?.filesModified },
     { header: 'files_deleted', value: (r) => r.code?.filesDeleted },

@@ -120,13 +120,7 @@ export class RunSession implements GuardedRun {
       const writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       const context = initialContext();
       const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
-      try {
-        session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
-      } catch (error) {
-        session.close();
-        throw error;
-      }
-      return session;
+      return session.opening(() => session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined }));
     } catch (error) {
       lock.releaseSync();
       throw error;
@@ -157,7 +151,7 @@ export class RunSession implements GuardedRun {
       if (scan.tail.kind === 'torn') quarantineTail(paths, scan, ops);
       const writer = JournalWriter.openAt(runId, paths, lock, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash }, { ops, clock });
       const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
-      try {
+      return session.opening(() => {
         session.commitSync({
           type: 'RunResumed',
           data: validateEventData('RunResumed', {
@@ -171,15 +165,22 @@ export class RunSession implements GuardedRun {
         for (const quarantined of unrecordedQuarantineFiles(paths, context)) {
           session.commitSync({ type: 'TailQuarantined', data: validateEventData('TailQuarantined', quarantined), result: undefined });
         }
-      } catch (error) {
-        session.close();
-        throw error;
-      }
-      return session;
+      });
     } catch (error) {
       lock.releaseSync();
       throw error;
     }
+  }
+
+  /** Records a new session's first events; if that fails, the session is closed before the error goes on. */
+  private opening(record: () => void): RunSession {
+    try {
+      record();
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    return this;
   }
 
   get journalPath(): string {

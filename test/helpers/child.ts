@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../src/analysis/stats/random.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -206,17 +207,8 @@ export function journalEntries(file: string, upToByte?: number): JournalLine[] {
     .map((line) => JSON.parse(line) as JournalLine);
 }
 
-/** A small seeded PRNG (mulberry32), so a failing random schedule can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (the analyzer's mulberry32), so a failing random schedule can be replayed from its seed. */
+export const seededRandom = (seed: number): (() => number) => mulberry32(seed);
 
 /** The seed for randomized schedules: RUNLEDGER_TEST_SEED if set, else fresh (printed by the test on failure). */
 export function testSeed(): number {

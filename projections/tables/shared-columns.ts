@@ -14,3 +14,24 @@ export function tokenColumns<T>(tokensOf: (row: T) => TokenTotals): Column<T>[] 
     { header: 'unpriced_token_records', value: (r) => tokensOf(r).unpricedRecords },
   ];
 }
+
+interface Activity {
+  readonly toolCalls: number;
+  readonly toolFailures: number;
+  readonly pipelines: number;
+  readonly pipelineFailures: number;
+  readonly debuggingCycles: number;
+  readonly errors: number;
+}
+
+/** Tool calls, pipelines, debugging cycles and errors, counted alike for runs and issues. */
+export function activityColumns<T extends Activity>(): Column<T>[] {
+  return [
+    { header: 'tool_calls', value: (r) => r.toolCalls },
+    { header: 'tool_failures', value: (r) => r.toolFailures },
+    { header: 'pipelines', value: (r) => r.pipelines },
+    { header: 'pipeline_failures', value: (r) => r.pipelineFailures },
+    { header: 'debugging_cycles', value: (r) => r.debuggingCycles },
+    { header: 'errors', value: (r) => r.errors },
+  ];
+}
