@@ -3,6 +3,7 @@ import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { analysedRuns, compareConfigurations, groupRuns, type ConfigGroup } from './compare.js';
 import { configKeysOf } from './config-keys.js';
 import type { BootstrapOptions } from './stats/bootstrap.js';
+import { wilsonInterval, type Interval } from './stats/wilson.js';
 
 /** The parts of the score, and what each is worth at most. README "Best configuration" documents them. */
 export const SCORE_WEIGHTS = { success: 60, cost: 25, speed: 15 } as const;
@@ -31,7 +32,7 @@ export interface BestConfigurationReport {
     readonly runId: string;
     readonly score: number;
     readonly config: SystemConfig;
-    readonly metrics: { readonly successRate: number | null; readonly costUsd: number | null; readonly durationMs: number | null };
+    readonly metrics: { readonly successRate: number | null; readonly successInterval: Interval | null; readonly issues: number; readonly costUsd: number | null; readonly durationMs: number | null };
   } | null;
   readonly note: string | null;
 }
@@ -40,8 +41,9 @@ export interface BestConfigurationReport {
  * The best configuration: every combination of the keys that vary (or `by`), scored 0-100 by
  *   success = 60 × the lower end of the Wilson interval of the issue success rate (so a lucky
  *             1 of 1 never wins: its lower end is 0.21),
- *   cost    = 25 × (lowest cost per successful issue of all groups ÷ this group's), 0 if unknown,
- *   speed   = 15 × (lowest median run duration of all groups ÷ this group's), 0 if unknown,
+ *   cost    = 25 × (lowest cost per successful issue ÷ this group's, at most 1), 0 if unknown,
+ *   speed   = 15 × (lowest median run duration ÷ this group's, at most 1), 0 if unknown,
+ * the lowest taken over the groups with enough data (over all when none has),
  * with the Pareto front on (success rate ↑, cost per successful issue ↓, duration ↓) marked.
  */
 export function bestConfiguration(allRuns: readonly AnalysisRun[], options: BootstrapOptions & { by?: readonly string[] } = {}): BestConfigurationReport {
@@ -50,12 +52,15 @@ export function bestConfiguration(allRuns: readonly AnalysisRun[], options: Boot
   if (runs.length === 0) return { by, ranking: [], paretoFront: [], best: null, bestRun: null, note: 'no finished runs to compare' };
   const groups = compareConfigurations(runs, { ...options, by, metric: 'success' }).groups;
 
-  const cheapest = Math.min(...groups.map(costOf));
-  const fastest = Math.min(...groups.map(durationOf));
+  // The yardsticks come from groups with enough data (from all when none has): one lucky cheap
+  // run must not shrink every other group's cost points.
+  const measured = groups.some((g) => g.insufficientSample === null) ? groups.filter((g) => g.insufficientSample === null) : groups;
+  const cheapest = Math.min(...measured.map(costOf));
+  const fastest = Math.min(...measured.map(durationOf));
   const scored = groups.map((g): ScoredGroup => {
     const success = SCORE_WEIGHTS.success * (g.issueSuccessRate?.low ?? 0);
-    const cost = Number.isFinite(costOf(g)) ? SCORE_WEIGHTS.cost * (costOf(g) === 0 ? 1 : cheapest / costOf(g)) : 0;
-    const speed = Number.isFinite(durationOf(g)) ? SCORE_WEIGHTS.speed * (durationOf(g) === 0 ? 1 : fastest / durationOf(g)) : 0;
+    const cost = Number.isFinite(costOf(g)) ? SCORE_WEIGHTS.cost * Math.min(1, costOf(g) === 0 ? 1 : cheapest / costOf(g)) : 0;
+    const speed = Number.isFinite(durationOf(g)) ? SCORE_WEIGHTS.speed * Math.min(1, durationOf(g) === 0 ? 1 : fastest / durationOf(g)) : 0;
     return {
       label: g.label,
       values: g.values,
@@ -75,7 +80,7 @@ export function bestConfiguration(allRuns: readonly AnalysisRun[], options: Boot
     ranking,
     paretoFront: ranking.filter((g) => g.onParetoFront).map((g) => g.label),
     best,
-    bestRun: best ? bestRunOf(groupRuns(runs, by).find((g) => g.label === best.label)!.runs, best.score) : null,
+    bestRun: best ? bestRunOf(groupRuns(runs, by).find((g) => g.identity === best.group.identity)!.runs, best.score) : null,
     note: best ? null : 'no configuration has enough data to be crowned (each needs 10 issues and 3 runs); record more runs',
   };
 }
@@ -106,6 +111,12 @@ function bestRunOf(runs: readonly AnalysisRun[], score: number): BestConfigurati
     runId: run.runId,
     score,
     config: run.config,
-    metrics: { successRate: run.issues === 0 ? null : run.completedIssues / run.issues, costUsd: run.unpricedRecords > 0 ? null : run.costUsd, durationMs: run.durationMs },
+    metrics: {
+      successRate: run.issues === 0 ? null : run.completedIssues / run.issues,
+      successInterval: wilsonInterval(run.completedIssues, run.issues),
+      issues: run.issues,
+      costUsd: run.unpricedRecords > 0 ? null : run.costUsd,
+      durationMs: run.durationMs,
+    },
   };
 }

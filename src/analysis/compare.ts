@@ -33,6 +33,8 @@ export interface VersusBaseline {
 export interface ConfigGroup extends GroupStats {
   /** The values of the compared keys, e.g. "deepseek-chat, 0.7". */
   readonly label: string;
+  /** The group's unique key (JSON of its values), for lookups; labels are for people. */
+  readonly identity: string;
   readonly values: Readonly<Record<string, JsonValue>>;
   readonly isBaseline: boolean;
   /** null for the baseline itself. */
@@ -55,14 +57,21 @@ export function analysedRuns(runs: readonly AnalysisRun[]): AnalysisRun[] {
   return runs.filter((r) => r.status !== 'running');
 }
 
-export function groupRuns(runs: readonly AnalysisRun[], by: readonly string[]): Array<{ label: string; values: Record<string, JsonValue>; runs: AnalysisRun[] }> {
-  const groups = new Map<string, { label: string; values: Record<string, JsonValue>; runs: AnalysisRun[] }>();
+export interface RunGroup {
+  readonly identity: string;
+  readonly label: string;
+  readonly values: Record<string, JsonValue>;
+  readonly runs: AnalysisRun[];
+}
+
+export function groupRuns(runs: readonly AnalysisRun[], by: readonly string[]): RunGroup[] {
+  const groups = new Map<string, RunGroup>();
   for (const run of runs) {
     const values = by.map((key) => configValue(run.config, key));
     const identity = values.map(valueIdentity).join('\u0000');
     let group = groups.get(identity);
     if (!group) {
-      group = { label: values.map(formatValue).join(', '), values: Object.fromEntries(by.map((key, i) => [key, values[i]!])), runs: [] };
+      group = { identity, label: values.map(formatValue).join(', '), values: Object.fromEntries(by.map((key, i) => [key, values[i]!])), runs: [] };
       groups.set(identity, group);
     }
     group.runs.push(run);
@@ -85,7 +94,9 @@ export function compareConfigurations(allRuns: readonly AnalysisRun[], options: 
 
   let baseline = groups.reduce<(typeof groups)[number] | null>((best, g) => (best === null || g.stats.issues > best.stats.issues ? g : best), null);
   if (options.baseline !== undefined) {
-    baseline = groups.find((g) => g.label === options.baseline) ?? null;
+    const matching = groups.filter((g) => g.label === options.baseline);
+    baseline = matching[0] ?? null;
+    if (matching.length > 1) throw new AnalysisInputError(`--baseline ${JSON.stringify(options.baseline)} names ${matching.length} groups; this should not happen, please report it`);
     if (!baseline) {
       throw new AnalysisInputError(`--baseline ${JSON.stringify(options.baseline)} is not one of the groups: ${groups.map((g) => JSON.stringify(g.label)).join(', ') || '(no runs)'}`);
     }
@@ -112,6 +123,7 @@ export function compareConfigurations(allRuns: readonly AnalysisRun[], options: 
     groups: groups
       .map((g, i) => ({
         label: g.label,
+        identity: g.identity,
         values: g.values,
         ...g.stats,
         isBaseline: g === baseline,

@@ -23,10 +23,16 @@ export function leafKeys(config: SystemConfig): string[] {
   return keys.sort();
 }
 
-/** How a config value reads in a group label: strings as they are, absent as "(none)". */
+/**
+ * How a config value reads in a group label: absent as "(none)", strings as they are unless they
+ * would read as another value (the string "1" next to the number 1, "true", "(none)"): those are
+ * quoted, so that two groups never share a label.
+ */
 export function formatValue(value: JsonValue): string {
   if (value === null) return '(none)';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value !== 'string') return JSON.stringify(value);
+  const ambiguous = value === '(none)' || value.trim() !== value || value === '' || /^(-?\d|true$|false$|null$|[[{"])/.test(value);
+  return ambiguous ? JSON.stringify(value) : value;
 }
 
 /** A stable identity for a value, to group runs by it (1 and "1" stay apart). */

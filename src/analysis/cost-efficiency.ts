@@ -14,7 +14,7 @@ export interface CostEfficiencyGroup {
 
 export interface CostEfficiencyReport {
   readonly by: readonly string[];
-  /** Cheapest first; groups without a cost last. */
+  /** Cheapest first; groups without a cost, then groups with too little data, last. */
   readonly groups: readonly CostEfficiencyGroup[];
   readonly mostEfficient: readonly string[];
   readonly leastEfficient: readonly string[];
@@ -34,8 +34,13 @@ export function costEfficiency(runs: readonly AnalysisRun[], options: BootstrapO
     unpricedRuns: g.unpricedRuns,
     insufficientSample: g.insufficientSample,
   }));
-  groups.sort((a, b) => (a.costPerSuccessfulIssue?.estimate ?? Number.POSITIVE_INFINITY) - (b.costPerSuccessfulIssue?.estimate ?? Number.POSITIVE_INFINITY));
-  const costed = groups.filter((g) => g.costPerSuccessfulIssue !== null);
+  // Groups with too little data go last and are never named most or least efficient.
+  groups.sort(
+    (a, b) =>
+      Number(a.insufficientSample !== null) - Number(b.insufficientSample !== null) ||
+      (a.costPerSuccessfulIssue?.estimate ?? Number.POSITIVE_INFINITY) - (b.costPerSuccessfulIssue?.estimate ?? Number.POSITIVE_INFINITY),
+  );
+  const costed = groups.filter((g) => g.costPerSuccessfulIssue !== null && g.insufficientSample === null);
   const count = Math.min(3, Math.floor(costed.length / 2) || costed.length);
   return {
     by,

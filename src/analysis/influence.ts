@@ -64,11 +64,11 @@ function influenceOf(runs: readonly AnalysisRun[], keys: readonly string[], boot
     const cheapest = byCost[0]!;
     const dearest = byCost[byCost.length - 1]!;
     const grouped = groupRuns(runs, keys);
-    const runsOf = (label: string): AnalysisRun[] => grouped.find((g) => g.label === label)!.runs.filter((r) => r.unpricedRecords === 0);
+    const runsOf = (group: ConfigGroup): AnalysisRun[] => grouped.find((g) => g.identity === group.identity)!.runs.filter((r) => r.unpricedRecords === 0);
     costEffect = {
       cheapest: cheapest.label,
       dearest: dearest.label,
-      difference: bootstrapDifference(runsOf(dearest.label), runsOf(cheapest.label), costPerSuccessfulIssue, bootstrap),
+      difference: bootstrapDifference(runsOf(dearest), runsOf(cheapest), costPerSuccessfulIssue, bootstrap),
     };
   }
   return { keys, confounded: keys.length > 1, levels, successEffect, costEffect };

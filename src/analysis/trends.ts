@@ -1,5 +1,6 @@
 import { linearRegression } from 'simple-statistics';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
+import { AnalysisInputError } from '../errors.js';
 import { analysedRuns } from './compare.js';
 import { bootstrapInterval, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
 import { mannKendall, type TrendTest } from './stats/mann-kendall.js';
@@ -13,9 +14,9 @@ export interface TrendLine {
   readonly slopePerRun: Estimate | null;
   /** Mann-Kendall test of a monotonic trend (two-sided). */
   readonly test: TrendTest | null;
-  /** Mean of the first and of the last third of the runs, to read the slope by. */
-  readonly firstThirdMean: number | null;
-  readonly lastThirdMean: number | null;
+  /** Mean of the first and of the last third of the runs, to read the slope by (bootstrap intervals). */
+  readonly firstThirdMean: Estimate | null;
+  readonly lastThirdMean: Estimate | null;
   /** "improving"/"degrading" only when the test says p < 0.05 and the slope's interval excludes 0. */
   readonly verdict: TrendVerdict;
 }
@@ -38,6 +39,9 @@ const MIN_TREND_RUNS = 6;
  * "improving" from two averages; here the verdict is the test's, or "no significant trend".
  */
 export function performanceTrends(allRuns: readonly AnalysisRun[], options: BootstrapOptions & { lastN?: number } = {}): TrendReport {
+  if (options.lastN !== undefined && (!Number.isInteger(options.lastN) || options.lastN < 1)) {
+    throw new AnalysisInputError(`lastN ${options.lastN} is not a whole number >= 1`);
+  }
   const ordered = analysedRuns(allRuns).sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.runId < b.runId ? -1 : 1));
   const runs = options.lastN === undefined ? ordered : ordered.slice(-options.lastN);
   const success = runs.filter((r) => r.issues > 0).map((r) => r.completedIssues / r.issues);
@@ -54,8 +58,9 @@ export function performanceTrends(allRuns: readonly AnalysisRun[], options: Boot
 
 function trendLine(values: readonly number[], better: 'higher' | 'lower', bootstrap: BootstrapOptions): TrendLine {
   const third = Math.floor(values.length / 3);
-  const meanOf = (xs: readonly number[]): number | null => (xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length);
-  const base = { runs: values.length, firstThirdMean: third === 0 ? null : meanOf(values.slice(0, third)), lastThirdMean: third === 0 ? null : meanOf(values.slice(-third)) };
+  const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const thirdMean = (xs: readonly number[]): Estimate | null => (xs.length === 0 ? null : bootstrapInterval(xs, meanOf, bootstrap));
+  const base = { runs: values.length, firstThirdMean: thirdMean(values.slice(0, third)), lastThirdMean: thirdMean(third === 0 ? [] : values.slice(-third)) };
   if (values.length < MIN_TREND_RUNS) return { ...base, slopePerRun: null, test: null, verdict: 'not enough runs' };
   const points = values.map((v, i) => [i, v] as [number, number]);
   const slope = (sample: readonly (readonly [number, number])[]): number | null => {

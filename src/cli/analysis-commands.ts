@@ -43,6 +43,7 @@ function bootstrapOf(options: CommonOptions): { seed?: number; resamples?: numbe
   return { seed, resamples: positiveInteger('--resamples', options.resamples) };
 }
 
+/** Replays, then loads the analyzer's inputs: call it only after every option was checked, so a usage error writes nothing. */
 async function runsOf(options: CommonOptions): Promise<AnalysisRun[]> {
   return (await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) })).runs;
 }
@@ -65,13 +66,15 @@ export function registerAnalysis(program: Command): void {
       throw new UsageError(`--metric ${JSON.stringify(options.metric)} is not one of ${RANK_METRICS.join(', ')}`);
     }
     const by = options.by.split(',').map((k) => k.trim()).filter(Boolean);
-    const comparison = compareConfigurations(await runsOf(options), { by, baseline: options.baseline, metric: options.metric as RankMetric | undefined, ...bootstrapOf(options) });
+    const settings = { by, baseline: options.baseline, metric: options.metric as RankMetric | undefined, ...bootstrapOf(options) };
+    const comparison = compareConfigurations(await runsOf(options), settings);
     print(options, comparison, () => comparisonSection(comparison));
   });
 
   withCommon(program.command('influence').description('which config keys matter: effect sizes on success and cost with intervals; confounded keys reported together'), 'runledger influence').action(
     async (options: CommonOptions) => {
-      const report = parameterInfluence(await runsOf(options), bootstrapOf(options));
+      const bootstrap = bootstrapOf(options);
+      const report = parameterInfluence(await runsOf(options), bootstrap);
       print(options, report, () => influenceSection(report));
     },
   );
@@ -83,7 +86,8 @@ export function registerAnalysis(program: Command): void {
       .option('--by <keys>', 'config keys to group by (default llm.model)'),
     'runledger cost --by llm.model',
   ).action(async (options: CommonOptions & { by?: string }) => {
-    const report = costEfficiency(await runsOf(options), { ...bootstrapOf(options), by: options.by?.split(',').map((k) => k.trim()) });
+    const settings = { ...bootstrapOf(options), by: options.by?.split(',').map((k) => k.trim()) };
+    const report = costEfficiency(await runsOf(options), settings);
     print(options, report, () => costSection(report));
   });
 
@@ -94,7 +98,8 @@ export function registerAnalysis(program: Command): void {
       .option('--last <n>', 'only the last N runs'),
     'runledger trends --last 50',
   ).action(async (options: CommonOptions & { last?: string }) => {
-    const report = performanceTrends(await runsOf(options), { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) });
+    const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
+    const report = performanceTrends(await runsOf(options), settings);
     print(options, report, () => trendSection(report));
   });
 
@@ -105,7 +110,8 @@ export function registerAnalysis(program: Command): void {
       .option('--by <keys>', 'config keys that make a configuration (default: every key that varies)'),
     'runledger best',
   ).action(async (options: CommonOptions & { by?: string }) => {
-    const report = bestConfiguration(await runsOf(options), { ...bootstrapOf(options), by: options.by?.split(',').map((k) => k.trim()) });
+    const settings = { ...bootstrapOf(options), by: options.by?.split(',').map((k) => k.trim()) };
+    const report = bestConfiguration(await runsOf(options), settings);
     print(options, report, () => bestSection(report));
   });
 
@@ -121,7 +127,8 @@ export function registerAnalysis(program: Command): void {
     const formats: Record<string, string> = { text: 'txt', md: 'md', json: 'json' };
     if (!(options.format in formats)) throw new UsageError(`--format ${JSON.stringify(options.format)} is not one of text, md, json`);
     const dir = resolveLogsDir(options.dir);
-    const report = analysisReport(await runsOf(options), { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) });
+    const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
+    const report = analysisReport(await runsOf(options), settings);
     const json = options.json || options.format === 'json';
     const text = json ? `${JSON.stringify(report, null, 2)}\n` : options.format === 'md' ? renderReportMarkdown(report) : renderReportText(report);
     const out = path.resolve(options.out ?? path.join(dir, `analysis.${json ? 'json' : formats[options.format]}`));

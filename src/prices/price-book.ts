@@ -29,6 +29,18 @@ export interface PriceBookOptions {
 }
 
 let packageVersion: string | null = null;
+/** Models already reported as unpriced in this process: one warning per model, however many collectors. */
+const warnedModels = new Set<string>();
+
+function warnOncePerProcess(model: string, provider: string | null): void {
+  const key = `${provider ?? ''}:${model}`;
+  if (warnedModels.has(key)) return;
+  warnedModels.add(key);
+  process.emitWarning(
+    `runledger: no price for model ${JSON.stringify(model)}${provider ? ` (provider ${JSON.stringify(provider)})` : ''}; its token records are unpriced (cost null), never $0. Add it to a price override file (RUNLEDGER_PRICES).`,
+    { code: 'RUNLEDGER_UNPRICED' },
+  );
+}
 /** The version of the bundled price data, read from the installed package. */
 export function pricePackageVersion(): string {
   if (packageVersion === null) {
@@ -54,13 +66,7 @@ export class PriceBook {
   constructor(options: PriceBookOptions = {}) {
     const file = options.overrideFile === undefined ? process.env.RUNLEDGER_PRICES || null : options.overrideFile;
     this.override = file ? loadOverrideFile(file) : null;
-    this.onUnpriced =
-      options.onUnpriced ??
-      ((model, provider) =>
-        process.emitWarning(
-          `runledger: no price for model ${JSON.stringify(model)}${provider ? ` (provider ${JSON.stringify(provider)})` : ''}; its token records are unpriced (cost null), never $0. Add it to a price override file (RUNLEDGER_PRICES).`,
-          { code: 'RUNLEDGER_UNPRICED' },
-        ));
+    this.onUnpriced = options.onUnpriced ?? warnOncePerProcess;
   }
 
   /** What RunStarted records about the price table in use. */

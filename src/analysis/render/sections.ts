@@ -1,6 +1,7 @@
 import type { BestConfigurationReport } from '../best.js';
 import type { CostEfficiencyReport } from '../cost-efficiency.js';
 import type { InfluenceReport } from '../influence.js';
+import type { Estimate } from '../stats/bootstrap.js';
 import type { TrendLine, TrendReport } from '../trends.js';
 import { duration, pct, pctInterval, ppInterval, pValue, usd, usdInterval } from './format.js';
 import type { TextTable } from './table.js';
@@ -60,9 +61,8 @@ export function costSection(report: CostEfficiencyReport): Section {
 }
 
 function trendRow(name: string, line: TrendLine, format: (x: number | null) => string): string[] {
-  const slope = line.slopePerRun;
-  const slopeText = !slope ? '–' : slope.low === null || slope.high === null ? format(slope.estimate) : `${format(slope.estimate)} [${format(slope.low)}, ${format(slope.high)}]`;
-  return [name, String(line.runs), format(line.firstThirdMean), format(line.lastThirdMean), slopeText, pValue(line.test?.p), line.verdict];
+  const withInterval = (e: Estimate | null): string => (!e ? '–' : e.low === null || e.high === null ? format(e.estimate) : `${format(e.estimate)} [${format(e.low)}, ${format(e.high)}]`);
+  return [name, String(line.runs), withInterval(line.firstThirdMean), withInterval(line.lastThirdMean), withInterval(line.slopePerRun), pValue(line.test?.p), line.verdict];
 }
 
 export function trendSection(report: TrendReport): Section {
@@ -73,7 +73,7 @@ export function trendSection(report: TrendReport): Section {
     ],
     tables: [
       {
-        headers: ['measure', 'runs', 'first third', 'last third', 'slope per run [95% CI]', 'p (Mann-Kendall)', 'verdict'],
+        headers: ['measure', 'runs', 'first third [95% CI]', 'last third [95% CI]', 'slope per run [95% CI]', 'p (Mann-Kendall)', 'verdict'],
         right: new Set([1, 2, 3, 5]),
         rows: [trendRow('run success rate', report.successRate, pct), trendRow('cost per run', report.costPerRun, usd)],
       },
@@ -85,10 +85,13 @@ export function bestSection(report: BestConfigurationReport): Section {
   const lines: string[] = [];
   if (report.best) {
     lines.push(`Best configuration (${report.by.join(', ')}): ${report.best.label}, score ${report.best.score} of 100.`);
-    if (report.bestRun) lines.push(`Its best run: ${report.bestRun.runId} (success ${pct(report.bestRun.metrics.successRate)}, cost ${usd(report.bestRun.metrics.costUsd)}, ${duration(report.bestRun.metrics.durationMs)}).`);
+    if (report.bestRun) {
+      const m = report.bestRun.metrics;
+      lines.push(`Its best run: ${report.bestRun.runId} (success ${pctInterval(m.successInterval)} of ${m.issues} issues, cost ${usd(m.costUsd)}, ${duration(m.durationMs)}).`);
+    }
   } else lines.push(report.note ?? 'No best configuration.');
   lines.push(`Pareto front (no other configuration is at least as good on success, cost and duration and better on one): ${report.paretoFront.join('; ') || '–'}.`);
-  lines.push('Score = 60 × lower end of the success interval + 25 × cheapest cost ÷ this cost + 15 × fastest median duration ÷ this duration; groups with too little data rank last.');
+  lines.push('Score = 60 × lower end of the success interval + 25 × cheapest cost ÷ this cost + 15 × fastest median duration ÷ this duration (cheapest and fastest among groups with enough data); groups with too little data rank last.');
   return {
     title: 'Best configuration',
     lines,
