@@ -9,6 +9,12 @@ export const PriceTableInfo = z.strictObject({
   overrideSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
 });
 
+/**
+ * How long the writer's lock may go without a refresh before its writer counts as dead. Readers
+ * need it to tell "running" from "crashed" the way the writer itself defined it.
+ */
+export const LockStaleMs = z.int().min(2000).max(86_400_000);
+
 export const RunStarted = z.strictObject({
   projectId: Identifier,
   runId: Identifier,
@@ -16,6 +22,7 @@ export const RunStarted = z.strictObject({
   runledgerVersion: Identifier,
   priceTable: PriceTableInfo,
   host: HostInfo,
+  lockStaleMs: LockStaleMs,
 });
 
 export const RunStatusRecorded = z.enum(['completed', 'failed', 'interrupted', 'crashed']);
@@ -30,6 +37,7 @@ export const RunFinished = z.strictObject({
 /** Agents and tool calls that were open when the previous writer died: they ended without a result. */
 export const RunResumed = z.strictObject({
   host: HostInfo,
+  lockStaleMs: LockStaleMs,
   afterSeq: Count,
   abandonedAgents: z.array(Identifier),
   abandonedToolCalls: z.array(Identifier),

@@ -172,6 +172,9 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
   const expected = s.config.expectedAgentAttempts ?? DEFAULT_EXPECTED_AGENT_ATTEMPTS;
   const issues = [...state.issues.issues.values()].map((issue) => issueModel(runId, issue, expected, running));
 
+  // Open agents and tool calls of a run that no longer runs will never end: abandoned, counted alike everywhere.
+  const agents = agentModels(runId, state.agents, running);
+  const tools = toolUsageModels(state.tools, running);
   const count = (st: IssueModelStatus): number => issues.filter((i) => i.status === st).length;
   const finished = issues.filter((i) => i.status === 'completed' || i.status === 'failed' || i.status === 'skipped');
   const rate = (n: number): number | null => (issues.length === 0 ? null : n / issues.length);
@@ -194,10 +197,10 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
     unpricedModels: [...s.unpricedModels],
     agentAttempts: s.agentAttempts,
     agentFailures: s.agentFailures,
-    abandonedAgents: s.abandonedAgents,
+    abandonedAgents: agents.filter((a) => a.status === 'abandoned').length,
     toolCalls: s.toolCalls,
     toolFailures: s.toolFailures,
-    abandonedToolCalls: s.abandonedToolCalls,
+    abandonedToolCalls: tools.reduce((sum, t) => sum + t.abandoned, 0),
     pipelines: s.pipelines,
     pipelineFailures: s.pipelineFailures,
     debuggingCycles: s.debuggingCycles,
@@ -214,26 +217,30 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
   return {
     run,
     issues,
-    agents: [...state.agents.agents.values()].map((a) => ({
-      runId,
-      agentId: a.agentId,
-      agentType: a.agentType,
-      issueId: a.issueId,
-      attempt: a.attempt,
-      status: a.status === 'open' && !running ? 'abandoned' : a.status,
-      startedAt: a.startedAt,
-      endedAt: a.finishedAt,
-      durationMs: a.durationMs,
-      error: a.error,
-      tokens: { ...a.tokens },
-      toolCalls: a.toolCalls,
-      toolFailures: a.toolFailures,
-    })),
-    tools: toolUsageModels(state.tools).map(withRun),
+    agents,
+    tools: tools.map(withRun),
     pipelines: state.pipelines.records.map(withRun),
     debuggingCycles: state.debuggingCycles.records.map(withRun),
     errors: state.errors.records.map(withRun),
   };
+}
+
+function agentModels(runId: string, state: AgentsState, running: boolean): AgentModel[] {
+  return [...state.agents.values()].map((a) => ({
+    runId,
+    agentId: a.agentId,
+    agentType: a.agentType,
+    issueId: a.issueId,
+    attempt: a.attempt,
+    status: a.status === 'open' && !running ? 'abandoned' : a.status,
+    startedAt: a.startedAt,
+    endedAt: a.finishedAt,
+    durationMs: a.durationMs,
+    error: a.error,
+    tokens: { ...a.tokens },
+    toolCalls: a.toolCalls,
+    toolFailures: a.toolFailures,
+  }));
 }
 
 function issueModel(runId: string, issue: IssueState, expectedAgentAttempts: number, runRunning: boolean): IssueModel {

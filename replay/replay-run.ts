@@ -7,7 +7,7 @@ import { runTableRows } from '../projections/tables/tables.js';
 import { checkLine } from '../src/journal/line.js';
 import { runPaths } from '../src/journal/paths.js';
 import { scanJournal } from '../src/journal/reader.js';
-import { isRunLocked } from '../src/journal/run-lock.js';
+import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
 import { removeFileDurably, writeFileAtomic } from './atomic-file.js';
 import type { RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
@@ -34,8 +34,8 @@ export type RunReplayOutcome =
 export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexEntry | undefined, full: boolean): RunReplayOutcome {
   const journal = runPaths(paths.logsDir, runId).journal;
   const stat = fs.statSync(journal);
-  const writerAlive = isRunLocked(runPaths(paths.logsDir, runId));
-  if (!full && previous && isUnchanged(paths, previous, stat, writerAlive)) return { kind: 'unchanged', entry: previous };
+  const lockedWithin = (staleMs: number): boolean => isRunLocked(runPaths(paths.logsDir, runId), staleMs);
+  if (!full && previous && isUnchanged(paths, previous, stat, lockedWithin(previous.lockStaleMs))) return { kind: 'unchanged', entry: previous };
 
   const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);
   const state = resumeFrom?.state ?? initialRunProjection();
@@ -47,6 +47,9 @@ export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexE
     lineEnd = end;
   });
 
+  // Alive as the writer defined it: its own stale time, recorded in the journal.
+  const lockStaleMs = state.summary.lockStaleMs ?? DEFAULT_STALE_MS;
+  const writerAlive = lockedWithin(lockStaleMs);
   const base = {
     runId,
     startedAt: state.summary.startedAt,
@@ -56,6 +59,7 @@ export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexE
     journalMtimeMs: stat.mtimeMs,
     unfinished: state.summary.recordedStatus === null,
     writerAlive,
+    lockStaleMs,
     tornTail: scan.tail.kind === 'torn' ? { offset: scan.tail.offset, bytes: scan.tail.bytes } : null,
   };
   if (scan.tail.kind === 'corrupt') {

@@ -16,6 +16,8 @@ export interface RunIndexEntry {
   /** The run had no RunFinished: its status depends on whether its writer is alive. */
   readonly unfinished: boolean;
   readonly writerAlive: boolean;
+  /** The writer's own lock stale time, from the journal: what "alive" means for this run. */
+  readonly lockStaleMs: number;
   /** Where the journal's torn tail starts, if it has one. */
   readonly tornTail: { readonly offset: number; readonly bytes: number } | null;
   /** Why the run has no derived files: corrupt journal, or no RunStarted yet. */
@@ -23,9 +25,9 @@ export interface RunIndexEntry {
   readonly empty: boolean;
 }
 
-// Bump when RunIndexEntry or the per-run fragments change: an index of another version is ignored
-// and everything rebuilt.
-const INDEX_VERSION = 5;
+// Bump when RunIndexEntry, the per-run fragments or the projection state change: an index of another
+// version is ignored and everything rebuilt.
+const INDEX_VERSION = 7;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   try {

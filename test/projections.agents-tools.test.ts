@@ -177,7 +177,7 @@ describe('tool usage', () => {
       evolveToolUsage,
     );
     expect([...state.openCalls.keys()]).toEqual(['c3']);
-    expect(toolUsageModels(state)).toEqual([{ tool: 'git', calls: 3, failures: 0, abandoned: 1, totalDurationMs: 100, meanDurationMs: 100, p95DurationMs: 100 }]);
+    expect(toolUsageModels(state, true)).toEqual([{ tool: 'git', calls: 3, failures: 0, abandoned: 1, totalDurationMs: 100, meanDurationMs: 100, p95DurationMs: 100 }]);
   });
 });
 
@@ -231,3 +231,18 @@ describe('pipelines, debugging cycles and errors', () => {
     expect(g.foldWith(errorsProjection.initialState, errorsProjection.evolve).records.map((r) => r.kind)).toEqual(['tool_error', 'fatal']);
   });
 });
+
+describe('a crashed run that was never resumed', () => {
+  it('counts its open agent and open tool call as abandoned, the same in the run, agents and tools models', () => {
+    const events = [runStarted(), agentStarted('agent-1', 'coding', null), toolCallStarted('call-1', 'run_tests', null, 'agent-1'), toolCallStarted('call-2', 'run_tests', null, 'agent-1'), toolCallEnded('call-2', 'run_tests', true, 50)];
+    const crashed = given(...events).when({ writerAlive: false });
+    expect(crashed.agents.map((a) => a.status)).toEqual(['abandoned']);
+    expect(crashed.tools).toEqual([expect.objectContaining({ tool: 'run_tests', calls: 2, failures: 0, abandoned: 1, totalDurationMs: 50 })]);
+    expect(crashed.run).toMatchObject({ status: 'crashed', abandonedAgents: 1, abandonedToolCalls: 1 });
+    // While its writer lives, nothing is abandoned yet.
+    const running = given(...events).when({ writerAlive: true });
+    expect(running.run).toMatchObject({ status: 'running', abandonedAgents: 0, abandonedToolCalls: 0 });
+    expect(running.tools[0]!.abandoned).toBe(0);
+  });
+});
+

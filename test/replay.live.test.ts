@@ -56,3 +56,27 @@ describe('the live path: finalizing keeps the derived files current', () => {
     expect(readTables(dir)).toEqual(live);
   });
 });
+
+describe('running or crashed: by the writer\'s own stale time', () => {
+  it('a SIGKILLed writer started with lockStaleMs 2000 shows as crashed once its lock is 2 s old, not after the default 10 s', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [path.join('test', 'fixtures', 'kill-loop-writer.mjs'), JSON.stringify({ dir, runId: 'stale-2s', resume: false, mode: 'sync', tag: 'k', concurrency: 1 })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const before = await replay({ dir });
+    expect(before.runs[0]!.outcome).toBe('replayed');
+    expect(fs.readFileSync(path.join(dir, 'csv', 'runs.csv'), 'utf8')).toContain(',running,');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    const killedAt = Date.now();
+    // Stale 2 s after the last refresh; proper-lockfile may have set a fresh lock's mtime up to 1 s ahead.
+    const status = (): string => JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'stale-2s', 'metadata.json'), 'utf8')).status;
+    while (Date.now() - killedAt < 8000) {
+      await replay({ dir });
+      if (status() === 'crashed') break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status()).toBe('crashed');
+    expect(Date.now() - killedAt).toBeLessThan(8000); // the default 10 s would still call it running
+  });
+});
+

@@ -13,6 +13,8 @@ export interface RunSummaryState {
   priceTableVersion: string | null;
   priceOverrideFile: string | null;
   host: HostInfo | null;
+  /** The current writer's lock stale time (RunStarted, or the latest RunResumed). */
+  lockStaleMs: number | null;
   startedAt: string | null;
   lastEventAt: string | null;
   finishedAt: string | null;
@@ -32,8 +34,6 @@ export interface RunSummaryState {
   agentFailures: number;
   toolCalls: number;
   toolFailures: number;
-  abandonedToolCalls: number;
-  abandonedAgents: number;
   pipelines: number;
   pipelineFailures: number;
   debuggingCycles: number;
@@ -49,6 +49,7 @@ export function initialRunSummary(): RunSummaryState {
     priceTableVersion: null,
     priceOverrideFile: null,
     host: null,
+    lockStaleMs: null,
     startedAt: null,
     lastEventAt: null,
     finishedAt: null,
@@ -66,8 +67,6 @@ export function initialRunSummary(): RunSummaryState {
     agentFailures: 0,
     toolCalls: 0,
     toolFailures: 0,
-    abandonedToolCalls: 0,
-    abandonedAgents: 0,
     pipelines: 0,
     pipelineFailures: 0,
     debuggingCycles: 0,
@@ -88,16 +87,16 @@ export function evolveRunSummary(state: RunSummaryState, entry: RunEntry): RunSu
       state.priceTableVersion = entry.data.priceTable.version;
       state.priceOverrideFile = entry.data.priceTable.overrideFile;
       state.host = entry.data.host;
+      state.lockStaleMs = entry.data.lockStaleMs;
       state.startedAt = entry.ts;
       return state;
     case 'RunResumed':
       state.resumes += 1;
+      state.lockStaleMs = entry.data.lockStaleMs;
       state.recordedStatus = null;
       state.statusReason = null;
       state.finishedAt = null;
       state.recordedDurationMs = null;
-      state.abandonedAgents += entry.data.abandonedAgents.length;
-      state.abandonedToolCalls += entry.data.abandonedToolCalls.length;
       return state;
     case 'TailQuarantined':
       state.quarantinedTails += 1;

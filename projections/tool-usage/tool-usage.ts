@@ -78,8 +78,13 @@ export function evolveToolUsage(state: ToolUsageState, entry: RunEntry): ToolUsa
   }
 }
 
-/** Tools sorted by name; durations over the calls that ended. */
-export function toolUsageModels(state: ToolUsageState): ToolUsageModel[] {
+/**
+ * Tools sorted by name; durations over the calls that ended. A call still open in a run that is
+ * no longer running will never end: it counts as abandoned, like one a RunResumed named.
+ */
+export function toolUsageModels(state: ToolUsageState, runRunning: boolean): ToolUsageModel[] {
+  const stillOpen = new Map<string, number>();
+  if (!runRunning) for (const tool of state.openCalls.values()) stillOpen.set(tool, (stillOpen.get(tool) ?? 0) + 1);
   return [...state.tools.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([tool, s]) => {
@@ -88,7 +93,7 @@ export function toolUsageModels(state: ToolUsageState): ToolUsageModel[] {
         tool,
         calls: s.calls,
         failures: s.failures,
-        abandoned: s.abandoned,
+        abandoned: s.abandoned + (stillOpen.get(tool) ?? 0),
         totalDurationMs: total,
         meanDurationMs: s.durationsMs.length === 0 ? null : total / s.durationsMs.length,
         p95DurationMs: nearestRankPercentile(s.durationsMs, 95),

@@ -11,6 +11,7 @@ import { comparisonSection, renderReportMarkdown, renderReportText, renderSectio
 import { bestSection, costSection, influenceSection, trendSection, type Section } from '../analysis/render/sections.js';
 import { analysisReport } from '../analysis/report.js';
 import { performanceTrends } from '../analysis/trends.js';
+import { writeHtmlReport } from '../report-html/write-html-report.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { UsageError } from './exit-codes.js';
 
@@ -119,15 +120,20 @@ export function registerAnalysis(program: Command): void {
     program
       .command('report')
       .description("the seed's comparison report: models, temperatures, retries, influence, cost, trends, best; written to a file and printed")
-      .option('--format <format>', 'text, md or json (default text)', 'text')
-      .option('--out <file>', 'where to write it (default <dir>/analysis.txt, .md or .json)')
+      .option('--format <format>', 'text, md, json or html (default text)', 'text')
+      .option('--out <file>', 'where to write it (default <dir>/analysis.txt, .md, .json or .html)')
       .option('--last <n>', 'trends over the last N runs only'),
     'runledger report --format md --out analysis.md',
   ).action(async (options: CommonOptions & { format: string; out?: string; last?: string }) => {
-    const formats: Record<string, string> = { text: 'txt', md: 'md', json: 'json' };
-    if (!(options.format in formats)) throw new UsageError(`--format ${JSON.stringify(options.format)} is not one of text, md, json`);
+    const formats: Record<string, string> = { text: 'txt', md: 'md', json: 'json', html: 'html' };
+    if (!(options.format in formats)) throw new UsageError(`--format ${JSON.stringify(options.format)} is not one of text, md, json, html`);
     const dir = resolveLogsDir(options.dir);
     const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
+    if (options.format === 'html') {
+      const written = await writeHtmlReport({ dir, out: options.out ?? path.join(dir, 'report.html'), ...settings });
+      process.stdout.write(options.json ? `${JSON.stringify({ written })}\n` : `HTML report written to ${written} (self-contained: open it in a browser)\n`);
+      return;
+    }
     const report = analysisReport(await runsOf(options), settings);
     const json = options.json || options.format === 'json';
     const text = json ? `${JSON.stringify(report, null, 2)}\n` : options.format === 'md' ? renderReportMarkdown(report) : renderReportText(report);

@@ -57,6 +57,9 @@ function hostInfo(): HostInfo {
   return { hostname: os.hostname() || 'unknown-host', pid: process.pid, platform: process.platform, nodeVersion: process.version };
 }
 
+/** proper-lockfile's stale time: never below 2 s. */
+const effectiveStaleMs = (staleMs: number | undefined): number => Math.max(staleMs ?? DEFAULT_STALE_MS, 2000);
+
 export function generateRunId(projectId: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
   const project = projectId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
@@ -100,6 +103,7 @@ export class RunSession implements GuardedRun {
     assertRunId(runId);
     const config = parseConfig(options.config);
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
+    const lockStaleMs = effectiveStaleMs(options.lockStaleMs);
     const runStarted = validateEventData('RunStarted', {
       projectId: projectId.data,
       runId,
@@ -107,12 +111,13 @@ export class RunSession implements GuardedRun {
       runledgerVersion: runledgerVersion(),
       priceTable: prices.tableInfo,
       host: hostInfo(),
+      lockStaleMs,
     });
     const paths = runPaths(resolveLogsDir(options.dir), runId);
     if (hasEvents(paths)) throw new RunExistsError(runId, paths.journal);
 
     ensureDirectoryDurably(ops, paths.runDir);
-    const lock = await RunLock.acquire(runId, paths, { staleMs: options.lockStaleMs, waitMs: options.lockWaitMs ?? 0 });
+    const lock = await RunLock.acquire(runId, paths, { staleMs: lockStaleMs, waitMs: options.lockWaitMs ?? 0 });
     try {
       // Checked again under the lock; an empty journal is a start that died before its first line.
       if (hasEvents(paths)) throw new RunExistsError(runId, paths.journal);
@@ -139,7 +144,7 @@ export class RunSession implements GuardedRun {
     const paths = runPaths(resolveLogsDir(options.dir), runId);
     if (!fs.existsSync(paths.journal)) throw new RunNotFoundError(runId, paths.journal);
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
-    const staleMs = options.lockStaleMs ?? DEFAULT_STALE_MS;
+    const staleMs = effectiveStaleMs(options.lockStaleMs);
     const lock = await RunLock.acquire(runId, paths, { staleMs, waitMs: options.lockWaitMs ?? staleMs + 2000 });
     try {
       const context = initialContext();
@@ -156,6 +161,7 @@ export class RunSession implements GuardedRun {
           type: 'RunResumed',
           data: validateEventData('RunResumed', {
             host: hostInfo(),
+            lockStaleMs: staleMs,
             afterSeq: scan.lastSeq,
             abandonedAgents: [...context.openAgents.keys()],
             abandonedToolCalls: [...context.openToolCalls.keys()],

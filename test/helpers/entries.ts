@@ -94,6 +94,7 @@ export function runStarted(options: { config?: EventData<'RunStarted'>['config']
     runledgerVersion: '0.1.0',
     priceTable: { package: '@pydantic/genai-prices', version: '0.1.8', overrideFile: null, overrideSha256: null },
     host: HOST,
+    lockStaleMs: 10_000,
   });
 }
 
@@ -104,6 +105,7 @@ export function runFinished(status: EventData<'RunFinished'>['status'], options:
 export function runResumed(options: { afterSeq?: number; abandonedAgents?: string[]; abandonedToolCalls?: string[] } = {}): GivenEvent {
   return event('RunResumed', {
     host: HOST,
+    lockStaleMs: 10_000,
     afterSeq: options.afterSeq ?? 0,
     abandonedAgents: options.abandonedAgents ?? [],
     abandonedToolCalls: options.abandonedToolCalls ?? [],

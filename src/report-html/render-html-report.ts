@@ -1,0 +1,81 @@
+import type { RunReadModels } from '../../projections/run-projection.js';
+import type { AnalysisReport } from '../analysis/report.js';
+import { escapeHtml } from './escape.js';
+import { int } from './figures.js';
+import { page } from './layout.js';
+import { activitySection } from './section-activity.js';
+import { comparisonsSection, configurationsSection, costVersusSuccessSection, influenceAndCostSection } from './section-configurations.js';
+import { cautionsCallout, summaryCards } from './section-overview.js';
+import { runsSection, utcMinute } from './section-runs.js';
+import { trendsSection } from './section-trends.js';
+
+export interface HtmlReportInput {
+  readonly analysis: AnalysisReport;
+  /** Every run's read models (loadRunReadModels): the runs, tools, pipelines and errors tables. */
+  readonly runs: readonly RunReadModels[];
+  readonly title?: string;
+  /** Where the data came from (the logs folder), shown in the header. */
+  readonly generatedFrom: string;
+}
+
+const sortedUnique = (values: readonly string[]): string[] => [...new Set(values.filter((v) => v !== ''))].sort();
+
+/**
+ * The analysis and the run tables as one self-contained HTML page: inline CSS, charts drawn as
+ * inline SVG here, no script, nothing fetched. Pure: no clock, no I/O; the same input gives the
+ * same bytes. Every string from the data is escaped; every number shown from the analysis carries
+ * its exact value in data attributes (data-source, data-group, data-metric, data-value).
+ */
+export function renderHtmlReport(input: HtmlReportInput): string {
+  const { analysis, runs } = input;
+  const title = input.title ?? 'runledger report';
+  // The data's own latest moment stands in for "generated at": the report has no clock.
+  const latest = runs.reduce<string | null>((max, r) => {
+    const t = r.run.endedAt ?? r.run.startedAt;
+    return max === null || t > max ? t : max;
+  }, null);
+  const settings = analysis.settings;
+  const subtitle =
+    `${int(analysis.runs.analysed)} finished run${analysis.runs.analysed === 1 ? '' : 's'} from ${escapeHtml(utcMinute(analysis.runs.from))} to ${escapeHtml(utcMinute(analysis.runs.to))}` +
+    (analysis.runs.running > 0 ? ` · ${int(analysis.runs.running)} still running, left out` : '');
+  const meta = [
+    `from <code>${escapeHtml(input.generatedFrom)}</code>`,
+    `data up to ${escapeHtml(utcMinute(latest))}`,
+    `95% intervals · bootstrap ${int(settings.resamples)} resamples, seed ${escapeHtml(String(settings.seed))}`,
+  ].join('<br>');
+  const versions = sortedUnique(runs.map((r) => r.run.runledgerVersion));
+  const priceTables = sortedUnique(runs.map((r) => r.run.priceTableVersion));
+  const body = [
+    summaryCards(analysis, runs),
+    cautionsCallout(analysis, runs),
+    configurationsSection(analysis.best),
+    costVersusSuccessSection(analysis.best),
+    comparisonsSection(analysis.comparisons),
+    influenceAndCostSection(analysis.influence, analysis.costEfficiency),
+    trendsSection(analysis.trends, runs),
+    runsSection(runs, analysis.best.by),
+    activitySection(runs),
+  ].join('\n');
+  const footer = [
+    '<p>Issue success and first-time-right rates: Wilson score intervals over pooled issues. Run success, costs and slopes: percentile bootstrap over runs. Differences: Newcombe\'s hybrid score interval, Fisher\'s exact test, Holm-adjusted. Trends: Mann-Kendall test. A group with fewer than 10 issues or 3 runs is flagged and never ranked first.</p>',
+    `<p>Journals written by runledger ${escapeHtml(versions.join(', ') || '–')}; prices from @pydantic/genai-prices ${escapeHtml(priceTables.join(', ') || '–')} as recorded in each run. This page is one file: it loads nothing.</p>`,
+  ].join('');
+  return page({
+    title,
+    subtitle,
+    meta,
+    nav: [
+      { id: 'configurations', label: 'Configurations' },
+      { id: 'pareto', label: 'Cost vs success' },
+      { id: 'comparisons', label: 'Comparisons' },
+      { id: 'influence', label: 'Parameters & cost' },
+      { id: 'trends', label: 'Trends' },
+      { id: 'runs', label: 'Runs' },
+      { id: 'activity', label: 'Tools' },
+      { id: 'pipelines', label: 'Pipelines' },
+      { id: 'errors', label: 'Errors' },
+    ],
+    body,
+    footer,
+  });
+}

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadAnalysisRuns } from '../replay/index.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+describe('npm start: the demo', () => {
+  it('records 54 runs across 18 configurations, one crashed and one interrupted, and prints the comparison and the reports', async () => {
+    const dir = path.join(tempDir(), 'demo');
+    const result = spawnSync(process.execPath, ['dist/examples/demo/run-demo.js', '--dir', dir, '--seed', '7'], { encoding: 'utf8', timeout: 120_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const out = result.stdout;
+    expect(out).toContain('Recording 54 runs (3 models × 3 temperatures × 2 retry settings × 3)');
+    expect(out).toMatch(/Comparison by llm\.model \(baseline: /);
+    expect(out).toMatch(/Comparison by llm\.temperature \(baseline: /);
+    expect(out).toMatch(/Best configuration \(llm\.model, llm\.provider, llm\.temperature, maxRetries\): .+, score \d+(\.\d)? of 100\./);
+    expect(out).toMatch(/\d+\.\d% \[\d+\.\d–\d+\.\d\]/); // intervals beside rates
+    expect(out).toContain(`HTML report: ${path.join(dir, 'report.html')}`);
+
+    const killed = /Killed (\S+) with SIGKILL and interrupted (\S+) with SIGTERM/.exec(out)!;
+    const { runs } = await loadAnalysisRuns({ dir });
+    expect(runs).toHaveLength(54);
+    expect(new Set(runs.map((r) => JSON.stringify(r.config))).size).toBe(18);
+    const statusOf = (runId: string): string | undefined => runs.find((r) => r.runId === runId)?.status;
+    expect(statusOf(killed[1]!)).toBe('crashed');
+    expect(statusOf(killed[2]!)).toBe('interrupted');
+    expect(runs.filter((r) => r.status === 'completed')).toHaveLength(52);
+    expect(runs.every((r) => r.issues >= 3)).toBe(true);
+    expect(runs.filter((r) => r.status === 'completed').every((r) => r.unpricedRecords === 0 && r.costUsd > 0)).toBe(true);
+
+    const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(fs.readFileSync(path.join(dir, 'analysis.txt'), 'utf8')).toContain('Which parameters matter');
+    for (const table of ['runs.csv', 'issues.csv', 'agents.csv', 'pipelines.csv', 'tool_usage.csv', 'debugging_cycles.csv', 'errors.csv']) {
+      expect(fs.statSync(path.join(dir, 'csv', table)).size, table).toBeGreaterThan(200);
+    }
+  }, 150_000);
+
+  it('records the same history for the same seed', async () => {
+    const a = path.join(tempDir(), 'a');
+    const b = path.join(tempDir(), 'b');
+    for (const dir of [a, b]) expect(spawnSync(process.execPath, ['dist/examples/demo/run-demo.js', '--dir', dir, '--seed', '3'], { encoding: 'utf8' }).status).toBe(0);
+    // The killed run stops at a moment that depends on timing; every other run is the same event for event.
+    const killedRun = (dir: string): string => /Killed (\S+)/.exec(fs.readFileSync(path.join(dir, 'analysis.txt'), 'utf8'))?.[1] ?? '';
+    const journals = (dir: string): Map<string, string> => {
+      const runsDir = path.join(dir, 'runs');
+      return new Map(fs.readdirSync(runsDir).map((id) => [id, fs.readFileSync(path.join(runsDir, id, 'events.ndjson'), 'utf8').replace(/"(ts|hash|prev)":"[^"]*"|"(hostname|pid)":[^,}]*/g, '')]));
+    };
+    const ja = journals(a);
+    const jb = journals(b);
+    expect([...ja.keys()]).toEqual([...jb.keys()]);
+    let same = 0;
+    for (const [id, text] of ja) if (text === jb.get(id)) same += 1;
+    expect(same).toBeGreaterThanOrEqual(ja.size - 2); // the SIGKILLed and SIGTERMed runs stop where the signal caught them
+    void killedRun;
+  }, 240_000);
+});
