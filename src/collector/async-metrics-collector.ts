@@ -79,8 +79,15 @@ export class AsyncMetricsCollector {
   finalizeIssue(issueId: IssueId, status: IssueStatus, code?: CodeMetricsInput): Promise<void> {
     return this.commit(() => this.session.planner.finalizeIssue(issueId, status, code));
   }
+  /** Idempotent: a second call resolves when the first call's RunFinished is durable, not before. */
   finalizeRun(status: RunStatusRecorded = 'completed', reason?: string): Promise<void> {
-    return this.commit(() => this.session.planner.finalizeRun(status, reason));
+    let plan;
+    try {
+      plan = this.session.planner.finalizeRun(status, reason);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return plan ? this.session.commitAsync(plan) : (this.session.runFinishedDurable ?? Promise.resolve());
   }
   close(): void {
     this.session.close();

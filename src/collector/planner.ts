@@ -107,6 +107,8 @@ export class EventPlanner {
     private readonly ctx: CollectorContext,
     private readonly prices: PriceBook,
     private readonly clock: () => Date,
+    /** The journal's failure, if it failed: the truer answer to any later call than "finalized". */
+    private readonly journalFailure: () => Error | null = () => null,
   ) {}
 
   startIssue(issueId: IssueId, options: IssueOptions = {}): PlannedEvent<void> {
@@ -272,6 +274,8 @@ export class EventPlanner {
 
   /** null when the run is already finalized: finalizeRun is idempotent. */
   finalizeRun(status: RunStatusRecorded, reason?: string): PlannedEvent<void> | null {
+    const failure = this.journalFailure();
+    if (failure) throw failure;
     if (this.ctx.finished !== null) return null;
     return this.plan(
       'RunFinished',
@@ -289,6 +293,8 @@ export class EventPlanner {
   }
 
   private assertOpen(): void {
+    const failure = this.journalFailure();
+    if (failure) throw failure;
     if (this.ctx.finished !== null) throw new RunFinalizedError(this.runId, this.ctx.finished);
   }
 

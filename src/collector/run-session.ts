@@ -88,7 +88,7 @@ export class RunSession implements GuardedRun {
     private readonly guarded: boolean,
     liveUpdates: boolean,
   ) {
-    this.planner = new EventPlanner(runId, context, prices, clock);
+    this.planner = new EventPlanner(runId, context, prices, clock, () => writer.failureError);
     this.live = liveUpdates ? liveDerivedFiles(paths.logsDir) : null;
     if (guarded) guardRun(this);
   }
@@ -154,7 +154,7 @@ export class RunSession implements GuardedRun {
       if (context.finished === 'completed' || context.finished === 'failed') throw new ResumeFinishedRunError(runId, context.finished);
 
       if (scan.tail.kind === 'torn') quarantineTail(paths, scan, ops);
-      const writer = JournalWriter.openAt(runId, paths, lock, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash }, { ops, clock });
+      const writer = JournalWriter.openAt(runId, paths, lock, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash, scannedSize: scan.size }, { ops, clock });
       const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
       return session.opening(() => {
         session.commitSync({
@@ -203,8 +203,11 @@ export class RunSession implements GuardedRun {
     return plan.result;
   }
 
+  /** Resolves when the RunFinished already queued is durable: an idempotent finalizeRun waits for it too. */
+  runFinishedDurable: Promise<void> | null = null;
+
   commitAsync<R>(plan: PlannedEvent<R>): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
+    const committed = new Promise<R>((resolve, reject) => {
       const entry = this.writer.append(plan.type, plan.data, (error) => {
         if (error) return reject(error);
         this.durable(entry);
@@ -213,6 +216,12 @@ export class RunSession implements GuardedRun {
       // The context moves on now, so calls made before this one is durable already see it.
       evolveContext(this.context, entry);
     });
+    if (plan.type === 'RunFinished') {
+      this.runFinishedDurable = committed.then(() => undefined);
+      // Handled here so that an unawaited failure cannot end the process; awaiting callers still get it.
+      this.runFinishedDurable.catch(() => {});
+    }
+    return committed;
   }
 
   emergencyFinalize(status: 'interrupted' | 'crashed', reason: string): void {

@@ -8,7 +8,8 @@ import path from 'node:path';
 export interface FileOps {
   openSync(path: string, flags: string | number, mode?: number): number;
   closeSync(fd: number): void;
-  writeSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
+  /** `position` null: at the end (the journal is opened O_APPEND). */
+  writeSync(fd: number, buffer: Buffer, offset: number, length: number, position: number | null): number;
   fdatasyncSync(fd: number): void;
   fdatasync(fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void;
   fsyncSync(fd: number): void;

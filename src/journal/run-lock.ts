@@ -23,8 +23,9 @@ export const DEFAULT_STALE_MS = 10_000;
  */
 export class RunLock {
   private compromised: Error | null = null;
-  private ownMtimeMs: number | null = null;
-  private pendingMtimeMs: number | null = null;
+  /** The lock folder's mtime as our last refresh set it, in microseconds: unique to this holder. */
+  private ownMicros: number | null = null;
+  private pendingMicros: number | null = null;
   private released = false;
 
   private constructor(
@@ -54,22 +55,28 @@ export class RunLock {
       }
       throw error;
     }
-    lock.ownMtimeMs = fs.statSync(paths.lock).mtime.getTime();
+    // proper-lockfile's precision probe went through our utimes (the fs object is new, so nothing
+    // was cached): ownMicros is what we wrote. Never read it back with stat: a racer may be there.
+    if (lock.ownMicros === null) throw new Error('runledger: the lock was taken without the mtime probe; cannot tell it from a racer\'s');
+    lock.assertHeld();
     return lock;
   }
 
-  /** Throws LockCompromisedError unless this process still holds the lock. Cheap: one stat. */
+  /**
+   * Throws LockCompromisedError unless this process still holds the lock. Cheap: one stat. The lock
+   * folder must exist and carry the mtime, to the microsecond, that our own last refresh wrote.
+   */
   assertHeld(): void {
     if (this.released) throw new LockCompromisedError(this.runId, 'the lock was already released');
     if (this.compromised) throw new LockCompromisedError(this.runId, this.compromised.message, { cause: this.compromised });
-    let mtimeMs: number;
+    let micros: number;
     try {
-      mtimeMs = fs.statSync(this.paths.lock).mtime.getTime();
+      micros = Number(fs.statSync(this.paths.lock, { bigint: true }).mtimeNs / 1000n);
     } catch (error) {
       this.compromised = error as Error;
       throw new LockCompromisedError(this.runId, `the lock folder ${this.paths.lock} is gone`, { cause: error });
     }
-    if (mtimeMs !== this.ownMtimeMs && mtimeMs !== this.pendingMtimeMs) {
+    if (!isSameMicros(micros, this.ownMicros) && !isSameMicros(micros, this.pendingMicros)) {
       this.compromised = new Error('another process took the lock over');
       throw new LockCompromisedError(this.runId, `another process took over ${this.paths.lock}`);
     }
@@ -92,14 +99,28 @@ export class RunLock {
     }
   }
 
-  /** The fs handed to proper-lockfile: records the mtimes it sets, so assertHeld knows which are ours. */
+  /**
+   * The fs handed to proper-lockfile. Its utimes gives every mtime we write random microseconds,
+   * so that our lock can be told from a racer's: proper-lockfile's stale takeover is racy (two
+   * takers can both remove the stale folder, the second removing the first one's new lock), and
+   * its own mtimes (whole milliseconds; the probe always "next second + 5 ms") would be equal for
+   * two racers. The first call is the probe, whose result proper-lockfile reads back with stat: its
+   * millisecond is random too. Later calls keep the millisecond, which proper-lockfile compares.
+   */
   private trackingFs(): typeof fs {
+    let probed = false;
     const utimes = (file: fs.PathLike, atime: fs.TimeLike, mtime: fs.TimeLike, callback: fs.NoParamCallback): void => {
-      const wanted = mtime instanceof Date ? mtime.getTime() : null;
-      this.pendingMtimeMs = wanted;
-      fs.utimes(file, atime, mtime, (err) => {
-        if (!err && wanted !== null) this.ownMtimeMs = wanted;
-        this.pendingMtimeMs = null;
+      if (!(mtime instanceof Date)) return fs.utimes(file, atime, mtime, callback);
+      let ms = mtime.getTime();
+      if (!probed) ms = Math.floor(ms / 1000) * 1000 + 1 + Math.floor(Math.random() * 998);
+      probed = true;
+      // Below 500 µs: Node's Stats rounds mtimeMs to a whole millisecond for stat.mtime, and
+      // proper-lockfile compares that millisecond with the one it asked for.
+      const micros = ms * 1000 + Math.floor(Math.random() * 500);
+      this.pendingMicros = micros;
+      fs.utimes(file, atime, micros / 1e6, (err) => {
+        if (!err) this.ownMicros = micros;
+        this.pendingMicros = null;
         callback(err);
       });
     };
@@ -114,6 +135,11 @@ export class RunLock {
     };
     return { ...fs, utimes, rmdir, rmdirSync } as typeof fs;
   }
+}
+
+/** Microsecond mtimes survive the float-seconds round trip of utimes to within one microsecond. */
+function isSameMicros(a: number, b: number | null): boolean {
+  return b !== null && Math.abs(a - b) <= 1;
 }
 
 function describeLockAge(lockPath: string, staleMs: number): string {

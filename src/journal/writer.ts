@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from '../../events/envelope.js';
-import { JournalFailedError, RunledgerError } from '../errors.js';
+import { JournalFailedError, LockCompromisedError, RunledgerError } from '../errors.js';
 import { encodeLine } from './line.js';
 import { fsyncDirectory, nodeFileOps, type FileOps } from './file-ops.js';
 import type { RunPaths } from './paths.js';
@@ -33,16 +33,21 @@ interface UnsyncedLine {
  * Appends lines to one run's journal (DESIGN "The journal's rules" 3-5). Knows bytes, hashes,
  * locks and fsync; the caller validates events before handing them over.
  *
- * Lines past `durableOffset` live in `unsynced` until an fdatasync covers them. `appendSync`
- * writes every unsynced line and its own, then fdatasyncs. `append` queues and lets one flush
- * (one write, one fdatasync) cover everything queued since the previous one: group commit. Both write at
- * explicit positions, so a sync append during an async flush rewrites the same bytes at the
- * same place, which is harmless, and a run can mix both (signal handlers do).
+ * The file is opened O_APPEND: a write lands at the end of the file, never on bytes already there.
+ * Should a writer stall between its lock check and its write for longer than the lock's stale time
+ * while another process takes the run over, its late line lands after the new writer's lines
+ * (a corruption `verify` names) instead of over them (a loss nobody would see).
+ *
+ * Offsets: durable <= written <= assigned. `appendSync` writes what is not written yet and
+ * fdatasyncs. `append` queues; one flush (one write, one fdatasync) covers everything queued since
+ * the previous one: group commit. A sync append during an async fdatasync writes only its own new
+ * bytes, and its fdatasync covers the others too.
  */
 export class JournalWriter {
   private readonly ops: FileOps;
   private readonly clock: () => Date;
   private durableOffset: number;
+  private writtenOffset: number;
   private assignedOffset: number;
   private lastSeq: number;
   private lastHash: string;
@@ -64,6 +69,7 @@ export class JournalWriter {
     this.ops = options.ops ?? nodeFileOps;
     this.clock = options.clock ?? (() => new Date());
     this.durableOffset = position.offset;
+    this.writtenOffset = position.offset;
     this.assignedOffset = position.offset;
     this.lastSeq = position.lastSeq;
     this.lastHash = position.lastHash;
@@ -73,7 +79,7 @@ export class JournalWriter {
   static create(runId: string, paths: RunPaths, lock: RunLock, options: JournalWriterOptions = {}): JournalWriter {
     const ops = options.ops ?? nodeFileOps;
     lock.assertHeld();
-    const fd = ops.openSync(paths.journal, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+    const fd = ops.openSync(paths.journal, fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     try {
       ops.fsyncSync(fd);
       fsyncDirectory(ops, paths.runDir);
@@ -85,15 +91,21 @@ export class JournalWriter {
   }
 
   /**
-   * Opens an existing journal to continue after `position` (its last verified line). Bytes after
-   * it must already have been quarantined by the caller: they are cut off here, durably.
+   * Opens an existing journal to continue after `position` (its last verified line). The bytes
+   * after it, up to `scannedSize`, must already have been quarantined by the caller: they are cut
+   * off here, durably. A file of any other size was written by someone else since the caller read
+   * it (a racer that also believed it held the lock): nothing is cut, the resume is refused.
    */
-  static openAt(runId: string, paths: RunPaths, lock: RunLock, position: JournalPosition, options: JournalWriterOptions = {}): JournalWriter {
+  static openAt(runId: string, paths: RunPaths, lock: RunLock, position: JournalPosition & { readonly scannedSize: number }, options: JournalWriterOptions = {}): JournalWriter {
     const ops = options.ops ?? nodeFileOps;
     lock.assertHeld();
-    const fd = ops.openSync(paths.journal, fs.constants.O_RDWR);
+    const fd = ops.openSync(paths.journal, fs.constants.O_RDWR | fs.constants.O_APPEND);
     try {
-      if (ops.fstatSync(fd).size !== position.offset) {
+      const size = ops.fstatSync(fd).size;
+      if (size !== position.scannedSize) {
+        throw new LockCompromisedError(runId, `the journal changed from ${position.scannedSize} to ${size} bytes while this process was resuming it, so another writer is active`);
+      }
+      if (size !== position.offset) {
         ops.ftruncateSync(fd, position.offset);
         ops.fdatasyncSync(fd);
       }
@@ -110,6 +122,11 @@ export class JournalWriter {
 
   get isFailed(): boolean {
     return this.failure !== null;
+  }
+
+  /** Why the journal takes no more appends, or null. */
+  get failureError(): Error | null {
+    return this.failure;
   }
 
   /** Appends one line and returns once an fdatasync covers it (and every line before it). */
@@ -182,19 +199,25 @@ export class JournalWriter {
   }
 
   private writeUnsyncedSync(): void {
-    const pending = this.unsynced;
-    const buffer = toBuffer(pending);
     const end = this.assignedOffset;
     try {
-      let written = 0;
-      while (written < buffer.length) {
-        written += this.ops.writeSync(this.fd, buffer, written, buffer.length - written, this.durableOffset + written);
-      }
+      this.writeUnwritten();
       this.ops.fdatasyncSync(this.fd);
     } catch (error) {
       throw this.fail(error, 'sync append');
     }
     this.markDurable(end);
+  }
+
+  /** Writes, at the end of the file, the queued lines no write has carried yet. */
+  private writeUnwritten(): void {
+    let first = 0;
+    while (first < this.unsynced.length && this.unsynced[first]!.end <= this.writtenOffset) first += 1;
+    if (first === this.unsynced.length) return;
+    const buffer = toBuffer(first === 0 ? this.unsynced : this.unsynced.slice(first));
+    const end = this.assignedOffset;
+    for (let written = 0; written < buffer.length; ) written += this.ops.writeSync(this.fd, buffer, written, buffer.length - written, null);
+    this.writtenOffset = end;
   }
 
   /**
@@ -224,10 +247,7 @@ export class JournalWriter {
       return this.notifyIdle();
     }
     this.flushing = true;
-    const start = this.durableOffset;
     const end = this.assignedOffset;
-    const batch = this.unsynced;
-    const buffer = toBuffer(batch);
     const done = (error: unknown): void => {
       this.flushing = false;
       if (this.closed) {
@@ -247,10 +267,7 @@ export class JournalWriter {
     // thread pool. An async write would need the main thread again before the fdatasync could
     // start, and the main thread is busy building the next batch: the two would take turns.
     try {
-      let written = 0;
-      while (written < buffer.length) {
-        written += this.ops.writeSync(this.fd, buffer, written, buffer.length - written, start + written);
-      }
+      this.writeUnwritten();
     } catch (error) {
       done(error);
       return;
@@ -277,9 +294,15 @@ export class JournalWriter {
     const err = cause as NodeJS.ErrnoException;
     let detail = `${during} failed with ${err.code ?? err.name}: ${err.message}`;
     try {
-      this.ops.ftruncateSync(this.fd, this.durableOffset);
-      this.ops.fdatasyncSync(this.fd);
-      detail += `; the journal was truncated back to byte ${this.durableOffset}`;
+      const size = this.ops.fstatSync(this.fd).size;
+      if (size > this.assignedOffset) {
+        // Bytes beyond anything this writer could have written: another writer's. Leave them.
+        detail += `; the file holds ${size - this.assignedOffset} bytes this writer did not write (another writer?), so it was not truncated`;
+      } else {
+        this.ops.ftruncateSync(this.fd, this.durableOffset);
+        this.ops.fdatasyncSync(this.fd);
+        detail += `; the journal was truncated back to byte ${this.durableOffset}`;
+      }
     } catch (truncateError) {
       detail += `; truncating back to byte ${this.durableOffset} also failed (${(truncateError as Error).message}), so a reader will report a torn tail there`;
     }
