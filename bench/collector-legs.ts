@@ -13,6 +13,8 @@ function startOptions(logsDir: string, fileOps?: FileOps): StartOptions {
     config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 } },
     handleSignals: false,
     prices: null,
+    // The journal is what is measured: no background replay after a leg's finalizeRun.
+    liveUpdates: false,
     fileOps,
   };
 }
