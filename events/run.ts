@@ -22,7 +22,8 @@ export const RunStarted = z.strictObject({
   runledgerVersion: Identifier,
   priceTable: PriceTableInfo,
   host: HostInfo,
-  lockStaleMs: LockStaleMs,
+  /** Absent in journals written before runledger recorded it: readers assume the default 10 s. */
+  lockStaleMs: LockStaleMs.optional(),
 });
 
 export const RunStatusRecorded = z.enum(['completed', 'failed', 'interrupted', 'crashed']);
@@ -37,7 +38,7 @@ export const RunFinished = z.strictObject({
 /** Agents and tool calls that were open when the previous writer died: they ended without a result. */
 export const RunResumed = z.strictObject({
   host: HostInfo,
-  lockStaleMs: LockStaleMs,
+  lockStaleMs: LockStaleMs.optional(),
   afterSeq: Count,
   abandonedAgents: z.array(Identifier),
   abandonedToolCalls: z.array(Identifier),

@@ -87,12 +87,12 @@ export function evolveRunSummary(state: RunSummaryState, entry: RunEntry): RunSu
       state.priceTableVersion = entry.data.priceTable.version;
       state.priceOverrideFile = entry.data.priceTable.overrideFile;
       state.host = entry.data.host;
-      state.lockStaleMs = entry.data.lockStaleMs;
+      state.lockStaleMs = entry.data.lockStaleMs ?? null;
       state.startedAt = entry.ts;
       return state;
     case 'RunResumed':
       state.resumes += 1;
-      state.lockStaleMs = entry.data.lockStaleMs;
+      state.lockStaleMs = entry.data.lockStaleMs ?? null;
       state.recordedStatus = null;
       state.statusReason = null;
       state.finishedAt = null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IssueId } from '../../events/fields.js';
+import { IssueId as IssueIdSchema, type IssueId } from '../../events/fields.js';
 import { Cost, PriceSource } from '../../events/tokens.js';
 import { validateEventData, type EventData, type EventType } from '../../events/registry.js';
 import type { RunStatusRecorded } from '../../events/run.js';
@@ -14,7 +14,7 @@ import {
   pipelineAttemptsOf,
   type CollectorContext,
 } from './context.js';
-import { cleanText, errorText } from './sanitize.js';
+import { cleanName, cleanText, errorText } from './sanitize.js';
 
 /** One validated event to append, and what the API call returns once it is durable. */
 export interface PlannedEvent<R> {
@@ -97,6 +97,28 @@ function validateQuote(quote: PriceQuote): void {
   }
 }
 
+/** The options object of a call: refused with a typed error when it is not an object at all. */
+function argument<T>(eventType: string, name: string, value: T | null | undefined, required: boolean): T | Record<string, never> {
+  if (value === undefined && !required) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidEventError(eventType, name, value, required ? 'an object' : 'an object, or nothing');
+  }
+  return value;
+}
+
+/** An issue id, checked before it becomes a map key (JSON of a cycle or a BigInt would throw). */
+function validIssueId(eventType: string, value: unknown): IssueId {
+  const parsed = IssueIdSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidEventError(eventType, 'issueId', value, 'an integer >= 0 or 1-128 characters of A-Z a-z 0-9 . _ -');
+  return parsed.data;
+}
+
+function optionalText(eventType: string, field: string, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new InvalidEventError(eventType, field, value, 'a string');
+  return cleanText(value);
+}
+
 /**
  * Turns API calls into validated events, reading (never changing) the collector context. Every
  * check happens here, before the journal sees anything: a refused call leaves no trace.
@@ -111,22 +133,29 @@ export class EventPlanner {
     private readonly journalFailure: () => Error | null = () => null,
   ) {}
 
-  startIssue(issueId: IssueId, options: IssueOptions = {}): PlannedEvent<void> {
+  startIssue(issueId: IssueId, options?: IssueOptions): PlannedEvent<void> {
     this.assertOpen();
+    const o = argument('IssueStarted', 'options', options, false) as IssueOptions;
+    if (o.labels !== undefined && !Array.isArray(o.labels)) throw new InvalidEventError('IssueStarted', 'labels', o.labels, 'an array of strings');
+    const labels = (o.labels ?? []).map(cleanName);
+    const title = optionalText('IssueStarted', 'title', o.title);
+    issueId = validIssueId('IssueStarted', issueId);
     if (this.ctx.openIssues.has(issueKey(issueId))) throw new IssueAlreadyOpenError(issueId);
-    return this.plan('IssueStarted', { issueId, title: options.title === undefined ? null : cleanText(String(options.title)), labels: [...(options.labels ?? [])] }, undefined);
+    return this.plan('IssueStarted', { issueId, title, labels }, undefined);
   }
 
-  startAgent(agentType: string, options: AgentOptions = {}): PlannedEvent<string> {
+  startAgent(agentType: string, options?: AgentOptions): PlannedEvent<string> {
     this.assertOpen();
-    const issueId = this.issueFor('startAgent', options.issueId);
+    const issueId = this.issueFor('startAgent', (argument('AgentStarted', 'options', options, false) as AgentOptions).issueId);
+    agentType = cleanName(agentType) as string;
     const agentId = `agent-${this.ctx.agentsStarted + 1}`;
     const attempt = attemptsOf(this.ctx, issueId, agentType) + 1;
     return this.plan('AgentStarted', { agentId, agentType, issueId, attempt }, agentId);
   }
 
-  finalizeAgent(options: FinalizeAgentOptions): PlannedEvent<void> {
+  finalizeAgent(input: FinalizeAgentOptions): PlannedEvent<void> {
     this.assertOpen();
+    const options = argument('AgentFinished', 'options', input, true) as FinalizeAgentOptions;
     const agent = options.agentId === undefined ? lastOf(this.ctx.openAgents) : this.ctx.openAgents.get(options.agentId);
     if (!agent) throw new NoOpenAgentError('finalizeAgent', options.agentId);
     return this.plan(
@@ -143,8 +172,10 @@ export class EventPlanner {
     );
   }
 
-  startToolCall(tool: string, options: ToolCallOptions = {}): PlannedEvent<string> {
+  startToolCall(tool: string, input?: ToolCallOptions): PlannedEvent<string> {
     this.assertOpen();
+    const options = argument('ToolCallStarted', 'options', input, false) as ToolCallOptions;
+    tool = cleanName(tool) as string;
     const callId = `call-${this.ctx.toolCallsStarted + 1}`;
     return this.plan(
       'ToolCallStarted',
@@ -153,8 +184,9 @@ export class EventPlanner {
     );
   }
 
-  endToolCall(callId: string, options: EndToolCallOptions): PlannedEvent<void> {
+  endToolCall(callId: string, input: EndToolCallOptions): PlannedEvent<void> {
     this.assertOpen();
+    const options = argument('ToolCallEnded', 'options', input, true) as EndToolCallOptions;
     const call = typeof callId === 'string' ? this.ctx.openToolCalls.get(callId) : undefined;
     if (!call) throw new ToolCallNotOpenError(callId);
     return this.plan(
@@ -170,8 +202,9 @@ export class EventPlanner {
     );
   }
 
-  recordTokenUsage(input: TokenUsageInput): PlannedEvent<TokenUsage> {
+  recordTokenUsage(usage: TokenUsageInput): PlannedEvent<TokenUsage> {
     this.assertOpen();
+    const input = argument('TokensUsed', 'usage', usage, true) as TokenUsageInput;
     const data: TokenUsage = {
       model: input.model,
       provider: input.provider ?? null,
@@ -194,8 +227,9 @@ export class EventPlanner {
     return { type: 'TokensUsed', data: priced, result: priced };
   }
 
-  recordPipeline(input: PipelineInput): PlannedEvent<void> {
+  recordPipeline(pipeline: PipelineInput): PlannedEvent<void> {
     this.assertOpen();
+    const input = argument('PipelineFinished', 'pipeline', pipeline, true) as PipelineInput;
     const issueId = this.issueFor('recordPipeline', input.issueId);
     return this.plan(
       'PipelineFinished',
@@ -203,7 +237,7 @@ export class EventPlanner {
         pipelineId: input.pipelineId,
         commitSha: input.commitSha,
         status: input.status,
-        triggeredBy: input.triggeredBy,
+        triggeredBy: cleanName(input.triggeredBy),
         attempt: input.attempt ?? pipelineAttemptsOf(this.ctx, issueId) + 1,
         durationMs: input.durationMs ?? null,
         failingTests: input.failingTests ?? 0,
@@ -213,14 +247,15 @@ export class EventPlanner {
     );
   }
 
-  recordDebuggingCycle(input: DebuggingCycleInput): PlannedEvent<void> {
+  recordDebuggingCycle(cycle: DebuggingCycleInput): PlannedEvent<void> {
     this.assertOpen();
+    const input = argument('DebuggingCycleRecorded', 'cycle', cycle, true) as DebuggingCycleInput;
     const issueId = this.issueFor('recordDebuggingCycle', input.issueId);
     return this.plan(
       'DebuggingCycleRecorded',
       {
         cycle: debuggingCyclesOf(this.ctx, issueId) + 1,
-        trigger: input.trigger,
+        trigger: cleanName(input.trigger),
         failingTests: input.failingTests ?? 0,
         resolved: input.resolved,
         durationMs: input.durationMs ?? null,
@@ -231,25 +266,28 @@ export class EventPlanner {
     );
   }
 
-  recordError(input: ErrorInput): PlannedEvent<void> {
+  recordError(error: ErrorInput): PlannedEvent<void> {
     this.assertOpen();
+    const input = argument('ErrorRecorded', 'error', error, true) as ErrorInput;
     return this.plan(
       'ErrorRecorded',
       {
-        kind: input.kind,
+        kind: cleanName(input.kind),
         message: errorText(input.message),
         recoverable: input.recoverable,
         issueId: this.issueFor('recordError', input.issueId),
         agentId: this.agentFor(input.agentId),
         callId: input.callId ?? null,
-        tool: input.tool ?? null,
+        tool: cleanName(input.tool ?? null),
       },
       undefined,
     );
   }
 
-  finalizeIssue(issueId: IssueId, status: IssueStatus, code: CodeMetricsInput = {}): PlannedEvent<void> {
+  finalizeIssue(issueId: IssueId, status: IssueStatus, metrics?: CodeMetricsInput): PlannedEvent<void> {
     this.assertOpen();
+    const code = argument('IssueFinished', 'code', metrics, false) as CodeMetricsInput;
+    issueId = validIssueId('IssueFinished', issueId);
     const open = this.ctx.openIssues.get(issueKey(issueId));
     if (!open) throw new IssueNotOpenError('finalizeIssue', issueId);
     return this.plan(
@@ -279,7 +317,7 @@ export class EventPlanner {
     if (this.ctx.finished !== null) return null;
     return this.plan(
       'RunFinished',
-      { status, durationMs: this.ctx.startedAt === null ? null : this.since(this.ctx.startedAt), reason: reason === undefined ? null : cleanText(reason) },
+      { status, durationMs: this.ctx.startedAt === null ? null : this.since(this.ctx.startedAt), reason: optionalText('RunFinished', 'reason', reason) },
       undefined,
     );
   }
@@ -301,6 +339,7 @@ export class EventPlanner {
   /** An explicit issue must be open; otherwise the current (last started, still open) issue, or none. */
   private issueFor(operation: string, explicit: IssueId | undefined): IssueId | null {
     if (explicit !== undefined) {
+      explicit = validIssueId(operation, explicit);
       if (!this.ctx.openIssues.has(issueKey(explicit))) throw new IssueNotOpenError(operation, explicit);
       return explicit;
     }

@@ -114,18 +114,30 @@ export class RunSession implements GuardedRun {
       lockStaleMs,
     });
     const paths = runPaths(resolveLogsDir(options.dir), runId);
-    if (hasEvents(paths)) throw new RunExistsError(runId, paths.journal);
+    if (hasVerifiedEvents(paths, runId)) throw new RunExistsError(runId, paths.journal);
 
     ensureDirectoryDurably(ops, paths.runDir);
     const lock = await RunLock.acquire(runId, paths, { staleMs: lockStaleMs, waitMs: options.lockWaitMs ?? 0 });
     try {
-      // Checked again under the lock; an empty journal is a start that died before its first line.
-      if (hasEvents(paths)) throw new RunExistsError(runId, paths.journal);
-      if (fs.existsSync(paths.journal)) fs.unlinkSync(paths.journal);
+      // Checked again under the lock. A journal without one verified line is a start that died before
+      // its first line was durable (nothing was acknowledged): its bytes are quarantined, then it starts over.
+      if (hasVerifiedEvents(paths, runId)) throw new RunExistsError(runId, paths.journal);
+      if (fs.existsSync(paths.journal)) {
+        const scan = scanJournal(paths.journal, { runId, checkEvent: checkJournalEvent, ops });
+        if (scan.size > 0) quarantineTail(paths, scan, ops);
+        fs.unlinkSync(paths.journal);
+        fsyncDirectory(ops, paths.runDir);
+      }
       const writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       const context = initialContext();
       const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
-      return session.opening(() => session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined }));
+      return session.opening(() => {
+        session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
+        // Bytes of a start that died before its first line, kept aside above: named in the journal.
+        for (const quarantined of unrecordedQuarantineFiles(paths, context)) {
+          session.commitSync({ type: 'TailQuarantined', data: validateEventData('TailQuarantined', quarantined), result: undefined });
+        }
+      });
     } catch (error) {
       lock.releaseSync();
       throw error;
@@ -268,13 +280,10 @@ export class RunSession implements GuardedRun {
   }
 }
 
-function hasEvents(paths: RunPaths): boolean {
-  try {
-    return fs.statSync(paths.journal).size > 0;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
+/** Whether the run's journal holds at least one verified line: a run that exists. */
+function hasVerifiedEvents(paths: RunPaths, runId: string): boolean {
+  if (!fs.existsSync(paths.journal)) return false;
+  return scanJournal(paths.journal, { runId, checkEvent: checkJournalEvent }).entries > 0;
 }
 
 /**

@@ -12,7 +12,7 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\bgithub_pat_[A-Za-z0-9_]{20,}/g, 'github_pat_[REDACTED]'],
   [/\bAKIA[0-9A-Z]{16}\b/g, 'AKIA[REDACTED]'],
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, 'xox-[REDACTED]'],
-  [/\bAIza[0-9A-Za-z_-]{35}\b/g, 'AIza[REDACTED]'],
+  [/\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, 'AIza[REDACTED]'],
   [/\b(Bearer\s+)[A-Za-z0-9._~+/-]{12,}=*/gi, '$1[REDACTED]'],
   [/\b((?:api[_-]?key|access[_-]?token|auth[_-]?token|secret|password|passwd)["']?\s*[:=]\s*["']?)[^\s"',;&]{6,}/gi, '$1[REDACTED]'],
 ];
@@ -43,13 +43,19 @@ export function cleanText(text: string): string {
   return redacted.slice(0, keep) + markerFor(keep);
 }
 
-/** The text of anything thrown: its message (and name when it is not a plain Error). */
+/** The text of anything thrown: its message (and name when it is not a plain Error). Never throws. */
 export function errorText(error: unknown): string {
-  if (error instanceof Error) return cleanText(error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message);
-  if (typeof error === 'string') return cleanText(error);
   try {
+    if (error instanceof Error) return cleanText(error.name && error.name !== 'Error' ? `${error.name}: ${String(error.message)}` : String(error.message));
+    if (typeof error === 'string') return cleanText(error);
     return cleanText(JSON.stringify(error) ?? String(error));
   } catch {
-    return cleanText(String(error));
+    // An object without a usable toString or JSON form (null prototype, a throwing getter).
+    return cleanText(Object.prototype.toString.call(error));
   }
+}
+
+/** A name the caller chose (tool, label, kind): kept as given, but never carrying a credential. */
+export function cleanName(name: unknown): unknown {
+  return typeof name === 'string' ? redactSecrets(name) : name;
 }
