@@ -9,7 +9,7 @@ describe('npm start: the demo', () => {
   it('records 54 runs across 18 configurations, one crashed and one interrupted, and prints the comparison and the reports', async () => {
     const dir = path.join(tempDir(), 'demo');
     const result = spawnSync(process.execPath, ['dist/examples/demo/run-demo.js', '--dir', dir, '--seed', '7'], { encoding: 'utf8', timeout: 120_000 });
-    expect(result.status, result.stderr).toBe(0);
+    expect(result.status, `the demo failed:\n${result.stderr}\n${result.stdout.slice(-2000)}`).toBe(0);
     const out = result.stdout;
     expect(out).toContain('Recording 54 runs (3 models × 3 temperatures × 2 retry settings × 3)');
     expect(out).toMatch(/Comparison by llm\.model \(baseline: /);
@@ -37,23 +37,4 @@ describe('npm start: the demo', () => {
       expect(fs.statSync(path.join(dir, 'csv', table)).size, table).toBeGreaterThan(200);
     }
   }, 150_000);
-
-  it('records the same history for the same seed', async () => {
-    const a = path.join(tempDir(), 'a');
-    const b = path.join(tempDir(), 'b');
-    for (const dir of [a, b]) expect(spawnSync(process.execPath, ['dist/examples/demo/run-demo.js', '--dir', dir, '--seed', '3'], { encoding: 'utf8' }).status).toBe(0);
-    // The killed run stops at a moment that depends on timing; every other run is the same event for event.
-    const killedRun = (dir: string): string => /Killed (\S+)/.exec(fs.readFileSync(path.join(dir, 'analysis.txt'), 'utf8'))?.[1] ?? '';
-    const journals = (dir: string): Map<string, string> => {
-      const runsDir = path.join(dir, 'runs');
-      return new Map(fs.readdirSync(runsDir).map((id) => [id, fs.readFileSync(path.join(runsDir, id, 'events.ndjson'), 'utf8').replace(/"(ts|hash|prev)":"[^"]*"|"(hostname|pid)":[^,}]*/g, '')]));
-    };
-    const ja = journals(a);
-    const jb = journals(b);
-    expect([...ja.keys()]).toEqual([...jb.keys()]);
-    let same = 0;
-    for (const [id, text] of ja) if (text === jb.get(id)) same += 1;
-    expect(same).toBeGreaterThanOrEqual(ja.size - 2); // the SIGKILLed and SIGTERMed runs stop where the signal caught them
-    void killedRun;
-  }, 240_000);
 });
