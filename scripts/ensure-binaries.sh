@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages whose programs the tests run, only for programs that are missing,
 # so `npm test` passes on a fresh machine. Each line: program package.
+# `--long` adds what only the long torture run needs (LibreOffice, to open the CSV tables).
 set -euo pipefail
+list='python3 python3
+chromium chromium
+nats-server nats-server'
+if [ "${1:-}" = "--long" ]; then
+  list="$list
+soffice libreoffice-calc-nogui"
+fi
 needed=()
 while read -r program package; do
   [ -z "$program" ] && continue
   command -v "$program" >/dev/null 2>&1 || needed+=("$package")
-done <<'LIST'
-python3 python3
-chromium chromium
-LIST
+done <<<"$list"
 [ ${#needed[@]} -eq 0 ] && exit 0
 echo "ensure-binaries: installing ${needed[*]} with apt-get" >&2
 if [ "$(id -u)" -ne 0 ]; then
