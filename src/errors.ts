@@ -181,3 +181,71 @@ export class AnalysisInputError extends RunledgerError {
     super(message);
   }
 }
+
+/** A `nats://host:port[,…]` argument that is not one. */
+export class NatsUrlError extends RunledgerError {
+  readonly code = 'NATS_URL_INVALID';
+  constructor(readonly value: string, reason: string) {
+    super(`NATS address ${describeValue(value)} is not usable: ${reason}. Give nats://host:port, several separated by commas.`);
+  }
+}
+
+/** An existing JetStream stream whose configuration could lose or misplace shipped events. */
+export class StreamConfigError extends RunledgerError {
+  readonly code = 'STREAM_CONFIG';
+  constructor(readonly stream: string, problem: string) {
+    super(`JetStream stream ${stream}: ${problem}`);
+  }
+}
+
+/** The stream holds, for a run id, lines that are not this journal's: another run with the same id, or a rewritten journal. */
+export class ShipConflictError extends RunledgerError {
+  readonly code = 'SHIP_CONFLICT';
+  constructor(readonly runId: string, detail: string) {
+    super(`Run ${runId} cannot be shipped: ${detail}. Nothing of it is shipped past this point; give one of the runs another id, or ship to another stream.`);
+  }
+}
+
+/** Central replay met a run it must not merge or mirror past: a broken chain on the stream, or one run id from two sources. */
+export class CentralRunRefusedError extends RunledgerError {
+  readonly code = 'CENTRAL_RUN_REFUSED';
+  constructor(readonly runId: string, detail: string) {
+    super(`Run ${runId} is refused by central replay: ${detail}`);
+  }
+}
+
+/** `runledger serve`: a request the HTTP API cannot map to a collector call (not JSON, unknown call or argument). Nothing was written. */
+export class InvalidRequestError extends RunledgerError {
+  readonly code = 'REQUEST_INVALID';
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`${field} = ${describeValue(value)} is not allowed: ${allowed}. Nothing was written.`);
+  }
+}
+
+/** `runledger serve`: the run has a journal, or not, but this server does not hold it open. */
+export class RunNotOpenError extends RunledgerError {
+  readonly code = 'RUN_NOT_OPEN';
+  constructor(readonly runId: string) {
+    super(`Run ${runId} is not open in this server: start it with POST /runs, or resume it with POST /runs/${runId}/resume.`);
+  }
+}
+
+/** `runledger serve`: a missing or wrong bearer token. */
+export class UnauthorizedError extends RunledgerError {
+  readonly code = 'UNAUTHORIZED';
+  constructor(detail: string) {
+    super(`${detail}. Send the header "Authorization: Bearer <token>" with the token the server was started with (--token-file or RUNLEDGER_SERVE_TOKEN).`);
+  }
+}
+
+/** `runledger serve` cannot start as configured (e.g. bound beyond loopback without a token). */
+export class ServeConfigError extends RunledgerError {
+  readonly code = 'SERVE_CONFIG';
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -6,3 +6,5 @@ export * from './prices/index.js';
 export * from '../events/index.js';
 export { runledgerVersion } from './version.js';
 export * from './analysis/index.js';
+export * from './serve/index.js';
+export * from './ship/index.js';

@@ -10,6 +10,8 @@ import { registerRuns } from './runs-command.js';
 import { registerShow } from './show-command.js';
 import { registerTail } from './tail-command.js';
 import { registerReplay } from './replay-command.js';
+import { registerShip } from './ship-command.js';
+import { registerServe } from './serve-command.js';
 import { registerVerify } from './verify-command.js';
 
 const program = new Command('runledger')
@@ -22,8 +24,10 @@ registerTail(program);
 registerVerify(program);
 registerReplay(program);
 registerCleanup(program);
+registerShip(program);
 registerAnalysis(program);
 registerPrices(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

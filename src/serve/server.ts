@@ -1,0 +1,164 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { InvalidRequestError, RunledgerError } from '../errors.js';
+import { resolveLogsDir } from '../journal/paths.js';
+import { PriceBook } from '../prices/price-book.js';
+import { assertBindable, makeTokenCheck, readToken } from './auth.js';
+import { errorResponse } from './error-response.js';
+import { OpenRuns } from './open-runs.js';
+import { NDJSON, registerRoutes } from './routes.js';
+
+export interface ServeOptions {
+  /** The logs folder; default RUNLEDGER_DIR, else ./logs. */
+  readonly dir?: string;
+  /** Default 127.0.0.1. Any other than loopback needs a token. */
+  readonly host?: string;
+  /** Default 7340; 0 picks a free port (the server's `port` says which). */
+  readonly port?: number;
+  /** The bearer token; when absent, read from `tokenFile`, else RUNLEDGER_SERVE_TOKEN, else none. */
+  readonly token?: string;
+  readonly tokenFile?: string;
+  /** Price override file for every run; default RUNLEDGER_PRICES; null for none. */
+  readonly prices?: string | null;
+  /** Largest request body in bytes; default 1 MiB. */
+  readonly bodyLimit?: number;
+  /** Most items in one NDJSON batch; default 10 000. */
+  readonly maxBatchItems?: number;
+  /** Update derived files in the background when issues and runs are finalized (default true, as in the library). */
+  readonly liveUpdates?: boolean;
+  /** How long close() waits for requests in flight before it closes their connections; default 10 s. */
+  readonly shutdownGraceMs?: number;
+}
+
+export const DEFAULT_PORT = 7340;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface RunledgerServer {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logsDir: string;
+  /** Run ids this server holds open right now. */
+  readonly openRunIds: readonly string[];
+  /**
+   * Stops accepting requests, waits for those in flight (their events are durable before they are
+   * answered), then records RunFinished "interrupted" with `reason` for every run still open.
+   * Resolves with those run ids. Calling it again returns the same promise.
+   */
+  close(reason?: string): Promise<string[]>;
+  /** Synchronously: RunFinished "interrupted" for every open run (queued events first), no waiting. */
+  finalizeOpenRunsNow(reason: string): string[];
+}
+
+/** The collector over HTTP: see README "runledger serve". */
+export async function startServer(options: ServeOptions = {}): Promise<RunledgerServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const token = options.token ?? readToken(options.tokenFile);
+  assertBindable(host, token);
+  const logsDir = resolveLogsDir(options.dir);
+  const bodyLimit = options.bodyLimit ?? 1 << 20;
+  const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true);
+  const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token });
+
+  await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+  const address = app.server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const graceMs = options.shutdownGraceMs ?? 10_000;
+  let closing: Promise<string[]> | null = null;
+
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    host: address.address,
+    port: address.port,
+    logsDir,
+    get openRunIds() {
+      return runs.ids;
+    },
+    close(reason = 'the server was stopped') {
+      closing ??= (async () => {
+        const closed = app.close();
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([
+          closed.then(() => false),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(true), graceMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (timedOut) {
+          app.server.closeAllConnections();
+          await closed;
+        }
+        return runs.finalizeAll('interrupted', reason);
+      })();
+      return closing;
+    },
+    finalizeOpenRunsNow(reason) {
+      return runs.finalizeAll('interrupted', reason);
+    },
+  };
+}
+
+interface AppOptions {
+  readonly logsDir: string;
+  readonly runs: OpenRuns;
+  readonly bodyLimit: number;
+  readonly maxBatchItems: number;
+  readonly token: string | null;
+}
+
+function buildApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit,
+    // Run ids are up to 128 characters.
+    routerOptions: { maxParamLength: 256 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  // Bodies are read as text and parsed by runledger: plain JSON.parse (the library handles keys such
+  // as __proto__ itself), and errors that name the NDJSON line.
+  app.removeAllContentTypeParsers();
+  for (const type of ['application/json', NDJSON]) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
+  }
+
+  if (options.token !== null) {
+    const check = makeTokenCheck(options.token);
+    app.addHook('onRequest', async (request, reply) => {
+      check(request.headers.authorization);
+      void reply;
+    });
+  }
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof RunledgerError) {
+      const { status, body } = errorResponse(error);
+      if (status === 401) void reply.header('www-authenticate', 'Bearer');
+      return reply.code(status).send({ error: body });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own refusals (body too large, unknown content type, bad content-length): the request is wrong.
+      const field = status === 415 ? 'content-type' : '(body)';
+      const value = status === 415 ? (request.headers['content-type'] ?? null) : status === 413 ? `more than ${options.bodyLimit} bytes` : null;
+      const refusal = new InvalidRequestError(field, value, status === 415 ? `application/json or ${NDJSON}` : error.message);
+      return reply.code(status).send({ error: errorResponse(refusal).body });
+    }
+    process.stderr.write(`runledger serve: ${request.method} ${request.url} failed: ${error.stack ?? String(error)}\n`);
+    return reply.code(500).send({ error: errorResponse(error).body });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const refusal = new InvalidRequestError(
+      'route',
+      `${request.method} ${request.url.split('?')[0]}`,
+      'one of GET /health, GET /runs, POST /runs, GET /runs/:runId, POST /runs/:runId/resume, POST /runs/:runId/calls, POST /runs/:runId/finalize',
+    );
+    return reply.code(404).send({ error: errorResponse(refusal).body });
+  });
+
+  registerRoutes(app, { logsDir: options.logsDir, runs: options.runs, maxBatchItems: options.maxBatchItems });
+  return app;
+}
