@@ -313,3 +313,77 @@ describe('rule 1: a lock removed or stolen under a live writer stops appends wit
     expect(journalEntries(c.journalPath).map((l) => l.type)).toEqual(['RunStarted']);
   });
 });
+
+describe('fencing a previous writer at resume: the new writer never appends to the file the old one has open', () => {
+  it('resume renames a copy over the journal: the old writer, still alive, acknowledges nothing more and its late bytes reach no reader', async () => {
+    const dir = tempDir();
+    const runId = 'fenced';
+    const paths = runPaths(dir, runId);
+    const old = await startRun(dir, { runId, lockStaleMs: STALE });
+    old.recordError({ kind: 'k', message: 'acknowledged before', recoverable: true });
+    const inodeBefore = fs.statSync(paths.journal).ino;
+    // The old writer froze long enough for its lock to go stale: a new process takes the run over.
+    const stale = new Date(Date.now() - 60_000);
+    fs.utimesSync(paths.lock, stale, stale);
+    const resumed = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, lockWaitMs: 0, handleSignals: false, prices: null, liveUpdates: false });
+    expect(fs.statSync(paths.journal).ino).not.toBe(inodeBefore);
+    expect(() => old.recordError({ kind: 'k', message: 'late', recoverable: true })).toThrow(LockCompromisedError);
+    resumed.recordError({ kind: 'k', message: 'after resume', recoverable: true });
+    resumed.finalizeRun('completed');
+    old.close();
+    const entries = journalEntries(paths.journal);
+    expect(entries.map((e) => e.type)).toEqual(['RunStarted', 'ErrorRecorded', 'RunResumed', 'ErrorRecorded', 'RunFinished']);
+    expect(entries.map((e) => (e.data as { message?: string }).message).filter(Boolean)).toEqual(['acknowledged before', 'after resume']);
+    expect(verifyRun(dir, runId).verdict).toBe('intact');
+    expect(fs.readdirSync(paths.runDir).filter((name) => name.includes('takeover'))).toEqual([]);
+  });
+
+  it('a writer whose journal was replaced under it (lock still its own) stops at its next append with LOCK_COMPROMISED naming the journal', async () => {
+    const dir = tempDir();
+    const c = await startRun(dir, { runId: 'replaced', lockStaleMs: STALE });
+    const journal = c.journalPath;
+    fs.copyFileSync(journal, `${journal}.copy`);
+    fs.renameSync(`${journal}.copy`, journal);
+    let error: unknown = null;
+    try {
+      c.recordError({ kind: 'k', message: 'x', recoverable: true });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(LockCompromisedError);
+    expect((error as Error).message).toContain(`${journal} was replaced`);
+    c.close();
+    expect(journalEntries(journal).map((e) => e.type)).toEqual(['RunStarted']);
+  });
+
+  it('the async collector rejects the batch whose fdatasync finished after the journal was replaced, and every later append', async () => {
+    const dir = tempDir();
+    const c = await AsyncMetricsCollector.start({ dir, runId: 'replaced-async', projectId: 'p', config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 }, maxRetries: 3 }, handleSignals: false, prices: null, liveUpdates: false, lockStaleMs: STALE });
+    await c.recordError({ kind: 'k', message: 'durable', recoverable: true });
+    const journal = c.journalPath;
+    fs.copyFileSync(journal, `${journal}.copy`);
+    fs.renameSync(`${journal}.copy`, journal);
+    await expect(c.recordError({ kind: 'k', message: 'after', recoverable: true })).rejects.toMatchObject({ code: 'LOCK_COMPROMISED' });
+    await expect(c.recordError({ kind: 'k', message: 'later', recoverable: true })).rejects.toMatchObject({ code: 'LOCK_COMPROMISED' });
+    c.close();
+    expect(journalEntries(journal).map((e) => (e.data as { message?: string }).message ?? e.type)).toEqual(['RunStarted', 'durable']);
+  });
+
+  it("resume removes the copy a dead resumer left behind, but not one whose process is alive", async () => {
+    const dir = tempDir();
+    const runId = 'leftovers';
+    const paths = runPaths(dir, runId);
+    const c = await startRun(dir, { runId, lockStaleMs: STALE });
+    c.close();
+    // pid 2^22 + 1 is above Linux's pid_max limit: no such process.
+    const dead = `${paths.journal}.takeover-4194305-deadbeef`;
+    const alive = `${paths.journal}.takeover-${process.ppid}-cafebabe`;
+    fs.writeFileSync(dead, 'x');
+    fs.writeFileSync(alive, 'y');
+    const resumed = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, handleSignals: false, prices: null, liveUpdates: false });
+    resumed.close();
+    expect(fs.existsSync(dead)).toBe(false);
+    expect(fs.existsSync(alive)).toBe(true);
+    expect(verifyRun(dir, runId).verdict).toBe('intact');
+  });
+});

@@ -3,15 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Subject } from 'rxjs';
-import type { JournalEntry } from '../../events/envelope.js';
+import { GENESIS_HASH, type JournalEntry } from '../../events/envelope.js';
 import { Identifier, type HostInfo } from '../../events/fields.js';
 import { checkJournalEvent, validateEventData } from '../../events/registry.js';
-import { CorruptJournalError, InvalidEventError, ResumeFinishedRunError, RunExistsError, RunNotFoundError } from '../errors.js';
+import { CorruptJournalError, InvalidEventError, LockCompromisedError, ResumeFinishedRunError, RunExistsError, RunledgerError, RunNotFoundError } from '../errors.js';
 import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps, type FileOps } from '../journal/file-ops.js';
 import { sha256Hex } from '../journal/line.js';
 import { assertRunId, resolveLogsDir, runPaths, type RunPaths } from '../journal/paths.js';
 import { scanJournal, type ScanResult } from '../journal/reader.js';
 import { DEFAULT_STALE_MS, RunLock } from '../journal/run-lock.js';
+import { copyJournalForTakeover, discardTakeoverCopy } from '../journal/takeover.js';
 import { JournalWriter } from '../journal/writer.js';
 import { PriceBook } from '../prices/price-book.js';
 import { runledgerVersion } from '../version.js';
@@ -118,17 +119,24 @@ export class RunSession implements GuardedRun {
 
     ensureDirectoryDurably(ops, paths.runDir);
     const lock = await RunLock.acquire(runId, paths, { staleMs: lockStaleMs, waitMs: options.lockWaitMs ?? 0 });
+    let copy: string | null = null;
     try {
       // Checked again under the lock. A journal without one verified line is a start that died before
       // its first line was durable (nothing was acknowledged): its bytes are quarantined, then it starts over.
       if (hasVerifiedEvents(paths, runId)) throw new RunExistsError(runId, paths.journal);
+      let writer: JournalWriter;
       if (fs.existsSync(paths.journal)) {
-        const scan = scanJournal(paths.journal, { runId, checkEvent: checkJournalEvent, ops });
-        if (scan.size > 0) quarantineTail(paths, scan, ops);
-        fs.unlinkSync(paths.journal);
-        fsyncDirectory(ops, paths.runDir);
+        // Taken over like a resume (journal/takeover.ts): a racer that still believes it holds the
+        // lock keeps its descriptor on a file no name leads to.
+        copy = copyJournalForTakeover(paths, ops);
+        const scan = scanJournal(copy, { runId, checkEvent: checkJournalEvent, ops });
+        if (scan.entries > 0) throw new RunExistsError(runId, paths.journal);
+        if (scan.size > 0) quarantineTail(paths, copy, scan, ops);
+        writer = JournalWriter.takeOver(runId, paths, lock, copy, { offset: 0, lastSeq: 0, lastHash: GENESIS_HASH }, { ops, clock });
+        copy = null;
+      } else {
+        writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       }
-      const writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       const context = initialContext();
       const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
       return session.opening(() => {
@@ -139,8 +147,10 @@ export class RunSession implements GuardedRun {
         }
       });
     } catch (error) {
+      if (copy !== null) discardTakeoverCopy(copy);
+      const takenOver = lock.wasTakenOver();
       lock.releaseSync();
-      throw error;
+      throw asTakenOver(error, takenOver, runId, 'starting');
     }
   }
 
@@ -158,15 +168,19 @@ export class RunSession implements GuardedRun {
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
     const staleMs = effectiveStaleMs(options.lockStaleMs);
     const lock = await RunLock.acquire(runId, paths, { staleMs, waitMs: options.lockWaitMs ?? staleMs + 2000 });
+    let copy: string | null = null;
     try {
+      // Everything below reads the private copy that replaces the journal (see journal/takeover.ts).
+      copy = copyJournalForTakeover(paths, ops);
       const context = initialContext();
-      const scan = scanJournal(paths.journal, { runId, checkEvent: checkJournalEvent, ops }, (entry) => evolveContext(context, entry));
+      const scan = scanJournal(copy, { runId, checkEvent: checkJournalEvent, ops }, (entry) => evolveContext(context, entry));
       if (scan.tail.kind === 'corrupt') throw new CorruptJournalError(runId, scan.tail.damage.line, scan.tail.damage.offset, scan.tail.damage.problem);
       if (scan.entries === 0) throw new RunNotFoundError(runId, `${paths.journal} (it holds no complete RunStarted line: start the run again)`);
       if (context.finished === 'completed' || context.finished === 'failed') throw new ResumeFinishedRunError(runId, context.finished);
 
-      if (scan.tail.kind === 'torn') quarantineTail(paths, scan, ops);
-      const writer = JournalWriter.openAt(runId, paths, lock, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash, scannedSize: scan.size }, { ops, clock });
+      if (scan.tail.kind === 'torn') quarantineTail(paths, copy, scan, ops);
+      const writer = JournalWriter.takeOver(runId, paths, lock, copy, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash }, { ops, clock });
+      copy = null;
       const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
       return session.opening(() => {
         session.commitSync({
@@ -185,8 +199,10 @@ export class RunSession implements GuardedRun {
         }
       });
     } catch (error) {
+      if (copy !== null) discardTakeoverCopy(copy);
+      const takenOver = lock.wasTakenOver();
       lock.releaseSync();
-      throw error;
+      throw asTakenOver(error, takenOver, runId, 'resuming');
     }
   }
 
@@ -280,6 +296,16 @@ export class RunSession implements GuardedRun {
   }
 }
 
+/**
+ * A file-system error met while starting or resuming under a lock that another process has taken
+ * meanwhile (two racers over one stale lock: proper-lockfile lets both remove it) is that takeover,
+ * seen from the loser: reported as LOCK_COMPROMISED, not as a bare ENOENT.
+ */
+function asTakenOver(error: unknown, takenOver: boolean, runId: string, doing: string): unknown {
+  if (error instanceof RunledgerError || !takenOver) return error;
+  return new LockCompromisedError(runId, `another process took the run's lock while this one was ${doing} it (${(error as Error).message})`, { cause: error });
+}
+
 /** Whether the run's journal holds at least one verified line: a run that exists. */
 function hasVerifiedEvents(paths: RunPaths, runId: string): boolean {
   if (!fs.existsSync(paths.journal)) return false;
@@ -290,8 +316,8 @@ function hasVerifiedEvents(paths: RunPaths, runId: string): boolean {
  * Copies a torn tail into quarantine/ (durably) before the writer cuts it off, so no byte is ever
  * silently dropped. The file name holds the offset and a hash prefix; a copy already there is reused.
  */
-function quarantineTail(paths: RunPaths, scan: ScanResult, ops: FileOps): void {
-  const tail = readRange(paths.journal, scan.goodEnd, scan.size);
+function quarantineTail(paths: RunPaths, journal: string, scan: ScanResult, ops: FileOps): void {
+  const tail = readRange(journal, scan.goodEnd, scan.size);
   const sha = sha256Hex(tail);
   ensureDirectoryDurably(ops, paths.quarantineDir);
   const file = path.join(paths.quarantineDir, `tail-${scan.goodEnd}-${sha.slice(0, 16)}.bin`);

@@ -17,6 +17,8 @@ export interface FileOps {
   fstatSync(fd: number): fs.Stats;
   readSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
   mkdirSync(path: string, options: fs.MakeDirectoryOptions & { recursive: true }): string | undefined;
+  copyFileSync(source: string, destination: string, mode: number): void;
+  renameSync(oldPath: string, newPath: string): void;
 }
 
 export const nodeFileOps: FileOps = {
@@ -30,6 +32,8 @@ export const nodeFileOps: FileOps = {
   fstatSync: (fd) => fs.fstatSync(fd),
   readSync: (fd, b, o, l, pos) => fs.readSync(fd, b, o, l, pos),
   mkdirSync: (p, options) => fs.mkdirSync(p, options),
+  copyFileSync: (source, destination, mode) => fs.copyFileSync(source, destination, mode),
+  renameSync: (oldPath, newPath) => fs.renameSync(oldPath, newPath),
 };
 
 /** fsync a directory so that a file created or renamed in it survives a power loss. */

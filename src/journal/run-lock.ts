@@ -50,8 +50,12 @@ export class RunLock {
         },
       });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new RunLockedError(runId, describeLockAge(paths.lock, staleMs), { cause: error });
+      const err = error as NodeJS.ErrnoException;
+      if (err.code === 'ELOCKED') throw new RunLockedError(runId, describeLockAge(paths.lock, staleMs), { cause: error });
+      // Two processes that both found the lock stale both remove it (proper-lockfile's takeover is
+      // not atomic); the one whose new lock folder the other removed fails here on a vanished folder.
+      if (err.code === 'ENOENT' && err.path === paths.lock) {
+        throw new RunLockedError(runId, 'another process took its lock over at the same moment as this one', { cause: error });
       }
       throw error;
     }
@@ -79,6 +83,17 @@ export class RunLock {
     if (!isSameMicros(micros, this.ownMicros) && !isSameMicros(micros, this.pendingMicros)) {
       this.compromised = new Error('another process took the lock over');
       throw new LockCompromisedError(this.runId, `another process took over ${this.paths.lock}`);
+    }
+  }
+
+  /** Whether another process holds the lock now (the check of assertHeld, as a boolean; never throws). */
+  wasTakenOver(): boolean {
+    if (this.released) return this.compromised !== null;
+    try {
+      this.assertHeld();
+      return false;
+    } catch {
+      return true;
     }
   }
 

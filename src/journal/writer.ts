@@ -3,6 +3,7 @@ import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from '../../events/en
 import { JournalFailedError, LockCompromisedError, RunledgerError } from '../errors.js';
 import { encodeLine } from './line.js';
 import { fsyncDirectory, nodeFileOps, type FileOps } from './file-ops.js';
+import { installTakeoverCopy } from './takeover.js';
 import type { RunPaths } from './paths.js';
 import type { RunLock } from './run-lock.js';
 
@@ -33,10 +34,11 @@ interface UnsyncedLine {
  * Appends lines to one run's journal (DESIGN "The journal's rules" 3-5). Knows bytes, hashes,
  * locks and fsync; the caller validates events before handing them over.
  *
+ * The lock is checked before each write and again after its fdatasync, before anything is
+ * acknowledged: the lock must still be ours and the journal's name must still lead to our file.
+ * A writer that stalled past the lock's stale time while another process resumed the run fails
+ * that second check; its late bytes went to the file the new writer renamed away (takeover.ts).
  * The file is opened O_APPEND: a write lands at the end of the file, never on bytes already there.
- * Should a writer stall between its lock check and its write for longer than the lock's stale time
- * while another process takes the run over, its late line lands after the new writer's lines
- * (a corruption `verify` names) instead of over them (a loss nobody would see).
  *
  * Offsets: durable <= written <= assigned. `appendSync` writes what is not written yet and
  * fdatasyncs. `append` queues; one flush (one write, one fdatasync) covers everything queued since
@@ -57,6 +59,8 @@ export class JournalWriter {
   private failure: RunledgerError | null = null;
   private closed = false;
   private readonly idleWaiters: Array<() => void> = [];
+  /** The journal file this writer appends to: the post-write check finds it still under its name. */
+  private readonly identity: { readonly dev: number; readonly ino: number };
 
   private constructor(
     readonly runId: string,
@@ -73,6 +77,8 @@ export class JournalWriter {
     this.assignedOffset = position.offset;
     this.lastSeq = position.lastSeq;
     this.lastHash = position.lastHash;
+    const stat = this.ops.fstatSync(fd);
+    this.identity = { dev: stat.dev, ino: stat.ino };
   }
 
   /** A new, empty journal: created exclusively (0600), then the file and its folder are fsync'd. */
@@ -91,28 +97,14 @@ export class JournalWriter {
   }
 
   /**
-   * Opens an existing journal to continue after `position` (its last verified line). The bytes
-   * after it, up to `scannedSize`, must already have been quarantined by the caller: they are cut
-   * off here, durably. A file of any other size was written by someone else since the caller read
-   * it (a racer that also believed it held the lock): nothing is cut, the resume is refused.
+   * Continues a journal taken over from a previous writer (resume): `copy` is the caller's private
+   * copy of it, already scanned and its torn tail quarantined. It is cut back to `position`, made
+   * durable and renamed over the journal (see takeover.ts for why the old file is never appended to).
    */
-  static openAt(runId: string, paths: RunPaths, lock: RunLock, position: JournalPosition & { readonly scannedSize: number }, options: JournalWriterOptions = {}): JournalWriter {
+  static takeOver(runId: string, paths: RunPaths, lock: RunLock, copy: string, position: JournalPosition, options: JournalWriterOptions = {}): JournalWriter {
     const ops = options.ops ?? nodeFileOps;
     lock.assertHeld();
-    const fd = ops.openSync(paths.journal, fs.constants.O_RDWR | fs.constants.O_APPEND);
-    try {
-      const size = ops.fstatSync(fd).size;
-      if (size !== position.scannedSize) {
-        throw new LockCompromisedError(runId, `the journal changed from ${position.scannedSize} to ${size} bytes while this process was resuming it, so another writer is active`);
-      }
-      if (size !== position.offset) {
-        ops.ftruncateSync(fd, position.offset);
-        ops.fdatasyncSync(fd);
-      }
-    } catch (error) {
-      ops.closeSync(fd);
-      throw error;
-    }
+    const fd = installTakeoverCopy(paths, copy, position.offset, lock, ops);
     return new JournalWriter(runId, paths, lock, fd, position, options);
   }
 
@@ -168,11 +160,14 @@ export class JournalWriter {
   /** Closes the file. Queued async appends are written first (synchronously). */
   closeSync(): void {
     if (this.closed) return;
-    if (!this.failure) this.flushSync();
-    this.closed = true;
-    // An fdatasync still in the thread pool uses the descriptor: closing it now would let the
-    // number be reused by another file before that call returns. done() closes it instead.
-    if (!this.flushing) this.ops.closeSync(this.fd);
+    try {
+      if (!this.failure) this.flushSync();
+    } finally {
+      this.closed = true;
+      // An fdatasync still in the thread pool uses the descriptor: closing it now would let the
+      // number be reused by another file before that call returns. done() closes it instead.
+      if (!this.flushing) this.ops.closeSync(this.fd);
+    }
   }
 
   private assertWritable(): void {
@@ -206,7 +201,30 @@ export class JournalWriter {
     } catch (error) {
       throw this.fail(error, 'sync append');
     }
+    const lost = this.ownershipLost();
+    if (lost) throw lost;
     this.markDurable(end);
+  }
+
+  /**
+   * The check after the fdatasync and before the acknowledgement. If the lock changed hands or the
+   * journal was replaced meanwhile, nothing of the batch is acknowledged and the writer stops. The
+   * file is not cut back: it may be the new writer's now, or a file nobody reads.
+   */
+  private ownershipLost(): RunledgerError | null {
+    try {
+      this.lock.assertHeld();
+      const stat = fs.statSync(this.paths.journal);
+      if (stat.ino !== this.identity.ino || stat.dev !== this.identity.dev) {
+        throw new LockCompromisedError(this.runId, `${this.paths.journal} was replaced by another writer's copy (the run was resumed elsewhere)`);
+      }
+      return null;
+    } catch (error) {
+      this.failure =
+        error instanceof RunledgerError ? error : new LockCompromisedError(this.runId, `${this.paths.journal} is gone (${(error as Error).message})`, { cause: error });
+      this.rejectUnsynced(this.failure);
+      return this.failure;
+    }
   }
 
   /** Writes, at the end of the file, the queued lines no write has carried yet. */
@@ -258,7 +276,7 @@ export class JournalWriter {
       // If a sync append failed meanwhile, it already cut the file back: nothing of this batch counts.
       if (!this.failure) {
         if (error) this.fail(error, 'group commit');
-        else this.markDurable(end);
+        else if (!this.ownershipLost()) this.markDurable(end);
       }
       if (this.unsynced.length > 0 && !this.failure) this.scheduleFlush();
       else this.notifyIdle();

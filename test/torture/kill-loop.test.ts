@@ -98,6 +98,7 @@ interface Round {
   readonly acks: ReadonlyMap<string, Array<{ seq: number; hash: string; type: string }>>;
 }
 
+/** RUNLEDGER_TORTURE_DEBUG=1 prints every spawn, kill, check and replay with its time. */
 const DEBUG = process.env.RUNLEDGER_TORTURE_DEBUG === '1';
 const t0 = Date.now();
 const debug = (text: string): void => {
