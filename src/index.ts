@@ -8,3 +8,4 @@ export { runledgerVersion } from './version.js';
 export * from './analysis/index.js';
 export * from './serve/index.js';
 export * from './ship/index.js';
+export * from './central/index.js';

@@ -1,0 +1,192 @@
+import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { GENESIS_HASH } from '../../events/envelope.js';
+import { DerivedFilesLock } from '../../replay/derived-lock.js';
+import { replayPaths } from '../../replay/replay-paths.js';
+import { finishTables, updateRuns, type ReplayReport } from '../../replay/replay.js';
+import { listRunIds } from '../audit/verify-runs.js';
+import { CentralRunRefusedError, StreamConfigError } from '../errors.js';
+import { checkLine } from '../journal/line.js';
+import { isValidRunId, resolveLogsDir } from '../journal/paths.js';
+import { parseNatsServers } from '../ship/nats-connection.js';
+import { DEFAULT_STREAM, isValidStreamName } from '../ship/subject.js';
+import { emptyCentralState, loadCentralState, saveCentralState, type CentralState, type RefusedSubject } from './central-state.js';
+import { appendDurably, truncateToRecorded } from './mirror-writer.js';
+import { verifyBatch } from './verify-batch.js';
+
+export interface CentralReplayOptions {
+  /** The central folder: mirrored journals and every derived file (default: RUNLEDGER_DIR or ./logs). */
+  readonly dir?: string;
+  readonly servers: string | readonly string[];
+  readonly stream?: string;
+  /** Messages mirrored per durable step (one fsync per run touched, one state save). Default 4096. */
+  readonly batchMessages?: number;
+  readonly progress?: boolean;
+  readonly lockWaitMs?: number;
+  /** Mirror only; leave the derived files alone (the benchmark's mirror-only leg). */
+  readonly skipReplay?: boolean;
+}
+
+export interface CentralReplayReport {
+  readonly dir: string;
+  readonly stream: string;
+  /** The stream sequence mirrored before this call and after it. */
+  readonly fromStreamSeq: number;
+  readonly toStreamSeq: number;
+  readonly messages: number;
+  readonly refused: readonly RefusedSubject[];
+  readonly replay: ReplayReport | null;
+  readonly ok: boolean;
+}
+
+/**
+ * Central replay: mirrors the stream into `<dir>/runs/<runId>/events.ndjson` (the same bytes as
+ * each origin journal, every line checked against its run's chain before it is written), then
+ * runs the ordinary incremental replay over the mirror. Derived files are therefore the ones a
+ * local replay of the same journals writes, by construction. Incremental: it remembers the
+ * stream sequence it reached and reads only what came after.
+ */
+export async function replayFromStream(options: CentralReplayOptions): Promise<CentralReplayReport> {
+  const servers = typeof options.servers === 'string' ? parseNatsServers(options.servers) : parseNatsServers(options.servers.join(','));
+  const stream = options.stream ?? DEFAULT_STREAM;
+  if (!isValidStreamName(stream)) throw new StreamConfigError(stream, 'a stream name is 1-64 characters of A-Z a-z 0-9 _ -');
+  const logsDir = resolveLogsDir(options.dir);
+  const paths = replayPaths(logsDir);
+  const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
+  try {
+    const state = openState(logsDir, stream);
+    const fromStreamSeq = state.streamSeq;
+    let nc: NatsConnection;
+    try {
+      nc = await connect({ servers, name: `runledger central replay ${logsDir}`, timeout: 5000 });
+    } catch (error) {
+      throw new StreamConfigError(stream, `no NATS server answered at ${servers.join(',')} (${(error as Error).message}); nothing was changed`);
+    }
+    let messages = 0;
+    try {
+      messages = await mirrorStream(nc, stream, logsDir, state, options.batchMessages ?? 4096, lock);
+    } finally {
+      await nc.close().catch(() => undefined);
+    }
+    let replay: ReplayReport | null = null;
+    if (!options.skipReplay) {
+      const { index, runs } = await updateRuns(paths, lock, { progress: options.progress });
+      replay = finishTables(paths, lock, index, runs);
+    }
+    const refused = [...state.refused.values()];
+    return { dir: logsDir, stream, fromStreamSeq, toStreamSeq: state.streamSeq, messages, refused, replay, ok: refused.length === 0 && (replay?.ok ?? true) };
+  } finally {
+    lock.release();
+  }
+}
+
+function openState(logsDir: string, stream: string): CentralState {
+  const state = loadCentralState(logsDir);
+  if (state === null) {
+    const present = listRunIds(logsDir);
+    if (present.length > 0) {
+      throw new StreamConfigError(stream, `${logsDir} already holds journals (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}) that central replay did not write; give --dir a folder of its own`);
+    }
+    return emptyCentralState(stream);
+  }
+  if (state.stream !== stream) throw new StreamConfigError(stream, `${logsDir} mirrors stream ${state.stream}, not ${stream}; give --dir a folder of its own per stream`);
+  for (const run of state.runs.values()) truncateToRecorded(logsDir, run.runId, run.offset);
+  return state;
+}
+
+/** Reads the stream from where the state stopped to its last message at the start of the call. */
+async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string, state: CentralState, batchMessages: number, lock: DerivedFilesLock): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  let target: number;
+  try {
+    target = (await jsm.streams.info(stream)).state.last_seq;
+  } catch (error) {
+    throw new StreamConfigError(stream, `cannot read the stream (${(error as Error).message}); nothing was changed`);
+  }
+  if (target <= state.streamSeq) return 0;
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(
+    stream,
+    state.streamSeq === 0 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.streamSeq + 1 },
+  );
+  const messages = await consumer.consume({ max_messages: Math.min(batchMessages, 10_000) });
+  let count = 0;
+  let batch: JsMsg[] = [];
+  try {
+    for await (const m of messages) {
+      batch.push(m);
+      count += 1;
+      if (batch.length >= batchMessages || m.seq >= target) {
+        lock.assertHeld();
+        commitBatch(logsDir, state, batch);
+        batch = [];
+        if (m.seq >= target) break;
+      }
+    }
+  } finally {
+    messages.stop();
+  }
+  if (batch.length > 0) commitBatch(logsDir, state, batch);
+  return count;
+}
+
+/**
+ * One durable step: per subject, the new lines are checked against the run's chain; the verified
+ * ones are appended and fsync'd; then the state (stream sequence reached, each run's end) is saved.
+ */
+function commitBatch(logsDir: string, state: CentralState, batch: readonly JsMsg[]): void {
+  const bySubject = new Map<string, JsMsg[]>();
+  for (const m of batch) {
+    const list = bySubject.get(m.subject);
+    if (list) list.push(m);
+    else bySubject.set(m.subject, [m]);
+  }
+  for (const [subject, msgs] of bySubject) {
+    if (state.refused.has(subject)) continue;
+    let run = state.runs.get(subject);
+    if (!run) {
+      const owner = ownerOf(subject, msgs[0]!, state);
+      if (owner === null) continue;
+      run = { runId: owner, subject, seq: 0, hash: GENESIS_HASH, offset: 0 };
+    }
+    const lines = Buffer.concat(msgs.map((m) => m.data));
+    const scan = verifyBatch(run.runId, run, lines);
+    const good = scan.goodEnd - run.offset;
+    if (good > 0) {
+      appendDurably(logsDir, run.runId, run.offset, lines.subarray(0, good));
+      run = { ...run, seq: scan.lastSeq, hash: scan.lastHash, offset: scan.goodEnd };
+      state.runs.set(subject, run);
+    }
+    if (scan.tail.kind !== 'clean') {
+      // On the stream every message is a whole line: nothing is torn there, any damage is refused.
+      const bad = msgs[scan.entries] ?? msgs.at(-1)!;
+      const problem = scan.tail.damage.problem;
+      refuse(state, { subject, runId: run.runId, streamSeq: bad.seq, reason: new CentralRunRefusedError(run.runId, `its line at stream seq ${bad.seq} (${subject}) does not continue its chain after seq ${run.seq}: ${problem}; mirrored up to seq ${run.seq} and not past it`).message });
+    }
+  }
+  state.streamSeq = batch.at(-1)!.seq;
+  saveCentralState(logsDir, state);
+}
+
+/** The run id a new subject carries, from its first line itself; null (and refused) if it cannot be taken. */
+function ownerOf(subject: string, first: JsMsg, state: CentralState): string | null {
+  const bytes = Buffer.from(first.data);
+  const checked = checkLine(bytes.at(-1) === 0x0a ? bytes.subarray(0, -1) : bytes);
+  if (!checked.ok || !isValidRunId(checked.value.runId)) {
+    const why = checked.ok ? `run id ${JSON.stringify(checked.value.runId)} is not valid` : checked.problem;
+    refuse(state, { subject, runId: null, streamSeq: first.seq, reason: `${subject}: its first message (stream seq ${first.seq}) is not a journal line (${why}); nothing of it is mirrored` });
+    return null;
+  }
+  const runId = checked.value.runId;
+  for (const other of state.runs.values()) {
+    if (other.runId === runId) {
+      refuse(state, { subject, runId, streamSeq: first.seq, reason: new CentralRunRefusedError(runId, `it arrives on ${subject} but ${other.subject} already holds a run with this id (two runs with one id, from different projects or machines); the first is kept, this one is not merged into it`).message });
+      return null;
+    }
+  }
+  return runId;
+}
+
+function refuse(state: CentralState, refused: RefusedSubject): void {
+  state.refused.set(refused.subject, refused);
+}
