@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { RunStatusRecorded } from '../../events/run.js';
 import { RunExistsError, RunLockedError, RunNotOpenError } from '../errors.js';
 import { runPaths } from '../journal/paths.js';
@@ -105,7 +106,7 @@ export class OpenRuns {
     if (runId !== null) this.opening.add(runId);
     try {
       const session = await openSession();
-      const run: OpenRun = { session, lastSeq: 0 };
+      const run: OpenRun = { session, lastSeq: lastLineSeq(session.journalPath) };
       this.runs.set(session.runId, run);
       session.events$.subscribe({
         next: (entry) => {
@@ -141,5 +142,26 @@ export class OpenRuns {
     if (!this.exitHookInstalled) return;
     this.exitHookInstalled = false;
     process.removeListener('exit', this.onExit);
+  }
+}
+
+/**
+ * The seq of a journal's last line, read from its end: right after a start or resume, which
+ * append synchronously, it is the last durable line (the session's stream has already passed it).
+ */
+function lastLineSeq(journal: string): number {
+  const fd = fs.openSync(journal, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    for (let window = 4096; ; window *= 4) {
+      const start = Math.max(0, size - window);
+      const bytes = Buffer.alloc(size - start);
+      fs.readSync(fd, bytes, 0, bytes.length, start);
+      // The journal ends with a newline; the line before it starts after the previous newline.
+      const previous = bytes.lastIndexOf(0x0a, bytes.length - 2);
+      if (previous >= 0 || start === 0) return (JSON.parse(bytes.subarray(previous + 1, bytes.length - 1).toString('utf8')) as { seq: number }).seq;
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }

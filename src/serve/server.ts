@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidRequestError, RunledgerError } from '../errors.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
-import { assertBindable, makeTokenCheck, readToken } from './auth.js';
+import { assertBindable, checkedToken, makeTokenCheck, readToken } from './auth.js';
 import { errorResponse } from './error-response.js';
 import { OpenRuns } from './open-runs.js';
 import { NDJSON, registerRoutes } from './routes.js';
@@ -53,7 +53,7 @@ export interface RunledgerServer {
 /** The collector over HTTP: see README "runledger serve". */
 export async function startServer(options: ServeOptions = {}): Promise<RunledgerServer> {
   const host = options.host ?? DEFAULT_HOST;
-  const token = options.token ?? readToken(options.tokenFile);
+  const token = options.token !== undefined ? checkedToken(options.token) : readToken(options.tokenFile);
   assertBindable(host, token);
   const logsDir = resolveLogsDir(options.dir);
   const bodyLimit = options.bodyLimit ?? 1 << 20;
