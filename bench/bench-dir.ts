@@ -48,3 +48,13 @@ export function fileSystemOf(dir: string): FileSystemInfo {
   }
   return best;
 }
+
+/** Refuses to start when the disk holding `dir` has less than `bytes` free, saying how much is needed. */
+export function assertFreeSpace(dir: string, bytes: number): void {
+  const stats = fs.statfsSync(dir);
+  const free = stats.bavail * stats.bsize;
+  if (free < bytes) {
+    const gib = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
+    throw new Error(`the bench needs about ${gib(bytes)} free under ${dir} for its generated histories, and ${gib(free)} is free: free some space (or run npm run bench:quick)`);
+  }
+}

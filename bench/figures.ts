@@ -14,10 +14,12 @@ export interface Figure {
   readonly value: number;
   readonly unit: string;
   readonly baseline: { readonly name: string; readonly value: number; readonly unit: string };
-  /** Median collector value / median baseline value. */
+  /** Median value / median baseline value ("collector" and "value" mean runledger's side of any figure). */
   readonly ratio: number;
   readonly target: Target;
   readonly pass: boolean;
+  /** How the figure was measured, where its name cannot say it all. */
+  readonly note?: string;
   readonly lineBytes: { readonly baseline: number; readonly collectorMedian: number };
   /** Per round, in order; `medianRatio` pairs each round's legs, a check on `ratio`. */
   readonly rounds: { readonly values: number[]; readonly baselineValues: number[]; readonly ratios: number[]; readonly medianRatio: number };
@@ -26,12 +28,32 @@ export interface Figure {
 export interface FigureSpec {
   readonly name: string;
   readonly baselineName: string;
-  readonly unit: 'lines/s' | 'µs/call';
+  readonly unit: FigureUnit;
   readonly target: Target;
+  readonly note?: string;
+}
+
+export type FigureUnit = 'lines/s' | 'events/s' | 'µs/call' | 'ms' | 'MB';
+
+function measureOf(unit: FigureUnit): (leg: LegResult) => number {
+  switch (unit) {
+    case 'lines/s':
+    case 'events/s':
+      return linesPerSecond;
+    case 'µs/call':
+      return microsPerLine;
+    case 'ms':
+      return (leg) => leg.ms;
+    case 'MB':
+      return (leg) => {
+        if (leg.peakRssBytes === undefined) throw new Error('a memory figure needs legs that report their peak RSS');
+        return leg.peakRssBytes / 2 ** 20;
+      };
+  }
 }
 
 export function buildFigure(spec: FigureSpec, legs: ComparisonLegs, baselineLineBytes: number): Figure {
-  const measure = (leg: LegResult): number => (spec.unit === 'lines/s' ? linesPerSecond(leg) : microsPerLine(leg));
+  const measure = measureOf(spec.unit);
   const values = legs.collector.map(measure);
   const baselineValues = legs.baseline.map(measure);
   const value = median(values);
@@ -48,6 +70,7 @@ export function buildFigure(spec: FigureSpec, legs: ComparisonLegs, baselineLine
     ratio,
     target: spec.target,
     pass,
+    ...(spec.note === undefined ? {} : { note: spec.note }),
     lineBytes: { baseline: baselineLineBytes, collectorMedian: median(legs.collector.map((leg) => leg.lineBytes)) },
     rounds: { values, baselineValues, ratios, medianRatio: median(ratios) },
   };

@@ -1,11 +1,13 @@
-/** What one timed leg did: how many journal lines (or bare lines) it made durable, and in how long. */
+/** What one timed leg did: how many journal lines (or bare lines, or events) it handled, and in how long. */
 export interface LegResult {
   readonly lines: number;
   readonly ms: number;
+  /** Peak resident set size of the process that did the leg, for the memory figures. */
+  readonly peakRssBytes?: number;
 }
 
 export interface CollectorLegResult extends LegResult {
-  /** The average size of the mix's lines in the journal this leg wrote. */
+  /** The average size of the journal lines this leg wrote (or read). */
   readonly lineBytes: number;
 }
 

@@ -1,4 +1,6 @@
-/** How much work one benchmark run does. Quick keeps the same structure with shorter, fewer rounds. */
+import type { HistorySpec } from './history-runs.js';
+
+/** How much work one benchmark run does. Quick keeps the same structure with shorter, fewer rounds and smaller histories. */
 export interface BenchPlan {
   readonly mode: 'full' | 'quick';
   /** Interleaved rounds per figure; the figure is the median over them. */
@@ -8,6 +10,14 @@ export interface BenchPlan {
   /** Untimed leg run once per kind before the rounds, so the JIT and the page cache settle. */
   readonly warmupMs: number;
   readonly concurrentWriters: number;
+  /** The history replay, compare and incremental replay are measured on (the issue's 10,000 runs, 1M events). */
+  readonly history: HistorySpec;
+  /** The larger history for the memory figure (10,000 runs, 10M events): replay memory must not grow with it. */
+  readonly bigHistory: HistorySpec;
+  /** Interleaved rounds of the figures on the history (each leg reads the whole history). */
+  readonly historyRounds: number;
+  /** How much the incremental replay figure appends before each incremental replay: 1% of the history's events. */
+  readonly appendFraction: number;
   readonly resultsFile: string;
 }
 
@@ -15,6 +25,28 @@ export function planFromArgs(args: readonly string[]): BenchPlan {
   const unknown = args.filter((arg) => arg !== '--quick');
   if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (only --quick is accepted)`);
   return args.includes('--quick')
-    ? { mode: 'quick', rounds: 7, legMs: 200, warmupMs: 200, concurrentWriters: 64, resultsFile: 'results.quick.json' }
-    : { mode: 'full', rounds: 25, legMs: 300, warmupMs: 500, concurrentWriters: 64, resultsFile: 'results.json' };
+    ? {
+        mode: 'quick',
+        rounds: 7,
+        legMs: 200,
+        warmupMs: 200,
+        concurrentWriters: 64,
+        history: { runs: 200, events: 20_000, seed: 1 },
+        bigHistory: { runs: 200, events: 200_000, seed: 2 },
+        historyRounds: 3,
+        appendFraction: 0.01,
+        resultsFile: 'results.quick.json',
+      }
+    : {
+        mode: 'full',
+        rounds: 25,
+        legMs: 300,
+        warmupMs: 500,
+        concurrentWriters: 64,
+        history: { runs: 10_000, events: 1_000_000, seed: 1 },
+        bigHistory: { runs: 10_000, events: 10_000_000, seed: 2 },
+        historyRounds: 5,
+        appendFraction: 0.01,
+        resultsFile: 'results.json',
+      };
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Figure, Target } from './figures.js';
+import type { HistoryInfo } from './history-figures.js';
 import type { MachineInfo } from './machine-info.js';
 import type { BenchPlan } from './options.js';
 
@@ -8,13 +9,16 @@ export interface BenchResults {
   readonly rounds: number;
   readonly legMs: number;
   readonly concurrentWriters: number;
+  readonly historyRounds: number;
   readonly durationSeconds: number;
   readonly allPass: boolean;
   readonly figures: readonly Figure[];
+  readonly histories: Readonly<Record<string, HistoryInfo>>;
   readonly machine: MachineInfo;
 }
 
 const number = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const ratioText = (r: number): string => (r >= 0.1 ? r.toFixed(2) : r.toPrecision(2));
 const targetText = (t: Target): string => `${t.of} ${t.comparison} ${t.threshold}`;
 
 function table(rows: readonly string[][]): string {
@@ -30,14 +34,18 @@ export function formatResults(results: BenchResults): string {
       f.name,
       `${number(f.value)} ${f.unit}`,
       `${number(f.baseline.value)} ${f.unit}`,
-      f.ratio.toFixed(2),
+      ratioText(f.ratio),
       targetText(f.target),
       f.pass ? 'PASS' : 'FAIL',
     ]),
   ];
-  const baselines = results.figures.map((f) => `  ${f.name}: ${f.baseline.name}; lines ${f.lineBytes.baseline} B (collector wrote ${f.lineBytes.collectorMedian.toFixed(1)} B)`);
+  const baselines = results.figures.map((f) => `  ${f.name}: ${f.baseline.name}; lines ${f.lineBytes.baseline.toFixed(0)} B (collector side ${f.lineBytes.collectorMedian.toFixed(1)} B)${f.note ? `\n    ${f.note}` : ''}`);
+  const histories = Object.entries(results.histories).map(
+    ([name, h]) =>
+      `  ${name}: ${h.runs.toLocaleString('en-US')} runs, ${h.events.toLocaleString('en-US')} events, ${(h.journalBytes / 2 ** 20).toFixed(0)} MiB (${h.averageLineBytes.toFixed(0)} B a line), generated in ${h.generationSeconds.toFixed(1)} s; first replay ${h.firstReplay.seconds.toFixed(1)} s (${Math.round(h.firstReplay.eventsPerSecond).toLocaleString('en-US')} events/s), peak RSS ${h.firstReplay.peakRssMB.toFixed(0)} MB`,
+  );
   return [
-    `runledger bench (${results.mode}): ${results.rounds} interleaved rounds of ${results.legMs} ms legs, medians, ${results.durationSeconds.toFixed(1)} s`,
+    `runledger bench (${results.mode}): ${results.rounds} interleaved rounds of ${results.legMs} ms legs (journal), ${results.historyRounds} rounds (histories), medians, ${results.durationSeconds.toFixed(1)} s`,
     `${m.cores} cores (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.nodeVersion}, ${m.platform} ${m.kernel}`,
     `disk: ${m.benchDir} on ${m.fileSystem.type} (${m.fileSystem.device} mounted at ${m.fileSystem.mountPoint})`,
     '',
@@ -45,6 +53,9 @@ export function formatResults(results: BenchResults): string {
     '',
     'baselines:',
     ...baselines,
+    '',
+    'histories (each generated, measured and deleted):',
+    ...histories,
     '',
     results.allPass ? 'all targets met' : 'some targets missed',
   ].join('\n');
