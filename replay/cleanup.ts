@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { RunLockedError } from '../src/errors.js';
 import { resolveLogsDir, runPaths } from '../src/journal/paths.js';
 import { RunLock } from '../src/journal/run-lock.js';
+import { readRunProgress, readShipTarget, removeRunProgress } from '../src/ship/ship-progress.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { replayPaths } from './replay-paths.js';
 import { finishTables, forgetRun, updateRuns } from './replay.js';
@@ -18,13 +19,15 @@ export interface CleanupOptions {
   /** "Now" for olderThanMs; default the clock. */
   readonly now?: Date;
   readonly lockWaitMs?: number;
+  /** Remove runs even when the folder is shipped (`runledger ship`) and they are not fully on the stream yet. */
+  readonly force?: boolean;
 }
 
 export interface CleanupReport {
   readonly dir: string;
   readonly dryRun: boolean;
   readonly removed: ReadonlyArray<{ readonly runId: string; readonly startedAt: string | null; readonly lastEventAt: string | null }>;
-  /** Candidates left alone: a live writer holds them, or their journal is corrupt (kept as evidence). */
+  /** Candidates left alone: a live writer holds them, their journal is corrupt (kept as evidence), or they are not fully shipped. */
   readonly skipped: ReadonlyArray<{ readonly runId: string; readonly reason: string }>;
   readonly kept: number;
 }
@@ -32,7 +35,9 @@ export interface CleanupReport {
 /**
  * Retention: removes finished runs (journal, derived files, quarantine) by age or count, never a
  * run whose writer holds a live lock, then rewrites the tables. Each run is removed while holding
- * its own writer lock, so no writer can resume it meanwhile.
+ * its own writer lock, so no writer can resume it meanwhile. When the folder is shipped to
+ * JetStream (`runledger ship` wrote `.ship/target.json`), a run is removed only once the shipper
+ * has recorded its last verified line as on the stream (`.ship/runs/<runId>.json`), unless `force`.
  */
 export async function cleanupRuns(options: CleanupOptions): Promise<CleanupReport> {
   if (options.olderThanMs === undefined && options.keepLast === undefined) {
@@ -54,9 +59,15 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
     });
     const removed: CleanupReport['removed'][number][] = [];
     const skipped: CleanupReport['skipped'][number][] = [];
+    const shipped = readShipTarget(paths.logsDir);
     for (const entry of candidates) {
       if (entry.refused) {
         skipped.push({ runId: entry.runId, reason: `corrupt journal (line ${entry.refused.line}): kept for inspection` });
+        continue;
+      }
+      const unshipped = shipped && !options.force ? notFullyShipped(paths.logsDir, entry, shipped.stream) : null;
+      if (unshipped) {
+        skipped.push({ runId: entry.runId, reason: unshipped });
         continue;
       }
       const run = runPaths(paths.logsDir, entry.runId);
@@ -75,6 +86,7 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
           lock.assertHeld();
           fs.rmSync(run.runDir, { recursive: true, force: true });
           forgetRun(paths, index, entry.runId);
+          removeRunProgress(paths.logsDir, entry.runId);
         }
         removed.push({ runId: entry.runId, startedAt: entry.startedAt, lastEventAt: entry.lastEventAt });
       } finally {
@@ -86,6 +98,16 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
   } finally {
     lock.release();
   }
+}
+
+/** Why a run is not yet wholly on the stream the folder is shipped to; null when it is. */
+function notFullyShipped(logsDir: string, entry: RunIndexEntry, stream: string): string | null {
+  const progress = readRunProgress(logsDir, entry.runId);
+  const last = entry.checkpoint;
+  if (progress === null || progress.seq === 0) return `not shipped: none of its ${last.seq} line(s) is recorded on stream ${stream} yet (run "runledger ship", or --force)`;
+  if (progress.seq < last.seq) return `not fully shipped: seq ${progress.seq} of ${last.seq} is on stream ${progress.stream} (let "runledger ship" catch up, or --force)`;
+  if (progress.seq !== last.seq || progress.hash !== last.hash) return `not shipped as it is: the stream's seq ${progress.seq} is not this journal's last line (see "runledger ship"), or --force`;
+  return null;
 }
 
 function compareStart(a: RunIndexEntry, b: RunIndexEntry): number {
