@@ -47,7 +47,7 @@ const PROGRESS_EVERY_MS = 1000;
 
 /**
  * Ships one run's journal: each verified line, unchanged, as one message on the run's subject,
- * in order, exactly once. Every publish carries the message id `<runId>:<seq>` and the expected
+ * in order, exactly once. Every publish carries the message id `<project>.<runId>:<seq>` and the expected
  * last sequence of the subject, so the stream itself refuses a line that would land twice or out
  * of order, whatever the duplicate window; after any doubt (a timeout, a lost connection, a
  * refused expectation) the shipper asks the stream for the subject's last message and goes on
@@ -183,13 +183,15 @@ export class RunShipper {
     const there = this.onStream!;
     try {
       const ack = await this.ctx.js.publish(this.subject!, line.bytes, {
-        msgID: `${this.runId}:${line.seq}`,
+        msgID: this.msgId(line),
         expect: { lastSubjectSequence: there.streamSeq },
         timeout: this.ctx.publishTimeoutMs,
       });
       if (ack.duplicate) {
         // Within the duplicate window, an earlier publish of this id landed: ask what is there.
-        await this.syncWithStream(false);
+        if ((await this.syncWithStream(false)) && this.onStream!.seq < line.seq) {
+          this.fail('conflict', new ShipConflictError(this.runId, `the stream calls message id ${this.msgId(line)} a duplicate, yet ${this.subject} does not hold seq ${line.seq}`).message);
+        }
         return false;
       }
       this.onStream = { seq: line.seq, hash: line.hash, streamSeq: ack.seq };
@@ -207,6 +209,14 @@ export class RunShipper {
       await this.syncWithStream(false);
       return false;
     }
+  }
+
+  /**
+   * `<project>.<runId>:<seq>` (subject tokens): the duplicate window is stream-wide, so the id
+   * names the project too; two projects' runs that share a run id never shadow each other.
+   */
+  private msgId(line: VerifiedLine): string {
+    return `${this.subject!.split('.').slice(-2).join('.')}:${line.seq}`;
   }
 
   /**

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Bookkeeping that differs between two folders by nature, not by content: the shipper's and the mirror's own state, and file times. */
+const OWN_STATE = new Set(['.ship', '.central', '.replay.lock']);
+
+/** Every file under `dir` (journals, JSON layout, CSVs, replay state) by relative path, except the shipper's and mirror's own state. */
+export function filesUnder(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (rel === '' && OWN_STATE.has(entry.name)) continue;
+      if (entry.isDirectory()) walk(child);
+      else out.set(child, fs.readFileSync(path.join(dir, child)));
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** replay's index records each journal's mtime (to notice changes); everything else in it must match. */
+export function withoutMtimes(index: Buffer): string {
+  return index.toString('utf8').replace(/"journalMtimeMs":[0-9.e+]+/g, '"journalMtimeMs":0');
+}
+
+/** Asserts-free comparison: the relative paths whose bytes differ, and those present on one side only. */
+export function differences(a: Map<string, Buffer>, b: Map<string, Buffer>): string[] {
+  const diffs: string[] = [];
+  for (const [file, bytes] of a) {
+    const other = b.get(file);
+    if (other === undefined) diffs.push(`only in the first: ${file}`);
+    else if (file === '.replay/index.json' ? withoutMtimes(bytes) !== withoutMtimes(other) : !bytes.equals(other)) diffs.push(`differs: ${file}`);
+  }
+  for (const file of b.keys()) if (!a.has(file)) diffs.push(`only in the second: ${file}`);
+  return diffs;
+}
