@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { InvalidEventError } from '../src/errors.js';
 import { RunFinished, RunResumed, RunStarted, TailQuarantined } from './run.js';
-import { TokensUsed } from './tokens.js';
+import { compileAcceptor, type Acceptor } from './fast-accept.js';
+import { TokensUsed, TokensUsedFields, tokensUsedInconsistencies } from './tokens.js';
 import {
   AgentFinished,
   AgentStarted,
@@ -46,12 +47,33 @@ export function isEventType(type: unknown): type is EventType {
 }
 
 /**
+ * Per type, a fast yes for data the schema surely accepts (events/fast-accept.ts); zod checks
+ * whatever it does not accept. TokensUsed's rules between fields are a refinement the compiler
+ * cannot read, so its fields are compiled and the same rules applied after.
+ */
+const FAST_ACCEPT: Partial<Record<EventType, Acceptor>> = Object.fromEntries(
+  EVENT_TYPES.map((type): [EventType, Acceptor | null] => {
+    if (type === 'TokensUsed') {
+      const fields = compileAcceptor(TokensUsedFields);
+      return [type, fields && ((data) => fields(data) && tokensUsedInconsistencies(data as EventData<'TokensUsed'>).length === 0)];
+    }
+    return [type, compileAcceptor(EVENT_SCHEMAS[type])];
+  }).filter((entry): entry is [EventType, Acceptor] => entry[1] !== null),
+);
+
+/** The fast acceptor of a type, if its schema compiles to one (for tests). */
+export function fastAcceptorOf(type: EventType): Acceptor | undefined {
+  return FAST_ACCEPT[type];
+}
+
+/**
  * Checks `data` against the schema of `type` (unknown keys are refused, so a typo never passes
  * silently) and returns it unchanged, or throws InvalidEventError naming the first bad field.
  * The input itself is returned, not zod's copy: that copy would turn a `__proto__` key of
  * free-form config data into a prototype and lose it.
  */
 export function validateEventData<T extends EventType>(type: T, data: unknown): EventData<T> {
+  if (FAST_ACCEPT[type]?.(data)) return data as EventData<T>;
   const schema = EVENT_SCHEMAS[type];
   // reportInput makes a parse several times slower; it is only needed to explain a failure.
   if (schema.safeParse(data).success) return data as EventData<T>;

@@ -27,42 +27,48 @@ export const Cost = z.strictObject({
 });
 export type Cost = z.infer<typeof Cost>;
 
+/** The fields of TokensUsed, each checked alone; TokensUsed adds the rules between them. */
+export const TokensUsedFields = z.strictObject({
+  model: Identifier,
+  provider: Identifier.nullable(),
+  inputTokens: TokenCount,
+  outputTokens: TokenCount,
+  cacheReadTokens: TokenCount,
+  cacheWriteTokens: TokenCount,
+  reasoningTokens: TokenCount,
+  cost: Cost.nullable(),
+  priceSource: PriceSource,
+  issueId: IssueId.nullable(),
+  agentId: Identifier.nullable(),
+});
+
+/** What breaks the rules between TokensUsed's fields; empty when they hold. */
+export function tokensUsedInconsistencies(t: z.infer<typeof TokensUsedFields>): Array<{ path: string; input: unknown; message: string }> {
+  const problems: Array<{ path: string; input: unknown; message: string }> = [];
+  if (t.cacheReadTokens + t.cacheWriteTokens > t.inputTokens) {
+    problems.push({
+      path: 'cacheReadTokens',
+      input: t.cacheReadTokens + t.cacheWriteTokens,
+      message: `cacheReadTokens + cacheWriteTokens must not exceed inputTokens (${t.inputTokens}): cache tokens are parts of the input, not added on top`,
+    });
+  }
+  if (t.reasoningTokens > t.outputTokens) {
+    problems.push({
+      path: 'reasoningTokens',
+      input: t.reasoningTokens,
+      message: `reasoningTokens must not exceed outputTokens (${t.outputTokens}): reasoning is part of the output`,
+    });
+  }
+  if ((t.cost === null) !== (t.priceSource.kind === 'none')) {
+    problems.push({ path: 'cost', input: t.cost, message: 'cost is null exactly when priceSource is "none"' });
+  }
+  return problems;
+}
+
 /**
  * inputTokens counts all input; cacheReadTokens and cacheWriteTokens are parts of it.
  * reasoningTokens are part of outputTokens.
  */
-export const TokensUsed = z
-  .strictObject({
-    model: Identifier,
-    provider: Identifier.nullable(),
-    inputTokens: TokenCount,
-    outputTokens: TokenCount,
-    cacheReadTokens: TokenCount,
-    cacheWriteTokens: TokenCount,
-    reasoningTokens: TokenCount,
-    cost: Cost.nullable(),
-    priceSource: PriceSource,
-    issueId: IssueId.nullable(),
-    agentId: Identifier.nullable(),
-  })
-  .superRefine((t, ctx) => {
-    if (t.cacheReadTokens + t.cacheWriteTokens > t.inputTokens) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['cacheReadTokens'],
-        input: t.cacheReadTokens + t.cacheWriteTokens,
-        message: `cacheReadTokens + cacheWriteTokens must not exceed inputTokens (${t.inputTokens}): cache tokens are parts of the input, not added on top`,
-      });
-    }
-    if (t.reasoningTokens > t.outputTokens) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reasoningTokens'],
-        input: t.reasoningTokens,
-        message: `reasoningTokens must not exceed outputTokens (${t.outputTokens}): reasoning is part of the output`,
-      });
-    }
-    if ((t.cost === null) !== (t.priceSource.kind === 'none')) {
-      ctx.addIssue({ code: 'custom', path: ['cost'], input: t.cost, message: 'cost is null exactly when priceSource is "none"' });
-    }
-  });
+export const TokensUsed = TokensUsedFields.superRefine((t, ctx) => {
+  for (const problem of tokensUsedInconsistencies(t)) ctx.addIssue({ code: 'custom', path: [problem.path], input: problem.input, message: problem.message });
+});

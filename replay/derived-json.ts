@@ -2,65 +2,74 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IssueId } from '../events/fields.js';
 import type { IssueModel, RunReadModels } from '../projections/run-projection.js';
-import { removeFileDurably, writeFileAtomic } from './atomic-file.js';
+import type { DurableBatch } from './atomic-file.js';
 import { runJsonFiles } from './replay-paths.js';
 
 const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
-const sameIssue = (a: IssueId | null, b: IssueId): boolean => a !== null && JSON.stringify(a) === JSON.stringify(b);
-const isFinished = (issue: IssueModel): boolean => issue.status === 'completed' || issue.status === 'failed' || issue.status === 'skipped';
+/** 3 and "3" are different issues: the key keeps the type. */
+const issueKey = (id: IssueId): string => JSON.stringify(id);
 
-/** Writes atomically, but only when the content differs: an unchanged file costs a read, not an fsync. */
-function writeIfChanged(file: string, content: string): void {
-  try {
-    if (fs.readFileSync(file, 'utf8') === content) return;
-  } catch {
-    // missing: write it
+/** Records by issue, in their order, in one pass (not one pass per issue). */
+function byIssue<T extends { readonly issueId: IssueId | null }>(records: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const record of records) {
+    if (record.issueId === null) continue;
+    const key = issueKey(record.issueId);
+    const group = groups.get(key);
+    if (group) group.push(record);
+    else groups.set(key, [record]);
   }
-  writeFileAtomic(file, content);
+  return groups;
 }
+const isFinished = (issue: IssueModel): boolean => issue.status === 'completed' || issue.status === 'failed' || issue.status === 'skipped';
 
 /**
  * The seed's layout, kept in step with the journal: metadata.json (always), final_report.json
  * (runs with a RunFinished), issues/issue_<id>_metrics.json (every issue) and
  * issues/issue_<id>_report.json (finished issues). Files that no longer apply are removed.
  */
-export function writeRunJson(logsDir: string, models: RunReadModels, runFinished: boolean): void {
+export function writeRunJson(logsDir: string, models: RunReadModels, runFinished: boolean, batch: DurableBatch): void {
   const files = runJsonFiles(logsDir, models.run.runId);
-  writeIfChanged(files.metadata, pretty(models.run));
-  if (runFinished) writeIfChanged(files.finalReport, pretty(models));
-  else removeFileDurably(files.finalReport);
+  batch.write(files.metadata, pretty(models.run));
+  if (runFinished) batch.write(files.finalReport, pretty(models));
+  else batch.remove(files.finalReport);
 
   const expected = new Set<string>();
+  const agents = byIssue(models.agents);
+  const pipelines = byIssue(models.pipelines);
+  const debuggingCycles = byIssue(models.debuggingCycles);
+  const errors = byIssue(models.errors);
   for (const issue of models.issues) {
     const metrics = files.issueMetrics(issue.issueId);
-    writeIfChanged(metrics, pretty(issue));
+    batch.write(metrics, pretty(issue));
     expected.add(path.basename(metrics));
     if (!isFinished(issue)) continue;
     const report = files.issueReport(issue.issueId);
-    writeIfChanged(
+    const key = issueKey(issue.issueId);
+    batch.write(
       report,
       pretty({
         issue,
-        agents: models.agents.filter((a) => sameIssue(a.issueId, issue.issueId)),
-        pipelines: models.pipelines.filter((p) => sameIssue(p.issueId, issue.issueId)),
-        debuggingCycles: models.debuggingCycles.filter((d) => sameIssue(d.issueId, issue.issueId)),
-        errors: models.errors.filter((e) => sameIssue(e.issueId, issue.issueId)),
+        agents: agents.get(key) ?? [],
+        pipelines: pipelines.get(key) ?? [],
+        debuggingCycles: debuggingCycles.get(key) ?? [],
+        errors: errors.get(key) ?? [],
       }),
     );
     expected.add(path.basename(report));
   }
-  removeIssueFilesExcept(files.issuesDir, expected);
+  removeIssueFilesExcept(files.issuesDir, expected, batch);
 }
 
 /** Removes a run's derived JSON (a run refused for corruption, or one that has no RunStarted). */
-export function removeRunJson(logsDir: string, runId: string): void {
+export function removeRunJson(logsDir: string, runId: string, batch: DurableBatch): void {
   const files = runJsonFiles(logsDir, runId);
-  removeFileDurably(files.metadata);
-  removeFileDurably(files.finalReport);
-  removeIssueFilesExcept(files.issuesDir, new Set());
+  batch.remove(files.metadata);
+  batch.remove(files.finalReport);
+  removeIssueFilesExcept(files.issuesDir, new Set(), batch);
 }
 
-function removeIssueFilesExcept(issuesDir: string, keep: ReadonlySet<string>): void {
+function removeIssueFilesExcept(issuesDir: string, keep: ReadonlySet<string>, batch: DurableBatch): void {
   let names: string[];
   try {
     names = fs.readdirSync(issuesDir);
@@ -68,6 +77,6 @@ function removeIssueFilesExcept(issuesDir: string, keep: ReadonlySet<string>): v
     return;
   }
   for (const name of names) {
-    if (/^issue_.+_(metrics|report)\.json$/.test(name) && !keep.has(name)) removeFileDurably(path.join(issuesDir, name));
+    if (/^issue_.+_(metrics|report)\.json$/.test(name) && !keep.has(name)) batch.remove(path.join(issuesDir, name));
   }
 }

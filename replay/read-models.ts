@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import { runReadModels, type RunProjectionState, type RunReadModels } from '../projections/run-projection.js';
+import { runReadModels, type RunReadModels } from '../projections/run-projection.js';
 import { resolveLogsDir } from '../src/journal/paths.js';
 import { replay, type ReplayReport } from './replay.js';
-import { replayPaths, runStateFile } from './replay-paths.js';
+import { replayPaths } from './replay-paths.js';
+import { readRunState } from './replay-run.js';
 import { loadRunIndex, tableOrder } from './run-index.js';
-import { decodeState } from './state-codec.js';
 
 /**
  * Every run's read models (run, issues, agents, tools, pipelines, debugging cycles, errors), in
@@ -17,8 +16,9 @@ export async function loadRunReadModels(options: { dir?: string } = {}): Promise
   const paths = replayPaths(dir);
   const runs: RunReadModels[] = [];
   for (const entry of tableOrder(loadRunIndex(paths))) {
-    const state = decodeState<RunProjectionState>(fs.readFileSync(runStateFile(paths, entry.runId), 'utf8'));
-    const models = runReadModels(state, { writerAlive: entry.writerAlive, bytes: entry.journalBytes, tornTail: entry.tornTail });
+    const saved = readRunState(paths, entry.runId);
+    if (!saved) throw new Error(`the replay state of run ${entry.runId} is missing or unreadable; run "runledger replay --full"`);
+    const models = runReadModels(saved.state, { writerAlive: entry.writerAlive, bytes: entry.journalBytes, tornTail: entry.tornTail });
     if (models) runs.push(models);
   }
   return { runs, replay: report };

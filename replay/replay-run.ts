@@ -8,7 +8,7 @@ import { checkLine } from '../src/journal/line.js';
 import { runPaths } from '../src/journal/paths.js';
 import { scanJournal } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
-import { removeFileDurably, writeFileAtomic } from './atomic-file.js';
+import type { DurableBatch } from './atomic-file.js';
 import type { RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
 import { removeRunJson, writeRunJson } from './derived-json.js';
@@ -31,11 +31,18 @@ export type RunReplayOutcome =
  * verified prefix: a byte edited inside it in place is found by `runledger verify` and by
  * `replay --full`, which read every line.
  */
-export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexEntry | undefined, full: boolean): RunReplayOutcome {
+export function replayRun(
+  paths: ReplayPaths,
+  runId: string,
+  previous: RunIndexEntry | undefined,
+  full: boolean,
+  batch: DurableBatch,
+  hasRowsFile: (runId: string) => boolean,
+): RunReplayOutcome {
   const journal = runPaths(paths.logsDir, runId).journal;
   const stat = fs.statSync(journal);
   const lockedWithin = (staleMs: number): boolean => isRunLocked(runPaths(paths.logsDir, runId), staleMs);
-  if (!full && previous && isUnchanged(paths, previous, stat, lockedWithin(previous.lockStaleMs))) return { kind: 'unchanged', entry: previous };
+  if (!full && previous && isUnchanged(previous, stat, lockedWithin, hasRowsFile)) return { kind: 'unchanged', entry: previous };
 
   const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);
   const state = resumeFrom?.state ?? initialRunProjection();
@@ -64,30 +71,48 @@ export function replayRun(paths: ReplayPaths, runId: string, previous: RunIndexE
   };
   if (scan.tail.kind === 'corrupt') {
     const { line, offset, problem } = scan.tail.damage;
-    removeDerived(paths, runId);
-    return { kind: 'refused', entry: { ...base, refused: { line, offset, problem }, empty: false } };
+    removeDerived(paths, runId, batch);
+    return { kind: 'refused', entry: { ...base, refused: { line, offset, problem }, empty: false, tableRows: {} } };
   }
   const tornTail = base.tornTail;
   const models = runReadModels(state, { writerAlive, bytes: stat.size, tornTail });
   if (models === null) {
-    removeDerived(paths, runId);
-    return { kind: 'empty', entry: { ...base, refused: null, empty: true } };
+    removeDerived(paths, runId, batch);
+    return { kind: 'empty', entry: { ...base, refused: null, empty: true, tableRows: {} } };
   }
-  writeRunJson(paths.logsDir, models, state.summary.recordedStatus !== null);
+  writeRunJson(paths.logsDir, models, state.summary.recordedStatus !== null, batch);
   const fragments: RunFragments = {
     tables: Object.fromEntries(runTableRows(models).map((t) => [t.file, { csv: encodeCsvRows(t.rows), rows: t.rows.length }])),
     analysis: analysisRunOf(models),
   };
-  writeFileAtomic(runRowsFile(paths, runId), JSON.stringify(fragments));
-  writeFileAtomic(runStateFile(paths, runId), encodeState(state));
-  return { kind: 'replayed', entry: { ...base, refused: null, empty: false }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail };
+  batch.write(runRowsFile(paths, runId), JSON.stringify(fragments));
+  batch.write(runStateFile(paths, runId), encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState));
+  const tableRows = Object.fromEntries(Object.entries(fragments.tables).map(([file, t]) => [file, t.rows]));
+  return { kind: 'replayed', entry: { ...base, refused: null, empty: false, tableRows }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail };
 }
 
-function isUnchanged(paths: ReplayPaths, previous: RunIndexEntry, stat: fs.Stats, writerAlive: boolean): boolean {
+/** A run's state file: the projected state and the checkpoint it was projected up to. */
+interface CheckpointedState {
+  readonly checkpoint: RunIndexEntry['checkpoint'];
+  readonly state: RunProjectionState;
+}
+
+/** Reads a run's state file; null when it is missing or unreadable. */
+export function readRunState(paths: ReplayPaths, runId: string): CheckpointedState | null {
+  try {
+    const decoded = decodeState<CheckpointedState>(fs.readFileSync(runStateFile(paths, runId), 'utf8'));
+    return decoded && typeof decoded === 'object' && decoded.checkpoint && decoded.state ? decoded : null;
+  } catch {
+    return null;
+  }
+}
+
+function isUnchanged(previous: RunIndexEntry, stat: fs.Stats, lockedWithin: (staleMs: number) => boolean, hasRowsFile: (runId: string) => boolean): boolean {
   if (previous.journalBytes !== stat.size || previous.journalMtimeMs !== stat.mtimeMs) return false;
   // Without RunFinished the status is "running" or "crashed" by the writer's lock, which can change alone.
-  if (previous.unfinished && previous.writerAlive !== writerAlive) return false;
-  return previous.refused !== null || previous.empty || fs.existsSync(runRowsFile(paths, previous.runId));
+  // (Asked only then: a finished run's status never depends on its lock.)
+  if (previous.unfinished && previous.writerAlive !== lockedWithin(previous.lockStaleMs)) return false;
+  return previous.refused !== null || previous.empty || hasRowsFile(previous.runId);
 }
 
 function usableCheckpoint(
@@ -108,15 +133,15 @@ function usableCheckpoint(
   }
   const checked = checkLine(lastLine);
   if (!checked.ok || checked.hash !== hash) return null;
-  try {
-    return { state: decodeState<RunProjectionState>(fs.readFileSync(runStateFile(paths, previous.runId), 'utf8')), from: { offset, seq, hash } };
-  } catch {
-    return null;
-  }
+  // The state must be the one projected up to this very checkpoint: after a crash between writing
+  // states and saving the index, a newer state would count the events after the checkpoint twice.
+  const saved = readRunState(paths, previous.runId);
+  if (!saved || saved.checkpoint.offset !== offset || saved.checkpoint.hash !== hash || saved.checkpoint.seq !== seq) return null;
+  return { state: saved.state, from: { offset, seq, hash } };
 }
 
-function removeDerived(paths: ReplayPaths, runId: string): void {
-  removeRunJson(paths.logsDir, runId);
-  removeFileDurably(runRowsFile(paths, runId));
-  removeFileDurably(runStateFile(paths, runId));
+function removeDerived(paths: ReplayPaths, runId: string, batch: DurableBatch): void {
+  removeRunJson(paths.logsDir, runId, batch);
+  batch.remove(runRowsFile(paths, runId));
+  batch.remove(runStateFile(paths, runId));
 }

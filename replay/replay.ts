@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import { listRunIds } from '../src/audit/verify-runs.js';
 import { RunNotFoundError } from '../src/errors.js';
 import { assertRunId, resolveLogsDir, runPaths } from '../src/journal/paths.js';
-import { removeFileDurably } from './atomic-file.js';
+import { DurableBatch, removeFileDurably } from './atomic-file.js';
 import { assembleDerivedTables } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';
-import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
+import { analysisInputsFile, replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
+import { TABLE_FILES } from '../projections/tables/tables.js';
+import path from 'node:path';
 import { replayRun, type RunReplayOutcome } from './replay-run.js';
-import { loadRunIndex, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
+import { countRows, loadRunIndex, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
 
 export interface ReplayOptions {
   readonly dir?: string;
@@ -56,7 +58,9 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   }
   const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
   try {
-    const { index, runs } = await updateRuns(paths, lock, options);
+    const { index, runs, changed } = await updateRuns(paths, lock, options);
+    // Nothing new in any journal: the tables, the analyzer's inputs and the index are what this replay would write.
+    if (!changed && tablesPresent(paths)) return reportOf(paths, runs, countRows(index, TABLE_FILES));
     return finishTables(paths, lock, index, runs);
   } finally {
     lock.release();
@@ -68,36 +72,65 @@ export async function updateRuns(
   paths: ReplayPaths,
   lock: DerivedFilesLock,
   options: Pick<ReplayOptions, 'runIds' | 'full' | 'progress'>,
-): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[] }> {
+): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[]; changed: boolean }> {
   const index = loadRunIndex(paths);
   const onDisk = listRunIds(paths.logsDir);
-  for (const gone of [...index.keys()].filter((id) => !onDisk.includes(id))) forgetRun(paths, index, gone);
+  const onDiskSet = new Set(onDisk);
+  const gone = [...index.keys()].filter((id) => !onDiskSet.has(id));
+  for (const runId of gone) forgetRun(paths, index, runId);
   const wanted = new Set(options.runIds ?? onDisk);
   // Runs outside the selection are replayed too when they have never been: the tables hold every run.
   const todo = onDisk.filter((id) => wanted.has(id) || !index.has(id));
   const progress = progressBar('replay', todo.length, options.progress ?? false);
   const runs: RunReplayReport[] = [];
+  // One listing instead of one existence check per run.
+  const rowsFiles = listFileNames(path.dirname(runRowsFile(paths, 'x')));
+  const hasRowsFile = (runId: string): boolean => rowsFiles.has(path.basename(runRowsFile(paths, runId)));
+  const batch = new DurableBatch();
+  let changed = gone.length > 0;
   let lastYield = Date.now();
-  for (const [i, runId] of todo.entries()) {
-    lock.assertHeld();
-    const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false);
-    index.set(runId, outcome.entry);
+  try {
+    for (const [i, runId] of todo.entries()) {
+      lock.assertHeld();
+      const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false, batch, hasRowsFile);
+      if (outcome.kind !== 'unchanged') changed = true;
+      index.set(runId, outcome.entry);
     runs.push({
       runId,
       outcome: outcome.kind,
       newEvents: outcome.kind === 'replayed' ? outcome.newEvents : 0,
       fromScratch: outcome.kind === 'replayed' ? outcome.fromScratch : false,
       tornTail: outcome.kind === 'replayed' ? outcome.tornTail : null,
-      refused: outcome.entry.refused,
-    });
-    progress.update(i + 1);
-    if (Date.now() - lastYield > 50) {
-      await yieldToEventLoop(); // lets the lock's refresh timer run
-      lastYield = Date.now();
+        refused: outcome.entry.refused,
+      });
+      progress.update(i + 1);
+      if (batch.isFull) await batch.flush(); // its fsyncs wait on other threads: the lock's refresh timer runs meanwhile
+      if (Date.now() - lastYield > 50) {
+        await yieldToEventLoop(); // lets the lock's refresh timer run
+        lastYield = Date.now();
+      }
     }
+    // Every derived file is durable before the index that points at them and the tables made from them.
+    await batch.flush();
+  } catch (error) {
+    batch.abort();
+    throw error;
   }
   progress.finish();
-  return { index, runs };
+  return { index, runs, changed };
+}
+
+function listFileNames(dir: string): Set<string> {
+  try {
+    return new Set(fs.readdirSync(dir));
+  } catch {
+    return new Set();
+  }
+}
+
+/** The seven tables and the analyzer's inputs are all in place (a user may have deleted logs/csv). */
+function tablesPresent(paths: ReplayPaths): boolean {
+  return fs.existsSync(analysisInputsFile(paths)) && fs.existsSync(paths.index) && TABLE_FILES.every((file) => fs.existsSync(path.join(paths.csvDir, file)));
 }
 
 /** Drops a run's replay bookkeeping (its journal is gone); its rows leave the tables at the next assembly. */
@@ -112,6 +145,10 @@ export function finishTables(paths: ReplayPaths, lock: DerivedFilesLock, index: 
   lock.assertHeld();
   const rowCounts = assembleDerivedTables(paths, tableOrder(index));
   saveRunIndex(paths, index);
+  return reportOf(paths, runs, rowCounts);
+}
+
+function reportOf(paths: ReplayPaths, runs: RunReplayReport[], rowCounts: ReadonlyMap<string, number>): ReplayReport {
   return {
     dir: paths.logsDir,
     ok: runs.every((r) => r.refused === null),

@@ -23,11 +23,13 @@ export interface RunIndexEntry {
   /** Why the run has no derived files: corrupt journal, or no RunStarted yet. */
   readonly refused: { readonly line: number; readonly offset: number; readonly problem: string } | null;
   readonly empty: boolean;
+  /** Rows this run contributes to each table (by file name): what a replay that changed nothing reports. */
+  readonly tableRows: Readonly<Record<string, number>>;
 }
 
 // Bump when RunIndexEntry, the per-run fragments or the projection state change: an index of another
 // version is ignored and everything rebuilt.
-const INDEX_VERSION = 7;
+const INDEX_VERSION = 8;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   try {
@@ -49,4 +51,11 @@ export function tableOrder(index: ReadonlyMap<string, RunIndexEntry>): RunIndexE
   return [...index.values()]
     .filter((e) => e.refused === null && !e.empty && e.startedAt !== null)
     .sort((a, b) => (a.startedAt! < b.startedAt! ? -1 : a.startedAt! > b.startedAt! ? 1 : a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+}
+
+/** Rows per table over the runs in the tables, from the index alone. */
+export function countRows(index: ReadonlyMap<string, RunIndexEntry>, tableFiles: readonly string[]): Map<string, number> {
+  const counts = new Map(tableFiles.map((file) => [file, 0]));
+  for (const entry of tableOrder(index)) for (const file of tableFiles) counts.set(file, counts.get(file)! + (entry.tableRows[file] ?? 0));
+  return counts;
 }

@@ -1,0 +1,173 @@
+import type { z } from 'zod';
+
+/**
+ * A fast yes for event data that its zod schema surely accepts, compiled from the schema itself
+ * (never a second copy of it). Replay checks every line of a journal and the collector every call;
+ * zod's general machinery costs several µs an event, these closures a fraction of one.
+ *
+ * The one rule: `accept(value) === true` only if `schema.safeParse(value).success`. `false`
+ * means "not sure": the caller asks zod, which gives the verdict and the error message. A schema
+ * built from anything the compiler does not know (lazy, custom refinements, records, pipes,
+ * transforms, coercion, unknown checks) compiles to null, and zod checks all of it.
+ */
+export type Acceptor = (value: unknown) => boolean;
+
+interface Def {
+  readonly type: string;
+  readonly checks?: ReadonlyArray<{ readonly _zod: { readonly def: CheckDef } }>;
+  readonly [key: string]: unknown;
+}
+
+interface CheckDef {
+  readonly check: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly value?: number;
+  readonly inclusive?: boolean;
+  readonly format?: string;
+  readonly pattern?: RegExp;
+}
+
+const defOf = (schema: unknown): Def => (schema as { _zod: { def: Def } })._zod.def;
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+export function compileAcceptor(schema: z.ZodType): Acceptor | null {
+  return compile(defOf(schema));
+}
+
+function compile(def: Def): Acceptor | null {
+  switch (def.type) {
+    case 'string':
+      return def.coerce ? null : withChecks(def, (v) => typeof v === 'string', stringCheck);
+    case 'number': {
+      if (def.coerce) return null;
+      const base: Acceptor | null =
+        def.format === undefined || def.format === null
+          ? (v) => typeof v === 'number' && Number.isFinite(v)
+          : def.format === 'safeint'
+            ? (v) => typeof v === 'number' && Number.isSafeInteger(v)
+            : null;
+      return base && withChecks(def, base, numberCheck);
+    }
+    case 'boolean':
+      return def.coerce || (def.checks?.length ?? 0) > 0 ? null : (v) => typeof v === 'boolean';
+    case 'literal': {
+      const values = def.values as readonly unknown[];
+      return (def.checks?.length ?? 0) > 0 ? null : (v) => values.includes(v);
+    }
+    case 'enum': {
+      const values = Object.values(def.entries as Record<string, unknown>);
+      return (def.checks?.length ?? 0) > 0 ? null : (v) => values.includes(v);
+    }
+    case 'nullable': {
+      const inner = compile(defOf(def.innerType));
+      return inner && ((v) => v === null || inner(v));
+    }
+    case 'optional': {
+      const inner = compile(defOf(def.innerType));
+      return inner && ((v) => v === undefined || inner(v));
+    }
+    case 'union': {
+      if ((def.checks?.length ?? 0) > 0) return null;
+      const options = (def.options as unknown[]).map((o) => compile(defOf(o)));
+      if (options.some((o) => o === null)) return null;
+      const acceptors = options as Acceptor[];
+      return (v) => acceptors.some((accept) => accept(v));
+    }
+    case 'array': {
+      const element = compile(defOf(def.element));
+      return element && withChecks(def, (v) => Array.isArray(v) && v.every((x) => element(x)), arrayCheck);
+    }
+    case 'object':
+      return compileStrictObject(def);
+    default:
+      return null;
+  }
+}
+
+/** Only strict objects (unknown keys refused) without object-level refinements. */
+function compileStrictObject(def: Def): Acceptor | null {
+  if ((def.checks?.length ?? 0) > 0) return null;
+  if (!def.catchall || defOf(def.catchall).type !== 'never') return null;
+  const shape = def.shape as Record<string, unknown>;
+  const fields: Array<{ key: string; accept: Acceptor; optional: boolean }> = [];
+  for (const [key, fieldSchema] of Object.entries(shape)) {
+    const fieldDef = defOf(fieldSchema);
+    const accept = compile(fieldDef);
+    if (!accept) return null;
+    fields.push({ key, accept, optional: fieldDef.type === 'optional' });
+  }
+  const known = new Set(fields.map((f) => f.key));
+  return (v) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    // Only plain data: JSON.parse and the collector give plain objects; anything else goes to zod.
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) return false;
+    const record = v as Record<string, unknown>;
+    let present = 0;
+    for (const field of fields) {
+      if (hasOwn(record, field.key)) {
+        present += 1;
+        if (!field.accept(record[field.key])) return false;
+      } else if (!field.optional) {
+        return false;
+      }
+    }
+    // Every own key is a known one (a strict object refuses the others); symbols are left to zod.
+    const keys = Object.keys(record);
+    if (keys.length !== present || Object.getOwnPropertySymbols(record).length > 0) return false;
+    return keys.every((key) => known.has(key));
+  };
+}
+
+type CheckCompiler = (check: CheckDef) => Acceptor | null;
+
+function withChecks(def: Def, base: Acceptor, compileCheck: CheckCompiler): Acceptor | null {
+  const checks: Acceptor[] = [];
+  for (const check of def.checks ?? []) {
+    const compiled = compileCheck(check._zod.def);
+    if (!compiled) return null;
+    checks.push(compiled);
+  }
+  return (v) => base(v) && checks.every((check) => check(v));
+}
+
+function stringCheck(check: CheckDef): Acceptor | null {
+  switch (check.check) {
+    case 'min_length':
+      return (v) => (v as string).length >= check.minimum!;
+    case 'max_length':
+      return (v) => (v as string).length <= check.maximum!;
+    case 'string_format': {
+      if (check.format !== 'regex' || !(check.pattern instanceof RegExp)) return null;
+      const pattern = new RegExp(check.pattern.source, check.pattern.flags.replace(/[gy]/g, ''));
+      return (v) => pattern.test(v as string);
+    }
+    default:
+      return null;
+  }
+}
+
+function numberCheck(check: CheckDef): Acceptor | null {
+  const bound = check.value;
+  if (typeof bound !== 'number') return null;
+  switch (check.check) {
+    case 'greater_than':
+      return check.inclusive ? (v) => (v as number) >= bound : (v) => (v as number) > bound;
+    case 'less_than':
+      return check.inclusive ? (v) => (v as number) <= bound : (v) => (v as number) < bound;
+    default:
+      return null;
+  }
+}
+
+function arrayCheck(check: CheckDef): Acceptor | null {
+  switch (check.check) {
+    case 'min_length':
+      return (v) => (v as unknown[]).length >= check.minimum!;
+    case 'max_length':
+      return (v) => (v as unknown[]).length <= check.maximum!;
+    default:
+      return null;
+  }
+}
