@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { RunledgerServer } from './server.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -16,6 +17,10 @@ export function stopOnSignals(server: RunledgerServer, onStopped: (signal: NodeJ
   const raise = (signal: NodeJS.Signals): void => {
     remove();
     process.kill(process.pid, signal);
+    // Another listener (proper-lockfile's signal-exit) may still turn the signal into a JS event, which
+    // needs one more turn of the event loop; with nothing else left the loop would end first, with
+    // exit code 0. This timer keeps it turning; should the signal still not end the process, 128 + n does.
+    setTimeout(() => process.exit(128 + (os.constants.signals[signal] ?? 0)), 2000);
   };
   function handler(signal: NodeJS.Signals): void {
     if (stopping) {
