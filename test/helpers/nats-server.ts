@@ -191,7 +191,16 @@ export async function readStream(urls: string | readonly string[], stream: strin
     const last = (await jsm.streams.info(stream)).state.last_seq;
     const out: StreamMessage[] = [];
     if (last === 0) return out;
-    const consumer = await jsm.jetstream().consumers.get(stream);
+    // Right after a node died the cluster may still be electing: creating the consumer can time out.
+    let consumer: Awaited<ReturnType<ReturnType<typeof jsm.jetstream>['consumers']['get']>> | null = null;
+    for (let attempt = 0; consumer === null; attempt++) {
+      try {
+        consumer = await jsm.jetstream().consumers.get(stream);
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await sleep(500);
+      }
+    }
     const messages = await consumer.consume();
     for await (const m of messages) {
       out.push({ seq: m.seq, subject: m.subject, data: Buffer.from(m.data) });
