@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -8,6 +7,7 @@ import type { FigureSpec } from './figures.js';
 import type { Comparison } from './interleave.js';
 import type { CollectorLegResult } from './leg.js';
 import { averageMixLineBytes } from './line-size.js';
+import type { ClientMode } from './serve-clients.js';
 
 /**
  * The `runledger serve` figure: appends per second over HTTP against the library's own async
@@ -16,14 +16,20 @@ import { averageMixLineBytes } from './line-size.js';
  * JSON and Fastify per line. The HTTP clients run on a worker thread, as supervisors run in
  * processes of their own; the server, like the collector, has the main thread.
  */
-export function serveFigureSpec(clients: number): FigureSpec {
+export function serveFigureSpec(clients: number, mode: ServeMode = 'calls'): FigureSpec {
   return {
-    name: `runledger serve appends (${clients} keep-alive HTTP clients)`,
+    name:
+      mode === 'calls'
+        ? `runledger serve appends, one call per request (${clients} keep-alive HTTP clients)`
+        : `runledger serve appends, NDJSON batches of 2 (${clients} keep-alive HTTP clients)`,
     baselineName: `AsyncMetricsCollector in-process, ${clients} writers`,
     unit: 'lines/s',
     target: { of: 'ratio', comparison: '>=', threshold: 0.5 },
   };
 }
+
+/** One call per request (what a simple client does), or the mix's four calls as two NDJSON batches. */
+export type ServeMode = Exclude<ClientMode, 'health'>;
 
 async function postJson(url: string, body: unknown): Promise<unknown> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -34,17 +40,25 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 
 let legNumber = 0;
 
+function runClientsOnWorker(workerData: { url: string; runId: string; clients: number; legMs: number; mode: ClientMode }): Promise<{ lines: number; ms: number }> {
+  const worker = new Worker(new URL('./serve-client-worker.js', import.meta.url), { workerData });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (timed: { lines: number; ms: number }) => {
+      void worker.terminate().then(() => resolve(timed));
+    });
+    worker.once('error', reject);
+  });
+}
+
 /** One timed leg: a server on a free loopback port, a run with an open issue and agent, `clients` HTTP loops for `legMs`. */
-export async function serveLeg(logsDir: string, clients: number, legMs: number): Promise<CollectorLegResult> {
+export async function serveLeg(logsDir: string, clients: number, legMs: number, mode: ServeMode = 'calls'): Promise<CollectorLegResult> {
   const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
   const runId = `serve-bench-${process.pid}-${(legNumber += 1)}`;
   try {
     await postJson(`${server.url}/runs`, { projectId: 'runledger-bench', runId, config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 } } });
     await postJson(`${server.url}/runs/${runId}/calls`, { call: 'startIssue', args: { issueId: 1, title: 'Add login endpoint', labels: ['backend'] } });
     await postJson(`${server.url}/runs/${runId}/calls`, { call: 'startAgent', args: { agentType: 'coding' } });
-    const worker = new Worker(new URL('./serve-client-worker.js', import.meta.url), { workerData: { url: server.url, runId, clients, legMs } });
-    const [timed] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [{ lines: number; ms: number }];
-    await worker.terminate();
+    const timed = await runClientsOnWorker({ url: server.url, runId, clients, legMs, mode });
     await postJson(`${server.url}/runs/${runId}/finalize`, { status: 'completed' });
     const journal = runPaths(logsDir, runId).journal;
     try {
@@ -58,11 +72,24 @@ export async function serveLeg(logsDir: string, clients: number, legMs: number):
 }
 
 /** The comparison for bench/interleave.ts, for a leg length: serve against the async collector, same writers. */
-export function serveComparison(logsDir: string, clients: number): (legMs: number) => Comparison {
-  const name = serveFigureSpec(clients).name;
+export function serveComparison(logsDir: string, clients: number, mode: ServeMode = 'calls'): (legMs: number) => Comparison {
+  const name = serveFigureSpec(clients, mode).name;
   return (legMs) => ({
     name,
     baseline: () => asyncCollectorLeg(logsDir, clients, legMs),
-    collector: () => serveLeg(logsDir, clients, legMs),
+    collector: () => serveLeg(logsDir, clients, legMs, mode),
   });
+}
+
+/**
+ * The HTTP ceiling, for context: the same clients and server answering GET /health, which appends
+ * nothing. Requests per second; an append per request can never go faster than this.
+ */
+export async function httpCeilingLeg(logsDir: string, clients: number, legMs: number): Promise<{ lines: number; ms: number }> {
+  const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
+  try {
+    return await runClientsOnWorker({ url: server.url, runId: 'none', clients, legMs, mode: 'health' });
+  } finally {
+    await server.close('bench leg done');
+  }
 }

@@ -249,3 +249,11 @@ export class ServeConfigError extends RunledgerError {
     super(message);
   }
 }
+
+/** `runledger serve` is stopping: the request was not handled and wrote nothing. */
+export class ServerStoppingError extends RunledgerError {
+  readonly code = 'SERVER_STOPPING';
+  constructor() {
+    super('The server is stopping; this request was not handled and wrote nothing. Its open runs are recorded as interrupted: resume them (POST /runs/:runId/resume) on the restarted server.');
+  }
+}

@@ -49,6 +49,8 @@ const messagesOf = (dir: string, runId: string): string[] =>
  */
 function hammer(url: string, runId: string, loops: number, size: number) {
   const acknowledged: string[] = [];
+  /** Answers other than 200 (the server stopping), as status and error code. */
+  const refusals: string[] = [];
   let stopped = false;
   const api = clientOf(url);
   const loop = async (n: number): Promise<void> => {
@@ -60,13 +62,17 @@ function hammer(url: string, runId: string, loops: number, size: number) {
       } catch {
         return; // connection refused or reset: the server is gone
       }
-      if (answer.status !== 200) return;
+      if (answer.status !== 200) {
+        refusals.push(`${answer.status} ${answer.body.error?.code}`);
+        return;
+      }
       acknowledged.push(...items.map((item) => item.args.message));
     }
   };
   const done = Promise.all(Array.from({ length: loops }, (_, n) => loop(n)));
   return {
     acknowledged,
+    refusals,
     stop: () => {
       stopped = true;
     },
@@ -156,6 +162,8 @@ describe('runledger serve as a process', () => {
     expect(await child.exited).toEqual({ code: null, signal: 'SIGTERM' });
     await load.done;
     expect(child.stderr).toMatch(/SIGTERM: stopped; 2 open run\(s\) recorded as interrupted: one, two/);
+    // A request that came too late was refused as such (or found the connection closed), never half-done.
+    for (const refusal of load.refusals) expect(refusal).toBe('503 SERVER_STOPPING');
 
     for (const runId of ['one', 'two']) {
       expect(verifyRun(dir, runId).verdict).toBe('intact');

@@ -82,8 +82,13 @@ class RunledgerClient:
             try:
                 parsed = json.loads(text)
             except ValueError:
-                parsed = {"error": {"code": "HTTP_%d" % failure.code, "message": text}}
-            raise RunledgerError(failure.code, parsed.get("error", {}), parsed) from None
+                parsed = None
+            error = parsed.get("error") if isinstance(parsed, dict) else None
+            if not isinstance(error, dict):
+                # Not runledger's answer (a proxy in between?): keep what was said.
+                error = {"code": "HTTP_%d" % failure.code, "message": text}
+                parsed = {}
+            raise RunledgerError(failure.code, error, parsed) from None
 
     def health(self):
         return self.request("GET", "/health")

@@ -10,7 +10,8 @@ export interface ErrorBody {
 /**
  * The HTTP status of each typed error. 400: the request itself is wrong; 404: no such run (open);
  * 409: the run's state refuses the call (fix the order of calls, or the run); 401: no or wrong
- * token; 500: the server's side failed (disk, price file), and the message says what to do.
+ * token; 500: the server's side failed (disk, price file), and the message says what to do;
+ * 503: the server is stopping.
  */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   RUN_ID_INVALID: 400,
@@ -32,6 +33,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   TOOL_CALL_NOT_OPEN: 409,
   JOURNAL_FAILED: 500,
   PRICE_FILE_INVALID: 500,
+  SERVER_STOPPING: 503,
 };
 
 /** A value as it goes back to the client: itself when small, else its short description. */

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { InvalidRequestError, RunledgerError } from '../errors.js';
+import { InvalidRequestError, RunledgerError, ServerStoppingError } from '../errors.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
 import { assertBindable, checkedToken, makeTokenCheck, readToken } from './auth.js';
@@ -58,7 +58,8 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   const logsDir = resolveLogsDir(options.dir);
   const bodyLimit = options.bodyLimit ?? 1 << 20;
   const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true);
-  const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token });
+  const lifecycle = { stopping: false };
+  const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token, lifecycle });
 
   await app.listen({ host, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address() as AddressInfo;
@@ -76,6 +77,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
     },
     close(reason = 'the server was stopped') {
       closing ??= (async () => {
+        lifecycle.stopping = true;
         const closed = app.close();
         let timer: NodeJS.Timeout | undefined;
         const timedOut = await Promise.race([
@@ -105,6 +107,8 @@ interface AppOptions {
   readonly bodyLimit: number;
   readonly maxBatchItems: number;
   readonly token: string | null;
+  /** Set when close() begins: requests that arrive after it are refused with SERVER_STOPPING (503). */
+  readonly lifecycle: { stopping: boolean };
 }
 
 function buildApp(options: AppOptions): FastifyInstance {
@@ -113,7 +117,8 @@ function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit,
     // Run ids are up to 128 characters.
     routerOptions: { maxParamLength: 256 },
-    return503OnClosing: true,
+    // Refused by the hook below instead, with runledger's error body.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
 
@@ -124,6 +129,9 @@ function buildApp(options: AppOptions): FastifyInstance {
     app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
   }
 
+  app.addHook('onRequest', async () => {
+    if (options.lifecycle.stopping) throw new ServerStoppingError();
+  });
   if (options.token !== null) {
     const check = makeTokenCheck(options.token);
     app.addHook('onRequest', async (request, reply) => {
