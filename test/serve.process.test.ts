@@ -176,6 +176,23 @@ describe('runledger serve as a process', () => {
     expect(new Set(written).size).toBe(written.length);
   });
 
+  it('an uncaught exception in the server process: open runs get RunFinished "crashed" from its exit hook', async () => {
+    const dir = tempDir();
+    const child = Child.fixture('serve-crash.mjs', [dir]);
+    servers.push(child);
+    const { url } = (await child.waitFor((m) => typeof m.url === 'string', 'the url')) as { url: string };
+    const api = clientOf(url);
+    expect((await api.start('doomed')).status).toBe(201);
+    expect((await api.call('doomed', 'recordError', { kind: 'x', message: 'before the crash', recoverable: true })).status).toBe(200);
+    child.send('crash');
+    expect((await child.exited).code).toBe(1);
+    expect(child.stderr).toContain('supervisor host bug: boom');
+    expect(verifyRun(dir, 'doomed').verdict).toBe('intact');
+    const lines = journalEntries(runPaths(dir, 'doomed').journal);
+    expect(lines.map((l) => l.type)).toEqual(['RunStarted', 'ErrorRecorded', 'RunFinished']);
+    expect(lines.at(-1)!.data).toMatchObject({ status: 'crashed', reason: 'the runledger serve process exited with code 1 while the run was open' });
+  });
+
   it('beyond loopback: refuses to start without a token; with --token-file it requires the token (Python client too)', async () => {
     const dir = tempDir();
     const refused = await runNode([CLI, 'serve', '--dir', dir, '--host', '0.0.0.0', '--port', '0'], { env: { RUNLEDGER_SERVE_TOKEN: '' } });
