@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MetricsCollector, runPaths, verifyRun } from '../src/index.js';
+import { MetricsCollector, nodeFileOps, runPaths, verifyRun } from '../src/index.js';
+import { failingOps } from './helpers/recording-ops.js';
 import { ChildPool, journalEntries } from './helpers/child.js';
 import { errorResponse } from '../src/serve/error-response.js';
 import { CONFIG, clientOf, testServer } from './helpers/serve.js';
@@ -283,6 +284,28 @@ describe('every error is a typed JSON body naming field and value, and writes no
     expect(corrupt.status).toBe(409);
     expect(corrupt.body.error).toMatchObject({ code: 'JOURNAL_CORRUPT', runId: 'bad', line: 2 });
     expect((await api.get('/runs/bad')).body).toMatchObject({ verdict: 'corrupt' });
+  });
+});
+
+describe('a failing disk', () => {
+  it('JOURNAL_FAILED (500) for the call whose fdatasync failed; nothing of it is in the journal; the run is released and can be resumed', async () => {
+    const dir = tempDir();
+    // RunStarted is fsync'd synchronously; every later flush is one async fdatasync: the 2nd one fails.
+    const server = await testServer({ dir, fileOps: failingOps(nodeFileOps, 'fdatasync', 2, 'EIO') });
+    const api = clientOf(server.url);
+    await api.start('disk');
+    expect((await api.call('disk', 'recordError', { kind: 'x', message: 'durable', recoverable: true })).status).toBe(200);
+    const failed = await api.call('disk', 'recordError', { kind: 'x', message: 'lost with the disk', recoverable: true });
+    expect(failed.status).toBe(500);
+    expect(failed.body.error).toMatchObject({ code: 'JOURNAL_FAILED', runId: 'disk' });
+    expect(failed.body.error.message).toContain('EIO');
+    expect(verifyRun(dir, 'disk').verdict).toBe('intact');
+    expect(journalEntries(runPaths(dir, 'disk').journal).map((l) => l.data.message ?? l.type)).toEqual(['RunStarted', 'durable']);
+    // Released, not stuck: later calls say so, and the run resumes once the disk is fine again.
+    expect((await api.call('disk', 'recordError', { kind: 'x', message: 'after', recoverable: true })).body.error.code).toBe('RUN_NOT_OPEN');
+    expect((await api.post('/runs/disk/resume', { lockWaitMs: 0 })).status).toBe(200);
+    expect((await api.call('disk', 'recordError', { kind: 'x', message: 'after the resume', recoverable: true })).status).toBe(200);
+    expect(journalEntries(runPaths(dir, 'disk').journal).map((l) => l.data.message ?? l.type)).toEqual(['RunStarted', 'durable', 'RunResumed', 'after the resume']);
   });
 });
 

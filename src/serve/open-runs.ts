@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import type { RunStatusRecorded } from '../../events/run.js';
-import { RunExistsError, RunLockedError, RunNotOpenError } from '../errors.js';
+import { JournalFailedError, LockCompromisedError, RunExistsError, RunLockedError, RunNotOpenError } from '../errors.js';
+import type { FileOps } from '../journal/file-ops.js';
 import { runPaths } from '../journal/paths.js';
 import type { PriceBook } from '../prices/price-book.js';
 import type { PlannedEvent } from '../collector/planner.js';
-import { RunSession } from '../collector/run-session.js';
+import { RunSession, type CollectorOptions } from '../collector/run-session.js';
 
 export interface StartRunRequest {
   readonly projectId: unknown;
@@ -41,6 +42,8 @@ export class OpenRuns {
     private readonly logsDir: string,
     private readonly priceBook: PriceBook,
     private readonly liveUpdates: boolean,
+    /** For tests: the library's file-access seam. */
+    private readonly fileOps?: FileOps,
   ) {}
 
   get ids(): string[] {
@@ -85,10 +88,18 @@ export class OpenRuns {
     );
   }
 
-  /** Queues a planned event; resolves after the fdatasync that covers it. Finalizing twice waits for the first. */
+  /**
+   * Queues a planned event; resolves after the fdatasync that covers it. Finalizing twice waits for
+   * the first. When the journal fails (disk) or the lock is lost, the run is closed here: its lock
+   * is released so that it can be resumed once the cause is fixed, and later calls find it not open.
+   */
   commit<R>(run: OpenRun, plan: PlannedEvent<R> | null): Promise<R | undefined> {
-    if (plan) return run.session.commitAsync(plan);
-    return (run.session.runFinishedDurable ?? Promise.resolve()) as Promise<undefined>;
+    if (!plan) return (run.session.runFinishedDurable ?? Promise.resolve()) as Promise<undefined>;
+    const committed = run.session.commitAsync(plan);
+    committed.catch((error: unknown) => {
+      if (error instanceof JournalFailedError || error instanceof LockCompromisedError) run.session.close();
+    });
+    return committed;
   }
 
   /**
@@ -124,8 +135,8 @@ export class OpenRuns {
     }
   }
 
-  private sessionOptions(lockStaleMs: unknown): { dir: string; priceBook: PriceBook; handleSignals: false; liveUpdates: boolean; lockStaleMs?: number } {
-    return { dir: this.logsDir, priceBook: this.priceBook, handleSignals: false, liveUpdates: this.liveUpdates, lockStaleMs: lockStaleMs as number | undefined };
+  private sessionOptions(lockStaleMs: unknown): CollectorOptions {
+    return { dir: this.logsDir, priceBook: this.priceBook, handleSignals: false, liveUpdates: this.liveUpdates, lockStaleMs: lockStaleMs as number | undefined, fileOps: this.fileOps };
   }
 
   private readonly onExit = (code: number): void => {

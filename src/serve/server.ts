@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { InvalidRequestError, RunledgerError, ServerStoppingError } from '../errors.js';
+import type { FileOps } from '../journal/file-ops.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
 import { assertBindable, checkedToken, makeTokenCheck, readToken } from './auth.js';
@@ -28,6 +29,8 @@ export interface ServeOptions {
   readonly liveUpdates?: boolean;
   /** How long close() waits for requests in flight before it closes their connections; default 10 s. */
   readonly shutdownGraceMs?: number;
+  /** For tests: the library's file-access seam, for every run. */
+  readonly fileOps?: FileOps;
 }
 
 export const DEFAULT_PORT = 7340;
@@ -57,11 +60,16 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   assertBindable(host, token);
   const logsDir = resolveLogsDir(options.dir);
   const bodyLimit = options.bodyLimit ?? 1 << 20;
-  const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true);
+  const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true, options.fileOps);
   const lifecycle = { stopping: false };
   const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token, lifecycle });
 
-  await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+  try {
+    await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const address = app.server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const graceMs = options.shutdownGraceMs ?? 10_000;
@@ -134,9 +142,8 @@ function buildApp(options: AppOptions): FastifyInstance {
   });
   if (options.token !== null) {
     const check = makeTokenCheck(options.token);
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('onRequest', async (request) => {
       check(request.headers.authorization);
-      void reply;
     });
   }
 
