@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { pureRefinement } from './fast-accept.js';
 import { Identifier } from './fields.js';
+
+/** "unknown" is what the seed wrote when it did not know the model: runledger never records it. */
+const isRealModelName = pureRefinement((model: string) => model.trim().toLowerCase() !== 'unknown');
 
 /** Any JSON value; configs are checked to be plain JSON data before this schema runs. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -10,7 +14,7 @@ export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
 export const LlmConfig = z
   .object({
     provider: Identifier.optional(),
-    model: Identifier.refine((m) => m.trim().toLowerCase() !== 'unknown', 'a real model name, never "unknown"'),
+    model: Identifier.refine(isRealModelName, 'a real model name, never "unknown"'),
     temperature: z.number().min(0).max(2).optional(),
   })
   .catchall(JsonValue);

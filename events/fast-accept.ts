@@ -29,6 +29,15 @@ interface CheckDef {
 }
 
 const defOf = (schema: unknown): Def => (schema as { _zod: { def: Def } })._zod.def;
+
+/** Refinements known to be pure predicates of their input (`.refine(fn)` with one of these may compile). */
+const trustedRefinements = new WeakSet<(value: never) => unknown>();
+
+/** Marks a refinement as a pure predicate, so that schemas refined with it still compile. Returns it. */
+export function pureRefinement<T>(predicate: (value: T) => boolean): (value: T) => boolean {
+  trustedRefinements.add(predicate as (value: never) => unknown);
+  return predicate;
+}
 const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 export function compileAcceptor(schema: z.ZodType): Acceptor | null {
@@ -78,17 +87,46 @@ function compile(def: Def): Acceptor | null {
       const element = compile(defOf(def.element));
       return element && withChecks(def, (v) => Array.isArray(v) && v.every((x) => element(x)), arrayCheck);
     }
+    case 'null':
+      return (v) => v === null;
+    case 'lazy': {
+      // Compiled on first use, which lets a recursive schema (JSON values) refer to itself.
+      const getter = def.getter as () => unknown;
+      let compiled: Acceptor | null | undefined;
+      return (v) => {
+        if (compiled === undefined) compiled = compile(defOf(getter()));
+        return compiled !== null && compiled(v);
+      };
+    }
+    case 'record': {
+      const key = defOf(def.keyType);
+      const value = compile(defOf(def.valueType));
+      if (!value || key.type !== 'string' || key.coerce || (key.checks?.length ?? 0) > 0 || (def.checks?.length ?? 0) > 0) return null;
+      return (v) => isPlainData(v) && Object.keys(v).every((k) => k !== '__proto__' && value((v as Record<string, unknown>)[k]));
+    }
     case 'object':
-      return compileStrictObject(def);
+      return compileObject(def);
     default:
       return null;
   }
 }
 
-/** Only strict objects (unknown keys refused) without object-level refinements. */
-function compileStrictObject(def: Def): Acceptor | null {
-  if ((def.checks?.length ?? 0) > 0) return null;
-  if (!def.catchall || defOf(def.catchall).type !== 'never') return null;
+/** A plain object as JSON.parse or a literal makes it: anything else (class instances, symbols) goes to zod. */
+function isPlainData(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return (proto === Object.prototype || proto === null) && Object.getOwnPropertySymbols(v).length === 0;
+}
+
+/**
+ * Strict objects (unknown keys refused) and objects whose other keys must match a catchall schema;
+ * an object that strips or passes unknown keys unchecked, or has object-level refinements, goes to zod.
+ */
+function compileObject(def: Def): Acceptor | null {
+  if ((def.checks?.length ?? 0) > 0 || !def.catchall) return null;
+  const catchallDef = defOf(def.catchall);
+  const catchall = catchallDef.type === 'never' ? null : compile(catchallDef);
+  if (catchallDef.type !== 'never' && !catchall) return null;
   const shape = def.shape as Record<string, unknown>;
   const fields: Array<{ key: string; accept: Acceptor; optional: boolean }> = [];
   for (const [key, fieldSchema] of Object.entries(shape)) {
@@ -99,24 +137,20 @@ function compileStrictObject(def: Def): Acceptor | null {
   }
   const known = new Set(fields.map((f) => f.key));
   return (v) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-    // Only plain data: JSON.parse and the collector give plain objects; anything else goes to zod.
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (proto !== Object.prototype && proto !== null) return false;
-    const record = v as Record<string, unknown>;
+    if (!isPlainData(v)) return false;
     let present = 0;
     for (const field of fields) {
-      if (hasOwn(record, field.key)) {
+      if (hasOwn(v, field.key)) {
         present += 1;
-        if (!field.accept(record[field.key])) return false;
+        if (!field.accept(v[field.key])) return false;
       } else if (!field.optional) {
         return false;
       }
     }
-    // Every own key is a known one (a strict object refuses the others); symbols are left to zod.
-    const keys = Object.keys(record);
-    if (keys.length !== present || Object.getOwnPropertySymbols(record).length > 0) return false;
-    return keys.every((key) => known.has(key));
+    const keys = Object.keys(v);
+    if (keys.length === present) return true;
+    // Other keys: refused by a strict object, checked by the catchall otherwise.
+    return catchall !== null && keys.every((key) => known.has(key) || (key !== '__proto__' && catchall(v[key])));
   };
 }
 
@@ -138,6 +172,11 @@ function stringCheck(check: CheckDef): Acceptor | null {
       return (v) => (v as string).length >= check.minimum!;
     case 'max_length':
       return (v) => (v as string).length <= check.maximum!;
+    case 'custom': {
+      const fn = (check as unknown as { fn?: (value: never) => unknown }).fn;
+      if (!fn || !trustedRefinements.has(fn)) return null;
+      return (v) => fn(v as never) === true;
+    }
     case 'string_format': {
       if (check.format !== 'regex' || !(check.pattern instanceof RegExp)) return null;
       const pattern = new RegExp(check.pattern.source, check.pattern.flags.replace(/[gy]/g, ''));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { RunEntry } from '../events/envelope.js';
 import { checkJournalEvent } from '../events/registry.js';
 import { initialRunProjection, evolveRunProjection, runReadModels, type RunProjectionState } from '../projections/run-projection.js';
@@ -12,13 +13,21 @@ import type { DurableBatch } from './atomic-file.js';
 import type { RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
 import { removeRunJson, writeRunJson } from './derived-json.js';
-import { runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
+import { runJsonFiles, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import type { RunIndexEntry } from './run-index.js';
 import { decodeState, encodeState } from './state-codec.js';
 
 export type RunReplayOutcome =
   | { readonly kind: 'unchanged'; readonly entry: RunIndexEntry }
-  | { readonly kind: 'replayed'; readonly entry: RunIndexEntry; readonly newEvents: number; readonly fromScratch: boolean; readonly tornTail: { offset: number; bytes: number } | null }
+  | {
+      readonly kind: 'replayed';
+      readonly entry: RunIndexEntry;
+      readonly newEvents: number;
+      readonly fromScratch: boolean;
+      readonly tornTail: { offset: number; bytes: number } | null;
+      /** Read in full, and the derived files were already made from exactly these lines: kept as they are. */
+      readonly derivedKept: boolean;
+    }
   | { readonly kind: 'refused'; readonly entry: RunIndexEntry }
   | { readonly kind: 'empty'; readonly entry: RunIndexEntry };
 
@@ -37,8 +46,9 @@ export function replayRun(
   previous: RunIndexEntry | undefined,
   full: boolean,
   batch: DurableBatch,
-  hasRowsFile: (runId: string) => boolean,
+  replayFiles: ReadonlySet<string>,
 ): RunReplayOutcome {
+  const hasRowsFile = (id: string): boolean => replayFiles.has(path.basename(runRowsFile(paths, id)));
   const journal = runPaths(paths.logsDir, runId).journal;
   const stat = fs.statSync(journal);
   const lockedWithin = (staleMs: number): boolean => isRunLocked(runPaths(paths.logsDir, runId), staleMs);
@@ -56,7 +66,8 @@ export function replayRun(
 
   // Alive as the writer defined it: its own stale time, recorded in the journal.
   const lockStaleMs = state.summary.lockStaleMs ?? DEFAULT_STALE_MS;
-  const writerAlive = lockedWithin(lockStaleMs);
+  // A run with RunFinished has its status whatever its lock says: its lock is not asked.
+  const writerAlive = state.summary.recordedStatus === null && lockedWithin(lockStaleMs);
   const base = {
     runId,
     startedAt: state.summary.startedAt,
@@ -75,6 +86,9 @@ export function replayRun(
     return { kind: 'refused', entry: { ...base, refused: { line, offset, problem }, empty: false, tableRows: {} } };
   }
   const tornTail = base.tornTail;
+  if (resumeFrom === null && previous && derivedFromTheSameLines(paths, previous, base, replayFiles)) {
+    return { kind: 'replayed', entry: previous.journalMtimeMs === stat.mtimeMs ? previous : { ...previous, journalMtimeMs: stat.mtimeMs }, newEvents: scan.entries, fromScratch: true, tornTail, derivedKept: true };
+  }
   const models = runReadModels(state, { writerAlive, bytes: stat.size, tornTail });
   if (models === null) {
     removeDerived(paths, runId, batch);
@@ -88,7 +102,34 @@ export function replayRun(
   batch.write(runRowsFile(paths, runId), JSON.stringify(fragments));
   batch.write(runStateFile(paths, runId), encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState));
   const tableRows = Object.fromEntries(Object.entries(fragments.tables).map(([file, t]) => [file, t.rows]));
-  return { kind: 'replayed', entry: { ...base, refused: null, empty: false, tableRows }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail };
+  return { kind: 'replayed', entry: { ...base, refused: null, empty: false, tableRows }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail, derivedKept: false };
+}
+
+/**
+ * A full read that verified every line and ended on the very line the run's derived files were
+ * made from: that line's hash chains to every line before it, so the events are the ones they were
+ * projected from, and with the same journal facts (size, torn tail, writer) the projections give
+ * the same bytes again. They are kept as they are instead of being made and compared once more.
+ * (A runledger of another version ignores the index, so its projections rebuild everything.)
+ */
+function derivedFromTheSameLines(paths: ReplayPaths, previous: RunIndexEntry, now: Omit<RunIndexEntry, 'refused' | 'empty' | 'tableRows'>, replayFiles: ReadonlySet<string>): boolean {
+  const [was, is] = [previous.checkpoint, now.checkpoint];
+  return (
+    previous.refused === null &&
+    !previous.empty &&
+    was.offset === is.offset &&
+    was.hash === is.hash &&
+    was.seq === is.seq &&
+    was.lastLineStart === is.lastLineStart &&
+    previous.journalBytes === now.journalBytes &&
+    previous.unfinished === now.unfinished &&
+    previous.writerAlive === now.writerAlive &&
+    previous.tornTail?.offset === now.tornTail?.offset &&
+    previous.tornTail?.bytes === now.tornTail?.bytes &&
+    replayFiles.has(path.basename(runRowsFile(paths, previous.runId))) &&
+    replayFiles.has(path.basename(runStateFile(paths, previous.runId))) &&
+    fs.existsSync(runJsonFiles(paths.logsDir, previous.runId).metadata)
+  );
 }
 
 /** A run's state file: the projected state and the checkpoint it was projected up to. */

@@ -58,9 +58,12 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   }
   const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
   try {
-    const { index, runs, changed } = await updateRuns(paths, lock, options);
-    // Nothing new in any journal: the tables, the analyzer's inputs and the index are what this replay would write.
-    if (!changed && tablesPresent(paths)) return reportOf(paths, runs, countRows(index, TABLE_FILES));
+    const { index, runs, changed, indexChanged } = await updateRuns(paths, lock, options);
+    // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
+    if (!changed && tablesPresent(paths)) {
+      if (indexChanged) saveRunIndex(paths, index);
+      return reportOf(paths, runs, countRows(index, TABLE_FILES));
+    }
     return finishTables(paths, lock, index, runs);
   } finally {
     lock.release();
@@ -72,7 +75,7 @@ export async function updateRuns(
   paths: ReplayPaths,
   lock: DerivedFilesLock,
   options: Pick<ReplayOptions, 'runIds' | 'full' | 'progress'>,
-): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[]; changed: boolean }> {
+): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[]; changed: boolean; indexChanged: boolean }> {
   const index = loadRunIndex(paths);
   const onDisk = listRunIds(paths.logsDir);
   const onDiskSet = new Set(onDisk);
@@ -83,17 +86,19 @@ export async function updateRuns(
   const todo = onDisk.filter((id) => wanted.has(id) || !index.has(id));
   const progress = progressBar('replay', todo.length, options.progress ?? false);
   const runs: RunReplayReport[] = [];
-  // One listing instead of one existence check per run.
-  const rowsFiles = listFileNames(path.dirname(runRowsFile(paths, 'x')));
-  const hasRowsFile = (runId: string): boolean => rowsFiles.has(path.basename(runRowsFile(paths, runId)));
+  // One listing instead of existence checks per run.
+  const replayFiles = listFileNames(path.dirname(runRowsFile(paths, 'x')));
   const batch = new DurableBatch();
+  // Whether the tables must be assembled again, and whether the index must be saved again.
   let changed = gone.length > 0;
+  let indexChanged = changed;
   let lastYield = Date.now();
   try {
     for (const [i, runId] of todo.entries()) {
       lock.assertHeld();
-      const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false, batch, hasRowsFile);
-      if (outcome.kind !== 'unchanged') changed = true;
+      const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false, batch, replayFiles);
+      if (outcome.kind !== 'unchanged' && !(outcome.kind === 'replayed' && outcome.derivedKept)) changed = true;
+      if (index.get(runId) !== outcome.entry) indexChanged = true;
       index.set(runId, outcome.entry);
     runs.push({
       runId,
@@ -117,7 +122,7 @@ export async function updateRuns(
     throw error;
   }
   progress.finish();
-  return { index, runs, changed };
+  return { index, runs, changed, indexChanged };
 }
 
 function listFileNames(dir: string): Set<string> {

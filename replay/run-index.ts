@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { runledgerVersion } from '../src/version.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { ReplayPaths } from './replay-paths.js';
 
@@ -29,12 +30,14 @@ export interface RunIndexEntry {
 
 // Bump when RunIndexEntry, the per-run fragments or the projection state change: an index of another
 // version is ignored and everything rebuilt.
-const INDEX_VERSION = 8;
+// The runledger version is checked too: another version's projections may give other bytes, so
+// its index is ignored and every run rebuilt.
+const INDEX_VERSION = 9;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   try {
-    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version?: number; runs?: RunIndexEntry[] };
-    if (parsed.version !== INDEX_VERSION || !Array.isArray(parsed.runs)) return new Map();
+    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version?: number; runledger?: string; runs?: RunIndexEntry[] };
+    if (parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion() || !Array.isArray(parsed.runs)) return new Map();
     return new Map(parsed.runs.map((entry) => [entry.runId, entry]));
   } catch {
     return new Map(); // missing or unreadable: replay rebuilds everything, which is always correct
@@ -43,7 +46,7 @@ export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
 
 export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>): void {
   const runs = [...index.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
-  writeFileAtomic(paths.index, `${JSON.stringify({ version: INDEX_VERSION, runs })}\n`);
+  writeFileAtomic(paths.index, `${JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), runs })}\n`);
 }
 
 /** Runs in table order: by start time, then run id; runs without derived rows are left out. */

@@ -6,6 +6,15 @@ import { z } from 'zod';
 
 /** One valid `data` per event type, as the collector writes them. */
 const VALID: Partial<Record<EventType, Record<string, unknown>>> = {
+  RunStarted: {
+    projectId: 'shop-backend',
+    runId: 'run-1',
+    config: { llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.7, extra: { depth: [1, 'two', null, { x: true }] } }, maxRetries: 3, planner: { depth: 2, $map: [] } },
+    runledgerVersion: '0.1.0',
+    priceTable: { package: '@pydantic/genai-prices', version: '0.1.8', overrideFile: null, overrideSha256: null },
+    host: { hostname: 'box', pid: 42, platform: 'linux', nodeVersion: 'v20.20.2' },
+    lockStaleMs: 10_000,
+  },
   IssueStarted: { issueId: 3, title: 'Add login endpoint', labels: ['backend'] },
   AgentStarted: { agentId: 'agent-1', agentType: 'coding', issueId: 3, attempt: 1 },
   AgentFinished: { agentId: 'agent-1', agentType: 'coding', issueId: 'ISS-3', success: false, durationMs: 1234.5, error: 'exit 1' },
@@ -52,13 +61,22 @@ function mutated(base: Record<string, unknown>): fc.Arbitrary<unknown> {
     fc.record({ kind: fc.constant('set' as const), key: fc.constantFrom(...keys), value: tricky }),
     fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...keys), value: fc.constant(null) }),
     fc.record({ kind: fc.constant('add' as const), key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'extra')), value: tricky }),
-    fc.record({ kind: fc.constant('nested' as const), key: fc.constantFrom(...keys), value: fc.dictionary(fc.constantFrom('kind', 'totalUsd', 'inputUsd', 'outputUsd', 'linesAdded', 'coveragePercent', 'x'), tricky) }),
+    fc.record({
+      kind: fc.constant('nested' as const),
+      key: fc.constantFrom(...keys),
+      value: fc.dictionary(fc.constantFrom('kind', 'totalUsd', 'inputUsd', 'outputUsd', 'linesAdded', 'coveragePercent', 'x', 'llm', 'model', 'temperature', 'maxRetries', '__proto__', 'pid'), tricky),
+    }),
+    fc.record({ kind: fc.constant('llm' as const), key: fc.constantFrom('model', 'provider', 'temperature', 'other', '__proto__'), value: fc.oneof(tricky, fc.constantFrom('unknown', ' Unknown ', 'UNKNOWN')) }),
   );
   return fc.array(change, { minLength: 0, maxLength: 3 }).map((changes) => {
     // Built as JSON.parse would build it: a "__proto__" key becomes an own property.
     const copy = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
     for (const c of changes) {
       if (c.kind === 'delete') delete copy[c.key];
+      else if (c.kind === 'llm') {
+        const config = copy.config as { llm?: Record<string, unknown> } | undefined;
+        if (config?.llm && typeof config.llm === 'object') Object.defineProperty(config.llm, c.key, { value: c.value, enumerable: true, writable: true, configurable: true });
+      }
       else if (c.kind === 'nested') {
         const inner = copy[c.key];
         copy[c.key] = inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...(inner as object), ...(c.value as object) } : c.value;
@@ -102,15 +120,29 @@ describe('fast acceptance of event data', () => {
     }
   });
 
-  it('compiles nothing it cannot read: refinements, lazy schemas, records and non-strict objects go to zod', () => {
+  it('compiles nothing it cannot read: untrusted refinements, checked record keys, formats and objects that strip unknown keys go to zod', () => {
     expect(compileAcceptor(z.string().refine((s) => s !== 'x'))).toBeNull();
-    expect(compileAcceptor(z.strictObject({ a: z.lazy(() => z.string()) }))).toBeNull();
-    expect(compileAcceptor(z.record(z.string(), z.number()))).toBeNull();
+    expect(compileAcceptor(z.strictObject({ a: z.lazy(() => z.string().refine((s) => s !== 'x')) }))!({ a: 'y' })).toBe(false);
+    expect(compileAcceptor(z.record(z.string().min(2), z.number()))).toBeNull();
     expect(compileAcceptor(z.object({ a: z.string() }))).toBeNull();
     expect(compileAcceptor(z.string().email())).toBeNull();
     expect(compileAcceptor(z.strictObject({ a: z.string().max(2) }))!({ a: 'abc' })).toBe(false);
     expect(compileAcceptor(z.strictObject({ a: z.int().min(1) }))!({ a: 1.5 })).toBe(false);
     expect(compileAcceptor(z.strictObject({ a: z.number().optional() }))!({})).toBe(true);
+  });
+
+  it('compiles recursive JSON values (lazy, records, arrays) and trusted refinements only', () => {
+    type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+    const json: z.ZodType<Json> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]));
+    const accept = compileAcceptor(json)!;
+    expect(accept({ a: [1, { b: null, c: 'x' }], d: true })).toBe(true);
+    expect(accept({ a: [1, { b: undefined }] })).toBe(false);
+    expect(accept(JSON.parse('{"__proto__": 1}'))).toBe(false);
+    expect(accept(new Date())).toBe(false);
+    expect(fastAcceptorOf('RunStarted')!(VALID.RunStarted)).toBe(true);
+    const named = (model: string) => ({ ...VALID.RunStarted, config: { llm: { model } } });
+    expect(fastAcceptorOf('RunStarted')!(named(' Unknown'))).toBe(false);
+    expect(() => validateEventData('RunStarted', named(' Unknown'))).toThrow(/never "unknown"/);
   });
 
   it('refuses a class instance or an object with symbols even with the right fields: zod decides those', () => {
