@@ -11,7 +11,7 @@ import { isValidRunId, resolveLogsDir } from '../journal/paths.js';
 import { parseNatsServers } from '../ship/nats-connection.js';
 import { DEFAULT_STREAM, isValidStreamName } from '../ship/subject.js';
 import { emptyCentralState, loadCentralState, saveCentralState, type CentralState, type RefusedSubject } from './central-state.js';
-import { appendDurably, truncateToRecorded } from './mirror-writer.js';
+import { MirrorFiles, truncateToRecorded } from './mirror-writer.js';
 import { verifyBatch } from './verify-batch.js';
 
 export interface CentralReplayOptions {
@@ -19,8 +19,8 @@ export interface CentralReplayOptions {
   readonly dir?: string;
   readonly servers: string | readonly string[];
   readonly stream?: string;
-  /** Messages mirrored per durable step (one fsync per run touched, one state save). Default 4096. */
-  readonly batchMessages?: number;
+  /** Bytes mirrored per durable step (one fdatasync per run touched, then one state save). Default 8 MiB. */
+  readonly durableBytes?: number;
   readonly progress?: boolean;
   readonly lockWaitMs?: number;
   /** Mirror only; leave the derived files alone (the benchmark's mirror-only leg). */
@@ -64,7 +64,7 @@ export async function replayFromStream(options: CentralReplayOptions): Promise<C
     }
     let messages = 0;
     try {
-      messages = await mirrorStream(nc, stream, logsDir, state, options.batchMessages ?? 4096, lock);
+      messages = await mirrorStream(nc, stream, logsDir, state, options.durableBytes ?? 8 * 1024 * 1024, lock);
     } finally {
       await nc.close().catch(() => undefined);
     }
@@ -94,8 +94,12 @@ function openState(logsDir: string, stream: string): CentralState {
   return state;
 }
 
-/** Reads the stream from where the state stopped to its last message at the start of the call. */
-async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string, state: CentralState, batchMessages: number, lock: DerivedFilesLock): Promise<number> {
+/**
+ * Reads the stream from where the state stopped to its last message at the start of the call.
+ * Messages are verified and written in chunks as they arrive; every `durableBytes` (and at the
+ * end) the touched files are fdatasync'd and then the state saved: one durable step.
+ */
+async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string, state: CentralState, durableBytes: number, lock: DerivedFilesLock): Promise<number> {
   const jsm = await jetstreamManager(nc);
   let target: number;
   try {
@@ -109,34 +113,51 @@ async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string,
     stream,
     state.streamSeq === 0 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.streamSeq + 1 },
   );
-  const messages = await consumer.consume({ max_messages: Math.min(batchMessages, 10_000) });
+  const messages = await consumer.consume({ max_messages: 4096 });
+  const files = new MirrorFiles(logsDir);
   let count = 0;
-  let batch: JsMsg[] = [];
+  let chunk: JsMsg[] = [];
+  let chunkBytes = 0;
+  let stepBytes = 0;
   try {
     for await (const m of messages) {
-      batch.push(m);
+      chunk.push(m);
       count += 1;
-      if (batch.length >= batchMessages || m.seq >= target) {
-        lock.assertHeld();
-        commitBatch(logsDir, state, batch);
-        batch = [];
-        if (m.seq >= target) break;
+      chunkBytes += m.data.length;
+      const last = m.seq >= target;
+      if (chunkBytes >= CHUNK_BYTES || last) {
+        stageChunk(files, state, chunk);
+        stepBytes += chunkBytes;
+        state.streamSeq = m.seq;
+        chunk = [];
+        chunkBytes = 0;
       }
+      if (stepBytes >= durableBytes || last) {
+        await files.sync();
+        lock.assertHeld();
+        saveCentralState(logsDir, state);
+        stepBytes = 0;
+      }
+      if (last) break;
     }
   } finally {
     messages.stop();
+    files.abandon();
   }
-  if (batch.length > 0) commitBatch(logsDir, state, batch);
   return count;
 }
 
+/** Verified and written per chunk of about this many bytes, so that receiving goes on in between. */
+const CHUNK_BYTES = 512 * 1024;
+
 /**
- * One durable step: per subject, the new lines are checked against the run's chain; the verified
- * ones are appended and fsync'd; then the state (stream sequence reached, each run's end) is saved.
+ * Per subject, the chunk's lines are checked against the run's chain and the verified ones
+ * written (not yet synced); the state in memory follows. A line that does not verify refuses its
+ * subject from there on: the run stays mirrored up to the line before.
  */
-function commitBatch(logsDir: string, state: CentralState, batch: readonly JsMsg[]): void {
+function stageChunk(files: MirrorFiles, state: CentralState, chunk: readonly JsMsg[]): void {
   const bySubject = new Map<string, JsMsg[]>();
-  for (const m of batch) {
+  for (const m of chunk) {
     const list = bySubject.get(m.subject);
     if (list) list.push(m);
     else bySubject.set(m.subject, [m]);
@@ -149,11 +170,11 @@ function commitBatch(logsDir: string, state: CentralState, batch: readonly JsMsg
       if (owner === null) continue;
       run = { runId: owner, subject, seq: 0, hash: GENESIS_HASH, offset: 0 };
     }
-    const lines = Buffer.concat(msgs.map((m) => m.data));
+    const lines = msgs.length === 1 ? Buffer.from(msgs[0]!.data) : Buffer.concat(msgs.map((m) => m.data));
     const scan = verifyBatch(run.runId, run, lines);
     const good = scan.goodEnd - run.offset;
     if (good > 0) {
-      appendDurably(logsDir, run.runId, run.offset, lines.subarray(0, good));
+      files.append(run.runId, run.offset, lines.subarray(0, good));
       run = { ...run, seq: scan.lastSeq, hash: scan.lastHash, offset: scan.goodEnd };
       state.runs.set(subject, run);
     }
@@ -164,8 +185,6 @@ function commitBatch(logsDir: string, state: CentralState, batch: readonly JsMsg
       refuse(state, { subject, runId: run.runId, streamSeq: bad.seq, reason: new CentralRunRefusedError(run.runId, `its line at stream seq ${bad.seq} (${subject}) does not continue its chain after seq ${run.seq}: ${problem}; mirrored up to seq ${run.seq} and not past it`).message });
     }
   }
-  state.streamSeq = batch.at(-1)!.seq;
-  saveCentralState(logsDir, state);
 }
 
 /** The run id a new subject carries, from its first line itself; null (and refused) if it cannot be taken. */
