@@ -65,7 +65,7 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
         skipped.push({ runId: entry.runId, reason: `corrupt journal (line ${entry.refused.line}): kept for inspection` });
         continue;
       }
-      const unshipped = shipped && !options.force ? notFullyShipped(paths.logsDir, entry, shipped.stream) : null;
+      const unshipped = shipped && !options.force ? notFullyShipped(paths.logsDir, entry, shipped.stream, now) : null;
       if (unshipped) {
         skipped.push({ runId: entry.runId, reason: unshipped });
         continue;
@@ -100,13 +100,21 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
   }
 }
 
-/** Why a run is not yet wholly on the stream the folder is shipped to; null when it is. */
-function notFullyShipped(logsDir: string, entry: RunIndexEntry, stream: string): string | null {
+/**
+ * JetStream 2.9 acknowledges a message once a quorum of its replicas holds it, and fsyncs its
+ * files every two minutes (not configurable before 2.10): until then a power loss of that quorum
+ * could lose acknowledged lines, which the local journal can still give again.
+ */
+const JETSTREAM_SYNC_MS = 2 * 60_000;
+
+/** Why a run is not yet wholly and safely on the stream the folder is shipped to; null when it is. */
+function notFullyShipped(logsDir: string, entry: RunIndexEntry, stream: string, now: number): string | null {
   const progress = readRunProgress(logsDir, entry.runId);
   const last = entry.checkpoint;
   if (progress === null || progress.seq === 0) return `not shipped: none of its ${last.seq} line(s) is recorded on stream ${stream} yet (run "runledger ship", or --force)`;
   if (progress.seq < last.seq) return `not fully shipped: seq ${progress.seq} of ${last.seq} is on stream ${progress.stream} (let "runledger ship" catch up, or --force)`;
   if (progress.seq !== last.seq || progress.hash !== last.hash) return `not shipped as it is: the stream's seq ${progress.seq} is not this journal's last line (see "runledger ship"), or --force`;
+  if (now - progress.recordedAtMs < JETSTREAM_SYNC_MS) return `shipped less than 2 minutes ago: JetStream may not have fsync'd it yet (or --force)`;
   return null;
 }
 

@@ -185,7 +185,10 @@ describe('runledger ship to a single JetStream server', () => {
     const resumed = await MetricsCollector.resume({ dir, runId: 'half-shipped', handleSignals: false, prices: null, liveUpdates: false });
     resumed.finalizeRun('completed');
 
-    const report = await cleanupRuns({ dir, olderThanMs: 0, now: new Date(Date.now() + 60_000) });
+    const justShipped = await cleanupRuns({ dir, olderThanMs: 0, now: new Date(Date.now() + 1000) });
+    expect(justShipped.removed).toEqual([]);
+    expect(justShipped.skipped.find((s) => s.runId === 'shipped')!.reason).toMatch(/shipped less than 2 minutes ago/);
+    const report = await cleanupRuns({ dir, olderThanMs: 0, now: new Date(Date.now() + 3 * 60_000) });
     expect(report.removed.map((r) => r.runId)).toEqual(['shipped']);
     expect(report.skipped.map((s) => [s.runId, s.reason.split(':')[0]])).toEqual(
       expect.arrayContaining([
@@ -194,7 +197,7 @@ describe('runledger ship to a single JetStream server', () => {
       ]),
     );
     expect(fs.existsSync(path.join(dir, 'runs/not-shipped/events.ndjson'))).toBe(true);
-    const forced = await cleanupRuns({ dir, olderThanMs: 0, now: new Date(Date.now() + 60_000), force: true });
+    const forced = await cleanupRuns({ dir, olderThanMs: 0, now: new Date(Date.now() + 3 * 60_000), force: true });
     expect(forced.removed.map((r) => r.runId).sort()).toEqual(['half-shipped', 'not-shipped']);
   });
 });

@@ -60,10 +60,12 @@ export function writeRunProgress(logsDir: string, progress: RunShipProgress): vo
 }
 
 /** Null when nothing of the run is recorded as shipped (or the file is unreadable: then nothing is assumed). */
-export function readRunProgress(logsDir: string, runId: string): RunShipProgress | null {
+export function readRunProgress(logsDir: string, runId: string): (RunShipProgress & { readonly recordedAtMs: number }) | null {
   try {
-    const parsed = JSON.parse(fs.readFileSync(progressFile(logsDir, runId), 'utf8')) as RunShipProgress;
-    return parsed.runId === runId && Number.isSafeInteger(parsed.seq) && Number.isSafeInteger(parsed.offset) ? parsed : null;
+    const file = progressFile(logsDir, runId);
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as RunShipProgress;
+    if (parsed.runId !== runId || !Number.isSafeInteger(parsed.seq) || !Number.isSafeInteger(parsed.offset)) return null;
+    return { ...parsed, recordedAtMs: fs.statSync(file).mtimeMs };
   } catch {
     return null;
   }
