@@ -8,7 +8,7 @@ export interface AppliedCalls {
   readonly results: unknown[];
   /** The item that was refused (0 bytes written) or whose append failed; null when all are durable. */
   readonly stopped: { readonly index: number; readonly line: number; readonly error: unknown } | null;
-  /** Items after `stopped`: none of them is in the journal. */
+  /** The stopping item and those after it: none of them is in the journal. */
   readonly notApplied: number;
 }
 
@@ -43,9 +43,9 @@ export async function applyCalls(runs: OpenRuns, run: OpenRun, items: readonly B
   for (const [index, outcome] of settled.entries()) {
     if (outcome.status === 'rejected') {
       // The journal failed: it cut itself back to its last durable line and rejected every line queued after it.
-      return { results, stopped: { index, line: items[index]!.line, error: outcome.reason }, notApplied: items.length - index - 1 };
+      return { results, stopped: { index, line: items[index]!.line, error: outcome.reason }, notApplied: items.length - index };
     }
     results.push(outcome.value ?? null);
   }
-  return { results, stopped: refused, notApplied: refused ? items.length - refused.index - 1 : 0 };
+  return { results, stopped: refused, notApplied: items.length - results.length };
 }

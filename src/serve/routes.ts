@@ -4,7 +4,7 @@ import { assertRunId } from '../journal/paths.js';
 import { runledgerVersion } from '../version.js';
 import { applyCalls, type AppliedCalls } from './apply-calls.js';
 import { planCall } from './calls.js';
-import { errorResponse } from './error-response.js';
+import { errorResponse, logUnexpected } from './error-response.js';
 import type { OpenRuns } from './open-runs.js';
 import { parseFinalizeBody, parseJsonBody, parseResumeBody, parseStartBody, splitNdjson, type BatchLine } from './request-bodies.js';
 import { journalRunStatus, openRunStatus } from './run-status.js';
@@ -28,24 +28,20 @@ function runIdOf(request: RunRequest): string {
 const isNdjson = (request: FastifyRequest): boolean => (request.headers['content-type'] ?? '').toLowerCase().startsWith(NDJSON);
 
 /** A batch's answer: 200 when every item is durable, else the stopping item's status, with the durable prefix. */
-function sendApplied(reply: FastifyReply, applied: AppliedCalls, batch: boolean, items: readonly BatchLine[]): FastifyReply {
-  if (!batch) {
-    if (applied.stopped) {
-      const { status, body } = errorResponse(applied.stopped.error);
-      return reply.code(status).send({ error: body });
-    }
-    return reply.code(200).send({ result: applied.results[0] ?? null });
-  }
+function sendApplied(request: FastifyRequest, reply: FastifyReply, applied: AppliedCalls, batch: boolean, items: readonly BatchLine[]): FastifyReply {
   if (applied.stopped) {
     const { status, body } = errorResponse(applied.stopped.error);
+    if (status === 500) logUnexpected(request, applied.stopped.error);
+    if (!batch) return reply.code(status).send({ error: body });
     return reply.code(status).send({
       error: { ...body, index: applied.stopped.index, line: applied.stopped.line },
       results: applied.results,
       applied: applied.results.length,
-      notApplied: applied.notApplied + 1,
+      notApplied: applied.notApplied,
       items: items.length,
     });
   }
+  if (!batch) return reply.code(200).send({ result: applied.results[0] ?? null });
   return reply.code(200).send({ results: applied.results, applied: applied.results.length, notApplied: 0, items: items.length });
 }
 
@@ -78,7 +74,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const runId = runIdOf(request);
     const batch = isNdjson(request);
     const items: BatchLine[] = batch ? splitNdjson(request.body, ctx.maxBatchItems) : [{ line: 1, item: parseJsonBody(request.body) }];
-    return sendApplied(reply, await applyCalls(runs, runs.get(runId), items), batch, items);
+    return sendApplied(request, reply, await applyCalls(runs, runs.get(runId), items), batch, items);
   });
 
   app.post('/runs/:runId/finalize', async (request: RunRequest) => {

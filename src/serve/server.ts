@@ -5,7 +5,7 @@ import type { FileOps } from '../journal/file-ops.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
 import { assertBindable, checkedToken, makeTokenCheck, readToken } from './auth.js';
-import { errorResponse } from './error-response.js';
+import { errorResponse, logUnexpected } from './error-response.js';
 import { OpenRuns } from './open-runs.js';
 import { NDJSON, registerRoutes } from './routes.js';
 
@@ -151,6 +151,7 @@ function buildApp(options: AppOptions): FastifyInstance {
     if (error instanceof RunledgerError) {
       const { status, body } = errorResponse(error);
       if (status === 401) void reply.header('www-authenticate', 'Bearer');
+      if (status === 500) logUnexpected(request, error);
       return reply.code(status).send({ error: body });
     }
     const status = error.statusCode ?? 500;
@@ -161,7 +162,7 @@ function buildApp(options: AppOptions): FastifyInstance {
       const refusal = new InvalidRequestError(field, value, status === 415 ? `application/json or ${NDJSON}` : error.message);
       return reply.code(status).send({ error: errorResponse(refusal).body });
     }
-    process.stderr.write(`runledger serve: ${request.method} ${request.url} failed: ${error.stack ?? String(error)}\n`);
+    logUnexpected(request, error);
     return reply.code(500).send({ error: errorResponse(error).body });
   });
 
