@@ -176,6 +176,18 @@ describe('runledger serve as a process', () => {
     expect(new Set(written).size).toBe(written.length);
   });
 
+  it('SIGINT (Ctrl-C) likewise: the open run is recorded as interrupted, the process ends by SIGINT', async () => {
+    const dir = tempDir();
+    const { child, url } = await serveProcess(dir);
+    expect((await clientOf(url).start('ctrl-c')).status).toBe(201);
+    child.kill('SIGINT');
+    expect(await child.exited).toEqual({ code: null, signal: 'SIGINT' });
+    expect(journalEntries(runPaths(dir, 'ctrl-c').journal).at(-1)).toMatchObject({ type: 'RunFinished', data: { status: 'interrupted', reason: 'received SIGINT' } });
+    // Its lock was released: a new server resumes it at once.
+    const second = await serveProcess(dir);
+    expect((await clientOf(second.url).post('/runs/ctrl-c/resume', { lockWaitMs: 0 })).status).toBe(200);
+  });
+
   it('an uncaught exception in the server process: open runs get RunFinished "crashed" from its exit hook', async () => {
     const dir = tempDir();
     const child = Child.fixture('serve-crash.mjs', [dir]);
