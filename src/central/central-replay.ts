@@ -177,6 +177,7 @@ function stageChunk(files: MirrorFiles, state: CentralState, chunk: readonly JsM
       files.append(run.runId, run.offset, lines.subarray(0, good));
       run = { ...run, seq: scan.lastSeq, hash: scan.lastHash, offset: scan.goodEnd };
       state.runs.set(subject, run);
+      state.subjectOfRun.set(run.runId, subject);
     }
     if (scan.tail.kind !== 'clean') {
       // On the stream every message is a whole line: nothing is torn there, any damage is refused.
@@ -197,11 +198,10 @@ function ownerOf(subject: string, first: JsMsg, state: CentralState): string | n
     return null;
   }
   const runId = checked.value.runId;
-  for (const other of state.runs.values()) {
-    if (other.runId === runId) {
-      refuse(state, { subject, runId, streamSeq: first.seq, reason: new CentralRunRefusedError(runId, `it arrives on ${subject} but ${other.subject} already holds a run with this id (two runs with one id, from different projects or machines); the first is kept, this one is not merged into it`).message });
-      return null;
-    }
+  const other = state.subjectOfRun.get(runId);
+  if (other !== undefined) {
+    refuse(state, { subject, runId, streamSeq: first.seq, reason: new CentralRunRefusedError(runId, `it arrives on ${subject} but ${other} already holds a run with this id (two runs with one id, from different projects or machines); the first is kept, this one is not merged into it`).message });
+    return null;
   }
   return runId;
 }

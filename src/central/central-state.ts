@@ -27,6 +27,8 @@ export interface CentralState {
   streamSeq: number;
   /** By subject. */
   readonly runs: Map<string, MirroredRun>;
+  /** Run id → the subject that holds it (derived from `runs`, not saved). */
+  readonly subjectOfRun: Map<string, string>;
   readonly refused: Map<string, RefusedSubject>;
 }
 
@@ -37,7 +39,7 @@ export function centralStateFile(logsDir: string): string {
 }
 
 export function emptyCentralState(stream: string): CentralState {
-  return { stream, streamSeq: 0, runs: new Map(), refused: new Map() };
+  return { stream, streamSeq: 0, runs: new Map(), subjectOfRun: new Map(), refused: new Map() };
 }
 
 /** Null when the folder has never been filled from a stream. */
@@ -55,6 +57,7 @@ export function loadCentralState(logsDir: string): CentralState | null {
     stream: parsed.stream,
     streamSeq: parsed.streamSeq,
     runs: new Map(parsed.runs.map((r) => [r.subject, r])),
+    subjectOfRun: new Map(parsed.runs.map((r) => [r.runId, r.subject])),
     refused: new Map(parsed.refused.map((r) => [r.subject, r])),
   };
 }

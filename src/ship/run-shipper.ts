@@ -26,7 +26,8 @@ export interface RunShipperContext {
 }
 
 export interface RunProblem {
-  readonly kind: 'corrupt' | 'conflict';
+  /** corrupt: a line does not verify; conflict: the stream holds other lines for the run; failed: reading the journal failed. */
+  readonly kind: 'corrupt' | 'conflict' | 'failed';
   readonly message: string;
 }
 
@@ -145,6 +146,9 @@ export class RunShipper {
         }
         return;
       }
+    } catch (error) {
+      // The run was removed meanwhile (cleanup): nothing left to ship. Anything else stops this run only.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.fail('failed', `reading ${this.journal} failed: ${(error as Error).message}`);
     } finally {
       this.maybeWriteProgress(true);
     }

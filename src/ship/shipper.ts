@@ -108,11 +108,12 @@ export async function shipJournals(options: ShipOptions): Promise<ShipReport> {
     writeShipTarget(logsDir, { servers, stream, since: new Date().toISOString() });
 
     const troubleSaid = new Map<string, number>();
-    const shipper = new Follower(logsDir, shippers, options.concurrency ?? DEFAULTS.concurrency, (runId) =>
+    const js = jetstream(nc, { timeout: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs });
+    const shipper = new Follower(logsDir, shippers, options.concurrency ?? DEFAULTS.concurrency, log, (runId) =>
       new RunShipper(runId, {
         logsDir,
         stream,
-        js: jetstream(nc, { timeout: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs }),
+        js,
         jsm,
         windowBytes: options.windowBytes ?? DEFAULTS.windowBytes,
         publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
@@ -167,6 +168,7 @@ class Follower {
     private readonly logsDir: string,
     private readonly shippers: Map<string, RunShipper>,
     private readonly concurrency: number,
+    private readonly log: (message: string) => void,
     private readonly make: (runId: string) => RunShipper,
   ) {}
 
@@ -272,7 +274,7 @@ class Follower {
       this.running.add(runId);
       void shipper
         .shipAvailable()
-        .catch((error: unknown) => process.stderr.write(`runledger ship: run ${runId}: ${(error as Error).stack ?? String(error)}\n`))
+        .catch((error: unknown) => this.log(`run ${runId}: ${(error as Error).stack ?? String(error)}`))
         .finally(() => {
           this.running.delete(runId);
           if (this.again.delete(runId) && shipper.mayHaveMore()) {
