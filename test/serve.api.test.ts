@@ -287,6 +287,31 @@ describe('every error is a typed JSON body naming field and value, and writes no
   });
 });
 
+describe('stopping', () => {
+  it('close(): open runs get RunFinished "interrupted"; a resume still waiting for a lock is finalized as soon as it gets it', async () => {
+    const dir = tempDir();
+    const server = await testServer({ dir, shutdownGraceMs: 200 });
+    const api = clientOf(server.url);
+    await api.start('open-one');
+    const child = children.fixture('scripted-writer.mjs');
+    await child.waitFor((m) => m.event === 'hello', 'hello');
+    expect((await child.call('start', { dir, runId: 'theirs', lockStaleMs: 2000, handleSignals: false })).error).toBeUndefined();
+    // This resume waits for the child's lock, which goes stale only once the child is dead.
+    const resume = api.post('/runs/theirs/resume', { lockWaitMs: 20_000 }).catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await child.destroy();
+    expect(await server.close('test stop')).toEqual(['open-one']);
+    expect(await resume).toBeInstanceOf(Error); // its connection was closed after the grace time
+    expect(journalEntries(runPaths(dir, 'open-one').journal).at(-1)).toMatchObject({ type: 'RunFinished', data: { status: 'interrupted', reason: 'test stop' } });
+    // The resume completes once the dead child's lock is stale, and is finalized at once.
+    const theirs = runPaths(dir, 'theirs').journal;
+    await expect.poll(() => journalEntries(theirs).at(-1)?.type, { timeout: 15_000, interval: 100 }).toBe('RunFinished');
+    expect(journalEntries(theirs).slice(-2).map((l) => l.type)).toEqual(['RunResumed', 'RunFinished']);
+    expect(journalEntries(theirs).at(-1)!.data).toMatchObject({ status: 'interrupted', reason: 'test stop' });
+    await expect.poll(() => fs.existsSync(runPaths(dir, 'theirs').lock), { timeout: 5000 }).toBe(false);
+  });
+});
+
 describe('a failing disk', () => {
   it('JOURNAL_FAILED (500) for the call whose fdatasync failed; nothing of it is in the journal; the run is released and can be resumed', async () => {
     const dir = tempDir();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { RunStatusRecorded } from '../../events/run.js';
-import { JournalFailedError, LockCompromisedError, RunExistsError, RunLockedError, RunNotOpenError } from '../errors.js';
+import { JournalFailedError, LockCompromisedError, RunExistsError, RunLockedError, RunNotOpenError, ServerStoppingError } from '../errors.js';
 import type { FileOps } from '../journal/file-ops.js';
 import { runPaths } from '../journal/paths.js';
 import type { PriceBook } from '../prices/price-book.js';
@@ -37,6 +37,8 @@ export class OpenRuns {
   /** Run ids being started or resumed right now: a second request for one of them is refused at once. */
   private readonly opening = new Set<string>();
   private exitHookInstalled = false;
+  /** Set by finalizeAll: a start or resume that completes after it is finalized at once. */
+  private stopped: { status: 'interrupted' | 'crashed'; reason: string } | null = null;
 
   constructor(
     private readonly logsDir: string,
@@ -107,6 +109,7 @@ export class OpenRuns {
    * and fsync'd first (they come before RunFinished in the journal).
    */
   finalizeAll(status: Extract<RunStatusRecorded, 'interrupted' | 'crashed'>, reason: string): string[] {
+    this.stopped = { status, reason };
     const ids = this.ids;
     for (const run of [...this.runs.values()]) run.session.emergencyFinalize(status, reason);
     this.uninstallExitHook();
@@ -117,6 +120,11 @@ export class OpenRuns {
     if (runId !== null) this.opening.add(runId);
     try {
       const session = await openSession();
+      if (this.stopped) {
+        // The server stopped while this run was being opened (a resume waiting for a stale lock).
+        session.emergencyFinalize(this.stopped.status, this.stopped.reason);
+        throw new ServerStoppingError();
+      }
       const run: OpenRun = { session, lastSeq: lastLineSeq(session.journalPath) };
       this.runs.set(session.runId, run);
       session.events$.subscribe({
