@@ -205,6 +205,21 @@ describe('runledger serve as a process', () => {
     expect(lines.at(-1)!.data).toMatchObject({ status: 'crashed', reason: 'the runledger serve process exited with code 1 while the run was open' });
   });
 
+  it('cannot start: an unreadable price file, a port in use, a bad port: exit code 2 with the reason', async () => {
+    const dir = tempDir();
+    const prices = await runNode([CLI, 'serve', '--dir', dir, '--port', '0', '--prices', path.join(dir, 'missing.json')]);
+    expect(prices.code).toBe(2);
+    expect(prices.stderr).toContain('missing.json');
+    const { url } = await serveProcess(dir);
+    const port = new URL(url).port;
+    const inUse = await runNode([CLI, 'serve', '--dir', dir, '--port', port]);
+    expect(inUse.code).toBe(2);
+    expect(inUse.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
+    const badPort = await runNode([CLI, 'serve', '--dir', dir, '--port', 'eighty']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('--port "eighty" is not a port number');
+  });
+
   it('beyond loopback: refuses to start without a token; with --token-file it requires the token (Python client too)', async () => {
     const dir = tempDir();
     const refused = await runNode([CLI, 'serve', '--dir', dir, '--host', '0.0.0.0', '--port', '0'], { env: { RUNLEDGER_SERVE_TOKEN: '' } });
