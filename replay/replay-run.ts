@@ -47,11 +47,12 @@ export function replayRun(
   full: boolean,
   batch: DurableBatch,
   replayFiles: ReadonlySet<string>,
+  stat: fs.Stats,
 ): RunReplayOutcome {
   const hasRowsFile = (id: string): boolean => replayFiles.has(path.basename(runRowsFile(paths, id)));
-  const journal = runPaths(paths.logsDir, runId).journal;
-  const stat = fs.statSync(journal);
-  const lockedWithin = (staleMs: number): boolean => isRunLocked(runPaths(paths.logsDir, runId), staleMs);
+  const run = runPaths(paths.logsDir, runId);
+  const journal = run.journal;
+  const lockedWithin = (staleMs: number): boolean => isRunLocked(run, staleMs);
   if (!full && previous && isUnchanged(previous, stat, lockedWithin, hasRowsFile)) return { kind: 'unchanged', entry: previous };
 
   const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);

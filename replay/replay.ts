@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import { listRunIds } from '../src/audit/verify-runs.js';
 import { RunNotFoundError } from '../src/errors.js';
-import { assertRunId, resolveLogsDir, runPaths } from '../src/journal/paths.js';
+import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } from '../src/journal/paths.js';
 import { DurableBatch, removeFileDurably } from './atomic-file.js';
 import { assembleDerivedTables } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
@@ -77,7 +76,8 @@ export async function updateRuns(
   options: Pick<ReplayOptions, 'runIds' | 'full' | 'progress'>,
 ): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[]; changed: boolean; indexChanged: boolean }> {
   const index = loadRunIndex(paths);
-  const onDisk = listRunIds(paths.logsDir);
+  const journals = journalsOnDisk(paths.logsDir);
+  const onDisk = [...journals.keys()];
   const onDiskSet = new Set(onDisk);
   const gone = [...index.keys()].filter((id) => !onDiskSet.has(id));
   for (const runId of gone) forgetRun(paths, index, runId);
@@ -96,7 +96,7 @@ export async function updateRuns(
   try {
     for (const [i, runId] of todo.entries()) {
       lock.assertHeld();
-      const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false, batch, replayFiles);
+      const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false, batch, replayFiles, journals.get(runId)!);
       if (outcome.kind !== 'unchanged' && !(outcome.kind === 'replayed' && outcome.derivedKept)) changed = true;
       if (index.get(runId) !== outcome.entry) indexChanged = true;
       index.set(runId, outcome.entry);
@@ -123,6 +123,27 @@ export async function updateRuns(
   }
   progress.finish();
   return { index, runs, changed, indexChanged };
+}
+
+/**
+ * Every run with a journal, by run id in order, with its journal's stat: one stat per run (listRunIds
+ * and a stat in replayRun made two, and at 10,000 runs a replay with nothing new is mostly these).
+ */
+function journalsOnDisk(logsDir: string): Map<string, fs.Stats> {
+  const runsDir = path.join(logsDir, 'runs');
+  let names: string[];
+  try {
+    names = fs.readdirSync(runsDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  const found = new Map<string, fs.Stats>();
+  for (const name of names.filter(isValidRunId).sort()) {
+    const stat = fs.statSync(path.join(runsDir, name, JOURNAL_FILE), { throwIfNoEntry: false });
+    if (stat?.isFile()) found.set(name, stat);
+  }
+  return found;
 }
 
 function listFileNames(dir: string): Set<string> {

@@ -1,6 +1,6 @@
-import { mean, median } from 'simple-statistics';
+import { median } from 'simple-statistics';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
-import { bootstrapInterval, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
+import { bootstrapIndexed, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
 import { wilsonInterval, type Interval } from './stats/wilson.js';
 
 /** Below either, a group's numbers are shown but flagged, and it is never ranked first. */
@@ -39,6 +39,64 @@ export function costPerSuccessfulIssue(runs: readonly AnalysisRun[]): number | n
 }
 
 const runSuccessRate = (run: AnalysisRun): number => run.completedIssues / run.issues;
+const column = (runs: readonly AnalysisRun[], f: (r: AnalysisRun) => number): Float64Array => Float64Array.from(runs, f);
+
+/**
+ * The three bootstrap intervals of a group: mean run success rate (over runs with issues), mean cost
+ * per run and cost per successful issue (over fully priced runs). Bit for bit what bootstrapInterval
+ * gives for each with its array statistic (simple-statistics' mean; plain sums for the ratio), in
+ * one pass over each resample's draws; when both sets of runs are the whole group (the usual case)
+ * the three share the draws, which bootstrapInterval's equal seeds make the same draws anyway.
+ */
+function groupBootstraps(runs: readonly AnalysisRun[], withIssues: readonly AnalysisRun[], priced: readonly AnalysisRun[], bootstrap: BootstrapOptions) {
+  const shared = withIssues.length === runs.length && priced.length === runs.length;
+  const successUnits = shared ? runs : withIssues;
+  const rates = column(successUnits, runSuccessRate);
+  const cost = column(priced, (r) => r.costUsd);
+  const completed = column(priced, (r) => r.completedIssues);
+  // simple-statistics' sum is Kahan-Babuska: the first value, then each next one with its correction.
+  // Written out in the loops (not called per value): these loops run 2000 times over every run.
+  const successStatistic = (drawn: Int32Array, out: Float64Array): void => {
+    let sum = rates[drawn[0]!]!;
+    let correction = 0;
+    for (let i = 1; i < drawn.length; i += 1) {
+      const x = rates[drawn[i]!]!;
+      const next = sum + x;
+      correction += Math.abs(sum) >= Math.abs(x) ? sum - next + x : x - next + sum;
+      sum = next;
+    }
+    out[0] = (sum + correction) / drawn.length;
+  };
+  // Writes cost per run and cost per successful issue at out[at], out[at + 1].
+  const costStatistics = (drawn: Int32Array, out: Float64Array, at: number): void => {
+    const first = drawn[0]!;
+    let sum = cost[first]!;
+    let correction = 0;
+    let plainCost = 0 + cost[first]!; // reduce's sum starts at 0 (0 + -0 is 0)
+    let done = 0 + completed[first]!;
+    for (let i = 1; i < drawn.length; i += 1) {
+      const unit = drawn[i]!;
+      const x = cost[unit]!;
+      const next = sum + x;
+      correction += Math.abs(sum) >= Math.abs(x) ? sum - next + x : x - next + sum;
+      sum = next;
+      plainCost += x;
+      done += completed[unit]!;
+    }
+    out[at] = (sum + correction) / drawn.length;
+    out[at + 1] = done === 0 ? Number.NaN : plainCost / done;
+  };
+  if (shared) {
+    const [success, perRun, perSuccess] = bootstrapIndexed(runs.length, 3, (drawn, out) => {
+      successStatistic(drawn, out);
+      costStatistics(drawn, out, 1);
+    }, bootstrap);
+    return { runSuccessRate: success!, costPerRun: perRun!, costPerSuccessfulIssue: perSuccess! };
+  }
+  const [success] = bootstrapIndexed(withIssues.length, 1, successStatistic, bootstrap);
+  const [perRun, perSuccess] = bootstrapIndexed(priced.length, 2, (drawn, out) => costStatistics(drawn, out, 0), bootstrap);
+  return { runSuccessRate: success!, costPerRun: perRun!, costPerSuccessfulIssue: perSuccess! };
+}
 
 export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOptions): GroupStats {
   const issues = sum(runs, (r) => r.issues);
@@ -47,6 +105,7 @@ export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOpt
   const withIssues = runs.filter((r) => r.issues > 0);
   const durations = runs.map((r) => r.durationMs).filter((d): d is number => d !== null);
   const complexityCount = sum(runs, (r) => r.complexityCount);
+  const intervals = groupBootstraps(runs, withIssues, priced, bootstrap);
   const reasons = [
     issues < MIN_ISSUES ? `only ${issues} issue${issues === 1 ? '' : 's'} (needs ${MIN_ISSUES})` : null,
     runs.length < MIN_RUNS ? `only ${runs.length} run${runs.length === 1 ? '' : 's'} (needs ${MIN_RUNS})` : null,
@@ -56,10 +115,10 @@ export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOpt
     issues,
     completedIssues: completed,
     issueSuccessRate: wilsonInterval(completed, issues),
-    runSuccessRate: bootstrapInterval(withIssues, (sample) => mean(sample.map(runSuccessRate)), bootstrap),
+    runSuccessRate: intervals.runSuccessRate,
     firstTimeRightRate: wilsonInterval(sum(runs, (r) => r.firstTimeRightIssues), issues),
-    costPerRun: bootstrapInterval(priced, (sample) => mean(sample.map((r) => r.costUsd)), bootstrap),
-    costPerSuccessfulIssue: bootstrapInterval(priced, costPerSuccessfulIssue, bootstrap),
+    costPerRun: intervals.costPerRun,
+    costPerSuccessfulIssue: intervals.costPerSuccessfulIssue,
     pricedRuns: priced.length,
     unpricedRuns: runs.filter((r) => r.unpricedRecords > 0).map((r) => r.runId),
     medianDurationMs: durations.length === 0 ? null : median(durations),

@@ -73,3 +73,39 @@ export function bootstrapDifference<T>(
   values.sort((p, q) => p - q);
   return { estimate, low: quantileSorted(values, 0.025), high: quantileSorted(values, 0.975) };
 }
+
+/**
+ * Several statistics of the units drawn (`drawn[i]` is a unit's position), computed together:
+ * `out[s]` gets statistic s, or NaN where it is undefined (null in bootstrapInterval's terms).
+ */
+export type IndexedStatistics = (drawn: Int32Array, out: Float64Array) => void;
+
+/**
+ * bootstrapInterval for `count` statistics of the same units at once, computed from per-unit
+ * numbers through the positions drawn: bit for bit what bootstrapInterval(units, s) gives for each s
+ * (same seed, so the same draws; the statistics must do the arithmetic of their array versions),
+ * with the draws made once for all of them and no sample array built per resample.
+ */
+export function bootstrapIndexed(units: number, count: number, statistics: IndexedStatistics, options: BootstrapOptions = {}): Array<Estimate | null> {
+  if (units === 0) return Array.from({ length: count }, () => null);
+  const out = new Float64Array(count);
+  statistics(Int32Array.from({ length: units }, (_, i) => i), out);
+  const estimates = Array.from(out, (value) => (Number.isNaN(value) ? null : value));
+  if (units < 2) return estimates.map((estimate) => (estimate === null ? null : { estimate, low: null, high: null }));
+  const resamples = options.resamples ?? 2000;
+  const random = mulberry32(options.seed ?? 1);
+  const values = estimates.map((): number[] => []);
+  const drawn = new Int32Array(units);
+  for (let r = 0; r < resamples; r += 1) {
+    for (let i = 0; i < units; i += 1) drawn[i] = Math.floor(random() * units);
+    statistics(drawn, out);
+    for (let s = 0; s < count; s += 1) if (Number.isFinite(out[s]!)) values[s]!.push(out[s]!);
+  }
+  return estimates.map((estimate, s) => {
+    if (estimate === null) return null;
+    const found = values[s]!;
+    if (found.length < resamples / 2) return { estimate, low: null, high: null };
+    found.sort((a, b) => a - b);
+    return { estimate, low: quantileSorted(found, 0.025), high: quantileSorted(found, 0.975) };
+  });
+}
