@@ -88,10 +88,11 @@ export function corpusLines(corpus: ShipCorpus): Array<{ subject: string; lines:
 /**
  * Baseline: the same lines published with the same client and the same window (`window`
  * publishes in flight), in the same per-run order, interleaved across runs; no message id, no
- * expectation, no file reading, no verification. Stream creation is untimed.
+ * expectation, no file reading, no verification. Stream creation is untimed. The connection is
+ * configured as the shipper's (no async traces).
  */
 export async function barePublishLeg(byRun: ReadonlyArray<{ subject: string; lines: Buffer[] }>, url: string, stream: string, window: number): Promise<LegResult> {
-  const nc = await connect({ servers: url });
+  const nc = await connect({ servers: url, noAsyncTraces: true });
   try {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: stream, subjects: ['runledger.BARE.>'], storage: StorageType.File, num_replicas: 1, discard: DiscardPolicy.New });
@@ -140,7 +141,7 @@ export async function centralReplayLeg(centralDir: string, url: string, stream: 
 
 /** Baseline: an ordered consumer reading the same stream to its end, touching each payload's length only. */
 export async function bareOrderedReadLeg(url: string, stream: string): Promise<LegResult> {
-  const nc = await connect({ servers: url });
+  const nc = await connect({ servers: url, noAsyncTraces: true });
   try {
     const start = performance.now();
     const jsm = await jetstreamManager(nc);

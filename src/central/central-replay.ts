@@ -58,7 +58,7 @@ export async function replayFromStream(options: CentralReplayOptions): Promise<C
     const fromStreamSeq = state.streamSeq;
     let nc: NatsConnection;
     try {
-      nc = await connect({ servers, name: `runledger central replay ${logsDir}`, timeout: 5000 });
+      nc = await connect({ servers, name: `runledger central replay ${logsDir}`, timeout: 5000, noAsyncTraces: true });
     } catch (error) {
       throw new StreamConfigError(stream, `no NATS server answered at ${servers.join(',')} (${(error as Error).message}); nothing was changed`);
     }

@@ -47,6 +47,8 @@ export async function connectWithRetry(options: ConnectOptions): Promise<NatsCon
         timeout: 2000,
         pingInterval: 5000,
         maxPingOut: 2,
+        // An Error (with its stack) per request only to enrich traces: a cost per published line.
+        noAsyncTraces: true,
       });
       watchStatus(nc, options.log);
       if (backoff.attempts > 0) options.log(`connected to NATS at ${nc.getServer()}`);

@@ -44,7 +44,7 @@ interface LocalPosition extends JournalPosition {
 }
 
 const START: LocalPosition = { seq: 0, hash: GENESIS_HASH, offset: 0, lineStart: 0 };
-const PROGRESS_EVERY_MS = 1000;
+const PROGRESS_EVERY_MS = 5000;
 
 /**
  * Ships one run's journal: each verified line, unchanged, as one message on the run's subject,
@@ -125,7 +125,7 @@ export class RunShipper {
             break;
           }
           this.advance(line);
-          this.maybeWriteProgress(false);
+          await this.maybeWriteProgress(false);
         }
         if (resynced) continue;
         if (window.tail.kind === 'corrupt' && window.lines.length === 0) {
@@ -150,7 +150,7 @@ export class RunShipper {
       // The run was removed meanwhile (cleanup): nothing left to ship. Anything else stops this run only.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.fail('failed', `reading ${this.journal} failed: ${(error as Error).message}`);
     } finally {
-      this.maybeWriteProgress(true);
+      await this.maybeWriteProgress(true);
     }
   }
 
@@ -158,7 +158,12 @@ export class RunShipper {
   private findSubject(): boolean {
     let first: VerifiedLine | undefined;
     try {
-      first = readJournalWindow(this.journal, this.runId, START, this.ctx.windowBytes).lines[0];
+      // Only line 1 is wanted: a small window, grown while it cuts that line.
+      for (let bytes = 16 * 1024; ; bytes *= 2) {
+        const window = readJournalWindow(this.journal, this.runId, START, bytes);
+        first = window.lines[0];
+        if (first !== undefined || !window.capped) break;
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw error;
@@ -276,8 +281,8 @@ export class RunShipper {
     this.ctx.log(`run ${this.runId}: ${message}`);
   }
 
-  /** Records how far the run is on the stream, for cleanup and as the next start's hint; at most once a second unless `force`. */
-  private maybeWriteProgress(force: boolean): void {
+  /** Records how far the run is on the stream, for cleanup and as the next start's hint; at most every few seconds unless `force`. */
+  private async maybeWriteProgress(force: boolean): Promise<void> {
     const there = this.onStream;
     if (there === null || this.subject === null || this.local.seq !== there.seq || there.seq === this.progressWritten.seq) return;
     const now = Date.now();
@@ -292,11 +297,12 @@ export class RunShipper {
       lineStart: this.local.lineStart,
       streamSeq: there.streamSeq,
     };
+    this.progressWritten = { seq: there.seq, at: now };
     try {
-      writeRunProgress(this.ctx.logsDir, progress);
-      this.progressWritten = { seq: there.seq, at: now };
+      await writeRunProgress(this.ctx.logsDir, progress);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // the run was removed meanwhile
+      this.progressWritten = { seq: -1, at: now };
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.ctx.log(`run ${this.runId}: recording shipped progress failed (${(error as Error).message}); cleanup will keep the run`);
     }
   }
 }
