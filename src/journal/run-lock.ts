@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { LockCompromisedError, RunLockedError } from '../errors.js';
 import type { RunPaths } from './paths.js';
+import { removeStaleLock } from './stale-lock-removal.js';
 
 export interface RunLockOptions {
   /** A lock not refreshed for this long belongs to a dead writer and is taken over (min 2000 ms). */
@@ -27,6 +28,8 @@ export class RunLock {
   private ownMicros: number | null = null;
   private pendingMicros: number | null = null;
   private released = false;
+  /** The stale time while `acquire` runs (proper-lockfile may remove a stale lock then); null after. */
+  private acquiringStaleMs: number | null = null;
 
   private constructor(
     readonly runId: string,
@@ -38,6 +41,7 @@ export class RunLock {
     const staleMs = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 2000);
     const waitMs = options.waitMs ?? 0;
     const retries = waitMs > 0 ? { retries: Math.ceil(waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 } : 0;
+    lock.acquiringStaleMs = staleMs;
     try {
       await lockfile.lock(paths.runDir, {
         lockfilePath: paths.lock,
@@ -58,6 +62,8 @@ export class RunLock {
         throw new RunLockedError(runId, 'another process took its lock over at the same moment as this one', { cause: error });
       }
       throw error;
+    } finally {
+      lock.acquiringStaleMs = null;
     }
     // proper-lockfile's precision probe went through our utimes (the fs object is new, so nothing
     // was cached): ownMicros is what we wrote. Never read it back with stat: a racer may be there.
@@ -127,7 +133,13 @@ export class RunLock {
     const utimes = (file: fs.PathLike, atime: fs.TimeLike, mtime: fs.TimeLike, callback: fs.NoParamCallback): void => {
       if (!(mtime instanceof Date)) return fs.utimes(file, atime, mtime, callback);
       let ms = mtime.getTime();
-      if (!probed) ms = Math.floor(ms / 1000) * 1000 + 1 + Math.floor(Math.random() * 998);
+      if (!probed) {
+        // proper-lockfile's probe asks for "next second + 5 ms": up to a second in the future, which
+        // would keep the lock of a writer killed before its first refresh fresh for that much longer.
+        // Now plus a few random milliseconds (never a whole second, which would read as 's' precision).
+        ms = Date.now() + 1 + Math.floor(Math.random() * 250);
+        if (ms % 1000 === 0) ms += 1;
+      }
       probed = true;
       // Below 500 µs: Node's Stats rounds mtimeMs to a whole millisecond for stat.mtime, and
       // proper-lockfile compares that millisecond with the one it asked for.
@@ -143,6 +155,21 @@ export class RunLock {
     // through this fs: once the lock is compromised the folder belongs to another writer.
     const rmdir = (file: fs.PathLike, callback: fs.NoParamCallback): void => {
       if (this.compromised) return process.nextTick(callback, null);
+      if (this.acquiringStaleMs !== null) {
+        // While acquiring, proper-lockfile removes a lock it found stale a moment (and several turns
+        // of the event loop) ago: removed under a mutex instead, never if it is fresh by now.
+        let outcome: ReturnType<typeof removeStaleLock>;
+        try {
+          outcome = removeStaleLock(String(file), this.acquiringStaleMs);
+        } catch (error) {
+          return process.nextTick(callback, error as NodeJS.ErrnoException);
+        }
+        if (outcome === 'fresh' || outcome === 'busy') {
+          const detail = outcome === 'fresh' ? 'was just taken by another process' : 'is being taken over by another process';
+          return process.nextTick(callback, Object.assign(new Error(`lock ${String(file)} ${detail}`), { code: 'ELOCKED' }));
+        }
+        return process.nextTick(callback, null);
+      }
       fs.rmdir(file, callback);
     };
     const rmdirSync = (file: fs.PathLike): void => {

@@ -89,12 +89,14 @@ describe(`racing writers (${RACERS} processes, ${ROUNDS} rounds of each race; se
       figures.races += 1;
       figures.startRaces += 1;
       const winners = racers.filter((_, i) => replies[i]!.ok === true);
-      const what = `start race ${round} (${staleLock ? 'over a stale lock' : 'fresh run id'}; seed ${seed}): ${JSON.stringify(replies.map((r) => (r.ok ? 'won' : `${(r.error as { code?: string }).code}`)))}`;
+      const what = `start race ${round} (${staleLock ? 'over a stale lock' : 'fresh run id'}; seed ${seed}): ${JSON.stringify(replies.map((r) => (r.ok ? 'won' : `${(r.error as { code?: string }).code}`)))}${winners.length === 0 ? ` (${replies.map((r) => (r.error as { message?: string }).message).join(' | ')})` : ''}`;
       if (winners.length > 1) figures.doubleWinners += 1;
       // A racer that took the lock and then found it taken over refuses with LOCK_COMPROMISED: typed, and it wrote nothing.
       const oddRefusals = replies.filter((r) => r.ok !== true && !['RUN_LOCKED', 'RUN_EXISTS', 'LOCK_COMPROMISED'].includes((r.error as { code: string }).code));
       // Every winner appends, so that two writers, if there are two, show in the journal.
-      const acked = (await Promise.all(winners.map((w, i) => w.call('append', { prefix: `r${round}-w${i}`, count: 3 })))).flatMap((r) => (r.ok ? (r.acked as Array<{ seq: number; hash: string }>) : []));
+      const appendReplies = await Promise.all(winners.map((w, i) => w.call('append', { prefix: `r${round}-w${i}`, count: 3 })));
+      const acked = appendReplies.flatMap((r) => (r.ok ? (r.acked as Array<{ seq: number; hash: string }>) : []));
+      const appendErrors = appendReplies.filter((r) => !r.ok).map((r) => r.error);
       for (const w of winners) await w.call('finalize');
       const verdict = fs.existsSync(runPaths(dir, runId).journal) ? verifyRun(dir, runId) : null;
       const { entries } = verdict ? scanRun(dir, runId) : { entries: [] };
@@ -103,7 +105,7 @@ describe(`racing writers (${RACERS} processes, ${ROUNDS} rounds of each race; se
       figures.eventsLost += lost.length;
       const types = entries.map((e) => e.type).join(',');
       if (winners.length !== 1 || oddRefusals.length > 0 || verdict?.verdict !== 'intact' || lost.length > 0 || types !== 'RunStarted,ErrorRecorded,ErrorRecorded,ErrorRecorded,RunFinished') {
-        problems.push(`${what}: journal ${verdict?.verdict ?? 'missing'} [${types}], acknowledged seqs lost: ${lost.map((a) => a.seq).join(',') || 'none'}${oddRefusals.length ? `; refusals that are not a RunledgerError (RUN_LOCKED, RUN_EXISTS or LOCK_COMPROMISED): ${JSON.stringify(oddRefusals.map((r) => r.error))}` : ''}`);
+        problems.push(`${what}: journal ${verdict?.verdict ?? 'missing'} [${types}], acknowledged seqs lost: ${lost.map((a) => a.seq).join(',') || 'none'}${appendErrors.length ? `; the winner's appends failed: ${JSON.stringify(appendErrors)}` : ''}${oddRefusals.length ? `; refusals that are not a RunledgerError (RUN_LOCKED, RUN_EXISTS or LOCK_COMPROMISED): ${JSON.stringify(oddRefusals.map((r) => r.error))}` : ''}`);
       } else {
         expect((entries[0]!.data as { host: { pid: number } }).host.pid, what).toBe(winners[0]!.pid);
       }
@@ -137,7 +139,7 @@ describe(`racing writers (${RACERS} processes, ${ROUNDS} rounds of each race; se
       figures.races += 1;
       figures.resumeRaces += 1;
       const winners = racers.filter((_, i) => replies[i]!.ok === true);
-      const what = `resume race ${round} (${realWait ? 'waited for staleness' : 'aged lock'}; seed ${seed}): ${JSON.stringify(replies.map((r) => (r.ok ? 'won' : (r.error as { code?: string }).code)))}`;
+      const what = `resume race ${round} (${realWait ? 'waited for staleness' : 'aged lock'}; seed ${seed}): ${JSON.stringify(replies.map((r) => (r.ok ? 'won' : (r.error as { code?: string }).code)))}${winners.length === 0 ? ` (${replies.map((r) => (r.error as { message?: string }).message).join(' | ')})` : ''}`;
       if (winners.length > 1) figures.doubleWinners += 1;
       // Every winner appends, so that two writers, if there are two, show in the journal.
       const after = (await Promise.all(winners.map((w, i) => w.call('append', { prefix: `after-${i}`, count: 3 })))).flatMap((r) => (r.ok ? (r.acked as Array<{ seq: number; hash: string }>) : []));
