@@ -96,15 +96,20 @@ async function fsyncDirs(dirs: Iterable<string>): Promise<void> {
 
 /**
  * Rule 8 for many files at once. `write` puts each file's bytes in its temporary file now (or does
- * nothing when the file already holds them); `flush` then fsyncs every temporary file, renames each
+ * nothing when the file already holds them); a flush then fsyncs every temporary file, renames each
  * into place, and fsyncs each folder once. A reader still sees every file old or new, never half,
  * and after `flush` every change is durable; what a batch saves is one fsync per folder per file,
- * and the waiting: its fsyncs are issued together instead of one after another.
- * Callers flush before anything that relies on the files (the index, the tables).
+ * and the waiting: its fsyncs are issued together, and `flushInBackground` lets the caller go on
+ * making the next files while they run. Callers `flush` before anything that relies on the files
+ * (the index, the tables).
  */
 export class DurableBatch {
   private pending: Array<{ readonly temp: string; readonly file: string; readonly fd: number }> = [];
   private readonly touchedDirs = new Set<string>();
+  private readonly madeDirs = new Set<string>();
+  private inFlight: Promise<void> | null = null;
+  private readonly tempPrefix = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  private tempCounter = 0;
 
   constructor(private readonly maxPending = 256) {}
 
@@ -120,8 +125,11 @@ export class DurableBatch {
       // missing or unreadable: write it
     }
     const dir = path.dirname(file);
-    fs.mkdirSync(dir, { recursive: true });
-    const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    if (!this.madeDirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
+    const temp = path.join(dir, `.${path.basename(file)}.${this.tempPrefix}.${(this.tempCounter += 1)}.tmp`);
     const fd = fs.openSync(temp, 'wx', 0o644);
     this.pending.push({ temp, file, fd });
     const bytes = Buffer.from(content, 'utf8');
@@ -139,9 +147,35 @@ export class DurableBatch {
     this.touchedDirs.add(path.dirname(file));
   }
 
+  /** Makes everything staged so far durable and in place; resolves when it is. */
   async flush(): Promise<void> {
+    const previous = this.inFlight;
+    this.inFlight = null;
+    const current = this.commitPending();
+    try {
+      await previous;
+    } finally {
+      await current;
+    }
+  }
+
+  /**
+   * Starts making what is staged durable and returns once the flush before it is done, so that at
+   * most one runs while the caller stages the next files.
+   */
+  async flushInBackground(): Promise<void> {
+    const previous = this.inFlight;
+    const current = this.commitPending();
+    current.catch(() => {}); // its failure is reported by the next flush, which awaits it
+    this.inFlight = current;
+    await previous;
+  }
+
+  private async commitPending(): Promise<void> {
     const pending = this.pending;
     this.pending = [];
+    const dirs = [...this.touchedDirs];
+    this.touchedDirs.clear();
     try {
       await fsyncAll(pending.map((p) => p.fd));
     } catch (error) {
@@ -151,17 +185,16 @@ export class DurableBatch {
       }
       throw error;
     }
+    const renamedDirs = new Set(dirs);
     for (const p of pending) {
       fs.closeSync(p.fd);
       fs.renameSync(p.temp, p.file);
-      this.touchedDirs.add(path.dirname(p.file));
+      renamedDirs.add(path.dirname(p.file));
     }
-    const dirs = [...this.touchedDirs];
-    this.touchedDirs.clear();
-    await fsyncDirs(dirs);
+    await fsyncDirs(renamedDirs);
   }
 
-  /** Drops what was staged and not flushed: the files keep their old content. */
+  /** Drops what was staged and not flushed: those files keep their old content. */
   abort(): void {
     for (const p of this.pending) {
       fs.closeSync(p.fd);

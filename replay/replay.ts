@@ -109,7 +109,7 @@ export async function updateRuns(
         refused: outcome.entry.refused,
       });
       progress.update(i + 1);
-      if (batch.isFull) await batch.flush(); // its fsyncs wait on other threads: the lock's refresh timer runs meanwhile
+      if (batch.isFull) await batch.flushInBackground(); // its fsyncs run on other threads while the next runs are replayed
       if (Date.now() - lastYield > 50) {
         await yieldToEventLoop(); // lets the lock's refresh timer run
         lastYield = Date.now();
