@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string): void {
   const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
   try {
     fs.fsyncSync(fd);
@@ -33,7 +33,8 @@ export class AtomicFile {
     for (let written = 0; written < bytes.length; ) written += fs.writeSync(this.fd, bytes, written, bytes.length - written);
   }
 
-  commit(): void {
+  /** fsync, rename into place, and (unless the caller does it for many files at once) fsync the folder. */
+  commit(options: { readonly syncFolder?: boolean } = {}): void {
     if (this.done) return;
     this.done = true;
     try {
@@ -42,7 +43,7 @@ export class AtomicFile {
       fs.closeSync(this.fd);
     }
     fs.renameSync(this.temp, this.file);
-    fsyncDir(path.dirname(this.file));
+    if (options.syncFolder ?? true) fsyncDir(path.dirname(this.file));
   }
 
   abort(): void {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TABLE_FILES, TABLE_HEADERS } from '../projections/tables/tables.js';
-import { AtomicFile } from './atomic-file.js';
+import { AtomicFile, fsyncDir } from './atomic-file.js';
 import { encodeCsvRows, UTF8_BOM } from './csv-encoding.js';
 import type { AnalysisRun } from '../projections/analysis-input.js';
 import { analysisInputsFile, runRowsFile, type ReplayPaths } from './replay-paths.js';
@@ -34,7 +34,9 @@ export function assembleDerivedTables(paths: ReplayPaths, runs: readonly RunInde
         rowCounts.set(file, rowCounts.get(file)! + fragment.rows);
       });
     }
-    for (const out of outputs) out.commit();
+    // Each file fsync'd and renamed, then each of the two folders fsync'd once.
+    for (const out of outputs) out.commit({ syncFolder: false });
+    for (const dir of new Set(outputs.map((out) => path.dirname(out.file)))) fsyncDir(dir);
   } catch (error) {
     for (const out of outputs) out.abort();
     throw error;

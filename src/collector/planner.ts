@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileAcceptor } from '../../events/fast-accept.js';
 import { IssueId as IssueIdSchema, type IssueId } from '../../events/fields.js';
 import { Cost, PriceSource } from '../../events/tokens.js';
 import { validateEventData, type EventData, type EventType } from '../../events/registry.js';
@@ -86,9 +87,11 @@ export interface ErrorInput {
 export type CodeMetricsInput = Partial<CodeMetrics>;
 
 const QuoteSchema = z.strictObject({ cost: Cost.nullable(), priceSource: PriceSource });
+// Every TokensUsed call checks its quote: the compiled yes first, zod for anything it does not accept.
+const acceptQuote = compileAcceptor(QuoteSchema);
 
 function validateQuote(quote: PriceQuote): void {
-  if (!QuoteSchema.safeParse(quote).success) {
+  if (!acceptQuote?.(quote) && !QuoteSchema.safeParse(quote).success) {
     const issue = QuoteSchema.safeParse(quote, { reportInput: true }).error!.issues[0]!;
     throw new InvalidEventError('TokensUsed', issue.path.map(String).join('.'), 'input' in issue ? issue.input : undefined, `${issue.message} (from the price table)`);
   }
