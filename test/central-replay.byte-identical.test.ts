@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeLine, replayFromStream, runSubject, shipJournals } from '../src/index.js';
@@ -126,6 +126,24 @@ describe('central replay (replay --from)', () => {
     expect(second.ok).toBe(false);
     expect(second.runs[0]!.problem?.kind).toBe('conflict');
     expect(second.runs[0]!.published).toBe(0);
+  });
+
+  it('reads what the stream holds when its last messages were purged, and stops there', async () => {
+    const local = tempDir();
+    const central = tempDir();
+    const stream = newStream();
+    await recordSampleRun(local, 'kept');
+    expect((await ship(local, stream)).ok).toBe(true);
+    await recordSampleRun(local, 'purged');
+    expect((await ship(local, stream)).ok).toBe(true);
+    const nc = await connect({ servers: nats.url });
+    await (await jetstreamManager(nc)).streams.purge(stream, { filter: runSubject(stream, 'test-project', 'purged') });
+    await nc.close();
+
+    const report = await replayFromStream({ dir: central, servers: nats.url, stream });
+    expect(report.ok).toBe(true);
+    expect(report.messages).toBe(readLines(path.join(local, 'runs/kept/events.ndjson')).length);
+    expect(fs.readdirSync(path.join(central, 'runs'))).toEqual(['kept']);
   });
 
   it('refuses a folder that already holds journals it did not mirror', async () => {

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeLine, MetricsCollector, shipJournals, runSubject, decodeSubjectToken, encodeSubjectToken, type ShipOptions } from '../src/index.js';
 import { cleanupRuns } from '../replay/cleanup.js';
@@ -82,6 +84,24 @@ describe('runledger ship to a single JetStream server', () => {
     const again = await quietShip({ dir, stream });
     expect(again.runs.map((r) => r.published)).toEqual([0, 0]);
     expect((await readStream(nats.url, stream)).length).toBe(messages.length);
+  });
+
+  it('ships again what the stream lost (a purged subject), though its message ids are still in the duplicate window', async () => {
+    const dir = tempDir();
+    const stream = newStream();
+    const journal = await recordRun(dir, 'lost', 6);
+    expect((await quietShip({ dir, stream })).ok).toBe(true);
+    const nc = await connect({ servers: nats.url });
+    await (await jetstreamManager(nc)).streams.purge(stream, { filter: runSubject(stream, 'test-project', 'lost') });
+    await nc.close();
+    expect(await readStream(nats.url, stream)).toEqual([]);
+
+    const logs: string[] = [];
+    const again = await quietShip({ dir, stream }, logs);
+    expect(again.ok).toBe(true);
+    expect(again.runs[0]!.published).toBe(readLines(journal).length);
+    expect(logs.join('\n')).toMatch(/is in the stream's duplicate window but .* holds only up to seq 0; publishing seq 1 again/);
+    expect(bySubject(await readStream(nats.url, stream), runSubject(stream, 'test-project', 'lost'))).toEqual(journalLines(journal));
   });
 
   it('ships only what is new: appended lines of a resumed run and a run that appeared later', async () => {

@@ -1,4 +1,4 @@
-import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { GENESIS_HASH } from '../../events/envelope.js';
 import { DerivedFilesLock } from '../../replay/derived-lock.js';
@@ -95,24 +95,25 @@ function openState(logsDir: string, stream: string): CentralState {
 }
 
 /**
- * Reads the stream from where the state stopped to its last message at the start of the call.
+ * Reads the stream from where the state stopped to what it holds at the start of the call.
  * Messages are verified and written in chunks as they arrive; every `durableBytes` (and at the
  * end) the touched files are fdatasync'd and then the state saved: one durable step.
  */
 async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string, state: CentralState, durableBytes: number, lock: DerivedFilesLock): Promise<number> {
-  const jsm = await jetstreamManager(nc);
-  let target: number;
+  const js = jetstream(nc);
+  let consumer: Consumer;
+  let backlog: number;
   try {
-    target = (await jsm.streams.info(stream)).state.last_seq;
+    consumer = await js.consumers.get(
+      stream,
+      state.streamSeq === 0 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.streamSeq + 1 },
+    );
+    // What is there now (messages deleted or purged from the stream are not counted): read that much.
+    backlog = (await consumer.info()).num_pending;
   } catch (error) {
     throw new StreamConfigError(stream, `cannot read the stream (${(error as Error).message}); nothing was changed`);
   }
-  if (target <= state.streamSeq) return 0;
-  const js = jetstream(nc);
-  const consumer = await js.consumers.get(
-    stream,
-    state.streamSeq === 0 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.streamSeq + 1 },
-  );
+  if (backlog === 0) return 0;
   const messages = await consumer.consume({ max_messages: 4096 });
   const files = new MirrorFiles(logsDir);
   let count = 0;
@@ -124,7 +125,7 @@ async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string,
       chunk.push(m);
       count += 1;
       chunkBytes += m.data.length;
-      const last = m.seq >= target;
+      const last = count >= backlog || m.info.pending === 0;
       if (chunkBytes >= CHUNK_BYTES || last) {
         stageChunk(files, state, chunk);
         stepBytes += chunkBytes;

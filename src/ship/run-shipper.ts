@@ -64,6 +64,8 @@ export class RunShipper {
   private finishedShipped = false;
   private windowBytes: number;
   private publishedCount = 0;
+  /** A line to publish without its message id (the stream forgot the line but not the id). */
+  private idlessSeq: number | null = null;
   private progressWritten: { seq: number; at: number } = { seq: -1, at: 0 };
   private readonly backoff: Backoff;
 
@@ -191,15 +193,20 @@ export class RunShipper {
   private async publish(line: VerifiedLine): Promise<boolean> {
     const there = this.onStream!;
     try {
+      const withId = this.idlessSeq !== line.seq;
       const ack = await this.ctx.js.publish(this.subject!, line.bytes, {
-        msgID: this.msgId(line),
+        ...(withId ? { msgID: this.msgId(line) } : {}),
         expect: { lastSubjectSequence: there.streamSeq },
         timeout: this.ctx.publishTimeoutMs,
       });
       if (ack.duplicate) {
         // Within the duplicate window, an earlier publish of this id landed: ask what is there.
         if ((await this.syncWithStream(false)) && this.onStream!.seq < line.seq) {
-          this.fail('conflict', new ShipConflictError(this.runId, `the stream calls message id ${this.msgId(line)} a duplicate, yet ${this.subject} does not hold seq ${line.seq}`).message);
+          // The stream remembers the id but no longer holds the line (purged, or lost in a power
+          // cut before its fsync): publish it again without the id; the expected sequence still
+          // keeps it from landing twice.
+          this.ctx.log(`run ${this.runId}: message id ${this.msgId(line)} is in the stream's duplicate window but ${this.subject} holds only up to seq ${this.onStream!.seq}; publishing seq ${line.seq} again, guarded by the expected sequence`);
+          this.idlessSeq = line.seq;
         }
         return false;
       }

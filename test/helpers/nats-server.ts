@@ -183,28 +183,30 @@ export interface StreamMessage {
   readonly data: Buffer;
 }
 
-/** Every message of a stream, in order, read with an ordered consumer. */
+/** Every message a stream holds, in order, read with an ordered consumer. */
 export async function readStream(urls: string | readonly string[], stream: string): Promise<StreamMessage[]> {
   const nc = await connect({ servers: typeof urls === 'string' ? [urls] : [...urls], timeout: 2000 });
   try {
-    const jsm = await jetstreamManager(nc);
-    const last = (await jsm.streams.info(stream)).state.last_seq;
-    const out: StreamMessage[] = [];
-    if (last === 0) return out;
+    const js = (await jetstreamManager(nc)).jetstream();
     // Right after a node died the cluster may still be electing: creating the consumer can time out.
-    let consumer: Awaited<ReturnType<ReturnType<typeof jsm.jetstream>['consumers']['get']>> | null = null;
+    let consumer: Awaited<ReturnType<typeof js.consumers.get>> | null = null;
+    let pending = 0;
     for (let attempt = 0; consumer === null; attempt++) {
       try {
-        consumer = await jsm.jetstream().consumers.get(stream);
+        const created = await js.consumers.get(stream);
+        pending = (await created.info()).num_pending;
+        consumer = created;
       } catch (error) {
         if (attempt >= 10) throw error;
         await sleep(500);
       }
     }
+    const out: StreamMessage[] = [];
+    if (pending === 0) return out;
     const messages = await consumer.consume();
     for await (const m of messages) {
       out.push({ seq: m.seq, subject: m.subject, data: Buffer.from(m.data) });
-      if (m.seq >= last) break;
+      if (out.length >= pending || m.info.pending === 0) break;
     }
     messages.stop();
     return out;
