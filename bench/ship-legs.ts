@@ -4,7 +4,7 @@ import { DeliverPolicy, DiscardPolicy, StorageType, jetstream, jetstreamManager,
 import { connect } from '@nats-io/transport-node';
 import { MetricsCollector, replayFromStream, runSubject, shipJournals } from '../src/index.js';
 import { openIssueAndAgent, syncCycle } from './event-mix.js';
-import type { LegResult } from './leg.js';
+import type { CollectorLegResult, LegResult } from './leg.js';
 import { noSyncFileOps } from './no-sync-file-ops.js';
 import { elapsedMs } from './stats.js';
 
@@ -14,6 +14,8 @@ export interface ShipCorpus {
   readonly logsDir: string;
   readonly runs: number;
   readonly lines: number;
+  /** Average journal line, newline included. */
+  readonly lineBytes: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export interface ShipCorpus {
  */
 export async function prepareShipCorpus(logsDir: string, runs: number, cyclesPerRun: number): Promise<ShipCorpus> {
   let lines = 0;
+  let bytes = 0;
   for (let r = 0; r < runs; r++) {
     const collector = await MetricsCollector.start({
       dir: logsDir,
@@ -40,9 +43,11 @@ export async function prepareShipCorpus(logsDir: string, runs: number, cyclesPer
     } finally {
       collector.close();
     }
-    lines += fs.readFileSync(collector.journalPath, 'utf8').split('\n').length - 1;
+    const journal = fs.readFileSync(collector.journalPath);
+    bytes += journal.length;
+    for (let i = journal.indexOf(0x0a); i !== -1; i = journal.indexOf(0x0a, i + 1)) lines += 1;
   }
-  return { logsDir, runs, lines };
+  return { logsDir, runs, lines, lineBytes: bytes / lines };
 }
 
 async function deleteStream(url: string, stream: string): Promise<void> {
@@ -60,7 +65,7 @@ async function deleteStream(url: string, stream: string): Promise<void> {
  * line's ack tells). Timed from the call to its return: connect, stream creation, reading and
  * verifying every journal, publishing. The stream is kept for the replay figures when `keep`.
  */
-export async function shipLeg(corpus: ShipCorpus, url: string, stream: string, window: number, keep = false): Promise<LegResult> {
+export async function shipLeg(corpus: ShipCorpus, url: string, stream: string, window: number, keep = false): Promise<CollectorLegResult> {
   fs.rmSync(path.join(corpus.logsDir, '.ship'), { recursive: true, force: true });
   const start = performance.now();
   const report = await shipJournals({ dir: corpus.logsDir, servers: url, stream, once: true, concurrency: window, log: () => undefined });
@@ -69,7 +74,7 @@ export async function shipLeg(corpus: ShipCorpus, url: string, stream: string, w
   const lines = report.runs.reduce((n, r) => n + r.published, 0);
   if (lines !== corpus.lines) throw new Error(`bench ship leg published ${lines} lines of ${corpus.lines}`);
   if (!keep) await deleteStream(url, stream);
-  return { lines, ms };
+  return { lines, ms, lineBytes: corpus.lineBytes };
 }
 
 /** The corpus's lines by run, in memory, for the bare loop (read untimed). */
@@ -129,14 +134,14 @@ export async function barePublishLeg(byRun: ReadonlyArray<{ subject: string; lin
  * verification, fsync'd mirror, then the ordinary replay (projections, JSON layout, seven CSVs)
  * unless `mirrorOnly`.
  */
-export async function centralReplayLeg(centralDir: string, url: string, stream: string, mirrorOnly: boolean): Promise<LegResult> {
+export async function centralReplayLeg(centralDir: string, url: string, stream: string, mirrorOnly: boolean, lineBytes: number): Promise<CollectorLegResult> {
   fs.rmSync(centralDir, { recursive: true, force: true });
   const start = performance.now();
   const report = await replayFromStream({ dir: centralDir, servers: url, stream, skipReplay: mirrorOnly });
   const ms = elapsedMs(start);
   if (!report.ok) throw new Error(`bench central replay leg refused runs: ${JSON.stringify(report.refused)}`);
   fs.rmSync(centralDir, { recursive: true, force: true });
-  return { lines: report.messages, ms };
+  return { lines: report.messages, ms, lineBytes };
 }
 
 /** Baseline: an ordered consumer reading the same stream to its end, touching each payload's length only. */
