@@ -184,7 +184,8 @@ class Follower {
       if (shipper.mayHaveMore()) this.touch(runId);
     }
     for (const [runId, watcher] of this.watchers) {
-      if (!present.has(runId) || this.shippers.get(runId)?.mayHaveMore() === false) {
+      const shipper = this.shippers.get(runId);
+      if (!present.has(runId) || !shipper || shipper.done || shipper.problem) {
         watcher.close();
         this.watchers.delete(runId);
       }
