@@ -3,6 +3,8 @@ import path from 'node:path';
 
 /** Bookkeeping that differs between two folders by nature, not by content: the shipper's and the mirror's own state, and file times. */
 const OWN_STATE = new Set(['.ship', '.central', '.replay.lock']);
+/** replay's record of the files it assembled last (inode, mtime): what makes its next assembly incremental, per folder. */
+const FILE_IDENTITIES = '.replay/tables.json';
 
 /** Every file under `dir` (journals, JSON layout, CSVs, replay state) by relative path, except the shipper's and mirror's own state. */
 export function filesUnder(dir: string): Map<string, Buffer> {
@@ -10,7 +12,7 @@ export function filesUnder(dir: string): Map<string, Buffer> {
   const walk = (rel: string): void => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (rel === '' && OWN_STATE.has(entry.name)) continue;
+      if ((rel === '' && OWN_STATE.has(entry.name)) || child === FILE_IDENTITIES) continue;
       if (entry.isDirectory()) walk(child);
       else out.set(child, fs.readFileSync(path.join(dir, child)));
     }
@@ -19,9 +21,12 @@ export function filesUnder(dir: string): Map<string, Buffer> {
   return out;
 }
 
-/** replay's index records each journal's mtime (to notice changes); everything else in it must match. */
+/** replay's index records each journal's mtime (to notice changes) and a random id of its last assembly; everything else in it must match. */
 export function withoutMtimes(index: Buffer): string {
-  return index.toString('utf8').replace(/"journalMtimeMs":[0-9.e+]+/g, '"journalMtimeMs":0');
+  return index
+    .toString('utf8')
+    .replace(/"journalMtimeMs":[0-9.e+]+/g, '"journalMtimeMs":0')
+    .replace(/"assembly":"[0-9a-f]+"/g, '"assembly":""');
 }
 
 /** Asserts-free comparison: the relative paths whose bytes differ, and those present on one side only. */
