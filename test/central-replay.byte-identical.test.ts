@@ -3,7 +3,7 @@ import path from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLine, replayFromStream, runSubject, shipJournals } from '../src/index.js';
+import { encodeLine, MetricsCollector, replayFromStream, runSubject, shipJournals } from '../src/index.js';
 import { replay } from '../replay/replay.js';
 import { differences, filesUnder } from './helpers/derived-files.js';
 import { NatsSingle } from './helpers/nats-server.js';
@@ -144,6 +144,27 @@ describe('central replay (replay --from)', () => {
     expect(report.ok).toBe(true);
     expect(report.messages).toBe(readLines(path.join(local, 'runs/kept/events.ndjson')).length);
     expect(fs.readdirSync(path.join(central, 'runs'))).toEqual(['kept']);
+  });
+
+  it('cuts off what a step that never saved its state wrote past the recorded end, and mirrors on from there', async () => {
+    const local = tempDir();
+    const central = tempDir();
+    const stream = newStream();
+    const c = await startRun(local, { runId: 'resumed' });
+    c.recordError({ kind: 'k', message: 'before', recoverable: true });
+    c.close();
+    expect((await ship(local, stream)).ok).toBe(true);
+    expect((await replayFromStream({ dir: central, servers: nats.url, stream })).ok).toBe(true);
+    // A mirror step killed after its write and before its state save leaves bytes past the recorded end.
+    fs.appendFileSync(path.join(central, 'runs/resumed/events.ndjson'), '{"v":1,"seq":99,"half a line');
+
+    const resumed = await MetricsCollector.resume({ dir: local, runId: 'resumed', handleSignals: false, prices: null, liveUpdates: false });
+    resumed.recordError({ kind: 'k', message: 'after', recoverable: true });
+    resumed.finalizeRun('completed');
+    expect((await ship(local, stream)).ok).toBe(true);
+    const report = await replayFromStream({ dir: central, servers: nats.url, stream });
+    expect(report.ok).toBe(true);
+    expect(fs.readFileSync(path.join(central, 'runs/resumed/events.ndjson'))).toEqual(fs.readFileSync(path.join(local, 'runs/resumed/events.ndjson')));
   });
 
   it('refuses a folder that already holds journals it did not mirror', async () => {

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { DiscardPolicy, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLine, MetricsCollector, shipJournals, runSubject, decodeSubjectToken, encodeSubjectToken, type ShipOptions } from '../src/index.js';
+import { encodeLine, MetricsCollector, shipJournals, runSubject, streamSubjects, decodeSubjectToken, encodeSubjectToken, type ShipOptions } from '../src/index.js';
 import { cleanupRuns } from '../replay/cleanup.js';
 import { NatsSingle, readStream, type StreamMessage } from './helpers/nats-server.js';
+import { journalLines } from './helpers/shipped-runs.js';
 import { readLines, recordSampleRun, startRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -22,19 +23,6 @@ const newStream = (): string => `T${(streamCounter += 1)}_${process.pid}`;
 
 function quietShip(options: Omit<ShipOptions, 'servers'>, logs: string[] = []): ReturnType<typeof shipJournals> {
   return shipJournals({ servers: nats.url, once: true, log: (m) => logs.push(m), backoff: { initialMs: 20, maxMs: 200 }, ...options });
-}
-
-/** The journal's bytes, cut into lines with their newlines (what each message must carry). */
-function journalLines(file: string): Buffer[] {
-  const bytes = fs.readFileSync(file);
-  const lines: Buffer[] = [];
-  for (let start = 0; start < bytes.length; ) {
-    const nl = bytes.indexOf(0x0a, start);
-    if (nl === -1) break;
-    lines.push(bytes.subarray(start, nl + 1));
-    start = nl + 1;
-  }
-  return lines;
 }
 
 function bySubject(messages: StreamMessage[], subject: string): Buffer[] {
@@ -191,6 +179,17 @@ describe('runledger ship to a single JetStream server', () => {
     expect(report.ok).toBe(true);
     const messages = await readStream(nats.url, stream);
     expect(bySubject(messages, runSubject(stream, 'test-project', 'late'))).toEqual(journalLines(path.join(dir, 'runs/late/events.ndjson')));
+  });
+
+  it('refuses an existing stream that could drop old events, before publishing anything', async () => {
+    const dir = tempDir();
+    const stream = newStream();
+    await recordRun(dir, 'kept-local', 1);
+    const nc = await connect({ servers: nats.url });
+    await (await jetstreamManager(nc)).streams.add({ name: stream, subjects: [streamSubjects(stream)], max_msgs: 1000, discard: DiscardPolicy.Old, storage: StorageType.File });
+    await nc.close();
+    await expect(quietShip({ dir, stream })).rejects.toThrow(/has limits with discard "old", so old events would be deleted silently/);
+    expect(await readStream(nats.url, stream)).toEqual([]);
   });
 
   it('cleanup refuses to delete a run that is not fully shipped, unless forced', async () => {
