@@ -10,7 +10,7 @@ import { runPaths } from '../src/journal/paths.js';
 import { scanJournal } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
 import type { DurableBatch } from './atomic-file.js';
-import type { RunFragments } from './csv-assembly.js';
+import { fragmentBytes, type RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
 import { removeRunJson, writeRunJson } from './derived-json.js';
 import { runJsonFiles, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
@@ -84,7 +84,7 @@ export function replayRun(
   if (scan.tail.kind === 'corrupt') {
     const { line, offset, problem } = scan.tail.damage;
     removeDerived(paths, runId, batch);
-    return { kind: 'refused', entry: { ...base, refused: { line, offset, problem }, empty: false, tableRows: {} } };
+    return { kind: 'refused', entry: { ...base, refused: { line, offset, problem }, empty: false, tableRows: {}, tableBytes: {} } };
   }
   const tornTail = base.tornTail;
   if (resumeFrom === null && previous && derivedFromTheSameLines(paths, previous, base, replayFiles)) {
@@ -93,7 +93,7 @@ export function replayRun(
   const models = runReadModels(state, { writerAlive, bytes: stat.size, tornTail });
   if (models === null) {
     removeDerived(paths, runId, batch);
-    return { kind: 'empty', entry: { ...base, refused: null, empty: true, tableRows: {} } };
+    return { kind: 'empty', entry: { ...base, refused: null, empty: true, tableRows: {}, tableBytes: {} } };
   }
   writeRunJson(paths.logsDir, models, state.summary.recordedStatus !== null, batch);
   const fragments: RunFragments = {
@@ -103,7 +103,8 @@ export function replayRun(
   batch.write(runRowsFile(paths, runId), JSON.stringify(fragments));
   batch.write(runStateFile(paths, runId), encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState));
   const tableRows = Object.fromEntries(Object.entries(fragments.tables).map(([file, t]) => [file, t.rows]));
-  return { kind: 'replayed', entry: { ...base, refused: null, empty: false, tableRows }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail, derivedKept: false };
+  const tableBytes = fragmentBytes(fragments);
+  return { kind: 'replayed', entry: { ...base, refused: null, empty: false, tableRows, tableBytes }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail, derivedKept: false };
 }
 
 /**
@@ -113,7 +114,7 @@ export function replayRun(
  * the same bytes again. They are kept as they are instead of being made and compared once more.
  * (A runledger of another version ignores the index, so its projections rebuild everything.)
  */
-function derivedFromTheSameLines(paths: ReplayPaths, previous: RunIndexEntry, now: Omit<RunIndexEntry, 'refused' | 'empty' | 'tableRows'>, replayFiles: ReadonlySet<string>): boolean {
+function derivedFromTheSameLines(paths: ReplayPaths, previous: RunIndexEntry, now: Omit<RunIndexEntry, 'refused' | 'empty' | 'tableRows' | 'tableBytes'>, replayFiles: ReadonlySet<string>): boolean {
   const [was, is] = [previous.checkpoint, now.checkpoint];
   return (
     previous.refused === null &&

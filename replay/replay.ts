@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import { RunNotFoundError } from '../src/errors.js';
 import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } from '../src/journal/paths.js';
 import { DurableBatch, removeFileDurably } from './atomic-file.js';
-import { assembleDerivedTables } from './csv-assembly.js';
+import { assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';
 import { analysisInputsFile, replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { TABLE_FILES } from '../projections/tables/tables.js';
 import path from 'node:path';
 import { replayRun, type RunReplayOutcome } from './replay-run.js';
-import { countRows, loadRunIndex, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
+import { countRows, loadRunIndexWithAssembly, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
 
 export interface ReplayOptions {
   readonly dir?: string;
@@ -57,13 +57,13 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   }
   const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
   try {
-    const { index, runs, changed, indexChanged } = await updateRuns(paths, lock, options);
+    const { index, runs, changed, indexChanged, previous } = await updateRuns(paths, lock, options);
     // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
     if (!changed && tablesPresent(paths)) {
-      if (indexChanged) saveRunIndex(paths, index);
+      if (indexChanged) saveRunIndex(paths, index, previous.assembly);
       return reportOf(paths, runs, countRows(index, TABLE_FILES));
     }
-    return finishTables(paths, lock, index, runs);
+    return finishTables(paths, lock, index, runs, previous);
   } finally {
     lock.release();
   }
@@ -74,8 +74,11 @@ export async function updateRuns(
   paths: ReplayPaths,
   lock: DerivedFilesLock,
   options: Pick<ReplayOptions, 'runIds' | 'full' | 'progress'>,
-): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[]; changed: boolean; indexChanged: boolean }> {
-  const index = loadRunIndex(paths);
+): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[]; changed: boolean; indexChanged: boolean; previous: PreviousAssembly }> {
+  const { index, assembly } = loadRunIndexWithAssembly(paths);
+  // The entries the last table assembly was made from (updates replace entries, never change them).
+  const entries = new Map(index);
+  const changedRuns = new Set<string>();
   const journals = journalsOnDisk(paths.logsDir);
   const onDisk = [...journals.keys()];
   const onDiskSet = new Set(onDisk);
@@ -97,7 +100,10 @@ export async function updateRuns(
     for (const [i, runId] of todo.entries()) {
       lock.assertHeld();
       const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false, batch, replayFiles, journals.get(runId)!);
-      if (outcome.kind !== 'unchanged' && !(outcome.kind === 'replayed' && outcome.derivedKept)) changed = true;
+      if (outcome.kind !== 'unchanged' && !(outcome.kind === 'replayed' && outcome.derivedKept)) {
+        changed = true;
+        changedRuns.add(runId);
+      }
       if (index.get(runId) !== outcome.entry) indexChanged = true;
       index.set(runId, outcome.entry);
     runs.push({
@@ -122,7 +128,7 @@ export async function updateRuns(
     throw error;
   }
   progress.finish();
-  return { index, runs, changed, indexChanged };
+  return { index, runs, changed, indexChanged, previous: { assembly, entries, changedRuns } };
 }
 
 /**
@@ -167,11 +173,17 @@ export function forgetRun(paths: ReplayPaths, index: Map<string, RunIndexEntry>,
 }
 
 /** Rewrites the seven tables and saves the index; the caller holds the lock. */
-export function finishTables(paths: ReplayPaths, lock: DerivedFilesLock, index: ReadonlyMap<string, RunIndexEntry>, runs: RunReplayReport[]): ReplayReport {
+export function finishTables(
+  paths: ReplayPaths,
+  lock: DerivedFilesLock,
+  index: ReadonlyMap<string, RunIndexEntry>,
+  runs: RunReplayReport[],
+  previous?: PreviousAssembly,
+): ReplayReport {
   lock.assertHeld();
-  const rowCounts = assembleDerivedTables(paths, tableOrder(index));
-  saveRunIndex(paths, index);
-  return reportOf(paths, runs, rowCounts);
+  const { rows, assembly } = assembleDerivedTables(paths, tableOrder(index), previous);
+  saveRunIndex(paths, index, assembly);
+  return reportOf(paths, runs, rows);
 }
 
 function reportOf(paths: ReplayPaths, runs: RunReplayReport[], rowCounts: ReadonlyMap<string, number>): ReplayReport {

@@ -26,27 +26,37 @@ export interface RunIndexEntry {
   readonly empty: boolean;
   /** Rows this run contributes to each table (by file name): what a replay that changed nothing reports. */
   readonly tableRows: Readonly<Record<string, number>>;
+  /** Bytes of this run's part of each assembled file (tables and analyzer inputs): where it lies in them. */
+  readonly tableBytes: Readonly<Record<string, number>>;
 }
 
 // Bump when RunIndexEntry, the per-run fragments or the projection state change: an index of another
 // version is ignored and everything rebuilt.
 // The runledger version is checked too: another version's projections may give other bytes, so
 // its index is ignored and every run rebuilt.
-const INDEX_VERSION = 9;
+const INDEX_VERSION = 10;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
+  return loadRunIndexWithAssembly(paths).index;
+}
+
+/**
+ * The index and the id of the table assembly it describes: the assembled files were made from
+ * these entries, in table order, when `.replay/tables.json` names the same id (csv-assembly.ts).
+ */
+export function loadRunIndexWithAssembly(paths: ReplayPaths): { index: Map<string, RunIndexEntry>; assembly: string | null } {
   try {
-    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version?: number; runledger?: string; runs?: RunIndexEntry[] };
-    if (parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion() || !Array.isArray(parsed.runs)) return new Map();
-    return new Map(parsed.runs.map((entry) => [entry.runId, entry]));
+    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version?: number; runledger?: string; assembly?: unknown; runs?: RunIndexEntry[] };
+    if (parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion() || !Array.isArray(parsed.runs)) return { index: new Map(), assembly: null };
+    return { index: new Map(parsed.runs.map((entry) => [entry.runId, entry])), assembly: typeof parsed.assembly === 'string' ? parsed.assembly : null };
   } catch {
-    return new Map(); // missing or unreadable: replay rebuilds everything, which is always correct
+    return { index: new Map(), assembly: null }; // missing or unreadable: replay rebuilds everything, which is always correct
   }
 }
 
-export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>): void {
+export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>, assembly: string | null = null): void {
   const runs = [...index.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
-  writeFileAtomic(paths.index, `${JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), runs })}\n`);
+  writeFileAtomic(paths.index, `${JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), assembly, runs })}\n`);
 }
 
 /** Runs in table order: by start time, then run id; runs without derived rows are left out. */

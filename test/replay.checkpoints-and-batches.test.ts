@@ -86,6 +86,41 @@ describe('replay checkpoints and durable batches', () => {
     expect(derived(dir)).toEqual(await fromScratch(dir));
   });
 
+  it('an incremental replay copies the unchanged runs\' rows from the last tables and reads only the changed runs\' fragments', async () => {
+    const dir = tempDir();
+    for (const [runId, day] of [['run-1', '01'], ['run-2', '02'], ['run-3', '03']] as const) {
+      const c = await MetricsCollector.start({ ...options(dir), clock: clockFrom(`2025-02-${day}T00:00:00.000Z`), runId, projectId: 'checkpoints', config: CONFIG });
+      issue(c, 1);
+      if (runId === 'run-2') c.close();
+      else c.finalizeRun('completed');
+    }
+    await replay({ dir });
+    // A fragment of an unchanged run, spoiled: only a copy from the last tables can still give the right rows.
+    const rowsOfRun1 = path.join(dir, '.replay', 'runs', 'run-1.rows.json');
+    const spoiled = fs.readFileSync(rowsOfRun1, 'utf8').replaceAll('deepseek-chat', 'spoiled-model');
+    fs.writeFileSync(rowsOfRun1, spoiled);
+
+    const resumed = await MetricsCollector.resume({ ...options(dir), runId: 'run-2' });
+    issue(resumed, 2);
+    resumed.finalizeRun('completed');
+    const late = await MetricsCollector.start({ ...options(dir), clock: clockFrom('2025-02-04T00:00:00.000Z'), runId: 'run-4', projectId: 'checkpoints', config: CONFIG });
+    issue(late, 1);
+    late.finalizeRun('completed');
+    await replay({ dir });
+    expect(derived(dir)).toEqual(await fromScratch(dir));
+
+    // Tables changed behind replay's back are not copied from: everything comes from the fragments again.
+    // (The same size, one model name changed in place: only the file's mtime tells.)
+    const runsCsv = path.join(dir, 'csv', 'runs.csv');
+    fs.writeFileSync(runsCsv, fs.readFileSync(runsCsv, 'utf8').replace('deepseek-chat', 'deepseek-chaT'));
+    fs.writeFileSync(rowsOfRun1, spoiled.replaceAll('spoiled-model', 'deepseek-chat'));
+    const again = await MetricsCollector.start({ ...options(dir), clock: clockFrom('2025-02-05T00:00:00.000Z'), runId: 'run-5', projectId: 'checkpoints', config: CONFIG });
+    issue(again, 1);
+    again.finalizeRun('completed');
+    await replay({ dir });
+    expect(derived(dir)).toEqual(await fromScratch(dir));
+  });
+
   it('a durable batch leaves an unchanged file untouched, puts every staged file in place on flush, and an abort leaves old contents', async () => {
     const dir = tempDir();
     const same = path.join(dir, 'same.json');
