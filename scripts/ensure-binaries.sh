@@ -13,7 +13,8 @@ fi
 needed=()
 while read -r program package; do
   [ -z "$program" ] && continue
-  command -v "$program" >/dev/null 2>&1 || needed+=("$package")
+  # Debian puts some servers (nats-server) in /usr/sbin, which a non-root PATH may not hold.
+  command -v "$program" >/dev/null 2>&1 || [ -x "/usr/sbin/$program" ] || needed+=("$package")
 done <<<"$list"
 [ ${#needed[@]} -eq 0 ] && exit 0
 echo "ensure-binaries: installing ${needed[*]} with apt-get" >&2
