@@ -50,10 +50,11 @@ export function replayRun(
   stat: fs.Stats,
 ): RunReplayOutcome {
   const hasRowsFile = (id: string): boolean => replayFiles.has(path.basename(runRowsFile(paths, id)));
-  const run = runPaths(paths.logsDir, runId);
-  const journal = run.journal;
-  const lockedWithin = (staleMs: number): boolean => isRunLocked(run, staleMs);
+  // Built only when needed: at 10,000 runs most are unchanged, and need neither path nor lock.
+  let run: ReturnType<typeof runPaths> | null = null;
+  const lockedWithin = (staleMs: number): boolean => isRunLocked((run ??= runPaths(paths.logsDir, runId)), staleMs);
   if (!full && previous && isUnchanged(previous, stat, lockedWithin, hasRowsFile)) return { kind: 'unchanged', entry: previous };
+  const journal = (run ??= runPaths(paths.logsDir, runId)).journal;
 
   const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);
   const state = resumeFrom?.state ?? initialRunProjection();
