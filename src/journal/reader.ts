@@ -130,7 +130,9 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
     let position = options.from?.offset ?? 0;
     let carry: Buffer | null = null;
     let carryStart = position;
-    const chunk = Buffer.allocUnsafe(chunkBytes);
+    // No bigger than what there is to read: a fresh 1 MiB per journal cost a large allocation for
+    // each of 10,000 small journals (and their memory until collected).
+    const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, size - position)));
     let keepGoing = true;
     while (keepGoing && position < size) {
       const n = ops.readSync(fd, chunk, 0, Math.min(chunkBytes, size - position), position);
