@@ -15,6 +15,11 @@ export interface ScanOptions {
   readonly from?: { readonly offset: number; readonly seq: number; readonly hash: string };
   readonly ops?: FileOps;
   readonly chunkBytes?: number;
+  /**
+   * Stop after this many verified lines, with the tail unjudged (reported clean): for callers that
+   * only ask whether a journal holds a run at all, without reading all of it.
+   */
+  readonly maxEntries?: number;
 }
 
 export interface Damage {
@@ -89,7 +94,7 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
           goodEnd = offset + line.length + 1;
           entries += 1;
           onEntry?.(verdict.entry, goodEnd);
-          return true;
+          return options.maxEntries === undefined || entries < options.maxEntries;
         }
         firstDamage = { line: lineNo, offset, problem: verdict.problem };
         if (verdict.writtenWhole) {
