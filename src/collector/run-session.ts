@@ -309,7 +309,7 @@ function asTakenOver(error: unknown, takenOver: boolean, runId: string, doing: s
 /** Whether the run's journal holds at least one verified line: a run that exists. */
 function hasVerifiedEvents(paths: RunPaths, runId: string): boolean {
   if (!fs.existsSync(paths.journal)) return false;
-  return scanJournal(paths.journal, { runId, checkEvent: checkJournalEvent }).entries > 0;
+  return scanJournal(paths.journal, { runId, checkEvent: checkJournalEvent, maxEntries: 1 }).entries > 0;
 }
 
 /**
