@@ -119,9 +119,9 @@ export class DurableBatch {
   }
 
   /** Stages `content` for `file`; an unchanged file costs a read, not a write. */
-  write(file: string, content: string): void {
+  write(file: string, content: string | Buffer): void {
     try {
-      if (fs.readFileSync(file, 'utf8') === content) return;
+      if (typeof content === 'string' ? fs.readFileSync(file, 'utf8') === content : fs.readFileSync(file).equals(content)) return;
     } catch {
       // missing or unreadable: write it
     }
@@ -133,7 +133,7 @@ export class DurableBatch {
     const temp = path.join(dir, `.${path.basename(file)}.${this.tempPrefix}.${(this.tempCounter += 1)}.tmp`);
     const fd = fs.openSync(temp, 'wx', 0o644);
     this.pending.push({ temp, file, fd });
-    const bytes = Buffer.from(content, 'utf8');
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     for (let written = 0; written < bytes.length; ) written += fs.writeSync(fd, bytes, written, bytes.length - written);
   }
 

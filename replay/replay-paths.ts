@@ -27,7 +27,7 @@ export function runStateFile(paths: ReplayPaths, runId: string): string {
 }
 
 export function runRowsFile(paths: ReplayPaths, runId: string): string {
-  return path.join(paths.stateDir, 'runs', `${runId}.rows.json`);
+  return path.join(paths.stateDir, 'runs', `${runId}.rows`);
 }
 
 /** The seed's JSON layout inside a run's folder. */

@@ -10,7 +10,7 @@ import { runPaths } from '../src/journal/paths.js';
 import { scanJournal } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
 import type { DurableBatch } from './atomic-file.js';
-import { fragmentBytes, type RunFragments } from './csv-assembly.js';
+import { encodeFragments, type RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
 import { removeRunJson, writeRunJson } from './derived-json.js';
 import { runJsonFiles, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
@@ -101,10 +101,10 @@ export function replayRun(
     tables: Object.fromEntries(runTableRows(models).map((t) => [t.file, { csv: encodeCsvRows(t.rows), rows: t.rows.length }])),
     analysis: analysisRunOf(models),
   };
-  batch.write(runRowsFile(paths, runId), JSON.stringify(fragments));
+  const { bytes: fragmentFile, tableBytes } = encodeFragments(fragments);
+  batch.write(runRowsFile(paths, runId), fragmentFile);
   batch.write(runStateFile(paths, runId), encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState));
   const tableRows = Object.fromEntries(Object.entries(fragments.tables).map(([file, t]) => [file, t.rows]));
-  const tableBytes = fragmentBytes(fragments);
   return { kind: 'replayed', entry: { ...base, refused: null, empty: false, tableRows, tableBytes }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail, derivedKept: false };
 }
 

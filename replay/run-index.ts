@@ -34,7 +34,7 @@ export interface RunIndexEntry {
 // version is ignored and everything rebuilt.
 // The runledger version is checked too: another version's projections may give other bytes, so
 // its index is ignored and every run rebuilt.
-const INDEX_VERSION = 10;
+const INDEX_VERSION = 11;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   return loadRunIndexWithAssembly(paths).index;

@@ -96,7 +96,7 @@ describe('replay checkpoints and durable batches', () => {
     }
     await replay({ dir });
     // A fragment of an unchanged run, spoiled: only a copy from the last tables can still give the right rows.
-    const rowsOfRun1 = path.join(dir, '.replay', 'runs', 'run-1.rows.json');
+    const rowsOfRun1 = path.join(dir, '.replay', 'runs', 'run-1.rows');
     const spoiled = fs.readFileSync(rowsOfRun1, 'utf8').replaceAll('deepseek-chat', 'spoiled-model');
     fs.writeFileSync(rowsOfRun1, spoiled);
 
