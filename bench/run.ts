@@ -1,7 +1,8 @@
 /**
  * `npm run bench` / `npm run bench:quick`: the journal's throughput against bare fsync loops on
  * the same disk, the collector's CPU cost per call, and on generated histories (10,000 runs, 1M
- * and 10M events) replay, incremental replay, compare against DuckDB, and replay memory. Results:
+ * and 10M events) replay, incremental replay, compare against DuckDB, and replay memory; shipping
+ * to NATS JetStream and central replay; `runledger serve` against the async collector. Results:
  * bench/results.json (full) or bench/results.quick.json (quick), and a table on stdout.
  */
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { measureCollectorFigures } from './collector-figures.js';
 import { bytesNeededFor, measureHistoryFigures } from './history-figures.js';
 import { machineInfo } from './machine-info.js';
 import { planFromArgs } from './options.js';
+import { measureServeFigures } from './serve-figures.js';
+import { measureShipFigures } from './ship-figures.js';
 import { formatResults, writeResults, type BenchResults } from './report.js';
 import { elapsedMs } from './stats.js';
 
@@ -33,7 +36,9 @@ try {
   assertFreeSpace(dir, Math.max(bytesNeededFor(plan.history), bytesNeededFor(plan.bigHistory)));
   const collectorFigures = await measureCollectorFigures(plan, dir);
   const { figures: historyFigures, histories } = await measureHistoryFigures(plan, dir);
-  const figures = [...collectorFigures, ...historyFigures];
+  const shipFigures = await measureShipFigures(plan, dir);
+  const serveFigures = await measureServeFigures(plan, dir);
+  const figures = [...collectorFigures, ...historyFigures, ...shipFigures, ...serveFigures];
   const results: BenchResults = {
     mode: plan.mode,
     rounds: plan.rounds,
