@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TABLE_FILES, TABLE_HEADERS } from '../projections/tables/tables.js';
+import { ANALYSIS_FILE, ASSEMBLED_FILES } from './assembled-files.js';
 import { AtomicFile, fsyncDir, writeFileAtomic } from './atomic-file.js';
 import { encodeCsvRows, UTF8_BOM } from './csv-encoding.js';
 import type { AnalysisRun } from '../projections/analysis-input.js';
@@ -14,10 +15,8 @@ export interface RunFragments {
   readonly analysis: AnalysisRun;
 }
 
-/** The analyzer's inputs among the assembled files: one JSON line per run. */
-const ANALYSIS = 'analysis-runs.ndjson';
-
-const OUTPUTS = [...TABLE_FILES, ANALYSIS];
+const ANALYSIS = ANALYSIS_FILE;
+const OUTPUTS = ASSEMBLED_FILES;
 
 /**
  * A run's fragment file: one JSON line naming the bytes of each part, then the parts themselves,

@@ -145,8 +145,12 @@ function journalsOnDisk(logsDir: string): Map<string, fs.Stats> {
     throw error;
   }
   const found = new Map<string, fs.Stats>();
+  // Plain concatenation: the names are valid run ids (no separators, no dots to resolve), and at
+  // 10,000 runs path.join cost a quarter of these stats' time.
+  const prefix = `${runsDir}${path.sep}`;
+  const suffix = `${path.sep}${JOURNAL_FILE}`;
   for (const name of names.filter(isValidRunId).sort()) {
-    const stat = fs.statSync(path.join(runsDir, name, JOURNAL_FILE), { throwIfNoEntry: false });
+    const stat = fs.statSync(`${prefix}${name}${suffix}`, { throwIfNoEntry: false });
     if (stat?.isFile()) found.set(name, stat);
   }
   return found;

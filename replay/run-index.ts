@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { runledgerVersion } from '../src/version.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { decodeEntry, encodeEntry } from './run-index-codec.js';
 import type { ReplayPaths } from './replay-paths.js';
 
 /** Where a run's replay stopped, and what its derived files were made from. */
@@ -34,7 +35,7 @@ export interface RunIndexEntry {
 // version is ignored and everything rebuilt.
 // The runledger version is checked too: another version's projections may give other bytes, so
 // its index is ignored and every run rebuilt.
-const INDEX_VERSION = 11;
+const INDEX_VERSION = 12;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   return loadRunIndexWithAssembly(paths).index;
@@ -46,9 +47,15 @@ export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
  */
 export function loadRunIndexWithAssembly(paths: ReplayPaths): { index: Map<string, RunIndexEntry>; assembly: string | null } {
   try {
-    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version?: number; runledger?: string; assembly?: unknown; runs?: RunIndexEntry[] };
+    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version?: number; runledger?: string; assembly?: unknown; runs?: unknown[] };
     if (parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion() || !Array.isArray(parsed.runs)) return { index: new Map(), assembly: null };
-    return { index: new Map(parsed.runs.map((entry) => [entry.runId, entry])), assembly: typeof parsed.assembly === 'string' ? parsed.assembly : null };
+    const index = new Map<string, RunIndexEntry>();
+    for (const encoded of parsed.runs) {
+      const entry = decodeEntry(encoded);
+      if (entry === null) return { index: new Map(), assembly: null };
+      index.set(entry.runId, entry);
+    }
+    return { index, assembly: typeof parsed.assembly === 'string' ? parsed.assembly : null };
   } catch {
     return { index: new Map(), assembly: null }; // missing or unreadable: replay rebuilds everything, which is always correct
   }
@@ -56,7 +63,10 @@ export function loadRunIndexWithAssembly(paths: ReplayPaths): { index: Map<strin
 
 export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>, assembly: string | null = null): void {
   const runs = [...index.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
-  writeFileAtomic(paths.index, `${JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), assembly, runs })}\n`);
+  // One run a line, so that the file reads (and diffs) run by run.
+  const head = JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), assembly });
+  const lines = runs.map((entry) => JSON.stringify(encodeEntry(entry))).join(',\n');
+  writeFileAtomic(paths.index, `${head.slice(0, -1)},"runs":[\n${lines}\n]}\n`);
 }
 
 /** Runs in table order: by start time, then run id; runs without derived rows are left out. */

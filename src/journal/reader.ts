@@ -73,6 +73,7 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
   const ops = options.ops ?? nodeFileOps;
   const chunkBytes = options.chunkBytes ?? 1 << 20;
   const fd = ops.openSync(path, fs.constants.O_RDONLY);
+  let borrowed: { buffer: Buffer; release: () => void } | null = null;
   try {
     const size = ops.fstatSync(fd).size;
     let lastSeq = options.from?.seq ?? 0;
@@ -135,9 +136,8 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
     let position = options.from?.offset ?? 0;
     let carry: Buffer | null = null;
     let carryStart = position;
-    // No bigger than what there is to read: a fresh 1 MiB per journal cost a large allocation for
-    // each of 10,000 small journals (and their memory until collected).
-    const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, size - position)));
+    borrowed = readBuffers.borrow(Math.max(1, Math.min(chunkBytes, size - position)));
+    const chunk = borrowed.buffer;
     let keepGoing = true;
     while (keepGoing && position < size) {
       const n = ops.readSync(fd, chunk, 0, Math.min(chunkBytes, size - position), position);
@@ -167,6 +167,27 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
     if (result === null && damage !== null) tail = { kind: 'torn', offset: goodEnd, bytes: size - goodEnd, damage };
     return { path, runId: options.runId, size, entries, lastSeq, lastHash, goodEnd, tail };
   } finally {
+    borrowed?.release();
     ops.closeSync(fd);
   }
 }
+
+/**
+ * The read buffer, reused from scan to scan. A fresh buffer per journal is memory outside the JS
+ * heap that waits for a collection: replaying 10,000 journals of ~400 KB each raised the peak RSS
+ * by tens of MB (and a fresh 1 MiB per small journal dominated a full replay of small runs).
+ * A scan that starts while another one holds the buffer (an onEntry that scans) gets its own.
+ */
+const readBuffers = (() => {
+  let shared: Buffer | null = null;
+  let inUse = false;
+  const MAX_KEPT = 1 << 20;
+  return {
+    borrow(bytes: number): { buffer: Buffer; release: () => void } {
+      if (inUse || bytes > MAX_KEPT) return { buffer: Buffer.allocUnsafe(bytes), release: () => {} };
+      if (!shared || shared.length < bytes) shared = Buffer.allocUnsafe(Math.min(MAX_KEPT, Math.max(bytes, 64 * 1024)));
+      inUse = true;
+      return { buffer: shared, release: () => void (inUse = false) };
+    },
+  };
+})();
