@@ -9,7 +9,8 @@ import type { HistorySpec } from './history-runs.js';
 import { interleave, type Comparison } from './interleave.js';
 import type { CollectorLegResult, LegResult } from './leg.js';
 import type { BenchPlan } from './options.js';
-import { fullReplayLeg, incrementalReplayLeg, replayInChild } from './replay-legs.js';
+import { fullReplayLeg, incrementalReplayLeg, replayInChild, tablesRewriteLeg } from './replay-legs.js';
+import { median } from './stats.js';
 
 /** A generated history as results.json records it, with its first replay (no derived files yet, in a child process). */
 export interface HistoryInfo {
@@ -19,6 +20,8 @@ export interface HistoryInfo {
   readonly averageLineBytes: number;
   readonly generationSeconds: number;
   readonly firstReplay: { readonly seconds: number; readonly eventsPerSecond: number; readonly peakRssMB: number };
+  /** The tables and analyzer inputs rewritten with nothing to replay (median of the rounds): the floor of an incremental replay. */
+  readonly tablesRewrite?: { readonly bytes: number; readonly ms: number; readonly rounds: readonly number[] };
 }
 
 const log = (message: string): void => {
@@ -141,6 +144,10 @@ export async function measureHistoryFigures(plan: BenchPlan, dir: string): Promi
     },
   ];
   const incrementalLegs = await interleave(rounds, incrementalComparison(), (round) => log(`incremental round ${round}/${rounds} done`));
+  const rewrites: Array<{ ms: number; bytes: number }> = [];
+  for (let round = 0; round < rounds; round += 1) rewrites.push(await tablesRewriteLeg(logsDir));
+  const tablesRewrite = { bytes: rewrites.at(-1)!.bytes, ms: median(rewrites.map((r) => r.ms)), rounds: rewrites.map((r) => r.ms) };
+  log(`tables rewrite alone: ${(tablesRewrite.bytes / 2 ** 20).toFixed(0)} MiB in ${tablesRewrite.ms.toFixed(0)} ms (median)`);
   fs.rmSync(path.dirname(logsDir), { recursive: true, force: true });
 
   const bigLogsDir = path.join(dir, 'big-history', 'logs');
@@ -172,6 +179,6 @@ export async function measureHistoryFigures(plan: BenchPlan, dir: string): Promi
       ...compareSpecs.map((spec) => buildFigure(spec, compareLegs, lineBytes)),
       ...memorySpecs.map((spec) => buildFigure(spec, memoryLegs, lineBytes)),
     ],
-    histories: { history: infoOf(small.history, small.first), bigHistory: infoOf(big.history, big.first) },
+    histories: { history: { ...infoOf(small.history, small.first), tablesRewrite }, bigHistory: infoOf(big.history, big.first) },
   };
 }

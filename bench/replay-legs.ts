@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TABLE_FILES } from '../projections/tables/tables.js';
+import { assembleDerivedTables } from '../replay/csv-assembly.js';
+import { DerivedFilesLock } from '../replay/derived-lock.js';
 import { replay } from '../replay/index.js';
+import { analysisInputsFile, replayPaths } from '../replay/replay-paths.js';
+import { loadRunIndexWithAssembly, saveRunIndex, tableOrder } from '../replay/run-index.js';
 import { appendToHistory } from './generate-history.js';
 import type { HistorySpec } from './history-runs.js';
 import type { CollectorLegResult, LegResult } from './leg.js';
@@ -56,4 +62,26 @@ export function replayInChild(logsDir: string, full: boolean): Promise<LegResult
       resolve({ lines: result.events, ms: result.ms, peakRssBytes: result.peakRssBytes });
     });
   });
+}
+
+/**
+ * The floor of any incremental replay that changes a table: the seven tables and the analyzer's
+ * inputs rewritten atomically (every run's rows copied from the last assembly by byte range, each
+ * file fsync'd and renamed, each folder fsync'd), with nothing to replay. Returns the milliseconds
+ * and the bytes written. The index is saved afterwards (untimed) so the next assembly can copy again.
+ */
+export async function tablesRewriteLeg(logsDir: string): Promise<{ ms: number; bytes: number }> {
+  const paths = replayPaths(logsDir);
+  const lock = await DerivedFilesLock.acquire(paths, 60_000);
+  try {
+    const { index, assembly } = loadRunIndexWithAssembly(paths);
+    const start = performance.now();
+    const made = assembleDerivedTables(paths, tableOrder(index), { assembly, entries: index, changedRuns: new Set() });
+    const ms = elapsedMs(start);
+    saveRunIndex(paths, index, made.assembly);
+    const files = [...TABLE_FILES.map((file) => path.join(paths.csvDir, file)), analysisInputsFile(paths)];
+    return { ms, bytes: files.reduce((sum, file) => sum + fs.statSync(file).size, 0) };
+  } finally {
+    lock.release();
+  }
 }
