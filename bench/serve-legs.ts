@@ -21,14 +21,14 @@ export function serveFigureSpec(clients: number, mode: ServeMode = 'calls'): Fig
     name:
       mode === 'calls'
         ? `runledger serve appends, one call per request (${clients} keep-alive HTTP clients)`
-        : `runledger serve appends, NDJSON batches of 2 (${clients} keep-alive HTTP clients)`,
+        : `runledger serve appends, one NDJSON batch per agent step (4 calls; ${clients} keep-alive HTTP clients)`,
     baselineName: `AsyncMetricsCollector in-process, ${clients} writers`,
     unit: 'lines/s',
     target: { of: 'ratio', comparison: '>=', threshold: 0.5 },
   };
 }
 
-/** One call per request (what a simple client does), or the mix's four calls as two NDJSON batches. */
+/** One call per request (what a simple client does), or one NDJSON batch per agent step (serve-clients.ts). */
 export type ServeMode = Exclude<ClientMode, 'health'>;
 
 async function postJson(url: string, body: unknown): Promise<unknown> {
