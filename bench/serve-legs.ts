@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { runPaths, startServer } from '../src/index.js';
 import { asyncCollectorLeg } from './collector-legs.js';
 import type { FigureSpec } from './figures.js';
 import type { Comparison } from './interleave.js';
 import type { CollectorLegResult } from './leg.js';
 import { averageMixLineBytes } from './line-size.js';
+import { runClientsOnThread } from './serve-client-thread.js';
 import type { ClientMode } from './serve-clients.js';
 
 /**
@@ -16,19 +16,20 @@ import type { ClientMode } from './serve-clients.js';
  * JSON and Fastify per line. The HTTP clients run on a worker thread, as supervisors run in
  * processes of their own; the server, like the collector, has the main thread.
  */
-export function serveFigureSpec(clients: number, mode: ServeMode = 'calls'): FigureSpec {
+export function serveFigureSpec(clients: number, mode: ServeMode = 'calls', note?: string): FigureSpec {
   return {
+    ...(note === undefined ? {} : { note }),
     name:
       mode === 'calls'
         ? `runledger serve appends, one call per request (${clients} keep-alive HTTP clients)`
-        : `runledger serve appends, NDJSON batches of 2 (${clients} keep-alive HTTP clients)`,
+        : `runledger serve appends, one NDJSON batch per agent step (4 calls; ${clients} keep-alive HTTP clients)`,
     baselineName: `AsyncMetricsCollector in-process, ${clients} writers`,
     unit: 'lines/s',
     target: { of: 'ratio', comparison: '>=', threshold: 0.5 },
   };
 }
 
-/** One call per request (what a simple client does), or the mix's four calls as two NDJSON batches. */
+/** One call per request (what a simple client does), or one NDJSON batch per agent step (serve-clients.ts). */
 export type ServeMode = Exclude<ClientMode, 'health'>;
 
 async function postJson(url: string, body: unknown): Promise<unknown> {
@@ -40,16 +41,6 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 
 let legNumber = 0;
 
-function runClientsOnWorker(workerData: { url: string; runId: string; clients: number; legMs: number; mode: ClientMode }): Promise<{ lines: number; ms: number }> {
-  const worker = new Worker(new URL('./serve-client-worker.js', import.meta.url), { workerData });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (timed: { lines: number; ms: number }) => {
-      void worker.terminate().then(() => resolve(timed));
-    });
-    worker.once('error', reject);
-  });
-}
-
 /** One timed leg: a server on a free loopback port, a run with an open issue and agent, `clients` HTTP loops for `legMs`. */
 export async function serveLeg(logsDir: string, clients: number, legMs: number, mode: ServeMode = 'calls'): Promise<CollectorLegResult> {
   const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
@@ -58,7 +49,7 @@ export async function serveLeg(logsDir: string, clients: number, legMs: number, 
     await postJson(`${server.url}/runs`, { projectId: 'runledger-bench', runId, config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 } } });
     await postJson(`${server.url}/runs/${runId}/calls`, { call: 'startIssue', args: { issueId: 1, title: 'Add login endpoint', labels: ['backend'] } });
     await postJson(`${server.url}/runs/${runId}/calls`, { call: 'startAgent', args: { agentType: 'coding' } });
-    const timed = await runClientsOnWorker({ url: server.url, runId, clients, legMs, mode });
+    const timed = await runClientsOnThread({ url: server.url, runId, clients, legMs, mode });
     await postJson(`${server.url}/runs/${runId}/finalize`, { status: 'completed' });
     const journal = runPaths(logsDir, runId).journal;
     try {
@@ -88,8 +79,19 @@ export function serveComparison(logsDir: string, clients: number, mode: ServeMod
 export async function httpCeilingLeg(logsDir: string, clients: number, legMs: number): Promise<{ lines: number; ms: number }> {
   const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
   try {
-    return await runClientsOnWorker({ url: server.url, runId: 'none', clients, legMs, mode: 'health' });
+    return await runClientsOnThread({ url: server.url, runId: 'none', clients, legMs, mode: 'health' });
   } finally {
     await server.close('bench leg done');
   }
+}
+
+export const HTTP_CEILING_NAME = 'HTTP ceiling: GET /health, no append';
+
+/** The ceiling as a comparison of its own, so that its legs take turns with the async collector's like the figures' do. */
+export function httpCeilingComparison(logsDir: string, clients: number): (legMs: number) => Comparison {
+  return (legMs) => ({
+    name: HTTP_CEILING_NAME,
+    baseline: () => asyncCollectorLeg(logsDir, clients, legMs),
+    collector: async () => ({ ...(await httpCeilingLeg(logsDir, clients, legMs)), lineBytes: 0 }),
+  });
 }
