@@ -75,8 +75,9 @@ export async function replayFromStream(options: CentralReplayOptions): Promise<C
     }
     let replay: ReplayReport | null = null;
     if (!options.skipReplay) {
-      const { index, runs } = await updateRuns(paths, lock, { progress: options.progress });
-      replay = finishTables(paths, lock, index, runs);
+      const { index, runs, previous } = await updateRuns(paths, lock, { progress: options.progress });
+      // As a local replay does: the parts of unchanged runs are copied from the tables as they are.
+      replay = finishTables(paths, lock, index, runs, previous);
     }
     const refused = [...state.refused.values()];
     return { dir: logsDir, stream, fromStreamSeq, toStreamSeq: state.streamSeq, messages, refused, replay, ok: refused.length === 0 && (replay?.ok ?? true) };
@@ -125,13 +126,15 @@ async function mirrorStream(nc: NatsConnection, stream: string, state: CentralSt
   let chunk: JsMsg[] = [];
   let chunkBytes = 0;
   let stepBytes = 0;
+  // A step is whole chunks: no chunk larger than a step.
+  const chunkLimit = Math.min(CHUNK_BYTES, durableBytes);
   try {
     for await (const m of messages) {
       chunk.push(m);
       count += 1;
       chunkBytes += m.data.length;
       const last = count >= backlog || m.info.pending === 0;
-      if (chunkBytes >= CHUNK_BYTES || last) {
+      if (chunkBytes >= chunkLimit || last) {
         sink.stage(chunk);
         stepBytes += chunkBytes;
         chunk = [];
