@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { DerivedFilesLockError } from '../errors.js';
 import type { CentralState } from './central-state.js';
 import { shareLock, type HeldLock } from './lock-flag.js';
 import { packChunk, packetTransfers } from './mirror-packet.js';
 import { stageChunk, type MirrorMessage } from './mirror-stage.js';
 import { durableStep } from './mirror-step.js';
-import type { MirrorWorkerData, MirrorWorkerReply, MirrorWorkerRequest } from './mirror-worker.js';
+import type { MirrorJob, MirrorWorkerReply, MirrorWorkerRequest } from './mirror-worker.js';
 import { MirrorFiles } from './mirror-writer.js';
 
 /**
@@ -30,6 +31,30 @@ export interface MirrorSink {
 }
 
 const WORKER = new URL('./mirror-worker.js', import.meta.url);
+
+/**
+ * Mirror threads between two mirrors of this process, unref'd (they keep no process alive): the
+ * next mirror takes one whose code is already compiled instead of starting a thread and loading
+ * and warming up the verifying code again.
+ */
+const idleThreads: Worker[] = [];
+
+function takeThread(): Worker {
+  const idle = idleThreads.pop();
+  if (idle) {
+    idle.ref();
+    return idle;
+  }
+  const thread = new Worker(WORKER);
+  // While idle, nobody else listens: a thread that fails or exits then is dropped, not thrown.
+  const drop = (): void => {
+    const at = idleThreads.indexOf(thread);
+    if (at !== -1) idleThreads.splice(at, 1);
+  };
+  thread.on('error', drop);
+  thread.on('exit', drop);
+  return thread;
+}
 
 export function startMirrorSink(logsDir: string, state: CentralState, lock: HeldLock, lockPath: string): MirrorSink {
   return fs.existsSync(fileURLToPath(WORKER)) ? new WorkerMirror(logsDir, state, lock, lockPath) : new InThreadMirror(logsDir, state, lock);
@@ -69,15 +94,20 @@ class WorkerMirror implements MirrorSink {
   /** Resolvers of the replies still to come, in order. */
   private readonly waiting: Array<{ resolve: (reply: MirrorWorkerReply) => void; reject: (error: Error) => void }> = [];
   private dead: Error | null = null;
+  private finished = false;
   private inFlight: Promise<unknown> = Promise.resolve();
+  private readonly onMessage = (reply: MirrorWorkerReply): void => this.waiting.shift()?.resolve(reply);
+  private readonly onError = (error: Error): void => this.die(error);
+  private readonly onExit = (code: number): void => this.die(new Error(`the central replay's mirror worker exited (code ${code})`));
 
   constructor(logsDir: string, state: CentralState, lock: HeldLock, lockPath: string) {
     const shared = shareLock(lock);
     this.sharedLock = shared;
-    this.worker = new Worker(WORKER, { workerData: { logsDir, state, lockPath, lockFlag: shared.flag } satisfies MirrorWorkerData });
-    this.worker.on('message', (reply: MirrorWorkerReply) => this.waiting.shift()?.resolve(reply));
-    this.worker.on('error', (error) => this.die(error));
-    this.worker.on('exit', (code) => this.die(new Error(`the central replay's mirror worker exited (code ${code})`)));
+    this.worker = takeThread();
+    this.worker.on('message', this.onMessage);
+    this.worker.on('error', this.onError);
+    this.worker.on('exit', this.onExit);
+    this.post({ kind: 'begin', job: { logsDir, state, lockPath, lockFlag: shared.flag } satisfies MirrorJob });
   }
 
   stage(chunk: readonly MirrorMessage[]): void {
@@ -98,13 +128,23 @@ class WorkerMirror implements MirrorSink {
     await this.inFlight;
     const reply = await this.ask({ kind: 'finish' });
     if (reply.kind !== 'finished') throw new Error(`the mirror worker answered ${reply.kind} to finish`);
+    this.finished = true;
     return reply.state;
   }
 
+  /** A thread that finished its mirror waits for the next one; any other is stopped. */
   async close(): Promise<void> {
     this.sharedLock.stop();
+    this.worker.off('message', this.onMessage);
+    this.worker.off('error', this.onError);
+    this.worker.off('exit', this.onExit);
+    if (this.finished && this.dead === null) {
+      this.worker.unref();
+      idleThreads.push(this.worker);
+    } else {
+      await this.worker.terminate();
+    }
     this.dead ??= new Error('the mirror worker is closed');
-    await this.worker.terminate();
   }
 
   private ask(request: MirrorWorkerRequest): Promise<MirrorWorkerReply> {
@@ -124,9 +164,10 @@ class WorkerMirror implements MirrorSink {
   }
 }
 
-/** A failure in the worker, thrown here with its name, message and code. */
+/** A failure in the worker, thrown here: a lost lock as the typed error the CLI reports, anything else with its name, message and code. */
 function failedAsError(reply: MirrorWorkerReply): MirrorWorkerReply {
   if (reply.kind !== 'failed') return reply;
+  if (reply.name === DerivedFilesLockError.name) throw new DerivedFilesLockError(reply.message);
   const error = new Error(reply.message) as Error & { code?: string };
   error.name = reply.name;
   if (reply.code !== undefined) error.code = reply.code;

@@ -1,13 +1,17 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { CentralState } from './central-state.js';
-import { sharedLockView } from './lock-flag.js';
+import { sharedLockView, type HeldLock } from './lock-flag.js';
 import { unpackChunk, type MirrorPacket } from './mirror-packet.js';
 import { stageChunk } from './mirror-stage.js';
 import { durableStep } from './mirror-step.js';
 import { MirrorFiles } from './mirror-writer.js';
 
-/** The mirror's verifying and writing, on a thread of its own while the main thread receives (mirror-sink.ts). */
-export interface MirrorWorkerData {
+/**
+ * The mirror's verifying and writing, on a thread of its own while the main thread receives
+ * (mirror-sink.ts). One mirror at a time: `begin` starts one, `finish` ends it, and the thread
+ * may then be given the next (a process that mirrors again reuses a thread whose code is warm).
+ */
+export interface MirrorJob {
   readonly logsDir: string;
   readonly state: CentralState;
   readonly lockPath: string;
@@ -15,20 +19,25 @@ export interface MirrorWorkerData {
 }
 
 export type MirrorWorkerRequest =
+  | { readonly kind: 'begin'; readonly job: MirrorJob }
   | { readonly kind: 'stage'; readonly packet: MirrorPacket }
   | { readonly kind: 'step'; readonly streamSeq: number }
   | { readonly kind: 'finish' };
 
-/** One reply per `step` and `finish`, in order; none for `stage` (its failure is the next reply). */
+/** One reply per `step` and `finish`, in order; none for `begin` and `stage` (their failure is the next reply). */
 export type MirrorWorkerReply =
   | { readonly kind: 'stepped' }
   | { readonly kind: 'finished'; readonly state: CentralState }
   | { readonly kind: 'failed'; readonly name: string; readonly message: string; readonly code?: string };
 
-const { logsDir, state, lockPath, lockFlag } = workerData as MirrorWorkerData;
-const lock = sharedLockView(lockFlag, lockPath);
-const files = new MirrorFiles(logsDir);
-let failure: Error | null = null;
+interface Mirror {
+  readonly job: MirrorJob;
+  readonly lock: HeldLock;
+  readonly files: MirrorFiles;
+  failure: Error | null;
+}
+
+let mirror: Mirror | null = null;
 // Strictly in order: a chunk that arrives during a step's fdatasync belongs to the next step.
 let queue: Promise<void> = Promise.resolve();
 
@@ -37,21 +46,30 @@ parentPort!.on('message', (request: MirrorWorkerRequest) => {
 });
 
 async function handle(request: MirrorWorkerRequest): Promise<void> {
-  if (failure === null) {
+  if (request.kind === 'begin') {
+    const { job } = request;
+    mirror = { job, lock: sharedLockView(job.lockFlag, job.lockPath), files: new MirrorFiles(job.logsDir), failure: null };
+    return;
+  }
+  const m = mirror!;
+  if (m.failure === null) {
     try {
-      if (request.kind === 'stage') stageChunk(files, state, unpackChunk(request.packet));
-      else if (request.kind === 'step') await durableStep(logsDir, files, state, request.streamSeq, lock);
+      if (request.kind === 'stage') stageChunk(m.files, m.job.state, unpackChunk(request.packet));
+      else if (request.kind === 'step') await durableStep(m.job.logsDir, m.files, m.job.state, request.streamSeq, m.lock);
     } catch (error) {
-      failure = error as Error;
-      files.abandon();
+      m.failure = error as Error;
+      m.files.abandon();
     }
   }
   if (request.kind === 'stage') return;
-  if (failure !== null) {
-    const { name, message, code } = failure as Error & { code?: string };
+  if (m.failure !== null) {
+    const { name, message, code } = m.failure as Error & { code?: string };
     reply({ kind: 'failed', name, message, code });
+  } else if (request.kind === 'step') {
+    reply({ kind: 'stepped' });
   } else {
-    reply(request.kind === 'step' ? { kind: 'stepped' } : { kind: 'finished', state });
+    mirror = null;
+    reply({ kind: 'finished', state: m.job.state });
   }
 }
 
