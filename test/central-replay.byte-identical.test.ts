@@ -80,6 +80,28 @@ describe.each(variants)('central replay (replay --from), mirror $where', ({ load
     expect(differences(filesUnder(local), filesUnder(central))).toEqual([]);
   });
 
+  it('passes a failure to write the mirror to the caller, records nothing past it, and mirrors everything on the next call', async () => {
+    const local = tempDir();
+    const central = tempDir();
+    const stream = newStream();
+    await recordSampleRun(local, 'first');
+    await recordSampleRun(local, 'second');
+    expect((await ship(local, stream)).ok).toBe(true);
+    // A file where the run's folder must go: its journal cannot be created.
+    fs.mkdirSync(path.join(central, 'runs'), { recursive: true });
+    fs.writeFileSync(path.join(central, 'runs/second'), 'not a folder');
+
+    await expect(replayFromStream({ dir: central, servers: nats.url, stream })).rejects.toThrow(/EEXIST|ENOTDIR/);
+    // The folder is marked as central (so it is taken up again, not refused), with nothing recorded as mirrored.
+    const state = JSON.parse(fs.readFileSync(path.join(central, '.central/state.json'), 'utf8')) as { streamSeq: number; runs: unknown[] };
+    expect([state.streamSeq, state.runs]).toEqual([0, []]);
+
+    fs.rmSync(path.join(central, 'runs/second'));
+    const report = await replayFromStream({ dir: central, servers: nats.url, stream });
+    expect(report.ok).toBe(true);
+    for (const id of ['first', 'second']) expect(fs.readFileSync(path.join(central, 'runs', id, 'events.ndjson'))).toEqual(fs.readFileSync(path.join(local, 'runs', id, 'events.ndjson')));
+  });
+
   it('writes byte for byte the derived files a local replay of the same journals writes, and continues incrementally', async () => {
     const local = tempDir();
     const central = tempDir();

@@ -8,9 +8,9 @@ import { StreamConfigError } from '../errors.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { parseNatsServers } from '../ship/nats-connection.js';
 import { DEFAULT_STREAM, isValidStreamName } from '../ship/subject.js';
-import { emptyCentralState, loadCentralState, type CentralState, type RefusedSubject } from './central-state.js';
+import { emptyCentralState, loadCentralState, saveCentralState, type CentralState, type RefusedSubject } from './central-state.js';
 import { startMirrorSink, type MirrorSink } from './mirror-sink.js';
-import { truncateToRecorded } from './mirror-writer.js';
+import { removeUnrecorded, truncateToRecorded } from './mirror-writer.js';
 
 export interface CentralReplayOptions {
   /** The central folder: mirrored journals and every derived file (default: RUNLEDGER_DIR or ./logs). */
@@ -65,7 +65,7 @@ export async function replayFromStream(options: CentralReplayOptions): Promise<C
         throw new StreamConfigError(stream, `no NATS server answered at ${servers.join(',')} (${(error as Error).message}); nothing was changed`);
       }
       try {
-        messages = await mirrorStream(nc, stream, state, options.durableBytes ?? 8 * 1024 * 1024, sink);
+        messages = await mirrorStream(nc, stream, logsDir, state, options.durableBytes ?? 8 * 1024 * 1024, sink);
         state = await sink.finish();
       } finally {
         await nc.close().catch(() => undefined);
@@ -97,6 +97,8 @@ function openState(logsDir: string, stream: string): CentralState {
   }
   if (state.stream !== stream) throw new StreamConfigError(stream, `${logsDir} mirrors stream ${state.stream}, not ${stream}; give --dir a folder of its own per stream`);
   for (const run of state.runs.values()) truncateToRecorded(logsDir, run.runId, run.offset);
+  // Journals of runs the state does not hold yet: begun by a step that never saved its state.
+  for (const runId of listRunIds(logsDir)) if (!state.subjectOfRun.has(runId)) removeUnrecorded(logsDir, runId);
   return state;
 }
 
@@ -106,7 +108,7 @@ function openState(logsDir: string, stream: string): CentralState {
  * `durableBytes` (and at the end) the touched files are fdatasync'd and then the state saved:
  * one durable step.
  */
-async function mirrorStream(nc: NatsConnection, stream: string, state: CentralState, durableBytes: number, sink: MirrorSink): Promise<number> {
+async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string, state: CentralState, durableBytes: number, sink: MirrorSink): Promise<number> {
   const js = jetstream(nc);
   let consumer: Consumer;
   let backlog: number;
@@ -121,6 +123,9 @@ async function mirrorStream(nc: NatsConnection, stream: string, state: CentralSt
     throw new StreamConfigError(stream, `cannot read the stream (${(error as Error).message}); nothing was changed`);
   }
   if (backlog === 0) return 0;
+  // A new folder is marked as central before its first journal is written: after a crash in the
+  // first step it is taken up again (what it wrote removed, in openState), not refused as someone else's.
+  if (state.streamSeq === 0 && state.runs.size === 0 && state.refused.size === 0) saveCentralState(logsDir, state);
   const messages = await consumer.consume({ max_messages: 4096 });
   let count = 0;
   let chunk: JsMsg[] = [];
