@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLine, MetricsCollector, replayFromStream, runSubject, shipJournals } from '../src/index.js';
+import { encodeLine, MetricsCollector, replayFromStream as replayFromStreamHere, runSubject, shipJournals } from '../src/index.js';
 import { replay } from '../replay/replay.js';
 import { differences, filesUnder } from './helpers/derived-files.js';
 import { NatsSingle } from './helpers/nats-server.js';
@@ -40,7 +41,67 @@ async function recordVariedRun(dir: string, runId: string, projectId: string, fi
   else c.close();
 }
 
-describe('central replay (replay --from)', () => {
+// From sources there is no compiled mirror worker and the mirror verifies and writes on this thread;
+// the built package (npm test builds it first) hands that to its worker. Both must give the same files.
+const BUILT = path.resolve('dist/src/index.js');
+const MIRROR_WORKER = path.resolve('dist/src/central/mirror-worker.js');
+const variants = [
+  { where: 'on this thread (from sources)', load: async () => replayFromStreamHere },
+  {
+    where: 'on the mirror worker (built package)',
+    load: async () => {
+      expect(fs.existsSync(MIRROR_WORKER)).toBe(true);
+      return ((await import(pathToFileURL(BUILT).href)) as { replayFromStream: typeof replayFromStreamHere }).replayFromStream;
+    },
+  },
+];
+
+describe.each(variants)('central replay (replay --from), mirror $where', ({ load }) => {
+  let replayFromStream: typeof replayFromStreamHere;
+  beforeAll(async () => {
+    replayFromStream = await load();
+  });
+
+  it('mirrors in steps of a few KiB (each durable before the next) to the same journals and files', async () => {
+    const local = tempDir();
+    const central = tempDir();
+    const stream = newStream();
+    await recordVariedRun(local, 'steps-a', 'project-one', true, 0.3);
+    await recordSampleRun(local, 'steps.b');
+    await recordVariedRun(local, 'steps-c', 'project two', false, 0.6);
+    expect((await ship(local, stream)).ok).toBe(true);
+
+    const report = await replayFromStream({ dir: central, servers: nats.url, stream, durableBytes: 4096 });
+    expect(report.ok).toBe(true);
+    const state = JSON.parse(fs.readFileSync(path.join(central, '.central/state.json'), 'utf8')) as { streamSeq: number; runs: Array<{ runId: string; offset: number }> };
+    expect(state.streamSeq).toBe(report.toStreamSeq);
+    for (const run of state.runs) expect(run.offset).toBe(fs.statSync(path.join(local, 'runs', run.runId, 'events.ndjson')).size);
+    await replay({ dir: local });
+    expect(differences(filesUnder(local), filesUnder(central))).toEqual([]);
+  });
+
+  it('passes a failure to write the mirror to the caller, records nothing past it, and mirrors everything on the next call', async () => {
+    const local = tempDir();
+    const central = tempDir();
+    const stream = newStream();
+    await recordSampleRun(local, 'first');
+    await recordSampleRun(local, 'second');
+    expect((await ship(local, stream)).ok).toBe(true);
+    // A file where the run's folder must go: its journal cannot be created.
+    fs.mkdirSync(path.join(central, 'runs'), { recursive: true });
+    fs.writeFileSync(path.join(central, 'runs/second'), 'not a folder');
+
+    await expect(replayFromStream({ dir: central, servers: nats.url, stream })).rejects.toThrow(/EEXIST|ENOTDIR/);
+    // The folder is marked as central (so it is taken up again, not refused), with nothing recorded as mirrored.
+    const state = JSON.parse(fs.readFileSync(path.join(central, '.central/state.json'), 'utf8')) as { streamSeq: number; runs: unknown[] };
+    expect([state.streamSeq, state.runs]).toEqual([0, []]);
+
+    fs.rmSync(path.join(central, 'runs/second'));
+    const report = await replayFromStream({ dir: central, servers: nats.url, stream });
+    expect(report.ok).toBe(true);
+    for (const id of ['first', 'second']) expect(fs.readFileSync(path.join(central, 'runs', id, 'events.ndjson'))).toEqual(fs.readFileSync(path.join(local, 'runs', id, 'events.ndjson')));
+  });
+
   it('writes byte for byte the derived files a local replay of the same journals writes, and continues incrementally', async () => {
     const local = tempDir();
     const central = tempDir();

@@ -1,18 +1,16 @@
 import { DeliverPolicy, jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { GENESIS_HASH } from '../../events/envelope.js';
 import { DerivedFilesLock } from '../../replay/derived-lock.js';
 import { replayPaths } from '../../replay/replay-paths.js';
 import { finishTables, updateRuns, type ReplayReport } from '../../replay/replay.js';
 import { listRunIds } from '../audit/verify-runs.js';
-import { CentralRunRefusedError, StreamConfigError } from '../errors.js';
-import { checkLine } from '../journal/line.js';
-import { isValidRunId, resolveLogsDir } from '../journal/paths.js';
+import { StreamConfigError } from '../errors.js';
+import { resolveLogsDir } from '../journal/paths.js';
 import { parseNatsServers } from '../ship/nats-connection.js';
 import { DEFAULT_STREAM, isValidStreamName } from '../ship/subject.js';
 import { emptyCentralState, loadCentralState, saveCentralState, type CentralState, type RefusedSubject } from './central-state.js';
-import { MirrorFiles, truncateToRecorded } from './mirror-writer.js';
-import { verifyBatch } from './verify-batch.js';
+import { startMirrorSink, type MirrorSink } from './mirror-sink.js';
+import { removeUnrecorded, truncateToRecorded } from './mirror-writer.js';
 
 export interface CentralReplayOptions {
   /** The central folder: mirrored journals and every derived file (default: RUNLEDGER_DIR or ./logs). */
@@ -54,24 +52,32 @@ export async function replayFromStream(options: CentralReplayOptions): Promise<C
   const paths = replayPaths(logsDir);
   const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
   try {
-    const state = openState(logsDir, stream);
+    let state = openState(logsDir, stream);
     const fromStreamSeq = state.streamSeq;
-    let nc: NatsConnection;
-    try {
-      nc = await connect({ servers, name: `runledger central replay ${logsDir}`, timeout: 5000, noAsyncTraces: true });
-    } catch (error) {
-      throw new StreamConfigError(stream, `no NATS server answered at ${servers.join(',')} (${(error as Error).message}); nothing was changed`);
-    }
+    // Started first: the worker loads while the connection is made.
+    const sink = startMirrorSink(logsDir, state, lock, paths.lock);
     let messages = 0;
     try {
-      messages = await mirrorStream(nc, stream, logsDir, state, options.durableBytes ?? 8 * 1024 * 1024, lock);
+      let nc: NatsConnection;
+      try {
+        nc = await connect({ servers, name: `runledger central replay ${logsDir}`, timeout: 5000, noAsyncTraces: true });
+      } catch (error) {
+        throw new StreamConfigError(stream, `no NATS server answered at ${servers.join(',')} (${(error as Error).message}); nothing was changed`);
+      }
+      try {
+        messages = await mirrorStream(nc, stream, logsDir, state, options.durableBytes ?? 8 * 1024 * 1024, sink);
+        state = await sink.finish();
+      } finally {
+        await nc.close().catch(() => undefined);
+      }
     } finally {
-      await nc.close().catch(() => undefined);
+      await sink.close();
     }
     let replay: ReplayReport | null = null;
     if (!options.skipReplay) {
-      const { index, runs } = await updateRuns(paths, lock, { progress: options.progress });
-      replay = finishTables(paths, lock, index, runs);
+      const { index, runs, previous } = await updateRuns(paths, lock, { progress: options.progress });
+      // As a local replay does: the parts of unchanged runs are copied from the tables as they are.
+      replay = finishTables(paths, lock, index, runs, previous);
     }
     const refused = [...state.refused.values()];
     return { dir: logsDir, stream, fromStreamSeq, toStreamSeq: state.streamSeq, messages, refused, replay, ok: refused.length === 0 && (replay?.ok ?? true) };
@@ -91,15 +97,18 @@ function openState(logsDir: string, stream: string): CentralState {
   }
   if (state.stream !== stream) throw new StreamConfigError(stream, `${logsDir} mirrors stream ${state.stream}, not ${stream}; give --dir a folder of its own per stream`);
   for (const run of state.runs.values()) truncateToRecorded(logsDir, run.runId, run.offset);
+  // Journals of runs the state does not hold yet: begun by a step that never saved its state.
+  for (const runId of listRunIds(logsDir)) if (!state.subjectOfRun.has(runId)) removeUnrecorded(logsDir, runId);
   return state;
 }
 
 /**
  * Reads the stream from where the state stopped to what it holds at the start of the call.
- * Messages are verified and written in chunks as they arrive; every `durableBytes` (and at the
- * end) the touched files are fdatasync'd and then the state saved: one durable step.
+ * Messages go to the sink to be verified and written in chunks as they arrive; every
+ * `durableBytes` (and at the end) the touched files are fdatasync'd and then the state saved:
+ * one durable step.
  */
-async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string, state: CentralState, durableBytes: number, lock: DerivedFilesLock): Promise<number> {
+async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string, state: CentralState, durableBytes: number, sink: MirrorSink): Promise<number> {
   const js = jetstream(nc);
   let consumer: Consumer;
   let backlog: number;
@@ -114,99 +123,39 @@ async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string,
     throw new StreamConfigError(stream, `cannot read the stream (${(error as Error).message}); nothing was changed`);
   }
   if (backlog === 0) return 0;
+  // A new folder is marked as central before its first journal is written: after a crash in the
+  // first step it is taken up again (what it wrote removed, in openState), not refused as someone else's.
+  if (state.streamSeq === 0 && state.runs.size === 0 && state.refused.size === 0) saveCentralState(logsDir, state);
   const messages = await consumer.consume({ max_messages: 4096 });
-  const files = new MirrorFiles(logsDir);
   let count = 0;
   let chunk: JsMsg[] = [];
   let chunkBytes = 0;
   let stepBytes = 0;
+  // A step is whole chunks: no chunk larger than a step.
+  const chunkLimit = Math.min(CHUNK_BYTES, durableBytes);
   try {
     for await (const m of messages) {
       chunk.push(m);
       count += 1;
       chunkBytes += m.data.length;
       const last = count >= backlog || m.info.pending === 0;
-      if (chunkBytes >= CHUNK_BYTES || last) {
-        stageChunk(files, state, chunk);
+      if (chunkBytes >= chunkLimit || last) {
+        sink.stage(chunk);
         stepBytes += chunkBytes;
-        state.streamSeq = m.seq;
         chunk = [];
         chunkBytes = 0;
       }
       if (stepBytes >= durableBytes || last) {
-        await files.sync();
-        lock.assertHeld();
-        saveCentralState(logsDir, state);
+        await sink.step(m.seq);
         stepBytes = 0;
       }
       if (last) break;
     }
   } finally {
     messages.stop();
-    files.abandon();
   }
   return count;
 }
 
 /** Verified and written per chunk of about this many bytes, so that receiving goes on in between. */
 const CHUNK_BYTES = 512 * 1024;
-
-/**
- * Per subject, the chunk's lines are checked against the run's chain and the verified ones
- * written (not yet synced); the state in memory follows. A line that does not verify refuses its
- * subject from there on: the run stays mirrored up to the line before.
- */
-function stageChunk(files: MirrorFiles, state: CentralState, chunk: readonly JsMsg[]): void {
-  const bySubject = new Map<string, JsMsg[]>();
-  for (const m of chunk) {
-    const list = bySubject.get(m.subject);
-    if (list) list.push(m);
-    else bySubject.set(m.subject, [m]);
-  }
-  for (const [subject, msgs] of bySubject) {
-    if (state.refused.has(subject)) continue;
-    let run = state.runs.get(subject);
-    if (!run) {
-      const owner = ownerOf(subject, msgs[0]!, state);
-      if (owner === null) continue;
-      run = { runId: owner, subject, seq: 0, hash: GENESIS_HASH, offset: 0 };
-    }
-    const lines = msgs.length === 1 ? Buffer.from(msgs[0]!.data) : Buffer.concat(msgs.map((m) => m.data));
-    const scan = verifyBatch(run.runId, run, lines);
-    const good = scan.goodEnd - run.offset;
-    if (good > 0) {
-      files.append(run.runId, run.offset, lines.subarray(0, good));
-      run = { ...run, seq: scan.lastSeq, hash: scan.lastHash, offset: scan.goodEnd };
-      state.runs.set(subject, run);
-      state.subjectOfRun.set(run.runId, subject);
-    }
-    if (scan.tail.kind !== 'clean') {
-      // On the stream every message is a whole line: nothing is torn there, any damage is refused.
-      const bad = msgs[scan.entries] ?? msgs.at(-1)!;
-      const problem = scan.tail.damage.problem;
-      refuse(state, { subject, runId: run.runId, streamSeq: bad.seq, reason: new CentralRunRefusedError(run.runId, `its line at stream seq ${bad.seq} (${subject}) does not continue its chain after seq ${run.seq}: ${problem}; mirrored up to seq ${run.seq} and not past it`).message });
-    }
-  }
-}
-
-/** The run id a new subject carries, from its first line itself; null (and refused) if it cannot be taken. */
-function ownerOf(subject: string, first: JsMsg, state: CentralState): string | null {
-  const bytes = Buffer.from(first.data);
-  const checked = checkLine(bytes.at(-1) === 0x0a ? bytes.subarray(0, -1) : bytes);
-  if (!checked.ok || !isValidRunId(checked.value.runId)) {
-    const why = checked.ok ? `run id ${JSON.stringify(checked.value.runId)} is not valid` : checked.problem;
-    refuse(state, { subject, runId: null, streamSeq: first.seq, reason: `${subject}: its first message (stream seq ${first.seq}) is not a journal line (${why}); nothing of it is mirrored` });
-    return null;
-  }
-  const runId = checked.value.runId;
-  const other = state.subjectOfRun.get(runId);
-  if (other !== undefined) {
-    refuse(state, { subject, runId, streamSeq: first.seq, reason: new CentralRunRefusedError(runId, `it arrives on ${subject} but ${other} already holds a run with this id (two runs with one id, from different projects or machines); the first is kept, this one is not merged into it`).message });
-    return null;
-  }
-  return runId;
-}
-
-function refuse(state: CentralState, refused: RefusedSubject): void {
-  state.refused.set(refused.subject, refused);
-}

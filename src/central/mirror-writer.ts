@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import { removeFileDurably } from '../../replay/atomic-file.js';
 import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps } from '../journal/file-ops.js';
 import { runPaths } from '../journal/paths.js';
 
@@ -72,4 +73,9 @@ export function truncateToRecorded(logsDir: string, runId: string, offset: numbe
       fs.closeSync(fd);
     }
   }
+}
+
+/** Removes the journal of a run the central state does not hold (begun by a step that never saved its state), durably: it is mirrored anew, as a new file. */
+export function removeUnrecorded(logsDir: string, runId: string): void {
+  removeFileDurably(runPaths(logsDir, runId).journal);
 }
