@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from '../../events/envelope.js';
+import { GENESIS_HASH, type JournalEntry } from '../../events/envelope.js';
 import { JournalFailedError, LockCompromisedError, RunledgerError } from '../errors.js';
-import { encodeLine } from './line.js';
+import { LineEncoder } from './line-encoder.js';
 import { fsyncDirectory, nodeFileOps, type FileOps } from './file-ops.js';
 import { installTakeoverCopy } from './takeover.js';
 import type { RunPaths } from './paths.js';
@@ -59,6 +59,10 @@ export class JournalWriter {
   private failure: RunledgerError | null = null;
   private closed = false;
   private readonly idleWaiters: Array<() => void> = [];
+  private readonly encoder: LineEncoder;
+  /** The last line's time and its ISO text: lines appended within one millisecond share the text. */
+  private tsMs = Number.NaN;
+  private ts = '';
   /** The journal file this writer appends to: the post-write check finds it still under its name. */
   private readonly identity: { readonly dev: number; readonly ino: number };
 
@@ -77,6 +81,7 @@ export class JournalWriter {
     this.assignedOffset = position.offset;
     this.lastSeq = position.lastSeq;
     this.lastHash = position.lastHash;
+    this.encoder = new LineEncoder(runId);
     const stat = this.ops.fstatSync(fd);
     this.identity = { dev: stat.dev, ino: stat.ino };
   }
@@ -176,15 +181,13 @@ export class JournalWriter {
   }
 
   private assign(type: string, data: unknown): UnsyncedLine {
-    const encoded = encodeLine({
-      v: SCHEMA_VERSION,
-      seq: this.lastSeq + 1,
-      ts: this.clock().toISOString(),
-      runId: this.runId,
-      type: type as JournalEntry['type'],
-      data: data as JournalEntry['data'],
-      prev: this.lastHash,
-    });
+    const now = this.clock();
+    const ms = now.getTime();
+    if (ms !== this.tsMs) {
+      this.ts = now.toISOString(); // throws for an invalid date, before anything changes
+      this.tsMs = ms;
+    }
+    const encoded = this.encoder.encode(this.lastSeq + 1, this.ts, type as JournalEntry['type'], data as JournalEntry['data'], this.lastHash);
     this.lastSeq = encoded.entry.seq;
     this.lastHash = encoded.entry.hash;
     this.assignedOffset += encoded.byteLength;
