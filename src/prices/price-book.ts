@@ -125,14 +125,19 @@ interface ResolvedModel {
  * prices still apply).
  */
 class PackagePrices {
-  private readonly resolved = new Map<string, ResolvedModel | null>();
+  /** By provider (null: none given), then model: no key string built per quote. */
+  private readonly resolved = new Map<string | null, Map<string, ResolvedModel | null>>();
 
   quote(usage: TokenCounts, at: Date): PriceQuote | null {
-    const key = `${usage.provider ?? ''}\u0000${usage.model}`;
-    const known = this.resolved.get(key);
+    let models = this.resolved.get(usage.provider);
+    if (models === undefined) {
+      models = new Map();
+      this.resolved.set(usage.provider, models);
+    }
+    const known = models.get(usage.model);
     if (known === null) return null;
     if (known === undefined) {
-      const result = this.resolve(key, usage, at);
+      const result = this.resolve(models, usage, at);
       return result && packageQuote(result.input_price, result.output_price, result.total_price, result.provider.id, result.model.id);
     }
     if (known.plain) {
@@ -143,12 +148,12 @@ class PackagePrices {
     return result && packageQuote(result.input_price, result.output_price, result.total_price, result.provider.id, result.model.id);
   }
 
-  private resolve(key: string, usage: TokenCounts, at: Date): PriceCalculation | null {
+  private resolve(models: Map<string, ResolvedModel | null>, usage: TokenCounts, at: Date): PriceCalculation | null {
     // A provider the table does not know is no reason to give up: match on the model name alone.
     const providerId = usage.provider && findProvider({ providerId: usage.provider }) ? usage.provider : undefined;
     const result = price(usage, { providerId, timestamp: at });
-    this.resolved.set(
-      key,
+    models.set(
+      usage.model,
       result
         ? { provider: { ...result.provider, models: [result.model] }, providerId: result.provider.id, modelId: result.model.id, plain: compilePlainPrices(result.model) }
         : null,
