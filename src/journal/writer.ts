@@ -60,6 +60,7 @@ export class JournalWriter {
   private closed = false;
   private readonly idleWaiters: Array<() => void> = [];
   private readonly encoder: LineEncoder;
+  private batch = Buffer.allocUnsafeSlow(16 * 1024);
   /** The last line's time and its ISO text: lines appended within one millisecond share the text. */
   private tsMs = Number.NaN;
   private ts = '';
@@ -235,10 +236,23 @@ export class JournalWriter {
     let first = 0;
     while (first < this.unsynced.length && this.unsynced[first]!.end <= this.writtenOffset) first += 1;
     if (first === this.unsynced.length) return;
-    const buffer = toBuffer(first === 0 ? this.unsynced : this.unsynced.slice(first));
     const end = this.assignedOffset;
-    for (let written = 0; written < buffer.length; ) written += this.ops.writeSync(this.fd, buffer, written, buffer.length - written, null);
+    const length = end - this.writtenOffset;
+    const buffer = this.batchBuffer(length);
+    let filled = 0;
+    for (let i = first; i < this.unsynced.length; i += 1) filled += buffer.write(this.unsynced[i]!.text, filled, 'utf8');
+    if (filled !== length) throw new Error(`the queued lines hold ${filled} bytes, not the ${length} their offsets say`);
+    for (let written = 0; written < length; ) written += this.ops.writeSync(this.fd, buffer, written, length - written, null);
     this.writtenOffset = end;
+  }
+
+  /**
+   * One buffer, reused by every write (writeSync has copied it to the page cache when it returns):
+   * lines are encoded into it one by one, with no batch string and no new buffer per write.
+   */
+  private batchBuffer(length: number): Buffer {
+    if (this.batch.length < length) this.batch = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.batch.length));
+    return this.batch;
   }
 
   /**
@@ -342,12 +356,4 @@ export class JournalWriter {
     if (this.unsynced.length > 0 || this.flushing) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
-}
-
-/** One buffer for a batch of lines: one encoding and one allocation per write, not per line. */
-function toBuffer(lines: readonly UnsyncedLine[]): Buffer {
-  if (lines.length === 1) return Buffer.from(lines[0]!.text, 'utf8');
-  let text = '';
-  for (const line of lines) text += line.text;
-  return Buffer.from(text, 'utf8');
 }
