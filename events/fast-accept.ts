@@ -62,7 +62,10 @@ function compile(def: Def): Acceptor | null {
       return def.coerce || (def.checks?.length ?? 0) > 0 ? null : (v) => typeof v === 'boolean';
     case 'literal': {
       const values = def.values as readonly unknown[];
-      return (def.checks?.length ?? 0) > 0 ? null : (v) => values.includes(v);
+      if ((def.checks?.length ?? 0) > 0) return null;
+      const only = values[0];
+      // `includes` is SameValueZero: for one value other than NaN that is ===.
+      return values.length === 1 && !Number.isNaN(only) ? (v) => v === only : (v) => values.includes(v);
     }
     case 'enum': {
       const values = Object.values(def.entries as Record<string, unknown>);
@@ -81,7 +84,7 @@ function compile(def: Def): Acceptor | null {
       const options = (def.options as unknown[]).map((o) => compile(defOf(o)));
       if (options.some((o) => o === null)) return null;
       const acceptors = options as Acceptor[];
-      return (v) => acceptors.some((accept) => accept(v));
+      return byDiscriminator(def, acceptors) ?? ((v) => anyAccepts(acceptors, v));
     }
     case 'array': {
       const element = compile(defOf(def.element));
@@ -163,7 +166,46 @@ function withChecks(def: Def, base: Acceptor, compileCheck: CheckCompiler): Acce
     if (!compiled) return null;
     checks.push(compiled);
   }
+  // Most fields have one or two checks (a string's length bounds, a number's range): no loop for those.
+  const [first, second] = checks;
+  if (checks.length === 0) return base;
+  if (checks.length === 1) return (v) => base(v) && first!(v);
+  if (checks.length === 2) return (v) => base(v) && first!(v) && second!(v);
   return (v) => base(v) && checks.every((check) => check(v));
+}
+
+function anyAccepts(acceptors: readonly Acceptor[], v: unknown): boolean {
+  for (const accept of acceptors) if (accept(v)) return true;
+  return false;
+}
+
+/**
+ * A discriminated union whose every option is an object with a required literal discriminator:
+ * only the options whose literal is the value's discriminator can accept it, so only those are asked.
+ */
+function byDiscriminator(def: Def, acceptors: readonly Acceptor[]): Acceptor | null {
+  const key = def.discriminator;
+  if (typeof key !== 'string') return null;
+  const byValue = new Map<unknown, Acceptor[]>();
+  const options = def.options as unknown[];
+  for (let i = 0; i < options.length; i += 1) {
+    const option = defOf(options[i]);
+    if (option.type !== 'object') return null;
+    const field = (option.shape as Record<string, unknown>)[key];
+    if (field === undefined) return null;
+    const literal = defOf(field);
+    if (literal.type !== 'literal') return null;
+    for (const value of literal.values as readonly unknown[]) {
+      const list = byValue.get(value) ?? [];
+      list.push(acceptors[i]!);
+      byValue.set(value, list);
+    }
+  }
+  return (v) => {
+    if (v === null || typeof v !== 'object') return false;
+    const candidates = byValue.get((v as Record<string, unknown>)[key]);
+    return candidates !== undefined && anyAccepts(candidates, v);
+  };
 }
 
 function stringCheck(check: CheckDef): Acceptor | null {

@@ -145,6 +145,27 @@ describe('fast acceptance of event data', () => {
     expect(() => validateEventData('RunStarted', named(' Unknown'))).toThrow(/never "unknown"/);
   });
 
+  it('a discriminated union asks the options its key names: yes for each valid option, never for what zod refuses', () => {
+    const shape = z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('a'), n: z.int().min(1) }),
+      z.strictObject({ kind: z.literal(['b', 'c']), s: z.string().max(3) }),
+      z.strictObject({ kind: z.literal('d') }),
+    ]);
+    const accept = compileAcceptor(shape)!;
+    for (const valid of [{ kind: 'a', n: 2 }, { kind: 'b', s: 'xy' }, { kind: 'c', s: '' }, { kind: 'd' }]) expect(accept(valid)).toBe(true);
+    const value = fc.oneof(fc.constantFrom('a', 'b', 'c', 'd', 'e', 1, 0, null, undefined, 'xyzw', ''), fc.jsonValue({ maxDepth: 1 }));
+    const candidate = fc.oneof(
+      fc.record({ kind: value, n: value, s: value }, { requiredKeys: [] }),
+      fc.constantFrom(null, [], 'a', 1, new Date(), Object.create({ kind: 'd' })),
+    );
+    fc.assert(
+      fc.property(candidate, (data) => {
+        if (accept(data)) expect(shape.safeParse(data).success).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('refuses a class instance or an object with symbols even with the right fields: zod decides those', () => {
     class Started {
       callId = 'c';

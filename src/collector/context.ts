@@ -69,7 +69,8 @@ const bump = <K>(map: Map<K, number>, key: K): void => {
 };
 
 export function evolveContext(ctx: CollectorContext, entry: JournalEntry): CollectorContext {
-  const event = { type: entry.type, data: entry.data } as import('../../events/registry.js').RunEvent;
+  // The entry read as the discriminated union it holds (its type and data), without a copy.
+  const event = entry as unknown as import('../../events/registry.js').RunEvent;
   switch (event.type) {
     case 'RunStarted':
       ctx.projectId = event.data.projectId;

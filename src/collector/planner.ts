@@ -226,8 +226,10 @@ export class EventPlanner {
     validateEventData('TokensUsed', data);
     const quote = this.prices.quote(data, this.clock());
     validateQuote(quote);
-    const priced: TokenUsage = { ...data, cost: quote.cost, priceSource: quote.priceSource };
-    return { type: 'TokensUsed', data: priced, result: priced };
+    // `data` is this call's own object: priced in place rather than copied.
+    data.cost = quote.cost;
+    data.priceSource = quote.priceSource;
+    return { type: 'TokensUsed', data, result: data };
   }
 
   recordPipeline(pipeline: PipelineInput): PlannedEvent<void> {

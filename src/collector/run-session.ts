@@ -289,7 +289,8 @@ export class RunSession implements GuardedRun {
   }
 
   private durable(entry: JournalEntry): void {
-    this.events$.next(entry);
+    // Subject.next with no subscriber still costs a closure and its checks, on every call.
+    if (this.events$.observed) this.events$.next(entry);
     if (entry.type === 'RunFinished') this.close();
     // Not while the process is going down (signal, crash): replay rebuilds them later.
     if ((entry.type === 'IssueFinished' || entry.type === 'RunFinished') && !this.finalizingInEmergency) this.live?.request();

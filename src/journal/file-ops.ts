@@ -8,7 +8,7 @@ import path from 'node:path';
 export interface FileOps {
   openSync(path: string, flags: string | number, mode?: number): number;
   closeSync(fd: number): void;
-  /** `position` null: at the end (the journal is opened O_APPEND). */
+  /** `position` null: at the end (the journal is opened O_APPEND). The writer reuses `buffer` once this returns. */
   writeSync(fd: number, buffer: Buffer, offset: number, length: number, position: number | null): number;
   fdatasyncSync(fd: number): void;
   fdatasync(fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from '../../events/envelope.js';
+import { GENESIS_HASH, type JournalEntry } from '../../events/envelope.js';
 import { JournalFailedError, LockCompromisedError, RunledgerError } from '../errors.js';
-import { encodeLine } from './line.js';
+import { LineEncoder } from './line-encoder.js';
 import { fsyncDirectory, nodeFileOps, type FileOps } from './file-ops.js';
 import { installTakeoverCopy } from './takeover.js';
 import type { RunPaths } from './paths.js';
@@ -59,6 +59,11 @@ export class JournalWriter {
   private failure: RunledgerError | null = null;
   private closed = false;
   private readonly idleWaiters: Array<() => void> = [];
+  private readonly encoder: LineEncoder;
+  private batch = Buffer.allocUnsafeSlow(16 * 1024);
+  /** The last line's time and its ISO text: lines appended within one millisecond share the text. */
+  private tsMs = Number.NaN;
+  private ts = '';
   /** The journal file this writer appends to: the post-write check finds it still under its name. */
   private readonly identity: { readonly dev: number; readonly ino: number };
 
@@ -77,6 +82,7 @@ export class JournalWriter {
     this.assignedOffset = position.offset;
     this.lastSeq = position.lastSeq;
     this.lastHash = position.lastHash;
+    this.encoder = new LineEncoder(runId);
     const stat = this.ops.fstatSync(fd);
     this.identity = { dev: stat.dev, ino: stat.ino };
   }
@@ -176,15 +182,13 @@ export class JournalWriter {
   }
 
   private assign(type: string, data: unknown): UnsyncedLine {
-    const encoded = encodeLine({
-      v: SCHEMA_VERSION,
-      seq: this.lastSeq + 1,
-      ts: this.clock().toISOString(),
-      runId: this.runId,
-      type: type as JournalEntry['type'],
-      data: data as JournalEntry['data'],
-      prev: this.lastHash,
-    });
+    const now = this.clock();
+    const ms = now.getTime();
+    if (ms !== this.tsMs) {
+      this.ts = now.toISOString(); // throws for an invalid date, before anything changes
+      this.tsMs = ms;
+    }
+    const encoded = this.encoder.encode(this.lastSeq + 1, this.ts, type as JournalEntry['type'], data as JournalEntry['data'], this.lastHash);
     this.lastSeq = encoded.entry.seq;
     this.lastHash = encoded.entry.hash;
     this.assignedOffset += encoded.byteLength;
@@ -232,10 +236,23 @@ export class JournalWriter {
     let first = 0;
     while (first < this.unsynced.length && this.unsynced[first]!.end <= this.writtenOffset) first += 1;
     if (first === this.unsynced.length) return;
-    const buffer = toBuffer(first === 0 ? this.unsynced : this.unsynced.slice(first));
     const end = this.assignedOffset;
-    for (let written = 0; written < buffer.length; ) written += this.ops.writeSync(this.fd, buffer, written, buffer.length - written, null);
+    const length = end - this.writtenOffset;
+    const buffer = this.batchBuffer(length);
+    let filled = 0;
+    for (let i = first; i < this.unsynced.length; i += 1) filled += buffer.write(this.unsynced[i]!.text, filled, 'utf8');
+    if (filled !== length) throw new Error(`the queued lines hold ${filled} bytes, not the ${length} their offsets say`);
+    for (let written = 0; written < length; ) written += this.ops.writeSync(this.fd, buffer, written, length - written, null);
     this.writtenOffset = end;
+  }
+
+  /**
+   * One buffer, reused by every write (writeSync has copied it to the page cache when it returns):
+   * lines are encoded into it one by one, with no batch string and no new buffer per write.
+   */
+  private batchBuffer(length: number): Buffer {
+    if (this.batch.length < length) this.batch = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.batch.length));
+    return this.batch;
   }
 
   /**
@@ -339,12 +356,4 @@ export class JournalWriter {
     if (this.unsynced.length > 0 || this.flushing) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
-}
-
-/** One buffer for a batch of lines: one encoding and one allocation per write, not per line. */
-function toBuffer(lines: readonly UnsyncedLine[]): Buffer {
-  if (lines.length === 1) return Buffer.from(lines[0]!.text, 'utf8');
-  let text = '';
-  for (const line of lines) text += line.text;
-  return Buffer.from(text, 'utf8');
 }

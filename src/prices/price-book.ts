@@ -4,6 +4,7 @@ import path from 'node:path';
 import { calcPrice, findProvider, type PriceCalculation, type PriceOptions, type Provider } from '@pydantic/genai-prices';
 import type { Cost, PriceSource } from '../../events/tokens.js';
 import { loadOverrideFile, type OverridePrice, type OverrideTable } from './override-file.js';
+import { compilePlainPrices, type PlainPrices } from './plain-prices.js';
 
 export const PRICE_PACKAGE = '@pydantic/genai-prices';
 
@@ -108,34 +109,64 @@ function costFromOverride(usage: TokenCounts, price: OverridePrice): Cost {
   return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd };
 }
 
+/** A (provider, model) found in the bundled table: a provider holding just that model, and its fast path if any. */
+interface ResolvedModel {
+  readonly provider: Provider;
+  readonly providerId: string;
+  readonly modelId: string;
+  readonly plain: PlainPrices | null;
+}
+
 /**
  * Prices from the bundled table. Finding a model's provider and entry scans the whole catalogue
- * (microseconds per call), so each (provider, model) is resolved once; later quotes pass
- * genai-prices a provider holding just that model, which it only has to compute (tiers and
- * date-conditional prices still apply).
+ * (microseconds per call), so each (provider, model) is resolved once. Later quotes of a model whose
+ * prices are plain per-token prices are computed by plain-prices.ts; others pass genai-prices a
+ * provider holding just that model, which it only has to compute (tiers and date-conditional
+ * prices still apply).
  */
 class PackagePrices {
-  private readonly resolved = new Map<string, Provider | null>();
+  /** By provider (null: none given), then model: no key string built per quote. */
+  private readonly resolved = new Map<string | null, Map<string, ResolvedModel | null>>();
 
   quote(usage: TokenCounts, at: Date): PriceQuote | null {
-    const key = `${usage.provider ?? ''}\u0000${usage.model}`;
-    const known = this.resolved.get(key);
+    let models = this.resolved.get(usage.provider);
+    if (models === undefined) {
+      models = new Map();
+      this.resolved.set(usage.provider, models);
+    }
+    const known = models.get(usage.model);
     if (known === null) return null;
-    const result = known === undefined ? this.resolve(key, usage, at) : price(usage, { provider: known, timestamp: at });
-    if (!result) return null;
-    return {
-      cost: { inputUsd: result.input_price, outputUsd: result.output_price, totalUsd: result.total_price },
-      priceSource: { kind: 'package', package: PRICE_PACKAGE, version: pricePackageVersion(), providerId: result.provider.id, modelId: result.model.id },
-    };
+    if (known === undefined) {
+      const result = this.resolve(models, usage, at);
+      return result && packageQuote(result.input_price, result.output_price, result.total_price, result.provider.id, result.model.id);
+    }
+    if (known.plain) {
+      const cost = known.plain(usage, at);
+      return cost && packageQuote(cost.input, cost.output, cost.total, known.providerId, known.modelId);
+    }
+    const result = price(usage, { provider: known.provider, timestamp: at });
+    return result && packageQuote(result.input_price, result.output_price, result.total_price, result.provider.id, result.model.id);
   }
 
-  private resolve(key: string, usage: TokenCounts, at: Date): PriceCalculation | null {
+  private resolve(models: Map<string, ResolvedModel | null>, usage: TokenCounts, at: Date): PriceCalculation | null {
     // A provider the table does not know is no reason to give up: match on the model name alone.
     const providerId = usage.provider && findProvider({ providerId: usage.provider }) ? usage.provider : undefined;
     const result = price(usage, { providerId, timestamp: at });
-    this.resolved.set(key, result ? { ...result.provider, models: [result.model] } : null);
+    models.set(
+      usage.model,
+      result
+        ? { provider: { ...result.provider, models: [result.model] }, providerId: result.provider.id, modelId: result.model.id, plain: compilePlainPrices(result.model) }
+        : null,
+    );
     return result;
   }
+}
+
+function packageQuote(inputUsd: number, outputUsd: number, totalUsd: number, providerId: string, modelId: string): PriceQuote {
+  return {
+    cost: { inputUsd, outputUsd, totalUsd },
+    priceSource: { kind: 'package', package: PRICE_PACKAGE, version: pricePackageVersion(), providerId, modelId },
+  };
 }
 
 function price(usage: TokenCounts, options: PriceOptions): PriceCalculation | null {
