@@ -38,7 +38,9 @@ export function pureRefinement<T>(predicate: (value: T) => boolean): (value: T) 
   trustedRefinements.add(predicate as (value: never) => unknown);
   return predicate;
 }
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+// Present means own and enumerable: what Object.keys counts and JSON.stringify writes. A
+// non-enumerable field would pass the check here and then be missing from the journal line.
+const isPresent = (o: object, key: string): boolean => Object.prototype.propertyIsEnumerable.call(o, key);
 
 export function compileAcceptor(schema: z.ZodType): Acceptor | null {
   return compile(defOf(schema));
@@ -143,7 +145,7 @@ function compileObject(def: Def): Acceptor | null {
     if (!isPlainData(v)) return false;
     let present = 0;
     for (const field of fields) {
-      if (hasOwn(v, field.key)) {
+      if (isPresent(v, field.key)) {
         present += 1;
         if (!field.accept(v[field.key])) return false;
       } else if (!field.optional) {

@@ -176,4 +176,15 @@ describe('fast acceptance of event data', () => {
     expect(fastAcceptorOf('ToolCallStarted')!(new Started())).toBe(false);
     expect(fastAcceptorOf('ToolCallStarted')!({ ...VALID.ToolCallStarted, [Symbol('s')]: 1 })).toBe(false);
   });
+
+  it('a non-enumerable field counts as absent (JSON.stringify would not write it): it cannot make room for an unknown key', () => {
+    const accept = compileAcceptor(z.strictObject({ a: z.string(), b: z.string().optional() }))!;
+    const hidden = { b: 'x', unknown: 'y' };
+    Object.defineProperty(hidden, 'a', { value: 'z', enumerable: false });
+    expect(accept(hidden)).toBe(false);
+    const onlyHidden = {};
+    Object.defineProperty(onlyHidden, 'a', { value: 'z', enumerable: false });
+    expect(accept(onlyHidden)).toBe(false);
+    expect(accept({ a: 'z', b: 'x' })).toBe(true);
+  });
 });
