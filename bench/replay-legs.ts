@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TABLE_FILES } from '../projections/tables/tables.js';
-import { assembleDerivedTables } from '../replay/csv-assembly.js';
+import { assembleDerivedTables, outputFiles } from '../replay/csv-assembly.js';
 import { DerivedFilesLock } from '../replay/derived-lock.js';
 import { replay } from '../replay/index.js';
-import { analysisInputsFile, replayPaths } from '../replay/replay-paths.js';
+import { replayPaths } from '../replay/replay-paths.js';
 import { loadRunIndexWithAssembly, saveRunIndex, tableOrder } from '../replay/run-index.js';
 import { appendToHistory } from './generate-history.js';
 import type { HistorySpec } from './history-runs.js';
@@ -79,8 +78,7 @@ export async function tablesRewriteLeg(logsDir: string): Promise<{ ms: number; b
     const made = assembleDerivedTables(paths, tableOrder(index), { assembly, entries: index, changedRuns: new Set() });
     const ms = elapsedMs(start);
     saveRunIndex(paths, index, made.assembly);
-    const files = [...TABLE_FILES.map((file) => path.join(paths.csvDir, file)), analysisInputsFile(paths)];
-    return { ms, bytes: files.reduce((sum, file) => sum + fs.statSync(file).size, 0) };
+    return { ms, bytes: Object.values(outputFiles(paths)).reduce((sum, file) => sum + fs.statSync(file).size, 0) };
   } finally {
     lock.release();
   }

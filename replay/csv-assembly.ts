@@ -15,17 +15,14 @@ export interface RunFragments {
   readonly analysis: AnalysisRun;
 }
 
-const ANALYSIS = ANALYSIS_FILE;
-const OUTPUTS = ASSEMBLED_FILES;
-
 /**
  * A run's fragment file: one JSON line naming the bytes of each part, then the parts themselves,
- * in OUTPUTS order, exactly as they go into the assembled files. Assembly copies them as bytes and
+ * in ASSEMBLED_FILES order, exactly as they go into the assembled files. Assembly copies them as bytes and
  * never turns a run's rows into JS strings again (for a run of 1,000 events they are tens of KB).
  */
 export function encodeFragments(fragments: RunFragments): { bytes: Buffer; tableBytes: Record<string, number> } {
-  const parts = OUTPUTS.map((file) => Buffer.from(file === ANALYSIS ? `${JSON.stringify(fragments.analysis)}\n` : (fragments.tables[file]?.csv ?? ''), 'utf8'));
-  const tableBytes = Object.fromEntries(OUTPUTS.map((file, i) => [file, parts[i]!.length]));
+  const parts = ASSEMBLED_FILES.map((file) => Buffer.from(file === ANALYSIS_FILE ? `${JSON.stringify(fragments.analysis)}\n` : (fragments.tables[file]?.csv ?? ''), 'utf8'));
+  const tableBytes = Object.fromEntries(ASSEMBLED_FILES.map((file, i) => [file, parts[i]!.length]));
   const header = Buffer.from(`${JSON.stringify({ bytes: tableBytes })}\n`, 'utf8');
   return { bytes: Buffer.concat([header, ...parts]), tableBytes };
 }
@@ -58,7 +55,7 @@ class FragmentReader {
     const header = JSON.parse(bytes.toString('utf8', 0, newline)) as { bytes?: Record<string, number> };
     const parts = new Map<string, Buffer>();
     let at = newline + 1;
-    for (const output of OUTPUTS) {
+    for (const output of ASSEMBLED_FILES) {
       const length = header.bytes?.[output];
       if (newline < 0 || typeof length !== 'number' || at + length > size) throw new Error(`${file} is not a fragment file of this runledger; delete logs/.replay and run "runledger replay"`);
       parts.set(output, bytes.subarray(at, at + length));
@@ -87,9 +84,10 @@ interface FileIdentity {
 }
 
 const assemblyFile = (paths: ReplayPaths): string => path.join(paths.stateDir, 'tables.json');
-const outputFiles = (paths: ReplayPaths): Record<string, string> =>
-  Object.fromEntries(OUTPUTS.map((file) => [file, file === ANALYSIS ? analysisInputsFile(paths) : path.join(paths.csvDir, file)]));
-const headerOf = (file: string): string => (file === ANALYSIS ? '' : UTF8_BOM + encodeCsvRows([TABLE_HEADERS.get(file)! as string[]]));
+/** The full path of each assembled file, by its name in ASSEMBLED_FILES. */
+export const outputFiles = (paths: ReplayPaths): Record<string, string> =>
+  Object.fromEntries(ASSEMBLED_FILES.map((file) => [file, file === ANALYSIS_FILE ? analysisInputsFile(paths) : path.join(paths.csvDir, file)]));
+const headerOf = (file: string): string => (file === ANALYSIS_FILE ? '' : UTF8_BOM + encodeCsvRows([TABLE_HEADERS.get(file)! as string[]]));
 
 /**
  * The files of the last assembly, opened for reading, if they are exactly what it wrote: the
@@ -124,7 +122,7 @@ function openPrevious(paths: ReplayPaths, previous: PreviousAssembly | undefined
 /** Where each run's part lies in each file of the previous assembly: the table order, then running sums of the bytes. */
 function previousRanges(entries: ReadonlyMap<string, RunIndexEntry>): Map<string, Map<string, number>> {
   const ranges = new Map<string, Map<string, number>>();
-  const offsets = Object.fromEntries(OUTPUTS.map((file) => [file, Buffer.byteLength(headerOf(file))]));
+  const offsets = Object.fromEntries(ASSEMBLED_FILES.map((file) => [file, Buffer.byteLength(headerOf(file))]));
   for (const entry of tableOrder(entries)) {
     const starts = new Map<string, number>();
     for (const file of Object.keys(offsets)) {
