@@ -2,11 +2,21 @@ import type { JsonValue, SystemConfig } from '../../events/config.js';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { analysedRuns, compareConfigurations, groupRuns, type ConfigGroup } from './compare.js';
 import { configKeysOf } from './config-keys.js';
+import { MIN_ISSUES, MIN_RUNS } from './group-stats.js';
+import { probabilityBest } from './probability-best.js';
 import type { BootstrapOptions } from './stats/bootstrap.js';
+import { clusterTDifference } from './stats/cluster-t.js';
+import { holmAdjust } from './stats/holm.js';
+import { ALPHA } from './stats/power.js';
 import { wilsonInterval, type Interval } from './stats/wilson.js';
+import { PLANNING_DIFFERENCE } from './versus-baseline.js';
+import { runsToTell } from './runs-to-tell.js';
 
 /** The parts of the score, and what each is worth at most. README "Best configuration" documents them. */
 export const SCORE_WEIGHTS = { success: 60, cost: 25, speed: 15 } as const;
+
+/** clear: one group is better than every other; no-clear-winner: several cannot be told apart; not-enough-data: fewer than two groups can be judged. */
+export type BestVerdict = 'clear' | 'no-clear-winner' | 'not-enough-data';
 
 export interface ScoredGroup {
   readonly label: string;
@@ -14,8 +24,14 @@ export interface ScoredGroup {
   /** 0-100: success + cost + speed. */
   readonly score: number;
   readonly parts: { readonly success: number; readonly cost: number; readonly speed: number };
-  /** No other group is at least as good on success rate, cost per successful issue and duration, and better on one. */
+  /** Among the groups with enough data, no other is at least as good on success rate, cost per successful issue and median issue duration, and better on one. */
   readonly onParetoFront: boolean;
+  /** Chance of the highest success rate, bootstrapping runs within groups (probability-best.ts); null for a group without enough data. */
+  readonly probabilityBest: number | null;
+  /** Not significantly worse on success than the leader (one-sided cluster t, Holm); the leader itself is one. */
+  readonly contender: boolean;
+  /** Holm-adjusted one-sided p of "worse than the leader"; null for the leader and groups without enough data. */
+  readonly worseThanLeaderP: number | null;
   readonly insufficientSample: string | null;
   readonly group: ConfigGroup;
 }
@@ -24,10 +40,20 @@ export interface BestConfigurationReport {
   readonly by: readonly string[];
   /** Groups with enough data first, by score; ties go to the cheaper. */
   readonly ranking: readonly ScoredGroup[];
+  /** The Pareto front of the groups with enough data. */
   readonly paretoFront: readonly string[];
-  /** null when no group has enough data to be crowned. */
+  /** Groups with too little data to be judged: never on the front, never leaders. */
+  readonly insufficientGroups: readonly string[];
+  readonly verdict: BestVerdict;
+  /** The highest score among groups with enough data, whether or not the data can tell it from the others. */
+  readonly leader: ScoredGroup | null;
+  /** The leader and every group not significantly worse than it. */
+  readonly contenders: readonly string[];
+  /** The leader when the verdict is clear; null otherwise. */
   readonly best: ScoredGroup | null;
-  /** The seed's shape: the best configuration's best run, with the configuration's score. */
+  /** No clear winner: runs per configuration to tell the contenders apart by the difference seen (at least 5 pp); null when out of reach. */
+  readonly runsToSeparate: number | null;
+  /** The best configuration's best run, with the configuration's score (the original metrics API's shape). */
   readonly bestRun: {
     readonly runId: string;
     readonly score: number;
@@ -39,55 +65,104 @@ export interface BestConfigurationReport {
 
 /**
  * The best configuration: every combination of the keys that vary (or `by`), scored 0-100 by
- *   success = 60 × the lower end of the Wilson interval of the issue success rate (so a lucky
- *             1 of 1 never wins: its lower end is 0.21),
+ *   success = 60 × the lower end of the success interval (runs as the unit, so neither a lucky
+ *             1 of 1 nor one lucky run wins),
  *   cost    = 25 × (lowest cost per successful issue ÷ this group's, at most 1), 0 if unknown,
- *   speed   = 15 × (lowest median run duration ÷ this group's, at most 1), 0 if unknown,
- * the lowest taken over the groups with enough data (over all when none has),
- * with the Pareto front on (success rate ↑, cost per successful issue ↓, duration ↓) marked.
+ *   speed   = 15 × (lowest median issue duration ÷ this group's, at most 1), 0 if unknown,
+ * the lowest taken over the groups with enough data. Only those are judged: the Pareto front on
+ * (success ↑, cost per successful issue ↓, issue duration ↓), the leader (highest score), and the
+ * contenders — the leader and every group not significantly worse on success (one-sided cluster t,
+ * Holm). The verdict is "clear" only when the leader is the only contender.
  */
 export function bestConfiguration(allRuns: readonly AnalysisRun[], options: BootstrapOptions & { by?: readonly string[] } = {}): BestConfigurationReport {
   const runs = analysedRuns(allRuns);
   const by = options.by ?? varyingKeys(runs);
-  if (runs.length === 0) return { by, ranking: [], paretoFront: [], best: null, bestRun: null, note: 'no finished runs to compare' };
+  const empty = { by, ranking: [], paretoFront: [], insufficientGroups: [], verdict: 'not-enough-data' as const, leader: null, contenders: [], best: null, runsToSeparate: null, bestRun: null };
+  if (runs.length === 0) return { ...empty, note: 'no finished runs to compare' };
   const groups = compareConfigurations(runs, { ...options, by, metric: 'success' }).groups;
+  const runsOf = new Map(groupRuns(runs, by).map((g) => [g.identity, g.runs]));
+  const judged = groups.filter((g) => g.insufficientSample === null);
 
   // The yardsticks come from groups with enough data (from all when none has): one lucky cheap
   // run must not shrink every other group's cost points.
-  const measured = groups.some((g) => g.insufficientSample === null) ? groups.filter((g) => g.insufficientSample === null) : groups;
+  const measured = judged.length > 0 ? judged : groups;
   const cheapest = Math.min(...measured.map(costOf));
   const fastest = Math.min(...measured.map(durationOf));
-  const scored = groups.map((g): ScoredGroup => {
-    const success = SCORE_WEIGHTS.success * (g.issueSuccessRate?.low ?? 0);
-    const cost = Number.isFinite(costOf(g)) ? SCORE_WEIGHTS.cost * Math.min(1, costOf(g) === 0 ? 1 : cheapest / costOf(g)) : 0;
-    const speed = Number.isFinite(durationOf(g)) ? SCORE_WEIGHTS.speed * Math.min(1, durationOf(g) === 0 ? 1 : fastest / durationOf(g)) : 0;
+  const scores = new Map(groups.map((g) => [g, scoreOf(g, cheapest, fastest)]));
+  const byScore = [...groups].sort(
+    (a, b) => Number(a.insufficientSample !== null) - Number(b.insufficientSample !== null) || scores.get(b)!.total - scores.get(a)!.total || costOf(a) - costOf(b) || (a.label < b.label ? -1 : 1),
+  );
+  const leader = judged.length > 0 ? byScore[0]! : null;
+  const worseP = leader ? worseThanLeader(judged, leader, runsOf) : new Map<ConfigGroup, number>();
+  const chances = probabilityBest(judged.map((g) => runsOf.get(g.identity)!), options);
+
+  const ranking = byScore.map((g): ScoredGroup => {
+    const score = scores.get(g)!;
+    const isJudged = g.insufficientSample === null;
     return {
       label: g.label,
       values: g.values,
-      score: round1(success + cost + speed),
-      parts: { success: round1(success), cost: round1(cost), speed: round1(speed) },
-      onParetoFront: !groups.some((other) => other !== g && dominates(other, g)),
+      score: round1(score.total),
+      parts: { success: round1(score.success), cost: round1(score.cost), speed: round1(score.speed) },
+      onParetoFront: isJudged && !judged.some((other) => other !== g && dominates(other, g)),
+      probabilityBest: isJudged ? chances[judged.indexOf(g)]! : null,
+      contender: g === leader || (worseP.has(g) && worseP.get(g)! >= ALPHA),
+      worseThanLeaderP: worseP.get(g) ?? null,
       insufficientSample: g.insufficientSample,
       group: g,
     };
   });
-  const ranking = scored.sort(
-    (a, b) => Number(a.insufficientSample !== null) - Number(b.insufficientSample !== null) || b.score - a.score || costOf(a.group) - costOf(b.group) || (a.label < b.label ? -1 : 1),
-  );
-  const best = ranking[0] && ranking[0].insufficientSample === null ? ranking[0] : null;
+  const contenders = ranking.filter((g) => g.contender);
+  const insufficientGroups = ranking.filter((g) => g.insufficientSample !== null).map((g) => g.label);
+  const verdict: BestVerdict = judged.length === 0 || (judged.length === 1 && groups.length > 1) ? 'not-enough-data' : contenders.length === 1 ? 'clear' : 'no-clear-winner';
+  const best = verdict === 'clear' ? contenders[0]! : null;
+  const leaderScored = ranking.find((g) => g.group === leader) ?? null;
+  const runsToSeparate = verdict === 'no-clear-winner' && leader ? runsToTell(contenders.map((c) => runsOf.get(c.group.identity)!), runsOf.get(leader.identity)!, PLANNING_DIFFERENCE) : null;
   return {
     by,
     ranking,
     paretoFront: ranking.filter((g) => g.onParetoFront).map((g) => g.label),
+    insufficientGroups,
+    verdict,
+    leader: leaderScored,
+    contenders: contenders.map((g) => g.label),
     best,
-    bestRun: best ? bestRunOf(groupRuns(runs, by).find((g) => g.identity === best.group.identity)!.runs, best.score) : null,
-    note: best ? null : 'no configuration has enough data to be crowned (each needs 10 issues and 3 runs); record more runs',
+    runsToSeparate,
+    bestRun: best ? bestRunOf(runsOf.get(best.group.identity)!, best.score) : null,
+    note: noteOf(verdict, judged, groups),
   };
+}
+
+function noteOf(verdict: BestVerdict, judged: readonly ConfigGroup[], groups: readonly ConfigGroup[]): string | null {
+  if (verdict !== 'not-enough-data') return null;
+  const needs = `each needs ${MIN_ISSUES} issues and ${MIN_RUNS} runs`;
+  if (judged.length === 0) return `no configuration has enough data to be judged (${needs}); record more runs`;
+  const others = groups.filter((g) => g.insufficientSample !== null).map((g) => g.label);
+  return `only ${judged[0]!.label} has enough data to be judged; ${others.join(', ')} cannot be compared with it yet (${needs})`;
+}
+
+/** Holm-adjusted one-sided p of "this group's success rate is below the leader's", for every judged group but the leader. */
+function worseThanLeader(judged: readonly ConfigGroup[], leader: ConfigGroup, runsOf: ReadonlyMap<string, readonly AnalysisRun[]>): Map<ConfigGroup, number> {
+  const counts = (g: ConfigGroup) => {
+    const runs = runsOf.get(g.identity)!;
+    return { successes: runs.map((r) => r.completedIssues), issues: runs.map((r) => r.issues) };
+  };
+  const others = judged.filter((g) => g !== leader);
+  const p = others.map((g) => clusterTDifference(counts(g), counts(leader))?.pAWorse ?? null);
+  const adjusted = holmAdjust(p);
+  return new Map(others.flatMap((g, i) => (adjusted[i] === null ? [] : [[g, adjusted[i]!] as const])));
+}
+
+function scoreOf(g: ConfigGroup, cheapest: number, fastest: number) {
+  const success = SCORE_WEIGHTS.success * (g.issueSuccessRate?.low ?? 0);
+  const cost = Number.isFinite(costOf(g)) ? SCORE_WEIGHTS.cost * Math.min(1, costOf(g) === 0 ? 1 : cheapest / costOf(g)) : 0;
+  const speed = Number.isFinite(durationOf(g)) ? SCORE_WEIGHTS.speed * Math.min(1, durationOf(g) === 0 ? 1 : fastest / durationOf(g)) : 0;
+  return { success, cost, speed, total: success + cost + speed };
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const costOf = (g: ConfigGroup): number => g.costPerSuccessfulIssue?.estimate ?? Number.POSITIVE_INFINITY;
-const durationOf = (g: ConfigGroup): number => g.medianDurationMs ?? Number.POSITIVE_INFINITY;
+const durationOf = (g: ConfigGroup): number => g.medianIssueDurationMs ?? Number.POSITIVE_INFINITY;
 const successOf = (g: ConfigGroup): number => g.issueSuccessRate?.estimate ?? 0;
 
 function dominates(a: ConfigGroup, b: ConfigGroup): boolean {

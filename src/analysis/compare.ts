@@ -4,10 +4,8 @@ import { AnalysisInputError } from '../errors.js';
 import { configValue, formatValue, valueIdentity } from './config-keys.js';
 import { groupStats, MIN_ISSUES, MIN_RUNS, type GroupStats } from './group-stats.js';
 import type { BootstrapOptions } from './stats/bootstrap.js';
-import { fisherExactTwoSided } from './stats/fisher.js';
 import { holmAdjust } from './stats/holm.js';
-import { newcombeDifference } from './stats/newcombe.js';
-import type { Interval } from './stats/wilson.js';
+import { versusBaseline, type VersusBaseline } from './versus-baseline.js';
 
 export type RankMetric = 'success' | 'cost' | 'duration' | 'first-time-right';
 export const RANK_METRICS: readonly RankMetric[] = ['success', 'cost', 'duration', 'first-time-right'];
@@ -17,18 +15,11 @@ export interface CompareOptions extends BootstrapOptions {
   readonly by: readonly string[];
   /** The baseline group's label (as printed); default: the group with the most issues. */
   readonly baseline?: string;
-  /** What ranks the groups; default "success" (the lower end of the Wilson interval). */
+  /** What ranks the groups; default "success" (the lower end of the success interval). */
   readonly metric?: RankMetric;
 }
 
-export interface VersusBaseline {
-  /** Issue success rate of this group minus the baseline's; Newcombe's hybrid score interval. */
-  readonly difference: Interval | null;
-  /** Fisher's exact test on completed vs not completed issues, two-sided. */
-  readonly fisherP: number | null;
-  /** fisherP adjusted by Holm's method over all groups compared with the baseline. */
-  readonly holmP: number | null;
-}
+export type { VersusBaseline } from './versus-baseline.js';
 
 export interface ConfigGroup extends GroupStats {
   /** The values of the compared keys, e.g. "deepseek-chat, 0.7". */
@@ -81,9 +72,10 @@ export function groupRuns(runs: readonly AnalysisRun[], by: readonly string[]): 
 
 /**
  * Compares the configurations the runs were recorded with, grouped by `by`: per group the issue
- * success rate with its Wilson interval, the mean run success rate and the cost per successful
- * issue with bootstrap intervals over runs, and against a baseline group the difference in
- * success rate (Newcombe) with Fisher's exact test, Holm-adjusted across groups.
+ * success rate with an interval that takes the run as the unit, the mean run success rate and the
+ * cost per successful issue with intervals over runs, and against a baseline group the difference
+ * in success rate by the test the design allows (versus-baseline.ts), Holm-adjusted across groups,
+ * with what it would take to tell a difference that was not found.
  */
 export function compareConfigurations(allRuns: readonly AnalysisRun[], options: CompareOptions): Comparison {
   if (options.by.length === 0) throw new AnalysisInputError('compare needs at least one config key to group by, e.g. llm.model');
@@ -102,17 +94,8 @@ export function compareConfigurations(allRuns: readonly AnalysisRun[], options: 
     }
   }
 
-  const versus = groups.map((g) => {
-    if (!baseline || g === baseline) return null;
-    const a = g.stats;
-    const b = baseline.stats;
-    const tested = a.issues > 0 && b.issues > 0;
-    return {
-      difference: newcombeDifference(a.completedIssues, a.issues, b.completedIssues, b.issues),
-      fisherP: tested ? fisherExactTwoSided(a.completedIssues, a.issues - a.completedIssues, b.completedIssues, b.issues - b.completedIssues) : null,
-    };
-  });
-  const holm = holmAdjust(versus.map((v) => v?.fisherP ?? null));
+  const versus = groups.map((g) => (!baseline || g === baseline ? null : versusBaseline(g.runs, baseline.runs)));
+  const holm = holmAdjust(versus.map((v) => v?.p ?? null));
   const ranked = rankGroups(groups.map((g) => g.stats), metric);
 
   return {
@@ -127,7 +110,7 @@ export function compareConfigurations(allRuns: readonly AnalysisRun[], options: 
         values: g.values,
         ...g.stats,
         isBaseline: g === baseline,
-        versusBaseline: versus[i] ? { ...versus[i]!, holmP: holm[i] ?? null } : null,
+        versusBaseline: versus[i] ? ({ ...versus[i]!, holmP: holm[i] ?? null } satisfies VersusBaseline) : null,
         rank: ranked[i]!,
       }))
       .sort((a, b) => a.rank - b.rank),
@@ -137,7 +120,7 @@ export function compareConfigurations(allRuns: readonly AnalysisRun[], options: 
 
 /**
  * Ranks by the metric, the groups with a sufficient sample first. Success ranks by the lower end of
- * the Wilson interval (a lucky 1 of 1 never wins); ties go to the cheaper group.
+ * its interval (a lucky 1 of 1 never wins); ties go to the cheaper group.
  */
 function rankGroups(stats: readonly GroupStats[], metric: RankMetric): number[] {
   const cost = (s: GroupStats): number => s.costPerSuccessfulIssue?.estimate ?? Number.POSITIVE_INFINITY;
@@ -161,7 +144,7 @@ function rankGroups(stats: readonly GroupStats[], metric: RankMetric): number[] 
   return ranks;
 }
 
-/** The seed's shortcuts. */
+/** The original metrics API's three comparisons: models, temperatures, retries. */
 export const compareLlmModels = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison => compareConfigurations(runs, { ...options, by: ['llm.model'] });
 export const compareTemperatures = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison => compareConfigurations(runs, { ...options, by: ['llm.temperature'] });
 export const compareMaxRetries = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison => compareConfigurations(runs, { ...options, by: ['maxRetries'] });

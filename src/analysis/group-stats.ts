@@ -1,29 +1,39 @@
 import { median } from 'simple-statistics';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { bootstrapIndexed, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
-import { wilsonInterval, type Interval } from './stats/wilson.js';
+import { clusteredProportion, type ClusteredProportion } from './stats/clustered-proportion.js';
+import { tMeanInterval, tRatioInterval } from './stats/t-interval.js';
 
 /** Below either, a group's numbers are shown but flagged, and it is never ranked first. */
 export const MIN_ISSUES = 10;
 export const MIN_RUNS = 3;
+/** Below this many runs the percentile bootstrap covers far less than it claims (74% for a 95% interval at 3 runs): t intervals instead. */
+export const MIN_BOOTSTRAP_RUNS = 10;
+
+/** How the run-level intervals (run success, cost per run, cost per successful issue) were formed. */
+export type RunIntervalMethod = 'bootstrap-percentile' | 'student-t';
 
 export interface GroupStats {
   readonly runs: number;
   readonly issues: number;
   readonly completedIssues: number;
-  /** Completed ÷ started issues, pooled over the group's runs; Wilson 95% interval. */
-  readonly issueSuccessRate: Interval | null;
-  /** Mean of the runs' success rates; percentile bootstrap over runs. */
+  /** Completed ÷ started issues, pooled over the group's runs; the interval treats the run as the unit (clustered-proportion.ts). */
+  readonly issueSuccessRate: ClusteredProportion | null;
+  /** Mean of the runs' success rates (runIntervalMethod). */
   readonly runSuccessRate: Estimate | null;
-  readonly firstTimeRightRate: Interval | null;
-  /** Over fully priced runs only (see unpricedRuns); bootstrap over runs. */
+  readonly firstTimeRightRate: ClusteredProportion | null;
+  /** Over fully priced runs only (see unpricedRuns) (runIntervalMethod). */
   readonly costPerRun: Estimate | null;
-  /** Σ cost ÷ Σ completed issues over fully priced runs; bootstrap over runs. null without a success. */
+  /** Σ cost ÷ Σ completed issues over fully priced runs (runIntervalMethod). null without a success. */
   readonly costPerSuccessfulIssue: Estimate | null;
+  /** Percentile bootstrap over runs from MIN_BOOTSTRAP_RUNS runs on; Student's t on run values below. */
+  readonly runIntervalMethod: RunIntervalMethod;
   readonly pricedRuns: number;
   /** Runs with token records that have no price: left out of every cost figure, never priced at $0. */
   readonly unpricedRuns: readonly string[];
   readonly medianDurationMs: number | null;
+  /** Median duration of the group's finished issues: speed per issue, not per run (runs differ in size). */
+  readonly medianIssueDurationMs: number | null;
   readonly meanInputTokens: number | null;
   readonly meanOutputTokens: number | null;
   readonly meanComplexity: number | null;
@@ -98,6 +108,20 @@ function groupBootstraps(runs: readonly AnalysisRun[], withIssues: readonly Anal
   return { runSuccessRate: success!, costPerRun: perRun!, costPerSuccessfulIssue: perSuccess! };
 }
 
+/** The same three quantities as groupBootstraps, by Student's t on the runs' values (for fewer than MIN_BOOTSTRAP_RUNS runs). */
+function groupTIntervals(withIssues: readonly AnalysisRun[], priced: readonly AnalysisRun[]) {
+  return {
+    runSuccessRate: tMeanInterval(column(withIssues, runSuccessRate), { min: 0, max: 1 }),
+    costPerRun: tMeanInterval(column(priced, (r) => r.costUsd), { min: 0 }),
+    costPerSuccessfulIssue: tRatioInterval(column(priced, (r) => r.costUsd), column(priced, (r) => r.completedIssues), { min: 0 }),
+  };
+}
+
+function medianIssueDuration(runs: readonly AnalysisRun[]): number | null {
+  const durations = runs.flatMap((r) => r.finishedIssues.durationMs).filter((d): d is number => d !== null);
+  return durations.length === 0 ? null : median(durations);
+}
+
 export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOptions): GroupStats {
   const issues = sum(runs, (r) => r.issues);
   const completed = sum(runs, (r) => r.completedIssues);
@@ -105,7 +129,8 @@ export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOpt
   const withIssues = runs.filter((r) => r.issues > 0);
   const durations = runs.map((r) => r.durationMs).filter((d): d is number => d !== null);
   const complexityCount = sum(runs, (r) => r.complexityCount);
-  const intervals = groupBootstraps(runs, withIssues, priced, bootstrap);
+  const runIntervalMethod: RunIntervalMethod = runs.length >= MIN_BOOTSTRAP_RUNS ? 'bootstrap-percentile' : 'student-t';
+  const intervals = runIntervalMethod === 'bootstrap-percentile' ? groupBootstraps(runs, withIssues, priced, bootstrap) : groupTIntervals(withIssues, priced);
   const reasons = [
     issues < MIN_ISSUES ? `only ${issues} issue${issues === 1 ? '' : 's'} (needs ${MIN_ISSUES})` : null,
     runs.length < MIN_RUNS ? `only ${runs.length} run${runs.length === 1 ? '' : 's'} (needs ${MIN_RUNS})` : null,
@@ -114,14 +139,16 @@ export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOpt
     runs: runs.length,
     issues,
     completedIssues: completed,
-    issueSuccessRate: wilsonInterval(completed, issues),
+    issueSuccessRate: clusteredProportion(column(runs, (r) => r.completedIssues), column(runs, (r) => r.issues)),
     runSuccessRate: intervals.runSuccessRate,
-    firstTimeRightRate: wilsonInterval(sum(runs, (r) => r.firstTimeRightIssues), issues),
+    firstTimeRightRate: clusteredProportion(column(runs, (r) => r.firstTimeRightIssues), column(runs, (r) => r.issues)),
     costPerRun: intervals.costPerRun,
     costPerSuccessfulIssue: intervals.costPerSuccessfulIssue,
+    runIntervalMethod,
     pricedRuns: priced.length,
     unpricedRuns: runs.filter((r) => r.unpricedRecords > 0).map((r) => r.runId),
     medianDurationMs: durations.length === 0 ? null : median(durations),
+    medianIssueDurationMs: medianIssueDuration(runs),
     meanInputTokens: runs.length === 0 ? null : sum(runs, (r) => r.inputTokens) / runs.length,
     meanOutputTokens: runs.length === 0 ? null : sum(runs, (r) => r.outputTokens) / runs.length,
     meanComplexity: complexityCount === 0 ? null : sum(runs, (r) => r.complexitySum) / complexityCount,

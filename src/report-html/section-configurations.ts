@@ -1,9 +1,11 @@
-import type { BestConfigurationReport, ScoredGroup } from '../analysis/best.js';
+import { SCORE_WEIGHTS, type BestConfigurationReport, type ScoredGroup } from '../analysis/best.js';
 import type { Comparison, ConfigGroup } from '../analysis/compare.js';
 import type { CostEfficiencyReport } from '../analysis/cost-efficiency.js';
+import { MIN_ISSUES, MIN_RUNS } from '../analysis/group-stats.js';
 import type { InfluenceReport } from '../analysis/influence.js';
-import { comparisonNotes } from '../analysis/render/comparison-table.js';
-import { duration, num, pct, pctInterval, ppInterval, pValue, usd, usdInterval } from '../analysis/render/format.js';
+import { comparisonNotes, testName } from '../analysis/render/comparison-table.js';
+import { deff, duration, num, pct, pctInterval, ppInterval, pValue, usd, usdInterval } from '../analysis/render/format.js';
+import { bestVerdictLines, influenceNotes, strongestEffect } from '../analysis/render/sections.js';
 import { intervalChart } from './chart-intervals.js';
 import { scatterChart, type ScatterPoint } from './chart-scatter.js';
 import { escapeHtml } from './escape.js';
@@ -22,7 +24,7 @@ export function configurationsSection(best: BestConfigurationReport): string {
       ? `<p class="empty">${escapeHtml(best.note ?? 'No finished runs to compare.')}</p>`
       : intervalChart(
           'success-by-configuration',
-          `Issue success rate per configuration (${keysText(best.by)}), 95% Wilson intervals`,
+          `Issue success rate per configuration (${keysText(best.by)}), 95% intervals over runs`,
           best.ranking.map((g) => ({
             label: g.label,
             interval: g.group.issueSuccessRate,
@@ -50,20 +52,22 @@ export function configurationsSection(best: BestConfigurationReport): string {
     { header: 'runs', numeric: true, cell: (g) => figure({ source, group: g.label, metric: 'runs' }, g.group.runs, int(g.group.runs)) },
     { header: 'issues', numeric: true, cell: (g) => figure({ source, group: g.label, metric: 'issues' }, g.group.issues, int(g.group.issues)) },
     { header: 'issue success [95% CI]', numeric: true, cell: (g) => intervalFigure({ source, group: g.label, metric: 'issue-success' }, g.group.issueSuccessRate, pctInterval) },
+    { header: 'deff', numeric: true, title: 'design effect: how much run-to-run variation widens the interval', cell: (g) => figure({ source, group: g.label, metric: 'design-effect' }, g.group.issueSuccessRate?.designEffect, deff(g.group.issueSuccessRate)) },
+    { header: 'P(best)', numeric: true, title: 'how often this group has the highest success rate when runs are resampled', cell: (g) => (g.probabilityBest === null ? '–' : figure({ source, group: g.label, metric: 'probability-best' }, g.probabilityBest, pct(g.probabilityBest))) },
+    { header: 'contender', cell: (g) => (g === best.leader ? 'leader' : g.contender ? 'yes' : g.insufficientSample ? '' : 'no') },
     { header: 'first‑time‑right [95% CI]', numeric: true, cell: (g) => intervalFigure({ source, group: g.label, metric: 'first-time-right' }, g.group.firstTimeRightRate, pctInterval) },
     { header: '$ / successful issue [95% CI]', numeric: true, cell: (g) => intervalFigure({ source, group: g.label, metric: 'cost-per-success' }, g.group.costPerSuccessfulIssue, usdInterval) },
     { header: '$ / run [95% CI]', numeric: true, cell: (g) => intervalFigure({ source, group: g.label, metric: 'cost-per-run' }, g.group.costPerRun, usdInterval) },
-    { header: 'median duration', numeric: true, cell: (g) => figure({ source, group: g.label, metric: 'median-duration' }, g.group.medianDurationMs, duration(g.group.medianDurationMs)) },
+    { header: 'median issue', numeric: true, title: 'median duration of a finished issue', cell: (g) => figure({ source, group: g.label, metric: 'median-issue-duration' }, g.group.medianIssueDurationMs, duration(g.group.medianIssueDurationMs)) },
   ];
+  const w = SCORE_WEIGHTS;
   const notes = [
-    best.best
-      ? `Best configuration: <strong>${escapeHtml(best.best.label)}</strong>, score ${figure({ source, group: best.best.label, metric: 'score' }, best.best.score, best.best.score.toFixed(1))} of 100.`
-      : escapeHtml(best.note ?? 'No configuration has enough data to be crowned.'),
-    'Score = 60 × lower end of the success interval + 25 × cheapest cost ÷ this cost + 15 × fastest median duration ÷ this duration (cheapest and fastest among the groups with enough data; each part at most its weight). Groups with too little data rank last.',
+    ...bestVerdictLines(best).map(escapeHtml),
+    `Score = ${w.success} × lower end of the success interval + ${w.cost} × cheapest cost ÷ this cost + ${w.speed} × fastest median issue duration ÷ this duration (cheapest and fastest among the groups with enough data; each part at most its weight). Groups with too little data rank last and are not judged.`,
   ];
   return `<section class="panel" id="configurations">
 <h2>Success rate per configuration</h2>
-<p class="lead">Issue success rate (completed ÷ started issues) for every combination of ${escapeHtml(keysText(best.by))}, with 95% Wilson intervals. The dot is the estimate, the bar its interval. ⚠ marks a group with fewer than 10 issues or 3 runs: shown, never ranked first.</p>
+<p class="lead">Issue success rate (completed ÷ started issues) for every combination of ${escapeHtml(keysText(best.by))}, with 95% intervals that treat the run as the unit. The dot is the estimate, the bar its interval. ⚠ marks a group with fewer than ${MIN_ISSUES} issues or ${MIN_RUNS} runs: shown, never judged.</p>
 <figure>${chart}</figure>
 ${htmlTable(columns, best.ranking, { rowAttrs: (g) => ({ class: best.best?.label === g.label ? 'row-best' : g.insufficientSample ? 'row-muted' : undefined, 'data-group': g.label }), attributes: { 'data-table': 'ranking' } })}
 <ul class="notes">${notes.map((n) => `<li>${n}</li>`).join('')}</ul>
@@ -101,7 +105,7 @@ export function costVersusSuccessSection(best: BestConfigurationReport): string 
 <div class="legend"><span><span class="key front"></span>on the Pareto front</span><span><span class="key ring"></span>dominated</span><span>⚠ insufficient sample</span><span>a number: the configuration's # in the ranking above, where its name does not fit</span></div></figure>
 <div class="side">
 <h3>Pareto front</h3>
-${front.length === 0 ? '<p>None.</p>' : `<ol>${front.map((g) => `<li data-pareto="${escapeHtml(g.label)}">${escapeHtml(g.label)} <span class="small">(${usd(g.group.costPerSuccessfulIssue?.estimate)}, ${pct(g.group.issueSuccessRate?.estimate)}, ${duration(g.group.medianDurationMs)})</span></li>`).join('')}</ol>`}
+${front.length === 0 ? '<p>None.</p>' : `<ol>${front.map((g) => `<li data-pareto="${escapeHtml(g.label)}">${escapeHtml(g.label)} <span class="small">(${usd(g.group.costPerSuccessfulIssue?.estimate)}, ${pct(g.group.issueSuccessRate?.estimate)}, ${duration(g.group.medianIssueDurationMs)} per issue)</span></li>`).join('')}</ol>`}
 ${missing.length === 0 ? '' : `<h3>Not plotted</h3><p>No priced successful issue, so no cost per successful issue: ${missing.map((g) => escapeHtml(g.label)).join('; ')}.</p>`}
 <p>Costs are Σ cost ÷ Σ completed issues over fully priced runs; a run with unpriced tokens is left out, never counted as $0.</p>
 </div>
@@ -115,7 +119,7 @@ export function comparisonBlock(c: Comparison): string {
   const by = keysText(c.by);
   const chart = intervalChart(
     `success-by-${c.by.join('-')}`,
-    `Issue success rate by ${by}, 95% Wilson intervals`,
+    `Issue success rate by ${by}, 95% intervals over runs`,
     c.groups.map((g) => ({
       label: g.label,
       interval: g.issueSuccessRate,
@@ -131,13 +135,15 @@ export function comparisonBlock(c: Comparison): string {
     { header: 'runs', numeric: true, cell: (g) => figure({ source, group: g.label, metric: 'runs' }, g.runs, int(g.runs)) },
     { header: 'issues', numeric: true, cell: (g) => figure({ source, group: g.label, metric: 'issues' }, g.issues, int(g.issues)) },
     { header: 'issue success [95% CI]', numeric: true, cell: (g) => intervalFigure({ source, group: g.label, metric: 'issue-success' }, g.issueSuccessRate, pctInterval) },
+    { header: 'deff', numeric: true, title: 'design effect: how much run-to-run variation widens the interval', cell: (g) => figure({ source, group: g.label, metric: 'design-effect' }, g.issueSuccessRate?.designEffect, deff(g.issueSuccessRate)) },
     { header: 'vs baseline [95% CI]', numeric: true, cell: (g) => (g.isBaseline ? '–' : intervalFigure({ source, group: g.label, metric: 'vs-baseline' }, g.versusBaseline?.difference, ppInterval)) },
+    { header: 'test', cell: (g) => (g.isBaseline ? '–' : escapeHtml(testName(g.versusBaseline))) },
     { header: 'p (Holm)', numeric: true, cell: (g) => (g.isBaseline ? '–' : figure({ source, group: g.label, metric: 'holm-p' }, g.versusBaseline?.holmP, pValue(g.versusBaseline?.holmP))) },
     { header: 'run success [95% CI]', numeric: true, cell: (g) => intervalFigure({ source, group: g.label, metric: 'run-success' }, g.runSuccessRate, pctInterval) },
     { header: 'first‑time‑right [95% CI]', numeric: true, cell: (g) => intervalFigure({ source, group: g.label, metric: 'first-time-right' }, g.firstTimeRightRate, pctInterval) },
     { header: '$ / successful issue [95% CI]', numeric: true, cell: (g) => intervalFigure({ source, group: g.label, metric: 'cost-per-success' }, g.costPerSuccessfulIssue, usdInterval) },
     { header: '$ / run', numeric: true, cell: (g) => figure({ source, group: g.label, metric: 'cost-per-run' }, g.costPerRun?.estimate, usd(g.costPerRun?.estimate)) },
-    { header: 'median duration', numeric: true, cell: (g) => figure({ source, group: g.label, metric: 'median-duration' }, g.medianDurationMs, duration(g.medianDurationMs)) },
+    { header: 'median issue', numeric: true, title: 'median duration of a finished issue', cell: (g) => figure({ source, group: g.label, metric: 'median-issue-duration' }, g.medianIssueDurationMs, duration(g.medianIssueDurationMs)) },
     { header: 'complexity', numeric: true, title: 'mean complexity score (0-100) of finished issues', cell: (g) => figure({ source, group: g.label, metric: 'complexity' }, g.meanComplexity, num(g.meanComplexity)) },
   ];
   return `<div class="comparison" data-comparison="${escapeHtml(c.by.join('+'))}">
@@ -151,7 +157,7 @@ ${htmlTable(columns, c.groups, { rowAttrs: (g) => ({ class: g.insufficientSample
 export function comparisonsSection(comparisons: readonly Comparison[]): string {
   return `<section class="panel" id="comparisons">
 <h2>Comparisons</h2>
-<p class="lead">Each key on its own, against the group with the most issues (the baseline): the difference with Newcombe's interval and Fisher's exact test, Holm-adjusted across groups. Run success and costs have percentile bootstrap intervals over runs.</p>
+<p class="lead">Each key on its own, against the group with the most issues (the baseline), with runs as the unit: a cluster t test on run-to-run variation when both groups have two runs or more, an exact test on shared issues (McNemar) or pooled issues (Fisher) when one has a single run; Holm-adjusted across groups. Where no difference is found, the notes say how many runs it would take.</p>
 ${comparisons.map(comparisonBlock).join('\n')}
 </section>`;
 }
@@ -164,15 +170,22 @@ export function influenceAndCostSection(influence: InfluenceReport, cost: CostEf
     { header: 'key', className: 'group', cell: (k) => `${escapeHtml(k.keys.join(' + '))}${k.confounded ? ` ${badge('interrupted', 'confounded')}` : ''}` },
     { header: 'levels', numeric: true, cell: (k) => String(k.levels.length) },
     {
-      header: 'success: best − worst [95% CI]',
+      header: 'largest effect on success vs reference [95% CI]',
       numeric: true,
-      cell: (k) => (k.successEffect ? `${intervalFigure({ source: src(k), metric: 'success-effect' }, k.successEffect.difference, ppInterval)}<span class="ci">${escapeHtml(k.successEffect.best)} vs ${escapeHtml(k.successEffect.worst)}</span>` : '–'),
+      cell: (k) => {
+        const e = strongestEffect(k);
+        return e ? `${intervalFigure({ source: src(k), metric: 'success-effect' }, e, ppInterval)}<span class="ci">${escapeHtml(e.level)} vs ${escapeHtml(k.reference ?? '–')}</span>` : '–';
+      },
     },
-    { header: 'p (Fisher)', numeric: true, cell: (k) => (k.successEffect ? figure({ source: src(k), metric: 'fisher-p' }, k.successEffect.fisherP, pValue(k.successEffect.fisherP)) : '–') },
+    { header: 'p (F, Holm)', numeric: true, cell: (k) => (k.test ? figure({ source: src(k), metric: 'holm-p' }, k.test.holmP, pValue(k.test.holmP)) : '–') },
+    { header: 'verdict', cell: (k) => (k.test === null ? 'not testable' : k.significant ? 'matters' : 'no evidence') },
     {
       header: '$ / successful issue: dearest − cheapest [95% CI]',
       numeric: true,
-      cell: (k) => (k.costEffect?.difference ? `${intervalFigure({ source: src(k), metric: 'cost-effect' }, k.costEffect.difference, usdInterval)}<span class="ci">${escapeHtml(k.costEffect.dearest)} vs ${escapeHtml(k.costEffect.cheapest)}</span>` : '–'),
+      cell: (k) =>
+        k.costEffect
+          ? `${k.costEffect.difference ? intervalFigure({ source: src(k), metric: 'cost-effect' }, k.costEffect.difference, usdInterval) : escapeHtml(usd(k.costEffect.estimate))}<span class="ci">${escapeHtml(k.costEffect.dearest)} vs ${escapeHtml(k.costEffect.cheapest)}</span>`
+          : '–',
     },
   ];
   type CostGroup = CostEfficiencyReport['groups'][number];
@@ -183,12 +196,7 @@ export function influenceAndCostSection(influence: InfluenceReport, cost: CostEf
     { header: 'priced runs', numeric: true, cell: (g) => figure({ source: 'cost', group: g.label, metric: 'priced-runs' }, g.pricedRuns, int(g.pricedRuns)) },
     { header: 'unpriced runs', numeric: true, cell: (g) => String(g.unpricedRuns.length) },
   ];
-  const confounded = influence.keys.filter((k) => k.confounded).map((k) => `${escapeHtml(k.keys.join(' + '))} always vary together (confounded): their effects cannot be told apart.`);
-  const influenceNotes = [
-    ...(influence.keys.length === 0 ? ['No configuration key varies between the runs: there is nothing to attribute.'] : []),
-    ...confounded,
-    ...(influence.constantKeys.length > 0 ? [`The same in every run (no effect can be measured): ${escapeHtml(influence.constantKeys.join(', '))}.`] : []),
-  ];
+  const notesOfInfluence = influenceNotes(influence).map(escapeHtml);
   const unpriced =
     cost.unpricedRuns.length === 0
       ? 'Every run is priced.'
@@ -197,9 +205,9 @@ export function influenceAndCostSection(influence: InfluenceReport, cost: CostEf
           .join('; ')}.`;
   return `<section class="panel" id="influence">
 <h2>Which parameters matter</h2>
-<p class="lead">For every key that varies: the best level's issue success minus the worst's (Newcombe interval, Fisher's exact test), and the dearest level's cost per successful issue minus the cheapest's (bootstrap over runs).</p>
+<p class="lead">Every key that varies, estimated together so that each effect holds the other keys fixed: each level's effect on issue success against the most common level (run-clustered interval), an F test per key with Holm's adjustment across keys, and the dearest level's cost per successful issue minus the cheapest's (t over runs).</p>
 ${htmlTable(influenceColumns, influence.keys, { empty: 'No configuration key varies between the runs.', attributes: { 'data-table': 'influence' } })}
-${influenceNotes.length ? `<ul class="notes">${influenceNotes.map((n) => `<li>${n}</li>`).join('')}</ul>` : ''}
+${notesOfInfluence.length ? `<ul class="notes">${notesOfInfluence.map((n) => `<li>${n}</li>`).join('')}</ul>` : ''}
 <h3>Cost efficiency by ${escapeHtml(keysText(cost.by))}</h3>
 ${htmlTable(costColumns, cost.groups, { attributes: { 'data-table': 'cost' } })}
 <ul class="notes"><li>Most efficient: ${escapeHtml(cost.mostEfficient.join(', ') || '–')}. Least efficient: ${escapeHtml(cost.leastEfficient.join(', ') || '–')}.</li><li>${unpriced}</li></ul>

@@ -9,6 +9,12 @@ export function pctInterval(i: Estimate | null | undefined): string {
   return `${pct(i.estimate)} [${(i.low * 100).toFixed(1)}–${(i.high * 100).toFixed(1)}]`;
 }
 
+/** A proportion as percentage points, "5.0" (or "+5.0" signed). */
+export const pp = (x: number, signed = false): string => `${signed && x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+
+/** A design effect: "1.0", "3.4"; "–" without one. */
+export const deff = (rate: { readonly designEffect: number } | null | undefined): string => (rate ? rate.designEffect.toFixed(1) : '–');
+
 /** A difference in percentage points with its interval: "+12.5 pp [2.1, 22.0]". */
 export function ppInterval(i: Estimate | null | undefined): string {
   if (!i) return '–';

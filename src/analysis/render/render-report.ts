@@ -1,4 +1,5 @@
 import type { Comparison } from '../compare.js';
+import { MIN_BOOTSTRAP_RUNS, MIN_ISSUES, MIN_RUNS } from '../group-stats.js';
 import type { AnalysisReport } from '../report.js';
 import { comparisonNotes, comparisonTable } from './comparison-table.js';
 import { bestSection, costSection, influenceSection, trendSection, type Section } from './sections.js';
@@ -19,8 +20,10 @@ export function reportSections(report: AnalysisReport): Section[] {
 const intro = (report: AnalysisReport): string =>
   `${report.runs.analysed} finished runs from ${report.runs.from ?? '–'} to ${report.runs.to ?? '–'}` +
   `${report.runs.running ? ` (${report.runs.running} still running, left out)` : ''}. ` +
-  `Intervals are 95%: Wilson for rates of issues, percentile bootstrap over runs (${report.settings.resamples} resamples, seed ${report.settings.seed}) for means and costs. ` +
-  'A group with fewer than 10 issues or 3 runs is flagged and never ranked first.';
+  'Intervals are 95% and treat the run as the unit: runs of one configuration differ by more than chance, so a rate of issues gets ' +
+  "Wilson's interval on its effective sample (issues ÷ design effect) with Student's t over runs; means and costs get Student's t over runs below " +
+  `${MIN_BOOTSTRAP_RUNS} runs and a percentile bootstrap from there on (${report.settings.resamples} resamples, seed ${report.settings.seed}). ` +
+  `A group with fewer than ${MIN_ISSUES} issues or ${MIN_RUNS} runs is flagged and never ranked first.`;
 
 export function renderSectionsText(sections: readonly Section[]): string {
   return sections

@@ -1,6 +1,8 @@
-import type { BestConfigurationReport } from '../best.js';
+import { SCORE_WEIGHTS, type BestConfigurationReport } from '../best.js';
 import type { CostEfficiencyReport } from '../cost-efficiency.js';
-import type { InfluenceReport } from '../influence.js';
+import { MIN_ISSUES, MIN_RUNS } from '../group-stats.js';
+import type { InfluenceReport, KeyInfluence } from '../influence.js';
+import type { LevelEffect } from '../joint-model.js';
 import type { Estimate } from '../stats/bootstrap.js';
 import type { TrendLine, TrendReport } from '../trends.js';
 import { duration, pct, pctInterval, ppInterval, pValue, usd, usdInterval } from './format.js';
@@ -13,26 +15,48 @@ export interface Section {
   readonly tables: readonly TextTable[];
 }
 
-export function influenceSection(report: InfluenceReport): Section {
+/** The level with the largest effect against the reference, or null when none could be estimated. */
+export function strongestEffect(k: KeyInfluence): (LevelEffect & { readonly estimate: number }) | null {
+  const estimated = k.effects.filter((e): e is LevelEffect & { readonly estimate: number } => e.estimate !== null);
+  return estimated.sort((a, b) => Math.abs(b.estimate) - Math.abs(a.estimate))[0] ?? null;
+}
+
+/** Sentences under the influence table, shared by the text and HTML reports. */
+export function influenceNotes(report: InfluenceReport): string[] {
   const lines = report.keys.length === 0 ? ['No configuration key varies between the runs: there is nothing to attribute.'] : [];
+  if (report.keys.length > 0) {
+    lines.push('Every key is estimated at once (a linear model of run success rates on all keys, weighted by issues), so each effect holds the other keys fixed; p is the F test of "no effect", Holm-adjusted across keys.');
+  }
   for (const k of report.keys) {
     if (k.confounded) lines.push(`${k.keys.join(' + ')} always vary together (confounded): their effects cannot be told apart and are reported as one.`);
+    for (const other of k.partlyConfoundedWith) {
+      lines.push(`${k.keys.join(' + ')} is partly confounded with ${other.keys.join(' + ')} (Cramér's V ${other.cramersV.toFixed(2)}): their effects are adjusted for each other but less certain; vary them independently to separate them.`);
+    }
+    if (k.test === null && report.keys.length > 0) lines.push(`${k.keys.join(' + ')}: too few runs to test it alongside the other keys (the model needs more runs than parameters).`);
   }
   if (report.constantKeys.length > 0) lines.push(`The same in every run (no effect can be measured): ${report.constantKeys.join(', ')}.`);
+  return lines;
+}
+
+export function influenceSection(report: InfluenceReport): Section {
   return {
     title: 'Which parameters matter',
-    lines,
+    lines: influenceNotes(report),
     tables: [
       {
-        headers: ['key', 'levels', 'success: best − worst level [95% CI]', 'p (Fisher)', 'cost per successful issue: dearest − cheapest [95% CI]'],
+        headers: ['key', 'levels', 'largest effect on success vs reference [95% CI]', 'p (F, Holm)', 'verdict', 'cost per successful issue: dearest − cheapest [95% CI]'],
         right: new Set([1, 3]),
-        rows: report.keys.map((k) => [
-          k.keys.join(' + '),
-          String(k.levels.length),
-          k.successEffect ? `${ppInterval(k.successEffect.difference)} (${k.successEffect.best} vs ${k.successEffect.worst})` : '–',
-          k.successEffect ? pValue(k.successEffect.fisherP) : '–',
-          k.costEffect?.difference ? `${usdInterval(k.costEffect.difference)} (${k.costEffect.dearest} vs ${k.costEffect.cheapest})` : '–',
-        ]),
+        rows: report.keys.map((k) => {
+          const strongest = strongestEffect(k);
+          return [
+            k.keys.join(' + '),
+            String(k.levels.length),
+            strongest ? `${ppInterval(strongest)} (${strongest.level} vs ${k.reference})` : '–',
+            pValue(k.test?.holmP),
+            k.test === null ? 'not testable' : k.significant ? 'matters' : 'no evidence',
+            k.costEffect ? `${k.costEffect.difference ? usdInterval(k.costEffect.difference) : usd(k.costEffect.estimate)} (${k.costEffect.dearest} vs ${k.costEffect.cheapest})` : '–',
+          ];
+        }),
       },
     ],
   };
@@ -81,24 +105,37 @@ export function trendSection(report: TrendReport): Section {
   };
 }
 
-export function bestSection(report: BestConfigurationReport): Section {
+/** The verdict of `best` in one or two sentences, shared by the text and HTML reports. */
+export function bestVerdictLines(report: BestConfigurationReport): string[] {
   const lines: string[] = [];
-  if (report.best) {
-    lines.push(`Best configuration (${report.by.join(', ')}): ${report.best.label}, score ${report.best.score} of 100.`);
+  if (report.verdict === 'clear' && report.best) {
+    lines.push(`Best configuration (${report.by.join(', ')}): ${report.best.label}, score ${report.best.score} of 100; every other configuration with enough data is significantly worse on success.`);
     if (report.bestRun) {
       const m = report.bestRun.metrics;
       lines.push(`Its best run: ${report.bestRun.runId} (success ${pctInterval(m.successInterval)} of ${m.issues} issues, cost ${usd(m.costUsd)}, ${duration(m.durationMs)}).`);
     }
-  } else lines.push(report.note ?? 'No best configuration.');
-  lines.push(`Pareto front (no other configuration is at least as good on success, cost and duration and better on one): ${report.paretoFront.join('; ') || '–'}.`);
-  lines.push('Score = 60 × lower end of the success interval + 25 × cheapest cost ÷ this cost + 15 × fastest median duration ÷ this duration (cheapest and fastest among groups with enough data); groups with too little data rank last.');
+  } else if (report.verdict === 'no-clear-winner') {
+    const need = report.runsToSeparate === null ? 'telling them apart is out of reach at 5 pp' : `to separate them (by the differences seen, at least 5 pp) you need about ${report.runsToSeparate} runs each`;
+    lines.push(`No clear winner among ${report.contenders.join('; ')}: none of them is significantly worse than the leader ${report.leader?.label ?? '–'} on success; ${need}.`);
+  } else lines.push(report.note ?? 'Not enough data to judge.');
+  if (report.insufficientGroups.length > 0) lines.push(`Not judged (too little data, ${MIN_ISSUES} issues and ${MIN_RUNS} runs each needed): ${report.insufficientGroups.join('; ')}.`);
+  return lines;
+}
+
+export function bestSection(report: BestConfigurationReport): Section {
+  const w = SCORE_WEIGHTS;
+  const lines = [
+    ...bestVerdictLines(report),
+    `Pareto front of the configurations with enough data (no other is at least as good on success, cost and issue duration and better on one): ${report.paretoFront.join('; ') || '–'}.`,
+    `Score = ${w.success} × lower end of the success interval + ${w.cost} × cheapest cost ÷ this cost + ${w.speed} × fastest median issue duration ÷ this duration (cheapest and fastest among groups with enough data). P(best): how often a group has the highest success rate when each group's runs are resampled.`,
+  ];
   return {
     title: 'Best configuration',
     lines,
     tables: [
       {
-        headers: ['#', report.by.join(', '), 'score', 'success', 'cost', 'speed', 'issue success [95% CI]', '$ / successful issue', 'median duration', 'Pareto', 'note'],
-        right: new Set([0, 2, 3, 4, 5]),
+        headers: ['#', report.by.join(', '), 'score', 'success', 'cost', 'speed', 'issue success [95% CI]', 'P(best)', 'contender', '$ / successful issue', 'median issue', 'Pareto', 'note'],
+        right: new Set([0, 2, 3, 4, 5, 7]),
         rows: report.ranking.map((g, i) => [
           String(i + 1),
           g.label,
@@ -107,8 +144,10 @@ export function bestSection(report: BestConfigurationReport): Section {
           g.parts.cost.toFixed(1),
           g.parts.speed.toFixed(1),
           pctInterval(g.group.issueSuccessRate),
+          g.probabilityBest === null ? '–' : pct(g.probabilityBest),
+          g.contender ? (g === report.leader ? 'leader' : 'yes') : g.insufficientSample ? '' : 'no',
           usd(g.group.costPerSuccessfulIssue?.estimate),
-          duration(g.group.medianDurationMs),
+          duration(g.group.medianIssueDurationMs),
           g.onParetoFront ? 'yes' : '',
           g.insufficientSample ? `insufficient sample: ${g.insufficientSample}` : '',
         ]),

@@ -1,0 +1,43 @@
+import { satterthwaiteDf } from './cluster-t.js';
+import { studentTQuantile } from './student-t.js';
+
+/** The conventional design targets: a two-sided test at 5% that finds a real difference 80% of the time. */
+export const ALPHA = 0.05;
+export const POWER = 0.8;
+/** Above this many runs per group, "runs needed" is reported as out of reach rather than as a number. */
+export const MAX_RUNS_NEEDED = 100_000;
+
+/**
+ * The smallest difference a two-sided t test at level α detects with the given power, from its
+ * standard error and degrees of freedom: (t(ν, 1 − α/2) + t(ν, power)) · se — the usual
+ * normal-approximation power formula with t quantiles, which is what a planner needs (Cohen 1988 §2).
+ */
+export function detectableDifference(standardError: number, df: number, alpha = ALPHA, power = POWER): number {
+  return (studentTQuantile(1 - alpha / 2, df) + studentTQuantile(power, df)) * standardError;
+}
+
+/**
+ * Runs per group to detect `difference` with the given power, when each group's rate varies by
+ * runVarianceA (resp. B) between single runs: with K runs each, se = √((σ²_A + σ²_B)/K) and
+ * ν = Satterthwaite's with K − 1 each. The least K ≥ 2 whose detectable difference is at most
+ * |difference|; null when even MAX_RUNS_NEEDED runs would not do (or the difference is 0).
+ */
+export function runsNeededPerGroup(difference: number, runVarianceA: number, runVarianceB: number, alpha = ALPHA, power = POWER): number | null {
+  const target = Math.abs(difference);
+  if (target === 0) return null;
+  const detectable = (k: number): number => {
+    const se = Math.sqrt((runVarianceA + runVarianceB) / k);
+    return detectableDifference(se, satterthwaiteDf(runVarianceA / k, k, runVarianceB / k, k), alpha, power);
+  };
+  if (detectable(MAX_RUNS_NEEDED) > target) return null;
+  if (detectable(2) <= target) return 2;
+  // detectable() falls as K grows: bisect for the least K that reaches the target.
+  let low = 2;
+  let high = MAX_RUNS_NEEDED;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (detectable(middle) <= target) high = middle;
+    else low = middle;
+  }
+  return high;
+}

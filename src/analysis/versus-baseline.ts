@@ -1,0 +1,124 @@
+import type { AnalysisRun } from '../../projections/analysis-input.js';
+import { runVarianceOf } from './runs-to-tell.js';
+import { clusterTDifference } from './stats/cluster-t.js';
+import { fisherExactTwoSided } from './stats/fisher.js';
+import { mcnemarExactP } from './stats/mcnemar.js';
+import { newcombeDifference } from './stats/newcombe.js';
+import { newcombePairedDifference } from './stats/newcombe-paired.js';
+import { ALPHA, detectableDifference, runsNeededPerGroup } from './stats/power.js';
+import type { Interval } from './stats/wilson.js';
+import { pairIssues } from './paired-issues.js';
+
+/** Which test compared a group with the baseline (docs/DESIGN.md §9 says when each is used). */
+export type DifferenceTest = 'cluster-t' | 'mcnemar-exact' | 'fisher-exact';
+
+/** When the observed difference is 0, "runs needed" plans for this one: 5 percentage points. */
+export const PLANNING_DIFFERENCE = 0.05;
+
+export interface VersusBaseline {
+  /** This group's issue success rate minus the baseline's, with its 95% interval (from the test's own method). */
+  readonly difference: Interval | null;
+  readonly test: DifferenceTest | null;
+  /** Two-sided p of the test; null when no test can be made (a group without issues). */
+  readonly p: number | null;
+  /** p adjusted by Holm's method over all groups compared with the baseline. */
+  readonly holmP: number | null;
+  /** Satterthwaite's degrees of freedom (cluster-t only). */
+  readonly df: number | null;
+  /** Issue ids finished in both groups. */
+  readonly sharedIssues: number;
+  /** Both groups ≥ 2 runs and shared issues: the issue-paired difference, shown beside the test, never as it. */
+  readonly issuePaired: { readonly estimate: number; readonly sharedIssues: number } | null;
+  /** Not significant: the smallest difference this data detects with 80% power at 5% (cluster-t only). */
+  readonly detectable: number | null;
+  /** Not significant: runs per group to detect `runsNeededFor` with 80% power; null when out of reach. */
+  readonly runsNeeded: number | null;
+  /** The difference runsNeeded plans for: the observed one, or 5 pp when that is 0. */
+  readonly runsNeededFor: number;
+  /** A group has one run, so runsNeeded assumes no run-to-run variation there: the true need is higher. */
+  readonly runsNeededIsLowerBound: boolean;
+  /** Whether any outcome of this design could be significant at 5% (exact tests), or be detected reliably (cluster-t). */
+  readonly canReachSignificance: boolean;
+  /** What the reader must know about the method, e.g. that one run cannot show run-to-run variation. */
+  readonly caveat: string | null;
+}
+
+const successes = (runs: readonly AnalysisRun[]): number[] => runs.map((r) => r.completedIssues);
+const issues = (runs: readonly AnalysisRun[]): number[] => runs.map((r) => r.issues);
+const runsWithIssues = (runs: readonly AnalysisRun[]): number => runs.filter((r) => r.issues > 0).length;
+
+function power(difference: number, group: readonly AnalysisRun[], baseline: readonly AnalysisRun[]): Pick<VersusBaseline, 'runsNeeded' | 'runsNeededFor' | 'runsNeededIsLowerBound'> {
+  const runsNeededFor = difference === 0 ? PLANNING_DIFFERENCE : Math.abs(difference);
+  const va = runVarianceOf(group);
+  const vb = runVarianceOf(baseline);
+  const runsNeeded = va === null || vb === null ? null : runsNeededPerGroup(runsNeededFor, va, vb);
+  return { runsNeeded, runsNeededFor, runsNeededIsLowerBound: runsWithIssues(group) < 2 || runsWithIssues(baseline) < 2 };
+}
+
+/**
+ * One group against the baseline, with the test the design allows (before Holm's adjustment):
+ *   both ≥ 2 runs                    → cluster t on run-level variation (Satterthwaite);
+ *   a group with 1 run, shared issues → exact McNemar on each shared issue's first attempt, Newcombe's paired interval;
+ *   a group with 1 run, none shared   → Fisher's exact test on pooled issues.
+ * The one-run tests assume issues are independent, which one run cannot check: the caveat says so.
+ */
+export function versusBaseline(group: readonly AnalysisRun[], baseline: readonly AnalysisRun[]): Omit<VersusBaseline, 'holmP'> {
+  const pairing = pairIssues(group, baseline);
+  const clustered = clusterTDifference({ successes: successes(group), issues: issues(group) }, { successes: successes(baseline), issues: issues(baseline) });
+  if (clustered) {
+    const significant = clustered.p < ALPHA;
+    const detectable = detectableDifference(clustered.standardError, clustered.df);
+    return {
+      difference: { estimate: clustered.estimate, low: clustered.low, high: clustered.high },
+      test: 'cluster-t',
+      p: clustered.p,
+      df: clustered.df,
+      sharedIssues: pairing.shared,
+      issuePaired: pairing.meanDifference === null ? null : { estimate: pairing.meanDifference, sharedIssues: pairing.shared },
+      detectable: significant ? null : detectable,
+      ...(significant ? { runsNeeded: null, runsNeededFor: Math.abs(clustered.estimate), runsNeededIsLowerBound: false } : power(clustered.estimate, group, baseline)),
+      canReachSignificance: detectable <= 1,
+      caveat: null,
+    };
+  }
+  const nGroup = group.reduce((s, r) => s + r.issues, 0);
+  const nBase = baseline.reduce((s, r) => s + r.issues, 0);
+  if (nGroup === 0 || nBase === 0) {
+    return { difference: null, test: null, p: null, df: null, sharedIssues: pairing.shared, issuePaired: null, detectable: null, runsNeeded: null, runsNeededFor: PLANNING_DIFFERENCE, runsNeededIsLowerBound: true, canReachSignificance: false, caveat: 'a group has no issues' };
+  }
+  const oneRun = runsWithIssues(group) < 2 && runsWithIssues(baseline) < 2 ? 'one run each' : runsWithIssues(group) < 2 ? 'one run in this group' : 'one run in the baseline';
+  if (pairing.shared > 0) {
+    const t = pairing.firstAttempts;
+    const p = mcnemarExactP(t.b, t.c);
+    const difference = newcombePairedDifference(t.a, t.b, t.c, t.d);
+    return {
+      difference,
+      test: 'mcnemar-exact',
+      p,
+      df: null,
+      sharedIssues: pairing.shared,
+      issuePaired: null,
+      detectable: null,
+      ...(p < ALPHA ? { runsNeeded: null, runsNeededFor: Math.abs(difference?.estimate ?? 0), runsNeededIsLowerBound: true } : power(difference?.estimate ?? 0, group, baseline)),
+      // The most extreme outcome: every shared issue discordant the same way, p = 2·½^shared.
+      canReachSignificance: 2 * 0.5 ** pairing.shared < ALPHA,
+      caveat: `paired on ${pairing.shared} shared issue${pairing.shared === 1 ? '' : 's'}; ${oneRun}: run-to-run variation cannot be checked`,
+    };
+  }
+  const yGroup = group.reduce((s, r) => s + r.completedIssues, 0);
+  const yBase = baseline.reduce((s, r) => s + r.completedIssues, 0);
+  const p = fisherExactTwoSided(yGroup, nGroup - yGroup, yBase, nBase - yBase);
+  const difference = newcombeDifference(yGroup, nGroup, yBase, nBase);
+  return {
+    difference,
+    test: 'fisher-exact',
+    p,
+    df: null,
+    sharedIssues: 0,
+    issuePaired: null,
+    detectable: null,
+    ...(p < ALPHA ? { runsNeeded: null, runsNeededFor: Math.abs(difference?.estimate ?? 0), runsNeededIsLowerBound: true } : power(difference?.estimate ?? 0, group, baseline)),
+    canReachSignificance: fisherExactTwoSided(nGroup, 0, 0, nBase) < ALPHA,
+    caveat: `${oneRun}: assumes issues are independent, which run-to-run variation usually breaks; no shared issues to pair`,
+  };
+}
