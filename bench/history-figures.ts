@@ -33,7 +33,7 @@ const runsText = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * Bytes a history takes with its derived files: journal lines of about 400 B, and as much again in
- * the seed's JSON reports and replay's state (measured: 10M events took 3.7 GB of journals and about
+ * the v2 JSON layout's reports and replay's state (measured: 10M events took 3.7 GB of journals and about
  * 5 GB of derived files), plus a margin.
  */
 export function bytesNeededFor(spec: HistorySpec): number {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pureRefinement } from './fast-accept.js';
 import { Identifier } from './fields.js';
 
-/** "unknown" is what the seed wrote when it did not know the model: runledger never records it. */
+/** "unknown" is what the metrics system before v2 showed when it did not know the model: runledger never records it. */
 const isRealModelName = pureRefinement((model: string) => model.trim().toLowerCase() !== 'unknown');
 
 /** Any JSON value; configs are checked to be plain JSON data before this schema runs. */
@@ -20,7 +20,7 @@ export const LlmConfig = z
   .catchall(JsonValue);
 
 /**
- * The seed's SystemConfig: what a run was configured with, so runs can be compared.
+ * The v2 metrics system's SystemConfig: what a run was configured with, so runs can be compared.
  * Known keys are typed; any other key (nested too) is kept as plain JSON.
  */
 export const SystemConfig = z

@@ -8,7 +8,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * One journal line: `{v, seq, ts, runId, type, data, prev, hash}` in that key order.
- * See README "Journal format" for how `hash` is computed.
+ * See docs/DESIGN.md §3.3 for how `hash` is computed.
  */
 export interface JournalEntry<E extends RunEvent = RunEvent> {
   readonly v: number;

@@ -10,7 +10,7 @@ export const IssueStarted = z.strictObject({
 export const IssueStatus = z.enum(['completed', 'failed', 'skipped']);
 export type IssueStatus = z.infer<typeof IssueStatus>;
 
-/** The seed's CodeMetrics. */
+/** The v2 metrics system's CodeMetrics. */
 export const CodeMetrics = z.strictObject({
   filesCreated: Count,
   filesModified: Count,

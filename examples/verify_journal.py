@@ -3,7 +3,7 @@
 
 Usage: python3 verify_journal.py logs/runs/<runId>/events.ndjson
 Prints one line per event; exits 0 when the chain holds (a torn tail is reported, not fatal) and
-1 on corruption. The rules are those of README "Journal format"; event schemas are not checked.
+1 on corruption. The rules are those of docs/DESIGN.md §3 and §5; event schemas are not checked.
 """
 import hashlib
 import json

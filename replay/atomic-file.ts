@@ -12,7 +12,7 @@ export function fsyncDir(dir: string): void {
 }
 
 /**
- * DESIGN rule 8: a derived file is written to a temporary file in the same folder, fsync'd,
+ * docs/DESIGN.md rule 8: a derived file is written to a temporary file in the same folder, fsync'd,
  * renamed into place and the folder fsync'd. A reader sees the old file or the new one, never half.
  * Parts are written as they come, so a large table is never one string in memory.
  */
@@ -96,7 +96,7 @@ async function fsyncDirs(dirs: Iterable<string>): Promise<void> {
 }
 
 /**
- * Rule 8 for many files at once. `write` puts each file's bytes in its temporary file now (or does
+ * docs/DESIGN.md rule 8 for many files at once. `write` puts each file's bytes in its temporary file now (or does
  * nothing when the file already holds them); a flush then fsyncs every temporary file, renames each
  * into place, and fsyncs each folder once. A reader still sees every file old or new, never half,
  * and after `flush` every change is durable; what a batch saves is one fsync per folder per file,

@@ -24,7 +24,7 @@ function byIssue<T extends { readonly issueId: IssueId | null }>(records: readon
 const isFinished = (issue: IssueModel): boolean => issue.status === 'completed' || issue.status === 'failed' || issue.status === 'skipped';
 
 /**
- * The seed's layout, kept in step with the journal: metadata.json (always), final_report.json
+ * The v2 JSON layout, kept in step with the journal: metadata.json (always), final_report.json
  * (runs with a RunFinished), issues/issue_<id>_metrics.json (every issue) and
  * issues/issue_<id>_report.json (finished issues). Files that no longer apply are removed.
  */

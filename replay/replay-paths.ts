@@ -30,7 +30,7 @@ export function runRowsFile(paths: ReplayPaths, runId: string): string {
   return path.join(paths.stateDir, 'runs', `${runId}.rows`);
 }
 
-/** The seed's JSON layout inside a run's folder. */
+/** The v2 JSON layout inside a run's folder (docs/DESIGN.md §6.1). */
 export function runJsonFiles(logsDir: string, runId: string) {
   const { runDir } = runPaths(logsDir, runId);
   const issuesDir = path.join(runDir, 'issues');
@@ -45,7 +45,7 @@ export function runJsonFiles(logsDir: string, runId: string) {
 }
 
 /**
- * An issue id as it appears in file names: issue 3 is "3" (the seed's issue_3_metrics.json), and a
+ * An issue id as it appears in file names: issue 3 is "3" (issue_3_metrics.json, as in the v2 JSON layout), and a
  * string id as it is, except that a string of digits gets a "~" in front ("3" -> "~3") so that it
  * never takes the number's file. "~" is outside the string ids' alphabet: the mapping is one to one.
  */

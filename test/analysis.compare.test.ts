@@ -12,7 +12,7 @@ import {
 import { analysisRun, holmByHand, medianOf, newcombeBounds, pythonFisher, runsWith, sumOf, wilsonBounds } from './helpers/analysis-runs.js';
 
 /**
- * compareConfigurations and the seed's shortcuts on synthetic runs whose every count is known:
+ * compareConfigurations and the v2 metrics system's shortcuts on synthetic runs whose every count is known:
  * each figure is recomputed here from the runs (Wilson and Newcombe written out, Fisher in python3,
  * Holm by hand), never copied from the analyzer's output.
  */
@@ -335,7 +335,7 @@ describe('compare: small samples and ranking', () => {
   });
 });
 
-describe("compare: the seed's shortcuts", () => {
+describe("compare: the v2 metrics system's shortcuts", () => {
   const runs = [
     ...runsWith({ model: 'deepseek-chat', temperature: 0.2, maxRetries: 3 }, [5, 6, 7]),
     ...runsWith({ model: 'gpt-4o', provider: 'openai', temperature: 0.7, maxRetries: 5 }, [8, 7, 9]),

@@ -423,7 +423,7 @@ describe('best configuration', () => {
     for (const g of report.ranking) expect(g.onParetoFront, g.label).toBe(['A', 'B', 'B2', 'C'].includes(g.label));
   });
 
-  it("gives the best configuration's best run in the seed's shape", () => {
+  it("gives the best configuration's best run in the v2 metrics system's shape", () => {
     const runs = [
       ...runsWith({ model: 'winner' }, [9, 10, 10], { issues: 10 }, (i) => ({ runId: `w${i}`, costUsd: [0.5, 0.9, 0.7][i], durationMs: [50_000, 40_000, 60_000][i] })),
       ...runsWith({ model: 'loser' }, [3, 4, 2], { issues: 10, costUsd: 0.5 }),

@@ -6,7 +6,7 @@ import { tempDir } from './helpers/temp-dir.js';
 
 const PYTHON_READER = 'examples/verify_journal.py';
 
-describe('the journal format can be read and verified without runledger (README "Journal format")', () => {
+describe('the journal format can be read and verified without runledger (docs/DESIGN.md §3)', () => {
   it('the standard-library Python reader verifies every event of a real journal', async () => {
     const journal = await recordSampleRun(tempDir());
     const out = execFileSync('python3', [PYTHON_READER, journal], { encoding: 'utf8' });

@@ -6,7 +6,7 @@ import { ChildPool, journalEntries, seededRandom, testSeed, type Child, type Jou
 import { tempDir } from './helpers/temp-dir.js';
 
 /**
- * DESIGN rule 4 ("durable before acknowledged") and rule 6 (a crash leaves at most a torn tail),
+ * docs/DESIGN.md rule 4 ("durable before acknowledged") and rule 6 (a crash leaves at most a torn tail),
  * tested the hard way: a real writer process is killed with SIGKILL at a random moment while it
  * appends, again and again. Every event whose call had returned (reported by the child on a pipe
  * right after the return) must be in the journal, the journal must read as intact or torn (never

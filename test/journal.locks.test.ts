@@ -6,7 +6,7 @@ import { startRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 /**
- * DESIGN rule 1: one journal per run, one writer per journal. A second writer is refused with a
+ * docs/DESIGN.md rule 1: one journal per run, one writer per journal. A second writer is refused with a
  * message naming the run; a killed writer's lock is taken over once stale; a compromised lock
  * stops appends with an error the caller sees and never becomes an uncaught exception.
  * Writers run in separate processes (test/fixtures/scripted-writer.mjs, on the built package).

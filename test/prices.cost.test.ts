@@ -42,7 +42,7 @@ describe('costs come from @pydantic/genai-prices and match a hand computation', 
     expect(quote.cost!.totalUsd).toBeCloseTo(expectedInput + (1000 * p.output_mtok!) / 1e6, 12);
   });
 
-  it('the seed\'s worked example: 1M input and 0.5M output tokens of gpt-4', () => {
+  it('the v2 metrics spec\'s worked example: 1M input and 0.5M output tokens of gpt-4', () => {
     const p = packagePrices('gpt-4', 'openai');
     expect(book.quote(usage('gpt-4', 'openai', 1_000_000, 500_000)).cost!.totalUsd).toBeCloseTo(p.input_mtok! + p.output_mtok! / 2, 9);
   });

@@ -45,7 +45,7 @@ const issueOf = (events: GivenEvent[], issueId: number | string = 1, config?: No
   given(runStarted({ config }), ...events).when().issues.find((i) => i.issueId === issueId)!;
 
 describe('complexity score, folded from real events', () => {
-  it('the seed\'s complex issue (12 agent attempts, 3 failed pipelines, 2 debugging cycles, 1500 changed lines) scores exactly 25 + 25 + 20 + 8 = 78', () => {
+  it('the v2 metrics spec\'s complex issue (12 agent attempts, 3 failed pipelines, 2 debugging cycles, 1500 changed lines) scores exactly 25 + 25 + 20 + 8 = 78', () => {
     const issue = issueOf([
       issueStarted(1, { title: 'complex' }),
       ...agentAttempts(1, 12, (i) => ['coding', 'testing', 'review'][i % 3]!),
@@ -60,8 +60,8 @@ describe('complexity score, folded from real events', () => {
     expect(issue.complexity).toEqual({ score: 78, agentRetries: 25, pipelineFailures: 25, debuggingCycles: 20, codeChanges: 8 });
   });
 
-  it('the seed\'s "simple issue" (4 attempts, 0 failures, 0 cycles, 100 lines) scores 1, not the seed\'s 15', () => {
-    // The seed says 15 points, which its own formula cannot give: 4 expected attempts add 0, no
+  it('the v2 metrics spec\'s "simple issue" (4 attempts, 0 failures, 0 cycles, 100 lines) scores 1, not the spec\'s 15', () => {
+    // The v2 metrics spec says 15 points, which its own formula cannot give: 4 expected attempts add 0, no
     // failures 0, no cycles 0, and 100 lines are round(100 / 200) = round(0.5), which JavaScript
     // rounds half up to 1. So the formula's value is 1.
     expect(Math.round(0.5)).toBe(1);
@@ -75,7 +75,7 @@ describe('complexity score, folded from real events', () => {
     expect(issue.complexity.score).not.toBe(15);
   });
 
-  it('the default expected number of agent attempts is the seed\'s 4: 5 points per attempt beyond it', () => {
+  it('the default expected number of agent attempts is the v2 metrics spec\'s 4: 5 points per attempt beyond it', () => {
     expect(DEFAULT_EXPECTED_AGENT_ATTEMPTS).toBe(4);
     const parts = [4, 5, 6, 8, 9, 10].map((n) => issueOf([issueStarted(1), ...agentAttempts(1, n), issueFinished(1, 'completed')]).complexity.agentRetries);
     expect(parts).toEqual([0, 5, 10, 20, 25, 25]);
@@ -137,7 +137,7 @@ describe('complexity score, folded from real events', () => {
     expect(issue.complexity).toEqual({ score: 10, agentRetries: 0, pipelineFailures: 10, debuggingCycles: 0, codeChanges: 0 });
   });
 
-  it('complexityScore() itself agrees with the projection on the seed examples', () => {
+  it('complexityScore() itself agrees with the projection on the v2 metrics spec\'s examples', () => {
     expect(complexityScore({ agentAttempts: 12, expectedAgentAttempts: 4, failedPipelines: 3, debuggingCycles: 2, linesAdded: 1500, linesRemoved: 0 }).score).toBe(78);
     expect(complexityScore({ agentAttempts: 4, expectedAgentAttempts: 4, failedPipelines: 0, debuggingCycles: 0, linesAdded: 100, linesRemoved: 0 }).score).toBe(1);
   });

@@ -148,7 +148,7 @@ export const errorsTable: Table<Row<'errors'>> = {
   ],
 };
 
-/** The seven tables, in the seed's order, each with the rows one run contributes. */
+/** The seven tables, in the v2 metrics system's order, each with the rows one run contributes. */
 export const TABLES = [
   { table: runsTable, rows: (m: RunReadModels) => [m.run] },
   { table: issuesTable, rows: (m: RunReadModels) => m.issues.map((issue) => ({ ...issue, run: m.run })) },

@@ -119,7 +119,7 @@ export function registerAnalysis(program: Command): void {
   withCommon(
     program
       .command('report')
-      .description("the seed's comparison report: models, temperatures, retries, influence, cost, trends, best; written to a file and printed")
+      .description("the full comparison report: models, temperatures, retries, influence, cost, trends, best; written to a file and printed")
       .option('--format <format>', 'text, md, json or html (default text)', 'text')
       .option('--out <file>', 'where to write it (default <dir>/analysis.txt, .md, .json or .html)')
       .option('--last <n>', 'trends over the last N runs only'),

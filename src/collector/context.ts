@@ -23,7 +23,7 @@ export interface OpenToolCall {
 /**
  * What the collector needs to build the next event: open issues, agents and tool calls, counters.
  * It is a fold over the run's own journal entries, so a resumed run rebuilds it exactly.
- * The fold updates the state it created in place (DESIGN: folds are per run).
+ * The fold updates the state it created in place (docs/DESIGN.md §2.3: folds are per run).
  */
 export interface CollectorContext {
   projectId: string;

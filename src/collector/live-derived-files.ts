@@ -1,7 +1,7 @@
 import { replay } from '../../replay/replay.js';
 
 /**
- * Keeps a logs folder's derived files current while runs are recorded: the seed saved reports "immediately".
+ * Keeps a logs folder's derived files current while runs are recorded: the v2 metrics system saved its reports "immediately" (docs/DESIGN.md §1, §7.4).
  * Requests made while an update runs are folded into one more update after it. Updates go
  * through replay (the only writer of derived files) under its cross-process lock, so several
  * supervisors finishing issues at once leave the same files a full replay would.

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { JournalEntry } from '../../events/envelope.js';
 
 /**
- * Line format (README "Journal format"):
+ * Line format (docs/DESIGN.md §3):
  *   {"v":1,"seq":N,"ts":"…","runId":"…","type":"…","data":{…},"prev":"<64 hex>","hash":"<64 hex>"}\n
  * `hash` is the SHA-256 (hex) of the line's UTF-8 bytes before `,"hash":"`. Those bytes include
  * `prev`, the previous line's hash, so the hashes form a chain. Hashing the bytes as written

@@ -51,10 +51,10 @@ export interface ScanResult {
 }
 
 /**
- * The recovering reader (DESIGN rule 6). Calls `onEntry` for each line of the verified prefix, in
+ * The recovering reader (docs/DESIGN.md rule 6 and §5). Calls `onEntry` for each line of the verified prefix, in
  * order, and then says how the file ends. Reads in chunks: memory is bounded by the longest line.
  *
- * Recovery rules, each with its why:
+ * Recovery rules (R1-R5 of docs/DESIGN.md §5.1), each with its why:
  * 1. A line belongs to the verified prefix when its own hash matches its bytes, it is valid JSON,
  *    it carries this run's id, a known schema version, seq = previous + 1 and prev = previous hash,
  *    and its event checks. The chain is what makes edits, gaps and duplicates visible.
@@ -99,14 +99,14 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
         }
         firstDamage = { line: lineNo, offset, problem: verdict.problem };
         if (verdict.writtenWhole) {
-          result = { kind: 'corrupt', damage: firstDamage, verifiedAfter: null }; // rule 3
+          result = { kind: 'corrupt', damage: firstDamage, verifiedAfter: null }; // R3
           return false;
         }
         return true;
       }
       const later = terminated ? checkLine(line) : null;
       if (later?.ok && later.value.runId === options.runId && typeof later.value.seq === 'number' && later.value.seq > lastSeq) {
-        result = { kind: 'corrupt', damage: firstDamage, verifiedAfter: { line: lineNo, offset, seq: later.value.seq } }; // rule 2
+        result = { kind: 'corrupt', damage: firstDamage, verifiedAfter: { line: lineNo, offset, seq: later.value.seq } }; // R2
         return false;
       }
       return true;
@@ -116,11 +116,11 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
       const checked = checkLine(line);
       if (!checked.ok) return { ok: false, problem: terminated ? checked.problem : `unterminated line (${checked.problem})`, writtenWhole: false };
       const e = checked.value;
-      if (!terminated) return { ok: false, problem: 'unterminated last line (its append never finished)', writtenWhole: false }; // rule 5
+      if (!terminated) return { ok: false, problem: 'unterminated last line (its append never finished)', writtenWhole: false }; // R5
       const seq = e.seq;
       if (e.runId !== options.runId) return { ok: false, problem: `line of another run (${JSON.stringify(e.runId)})`, writtenWhole: false };
       if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) return { ok: false, problem: `bad seq ${JSON.stringify(seq)}`, writtenWhole: true };
-      if (seq <= lastSeq) return { ok: false, problem: `duplicate: seq ${seq} again after seq ${lastSeq}`, writtenWhole: false }; // rule 4
+      if (seq <= lastSeq) return { ok: false, problem: `duplicate: seq ${seq} again after seq ${lastSeq}`, writtenWhole: false }; // R4
       if (seq !== lastSeq + 1) return { ok: false, problem: `seq gap: expected ${lastSeq + 1}, found ${seq}`, writtenWhole: true };
       if (e.prev !== lastHash) return { ok: false, problem: `broken chain: prev does not match the hash of seq ${lastSeq}`, writtenWhole: true };
       if (e.v !== SCHEMA_VERSION) {

@@ -31,7 +31,7 @@ interface UnsyncedLine {
 }
 
 /**
- * Appends lines to one run's journal (DESIGN "The journal's rules" 3-5). Knows bytes, hashes,
+ * Appends lines to one run's journal (docs/DESIGN.md rules 3-5; O_APPEND and group commit: §7.5). Knows bytes, hashes,
  * locks and fsync; the caller validates events before handing them over.
  *
  * The lock is checked before each write and again after its fdatasync, before anything is

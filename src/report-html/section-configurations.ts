@@ -113,7 +113,7 @@ ${missing.length === 0 ? '' : `<h3>Not plotted</h3><p>No priced successful issue
 </section>`;
 }
 
-/** One comparison (the seed's "which model / temperature / retries"): interval bars, the table, and what the data can tell. */
+/** One comparison (the v2 metrics system's questions "which model / temperature / retries"): interval bars, the table, and what the data can tell. */
 export function comparisonBlock(c: Comparison): string {
   const source = compareSource(c);
   const by = keysText(c.by);

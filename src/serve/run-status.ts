@@ -26,7 +26,7 @@ export function openRunStatus(runId: string, lastSeq: number): RunStatus {
   return { runId, open: true, status: 'running', finishedRecorded: false, lastSeq };
 }
 
-/** The status of a run this server does not hold open, read from its journal (DESIGN rule 7). */
+/** The status of a run this server does not hold open, read from its journal (docs/DESIGN.md rule 7). */
 export function journalRunStatus(logsDir: string, runId: string): RunStatus {
   const paths = runPaths(logsDir, runId);
   if (!fs.existsSync(paths.journal)) throw new RunNotFoundError(runId, paths.journal);

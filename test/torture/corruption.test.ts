@@ -11,7 +11,7 @@ import { torturePart } from './helpers/summary.js';
 
 /**
  * Part 3 of the torture suite: damage before the tail is corruption, and corruption is loud
- * (DESIGN rule 3 and 6). A flipped bit, a deleted, duplicated, swapped or edited line anywhere
+ * (docs/DESIGN.md rules 3 and 6). A flipped bit, a deleted, duplicated, swapped or edited line anywhere
  * before the last line: verify (library and CLI) reports it with the line number and byte offset
  * where it starts and exits 1; replay refuses that run (report ok false, runs[].refused) but still
  * processes the other runs of the folder; resume refuses it; and nothing is rewritten or dropped:

@@ -11,7 +11,7 @@ import { quiet, startOptions } from './helpers/scenario.js';
 import { torturePart } from './helpers/summary.js';
 
 /**
- * Part 4 of the torture suite: DESIGN rule 5, a failed write or fsync is fatal for the journal.
+ * Part 4 of the torture suite: docs/DESIGN.md rule 5, a failed write or fsync is fatal for the journal.
  * Through the FileOps seam, ENOSPC and EIO are injected into writeSync, fdatasyncSync and the async
  * fdatasync of group commit at the n-th call, for every n of a ~50-event run (long mode; a sample
  * in short mode), with the sync and the async collector. Each time: the call fails with

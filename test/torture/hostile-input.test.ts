@@ -24,7 +24,7 @@ import { CONFIG, quiet, startOptions } from './helpers/scenario.js';
 import { torturePart } from './helpers/summary.js';
 
 /**
- * Part 6 of the torture suite: hostile input (DESIGN rule 2, "validate, then write").
+ * Part 6 of the torture suite: hostile input (docs/DESIGN.md rule 2, "validate, then write").
  * Arbitrary call sequences with arbitrary values are either recorded and replayed exactly, or
  * refused with a typed error (a RunledgerError with a code) and not one byte written. Free text
  * over 16,384 characters is cut with a marker and credentials are redacted (README "Limits",

@@ -11,7 +11,7 @@ import { LONG, pick } from './helpers/mode.js';
 import { torturePart } from './helpers/summary.js';
 
 /**
- * Part 1 of the torture suite: DESIGN rule 4 ("durable before acknowledged") and rule 6 (a crash
+ * Part 1 of the torture suite: docs/DESIGN.md rule 4 ("durable before acknowledged") and rule 6 (a crash
  * leaves at most a torn tail), under hundreds of SIGKILLs at random moments.
  *
  * Pipelines run side by side, each on its own logs folder with three run groups used in turn:

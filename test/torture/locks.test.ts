@@ -9,7 +9,7 @@ import { LONG, pick } from './helpers/mode.js';
 import { torturePart } from './helpers/summary.js';
 
 /**
- * Part 5 of the torture suite: DESIGN rule 1, one writer per run, tested by racing processes many
+ * Part 5 of the torture suite: docs/DESIGN.md rule 1, one writer per run, tested by racing processes many
  * times (test/journal.locks.test.ts has the single cases). Several processes start or resume the
  * same run at the same millisecond, with no lock, a lock left stale by a dead start, or the lock of
  * a writer killed with SIGKILL: exactly one wins, the others get RUN_LOCKED or RUN_EXISTS, and the

@@ -10,7 +10,7 @@ import { quiet, recordCrashedRun, startOptions, type TemplateKind } from './help
 import { torturePart } from './helpers/summary.js';
 
 /**
- * Part 2 of the torture suite: what a power loss can leave at the end of a journal (DESIGN rule 6).
+ * Part 2 of the torture suite: what a power loss can leave at the end of a journal (docs/DESIGN.md rule 6).
  * A power loss keeps some prefix of what was written, possibly followed by zeros, stale blocks or
  * garbage. For real journals, every byte-prefix of their last lines and a catalogue of tails must
  * read as intact (a cut on a line boundary) or as a torn tail at the start of the damaged line,
