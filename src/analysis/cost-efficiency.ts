@@ -22,7 +22,7 @@ export interface CostEfficiencyReport {
   readonly unpricedRuns: ReadonlyArray<{ readonly runId: string; readonly models: readonly string[] }>;
 }
 
-/** The seed's cost efficiency, honestly: cost per successful issue with intervals; unpriced runs apart and named. */
+/** The v2 metrics system's cost efficiency, honestly: cost per successful issue with intervals; unpriced runs apart and named. */
 export function costEfficiency(runs: readonly AnalysisRun[], options: BootstrapOptions & { by?: readonly string[] } = {}): CostEfficiencyReport {
   const by = options.by ?? ['llm.model'];
   const comparison = compareConfigurations(runs, { ...options, by, metric: 'cost' });

@@ -7,10 +7,10 @@ import { parameterInfluence, type InfluenceReport } from './influence.js';
 import type { BootstrapOptions } from './stats/bootstrap.js';
 import { performanceTrends, type TrendReport } from './trends.js';
 
-/** The seed's comparison report, with intervals: what `runledger report` prints and --format json returns. */
+/** The v2 metrics system's comparison report, with intervals: what `runledger report` prints and --format json returns. */
 export interface AnalysisReport {
   readonly runs: { readonly analysed: number; readonly running: number; readonly from: string | null; readonly to: string | null };
-  /** The seed's three questions: which model, which temperature, how many retries (when they vary). */
+  /** The v2 metrics system's three questions: which model, which temperature, how many retries (when they vary). */
   readonly comparisons: readonly Comparison[];
   readonly influence: InfluenceReport;
   readonly costEfficiency: CostEfficiencyReport;

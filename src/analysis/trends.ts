@@ -35,7 +35,7 @@ const MIN_TREND_RUNS = 6;
 
 /**
  * Whether the system gets better over time: run success rate and cost per run against run start
- * order (optionally the last N runs), with a trend test and the slope's interval. The seed said
+ * order (optionally the last N runs), with a trend test and the slope's interval. The v2 metrics system said
  * "improving" from two averages; here the verdict is the test's, or "no significant trend".
  */
 export function performanceTrends(allRuns: readonly AnalysisRun[], options: BootstrapOptions & { lastN?: number } = {}): TrendReport {
