@@ -9,12 +9,13 @@ import {
   type Comparison,
   type ConfigGroup,
 } from '../src/analysis/index.js';
-import { analysisRun, holmByHand, medianOf, newcombeBounds, pythonFisher, runsWith, sumOf, wilsonBounds } from './helpers/analysis-runs.js';
+import { analysisRun, holmByHand, medianOf, newcombeBounds, pythonClusteredWilson, pythonFisher, pythonTMeanInterval, pythonWelch, runsWith, sumOf, wilsonBounds } from './helpers/analysis-runs.js';
 
 /**
  * compareConfigurations and the v2 metrics system's shortcuts on synthetic runs whose every count is known:
- * each figure is recomputed here from the runs (Wilson and Newcombe written out, Fisher in python3,
- * Holm by hand), never copied from the analyzer's output.
+ * each figure is recomputed here from the runs (the clustered interval, Welch's test and t intervals
+ * in python3 with scipy, Newcombe written out, Fisher in python3, Holm by hand), never copied from
+ * the analyzer's output.
  */
 
 const DEEPSEEK = { model: 'deepseek-chat', provider: 'deepseek' };
@@ -53,12 +54,15 @@ const groupOf = (c: Comparison, label: string): ConfigGroup => {
 const labels = (c: Comparison): string[] => c.groups.map((g) => g.label);
 
 describe('compare: per-group figures', () => {
-  it('groups by llm.model and gives runs, issues and the Wilson interval of the pooled issues', () => {
+  it('groups by llm.model and gives runs, issues and the success interval with runs as the unit (scipy)', () => {
     const { runs, byModel } = fleet();
     const c = compareConfigurations(runs, { by: ['llm.model'] });
     expect(c.by).toEqual(['llm.model']);
     expect([...labels(c)].sort()).toEqual(['acme-coder', 'deepseek-chat', 'gpt-4o']);
-    for (const [model, mine] of Object.entries(byModel)) {
+    const models = Object.keys(byModel);
+    const expected = pythonClusteredWilson(models.map((m) => ({ successes: byModel[m]!.map((r) => r.completedIssues), issues: byModel[m]!.map((r) => r.issues) })));
+    models.forEach((model, i) => {
+      const mine = byModel[model]!;
       const g = groupOf(c, model);
       const issues = sumOf(mine.map((r) => r.issues));
       const completed = sumOf(mine.map((r) => r.completedIssues));
@@ -66,28 +70,43 @@ describe('compare: per-group figures', () => {
       expect(g.runs, model).toBe(mine.length);
       expect(g.issues, model).toBe(issues);
       expect(g.completedIssues, model).toBe(completed);
-      const w = wilsonBounds(completed, issues);
       expect(g.issueSuccessRate!.estimate).toBeCloseTo(completed / issues, 12);
-      expect(g.issueSuccessRate!.low).toBeCloseTo(w.low, 10);
-      expect(g.issueSuccessRate!.high).toBeCloseTo(w.high, 10);
-    }
+      expect(g.issueSuccessRate!.low, model).toBeCloseTo(expected[i]!.low, 9);
+      expect(g.issueSuccessRate!.high, model).toBeCloseTo(expected[i]!.high, 9);
+      expect(g.issueSuccessRate!.designEffect, model).toBeCloseTo(expected[i]!.deff, 9);
+      expect(g.issueSuccessRate!).toMatchObject({ method: 'cluster-wilson-t', runs: mine.length, df: mine.length - 1 });
+      // Never narrower than plain Wilson over the pooled issues: run-to-run variation only widens it.
+      const naive = wilsonBounds(completed, issues);
+      expect(g.issueSuccessRate!.low).toBeLessThanOrEqual(naive.low + 1e-12);
+      expect(g.issueSuccessRate!.high).toBeGreaterThanOrEqual(naive.high - 1e-12);
+    });
     // deepseek-chat pools both temperatures: 58 of 70.
     expect(groupOf(c, 'deepseek-chat')).toMatchObject({ runs: 7, issues: 70, completedIssues: 58 });
   });
 
-  it('gives the run success rate as the mean of the runs\' rates with a bootstrap interval inside their range', () => {
+  it("gives the run success rate as the mean of the runs' rates with Student's t interval below 10 runs (scipy), clamped to [0, 1]", () => {
     const { runs, byModel } = fleet();
     const c = compareConfigurations(runs, { by: ['llm.model'] });
-    for (const [model, mine] of Object.entries(byModel)) {
-      const rates = mine.map((r) => r.completedIssues / r.issues);
-      const e = groupOf(c, model).runSuccessRate!;
-      expect(e.estimate).toBeCloseTo(sumOf(rates) / rates.length, 12);
-      expect(e.low).not.toBeNull();
-      expect(e.low!).toBeGreaterThanOrEqual(Math.min(...rates) - 1e-12);
-      expect(e.high!).toBeLessThanOrEqual(Math.max(...rates) + 1e-12);
-      expect(e.low!).toBeLessThanOrEqual(e.estimate);
-      expect(e.high!).toBeGreaterThanOrEqual(e.estimate);
-    }
+    const models = Object.keys(byModel);
+    const expected = pythonTMeanInterval(models.map((m) => byModel[m]!.map((r) => r.completedIssues / r.issues)));
+    models.forEach((model, i) => {
+      const g = groupOf(c, model);
+      expect(g.runIntervalMethod).toBe('student-t');
+      const e = g.runSuccessRate!;
+      expect(e.estimate).toBeCloseTo(expected[i]!.estimate, 12);
+      expect(e.low!, model).toBeCloseTo(Math.max(0, expected[i]!.low), 9);
+      expect(e.high!, model).toBeCloseTo(Math.min(1, expected[i]!.high), 9);
+    });
+  });
+
+  it('uses the percentile bootstrap over runs from 10 runs on, inside the range of the runs\' rates', () => {
+    const rates = [5, 6, 7, 8, 6, 5, 9, 7, 6, 8];
+    const c = compareConfigurations(runsWith({ model: 'many' }, rates, { issues: 10 }), { by: ['llm.model'] });
+    const g = c.groups[0]!;
+    expect(g.runIntervalMethod).toBe('bootstrap-percentile');
+    expect(g.runSuccessRate!.low!).toBeGreaterThanOrEqual(0.5 - 1e-12);
+    expect(g.runSuccessRate!.high!).toBeLessThanOrEqual(0.9 + 1e-12);
+    expect(g.runSuccessRate!.low!).toBeLessThan(g.runSuccessRate!.high!);
   });
 
   it('gives the cost per successful issue as Σcost ÷ Σcompleted over fully priced runs, and the median duration', () => {
@@ -110,14 +129,14 @@ describe('compare: per-group figures', () => {
     }
   });
 
-  it('gives the first-time-right rate with its Wilson interval and the mean complexity', () => {
+  it('gives the first-time-right rate with its interval over runs (scipy) and the mean complexity', () => {
     const { runs } = fleet();
     const c = compareConfigurations(runs, { by: ['llm.model', 'llm.temperature'] });
     const g = groupOf(c, 'deepseek-chat, 0.7');
-    const w = wilsonBounds(6 + 5 + 8 + 4, 40);
+    const [w] = pythonClusteredWilson([{ successes: [6, 5, 8, 4], issues: [10, 10, 10, 10] }]);
     expect(g.firstTimeRightRate!.estimate).toBeCloseTo(23 / 40, 12);
-    expect(g.firstTimeRightRate!.low).toBeCloseTo(w.low, 10);
-    expect(g.firstTimeRightRate!.high).toBeCloseTo(w.high, 10);
+    expect(g.firstTimeRightRate!.low).toBeCloseTo(w!.low, 9);
+    expect(g.firstTimeRightRate!.high).toBeCloseTo(w!.high, 9);
     expect(g.meanComplexity).toBeCloseTo(90 / 40, 12);
     expect(groupOf(c, 'deepseek-chat, 0.2').meanComplexity).toBeNull();
   });
@@ -223,27 +242,79 @@ describe('compare: the baseline and the tests against it', () => {
     expect(() => compareConfigurations(fleet().runs, { by: [] })).toThrow(AnalysisInputError);
   });
 
-  it('gives each group its Newcombe difference from the baseline, Fisher p (python3) and Holm-adjusted p across groups', () => {
+  it("tests each group against the baseline with the cluster t test — Welch's test on run rates at equal run sizes (scipy) — Holm across groups", () => {
     const { runs } = fleet();
+    // Priced and unpriced acme runs alike have 10 issues: every run is the same size, so the cluster t test is Welch's.
     const c = compareConfigurations(runs, { by: ['llm.model', 'llm.temperature'], baseline: 'deepseek-chat, 0.7' });
-    const base = groupOf(c, 'deepseek-chat, 0.7');
+    const rates = (label: string): number[] => runs.filter((r) => r.status !== 'running' && `${r.config.llm.model}, ${r.config.llm.temperature}` === label).map((r) => r.completedIssues / r.issues);
     const others = c.groups.filter((g) => !g.isBaseline);
     expect(others).toHaveLength(3);
-    const tables = others.map((g) => [g.completedIssues, g.issues - g.completedIssues, base.completedIssues, base.issues - base.completedIssues] as const);
-    const fisher = pythonFisher(tables);
-    const holm = holmByHand(fisher);
+    const welch = pythonWelch(others.map((g) => ({ a: rates(g.label), b: rates('deepseek-chat, 0.7') })));
+    const holm = holmByHand(welch.map((w) => w.p));
     others.forEach((g, i) => {
-      const expected = newcombeBounds(g.completedIssues, g.issues, base.completedIssues, base.issues);
       const v = g.versusBaseline!;
-      expect(v.difference!.estimate, g.label).toBeCloseTo(expected.estimate, 12);
-      expect(v.difference!.low, g.label).toBeCloseTo(expected.low, 10);
-      expect(v.difference!.high, g.label).toBeCloseTo(expected.high, 10);
-      expect(v.fisherP, g.label).toBeCloseTo(fisher[i]!, 10);
-      expect(v.holmP, g.label).toBeCloseTo(holm[i]!, 10);
-      expect(v.holmP!).toBeGreaterThanOrEqual(v.fisherP!);
+      expect(v.test, g.label).toBe('cluster-t');
+      expect(v.p!, g.label).toBeCloseTo(welch[i]!.p, 9);
+      expect(v.df!, g.label).toBeCloseTo(welch[i]!.df, 9);
+      expect(v.holmP!, g.label).toBeCloseTo(holm[i]!, 9);
+      expect(v.holmP!).toBeGreaterThanOrEqual(v.p!);
+      // The interval is d ± t(df, 0.975)·se, with se = d / t.
+      const se = v.difference!.estimate / welch[i]!.t;
+      expect((v.difference!.high - v.difference!.low) / 2 / se).toBeGreaterThan(1.96);
+      expect(v.sharedIssues).toBe(10); // issue ids 1..10 in every run
+      expect(v.issuePaired!.sharedIssues).toBe(10);
     });
     // gpt-4o, 0.7 (36/40) vs deepseek-chat, 0.7 (30/40): concretely
     expect(groupOf(c, 'gpt-4o, 0.7').versusBaseline!.difference!.estimate).toBeCloseTo(0.15, 12);
+  });
+
+  it('with one run a side and shared issue ids, uses the exact McNemar test on the shared issues (first attempts) with the caveat', () => {
+    // A completes issues 1-8 of 10, B completes 1-3: discordant b = 5 (only A), c = 0 (only B).
+    const a = analysisRun({ model: 'a', issues: 10, completed: 8 });
+    const b = analysisRun({ model: 'b', issues: 10, completed: 3 });
+    const c = compareConfigurations([a, b], { by: ['llm.model'], baseline: 'b' });
+    const v = groupOf(c, 'a').versusBaseline!;
+    expect(v.test).toBe('mcnemar-exact');
+    expect(v.sharedIssues).toBe(10);
+    expect(v.p!).toBeCloseTo(2 * 0.5 ** 5, 12); // min(1, 2·BinomCDF(0; 5, ½))
+    expect(v.difference!.estimate).toBeCloseTo(0.5, 12);
+    expect(v.caveat).toMatch(/paired on 10 shared issues; one run each: run-to-run variation cannot be checked/);
+    expect(v.canReachSignificance).toBe(true);
+    expect(v.runsNeededIsLowerBound).toBe(true);
+  });
+
+  it('with one run a side and no shared issues, uses Fisher (python3) with Newcombe and says that it assumes independent issues', () => {
+    const a = analysisRun({ model: 'a', issues: 10, completed: 8, issueIds: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10'] });
+    const b = analysisRun({ model: 'b', issues: 10, completed: 3 });
+    const c = compareConfigurations([a, b], { by: ['llm.model'], baseline: 'b' });
+    const v = groupOf(c, 'a').versusBaseline!;
+    expect(v.test).toBe('fisher-exact');
+    expect(v.p!).toBeCloseTo(pythonFisher([[8, 2, 3, 7]])[0]!, 10);
+    const n = newcombeBounds(8, 10, 3, 10);
+    expect(v.difference!.low).toBeCloseTo(n.low, 10);
+    expect(v.difference!.high).toBeCloseTo(n.high, 10);
+    expect(v.caveat).toMatch(/assumes issues are independent/);
+  });
+
+  it('says when no outcome could be significant: one run each with 5 shared issues', () => {
+    const a = analysisRun({ model: 'a', issues: 5, completed: 5 });
+    const b = analysisRun({ model: 'b', issues: 5, completed: 0 });
+    const v = groupOf(compareConfigurations([a, b], { by: ['llm.model'], baseline: 'b' }), 'a').versusBaseline!;
+    expect(v.test).toBe('mcnemar-exact');
+    expect(v.p!).toBeCloseTo(0.0625, 12); // the most extreme table there is, and still above 0.05
+    expect(v.canReachSignificance).toBe(false);
+  });
+
+  it('gives the detectable difference and the runs needed when a difference is not significant', () => {
+    const a = runsWith({ model: 'a' }, [6, 4, 7], { issues: 10 });
+    const b = runsWith({ model: 'b' }, [5, 6, 4], { issues: 10 });
+    const v = groupOf(compareConfigurations([...a, ...b], { by: ['llm.model'], baseline: 'b' }), 'a').versusBaseline!;
+    expect(v.test).toBe('cluster-t');
+    expect(v.holmP!).toBeGreaterThan(0.05);
+    expect(v.detectable!).toBeGreaterThan(Math.abs(v.difference!.estimate));
+    expect(v.runsNeededFor).toBeCloseTo(Math.abs(v.difference!.estimate), 12);
+    expect(v.runsNeeded!).toBeGreaterThan(3);
+    expect(v.runsNeededIsLowerBound).toBe(false);
   });
 });
 
@@ -287,7 +358,7 @@ describe('compare: small samples and ranking', () => {
     expect(groupOf(c, 'two-runs').issueSuccessRate!.low).toBeGreaterThan(groupOf(c, 'steady').issueSuccessRate!.low);
   });
 
-  it('ranks success by the lower end of the Wilson interval: 95 of 100 beats 10 of 10', () => {
+  it('ranks success by the lower end of its interval: 95 of 100 beats 10 of 10', () => {
     const runs = [
       ...runsWith({ model: 'perfect-small' }, [4, 3, 3], {}, (i) => ({ issues: [4, 3, 3][i] })),
       ...runsWith({ model: 'great-large' }, [19, 19, 19, 19, 19], { issues: 20 }),
@@ -330,8 +401,11 @@ describe('compare: small samples and ranking', () => {
     expect(compareConfigurations(runs, { by: ['llm.model'] })).toEqual(a);
     const b = compareConfigurations(runs, { by: ['llm.model'], seed: 2, resamples: 500 });
     expect(b.settings).toMatchObject({ seed: 2, resamples: 500 });
-    expect(groupOf(b, 'gpt-4o').issueSuccessRate).toEqual(groupOf(a, 'gpt-4o').issueSuccessRate); // Wilson: no resampling
-    expect(groupOf(b, 'deepseek-chat').runSuccessRate).not.toEqual(groupOf(a, 'deepseek-chat').runSuccessRate);
+    expect(groupOf(b, 'gpt-4o').issueSuccessRate).toEqual(groupOf(a, 'gpt-4o').issueSuccessRate); // no resampling
+    // Below 10 runs the run-level intervals are Student's t: no resampling either. From 10 runs on, the seed matters.
+    expect(groupOf(b, 'deepseek-chat').runSuccessRate).toEqual(groupOf(a, 'deepseek-chat').runSuccessRate);
+    const many = runsWith({ model: 'many' }, [5, 6, 7, 8, 6, 5, 9, 7, 6, 8], { issues: 10 });
+    expect(compareConfigurations(many, { by: ['llm.model'], seed: 2 }).groups[0]!.runSuccessRate).not.toEqual(compareConfigurations(many, { by: ['llm.model'] }).groups[0]!.runSuccessRate);
   });
 });
 

@@ -39,36 +39,58 @@ function designedRuns(): AnalysisRun[] {
 }
 
 describe('influence: which configuration keys matter', () => {
-  it('finds a success effect whose interval excludes 0 for a key that matters (90% vs 40%, 60 issues each)', () => {
+  it('finds the effect of a key that matters (90% vs 40%, 60 issues each): estimated with the other keys held fixed, F test significant', () => {
     const report = parameterInfluence(designedRuns());
     const modelKey = report.keys.find((k) => k.keys.includes('llm.model'))!;
-    const effect = modelKey.successEffect!;
-    expect(effect.best).toBe('deepseek-chat, deepseek');
-    expect(effect.worst).toBe('gpt-4o, openai');
-    const expected = newcombeBounds(54, 60, 24, 60);
-    expect(effect.difference!.estimate).toBeCloseTo(0.5, 12);
-    expect(effect.difference!.low).toBeCloseTo(expected.low, 10);
-    expect(effect.difference!.high).toBeCloseTo(expected.high, 10);
-    expect(effect.difference!.low).toBeGreaterThan(0);
-    expect(effect.fisherP).toBeCloseTo(pythonFisher([[54, 6, 24, 36]])[0]!, 10);
-    // the largest effect is listed first
+    // Both models have 6 runs: the reference is the first label.
+    expect(modelKey.reference).toBe('deepseek-chat, deepseek');
+    expect(modelKey.effects).toHaveLength(1);
+    const effect = modelKey.effects[0]!;
+    expect(effect.level).toBe('gpt-4o, openai');
+    // A balanced design (depth and temperature crossed evenly within each model): the joint estimate is the plain difference.
+    expect(effect.estimate!).toBeCloseTo(24 / 60 - 54 / 60, 12);
+    expect(effect.high!).toBeLessThan(0);
+    expect(modelKey.test!.df1).toBe(1);
+    expect(modelKey.test!.df2).toBe(12 - 4); // intercept, model, temperature, depth
+    expect(modelKey.test!.holmP!).toBeLessThan(0.001);
+    expect(modelKey.significant).toBe(true);
+    // the most significant key is listed first
     expect(report.keys[0]).toBe(modelKey);
   });
 
-  it('finds a success effect whose interval includes 0 for a key that does not matter', () => {
+  it('finds no evidence for a key that does not matter: its interval includes 0 and its F test is not significant', () => {
     const report = parameterInfluence(designedRuns());
     const depth = report.keys.find((k) => k.keys.includes('planner.depth'))!;
     expect(depth.keys).toEqual(['planner.depth']);
     expect(depth.confounded).toBe(false);
-    // depth 2: 9+9+9 + 5+4+4 = 40 of 60; depth 1: 10+8+9 + 4+3+4 = 38 of 60
-    expect(depth.successEffect!.best).toBe('2');
-    expect(depth.successEffect!.worst).toBe('1');
-    const expected = newcombeBounds(40, 60, 38, 60);
-    expect(depth.successEffect!.difference!.estimate).toBeCloseTo(2 / 60, 12);
-    expect(depth.successEffect!.difference!.low).toBeCloseTo(expected.low, 10);
-    expect(depth.successEffect!.difference!.low!).toBeLessThan(0);
-    expect(depth.successEffect!.difference!.high!).toBeGreaterThan(0);
+    // depth 2: 9+9+9 + 5+4+4 = 40 of 60; depth 1: 10+8+9 + 4+3+4 = 38 of 60 (balanced: the plain difference)
+    const effect = depth.effects[0]!;
+    expect(effect.estimate!).toBeCloseTo(2 / 60 * (depth.reference === '1' ? 1 : -1), 12);
+    expect(effect.low!).toBeLessThan(0);
+    expect(effect.high!).toBeGreaterThan(0);
+    expect(depth.test!.holmP!).toBeGreaterThan(0.05);
+    expect(depth.significant).toBe(false);
     expect(depth.levels.map((l) => l.label).sort()).toEqual(['1', '2']);
+  });
+
+  it('does not credit a key that only goes along with a better model, and flags the two as partly confounded', () => {
+    // The better model runs mostly at temperature 0, the worse mostly at 1; temperature has no effect of its own.
+    const runs = [
+      ...runsWith({ model: 'good', temperature: 0 }, [9, 8, 9, 8, 9], { issues: 10 }),
+      ...runsWith({ model: 'good', temperature: 1 }, [8, 9], { issues: 10 }),
+      ...runsWith({ model: 'weak', temperature: 0 }, [4, 5], { issues: 10 }),
+      ...runsWith({ model: 'weak', temperature: 1 }, [5, 4, 4, 5, 5], { issues: 10 }),
+    ];
+    const report = parameterInfluence(runs);
+    const temperature = report.keys.find((k) => k.keys.includes('llm.temperature'))!;
+    const model = report.keys.find((k) => k.keys.includes('llm.model'))!;
+    // Marginally temperature 0 looks 17 points better (43/70 vs 57/70 … ); held at the same model it is ~0.
+    expect(Math.abs(temperature.effects[0]!.estimate!)).toBeLessThan(0.05);
+    expect(temperature.significant).toBe(false);
+    expect(model.significant).toBe(true);
+    expect(temperature.partlyConfoundedWith.map((o) => o.keys)).toEqual([['llm.model']]);
+    expect(temperature.partlyConfoundedWith[0]!.cramersV).toBeCloseTo(3 / 7, 12); // 2×2: |ad − bc| / √(row and column products)
+    expect(model.partlyConfoundedWith.map((o) => o.keys)).toEqual([['llm.temperature']]);
   });
 
   it('reports keys that always vary together once, as confounded, and never credits them separately', () => {
@@ -106,7 +128,7 @@ describe('influence: which configuration keys matter', () => {
     expect(none.constantKeys).toEqual(['llm.model', 'llm.provider', 'llm.temperature', 'maxRetries']);
   });
 
-  it('gives the cost effect (dearest − cheapest cost per successful issue) with a bootstrap interval', () => {
+  it('gives the cost effect (dearest − cheapest cost per successful issue) with a t interval over runs', () => {
     const runs = designedRuns();
     const report = parameterInfluence(runs);
     const cost = report.keys.find((k) => k.keys.includes('llm.model'))!.costEffect!;
@@ -332,7 +354,7 @@ describe('trends over simulated histories', () => {
 /** The score written out from the group numbers the report gives, over all its groups. */
 function expectedScores(report: BestConfigurationReport): Map<string, { success: number; cost: number; speed: number; total: number }> {
   const costs = report.ranking.map((g) => g.group.costPerSuccessfulIssue?.estimate ?? Number.POSITIVE_INFINITY);
-  const durations = report.ranking.map((g) => g.group.medianDurationMs ?? Number.POSITIVE_INFINITY);
+  const durations = report.ranking.map((g) => g.group.medianIssueDurationMs ?? Number.POSITIVE_INFINITY);
   const cheapest = Math.min(...costs);
   const fastest = Math.min(...durations);
   return new Map(
@@ -368,7 +390,7 @@ describe('best configuration', () => {
     expect(report.bestRun!.config.llm.model).toBe('solid');
   });
 
-  it('scores each group 60 × Wilson lower bound + 25 × cheapest ÷ its cost + 15 × fastest ÷ its duration', () => {
+  it('scores each group 60 × lower end of its success interval + 25 × cheapest ÷ its cost + 15 × fastest ÷ its median issue duration', () => {
     const runs = [
       ...runsWith({ model: 'a' }, [8, 7, 9], { issues: 10, costUsd: 0.8 }, (i) => ({ durationMs: [60_000, 70_000, 65_000][i] })),
       ...runsWith({ model: 'b' }, [6, 6, 7], { issues: 10, costUsd: 0.3 }, (i) => ({ durationMs: [90_000, 80_000, 85_000][i] })),
@@ -390,7 +412,7 @@ describe('best configuration', () => {
     // ranked by score
     const scores = report.ranking.map((g) => g.score);
     expect(scores).toEqual([...scores].sort((x, y) => y - x));
-    expect(report.best!.label).toBe(report.ranking[0]!.label);
+    expect(report.leader!.label).toBe(report.ranking[0]!.label);
   });
 
   it('breaks a tie in score in favour of the cheaper configuration', () => {
@@ -404,7 +426,56 @@ describe('best configuration', () => {
     const [first, second] = report.ranking;
     expect(first!.score).toBe(second!.score);
     expect(report.ranking.map((g) => g.label)).toEqual(['b-cheap', 'a-dear']);
-    expect(report.best!.label).toBe('b-cheap');
+    expect(report.leader!.label).toBe('b-cheap');
+    // The same success rate: the data cannot tell them apart, so nothing is crowned.
+    expect(report.verdict).toBe('no-clear-winner');
+    expect(report.best).toBeNull();
+    expect(report.contenders).toEqual(['b-cheap', 'a-dear']);
+  });
+
+  it('says "no clear winner" among equal configurations, names the contenders and the runs it would take', () => {
+    const runs = [
+      ...runsWith({ model: 'p' }, [6, 8, 7], { issues: 10 }),
+      ...runsWith({ model: 'q' }, [7, 6, 8], { issues: 10 }),
+      ...runsWith({ model: 'r' }, [8, 7, 6], { issues: 10 }),
+      ...runsWith({ model: 'weak' }, [1, 2, 1], { issues: 10 }),
+    ];
+    const report = bestConfiguration(runs);
+    expect(report.verdict).toBe('no-clear-winner');
+    expect(report.best).toBeNull();
+    expect(report.bestRun).toBeNull();
+    expect([...report.contenders].sort()).toEqual(['p', 'q', 'r']);
+    const weak = report.ranking.find((g) => g.label === 'weak')!;
+    expect(weak.contender).toBe(false);
+    expect(weak.worseThanLeaderP!).toBeLessThan(0.05);
+    // Equal rates: planned for a 5-point difference, which takes far more than 3 runs.
+    expect(report.runsToSeparate!).toBeGreaterThan(10);
+    // P(best) over the judged groups sums to 1, the weak group never wins, and the seed fixes it.
+    const chances = report.ranking.map((g) => g.probabilityBest!);
+    expect(chances.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(weak.probabilityBest).toBe(0);
+    expect(bestConfiguration(runs).ranking.map((g) => g.probabilityBest)).toEqual(report.ranking.map((g) => g.probabilityBest));
+  });
+
+  it('never lets one lucky 1-issue run change the front or the leader of the groups with enough data', () => {
+    const group = (model: string, completed: number[], costUsd: number): AnalysisRun[] => runsWith({ model }, completed, { issues: 10, costUsd, durationMs: 100_000 });
+    const runs = [...group('a', [8, 7, 8], 1), ...group('b', [6, 6, 7], 0.4), ...group('c', [5, 6, 5], 0.6)];
+    const before = bestConfiguration(runs);
+    const lucky = analysisRun({ model: 'lucky', issues: 1, completed: 1, costUsd: 0.0001, durationMs: 10 });
+    const after = bestConfiguration([...runs, lucky]);
+    expect(after.paretoFront).toEqual(before.paretoFront);
+    expect(after.leader!.label).toBe(before.leader!.label);
+    expect(after.insufficientGroups).toEqual(['lucky']);
+    expect(after.ranking.find((g) => g.label === 'lucky')!).toMatchObject({ onParetoFront: false, contender: false, probabilityBest: null });
+  });
+
+  it('says "not enough data" when only one group can be judged, naming the others', () => {
+    const runs = [...runsWith({ model: 'judged' }, [8, 8, 8], { issues: 10 }), ...runsWith({ model: 'new' }, [10, 10], { issues: 10 })];
+    const report = bestConfiguration(runs);
+    expect(report.verdict).toBe('not-enough-data');
+    expect(report.best).toBeNull();
+    expect(report.leader!.label).toBe('judged');
+    expect(report.note).toMatch(/only judged has enough data.*new cannot be compared/);
   });
 
   it('puts exactly the non-dominated groups on the Pareto front (built by hand)', () => {
@@ -461,6 +532,7 @@ describe('best configuration', () => {
     const runs = [...runsWith({ model: 'x' }, [5, 5], { issues: 10 }), ...runsWith({ model: 'y' }, [3, 3, 3], { issues: 3 })];
     const report = bestConfiguration(runs);
     expect(report.best).toBeNull();
+    expect(report.verdict).toBe('not-enough-data');
     expect(report.bestRun).toBeNull();
     expect(report.note).toMatch(/10 issues and 3 runs/);
     expect(report.ranking).toHaveLength(2);

@@ -295,3 +295,72 @@ export function medianOf(xs: readonly number[]): number {
 }
 
 export const sumOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
+
+/** Per-run counts of one group, as the analyzer's cluster formulas take them. */
+export interface RunCountsSpec {
+  readonly successes: readonly number[];
+  readonly issues: readonly number[];
+}
+
+/**
+ * A group's success interval with runs as the unit, computed in python3 with scipy's t quantile,
+ * independently of src/analysis: p̂ = Σy/N, V = K/(K−1)·Σ(y−p̂n)²/N², deff = max(1, V/(p̂(1−p̂)/N))
+ * (1 at p̂ 0 or 1), Wilson's interval on N/deff issues with t(K−1, 0.975); one run: Wilson with z.
+ */
+export function pythonClusteredWilson(groups: readonly RunCountsSpec[]): Array<{ estimate: number; low: number; high: number; deff: number }> {
+  const script = `
+import json, sys, math
+from scipy import stats
+def wilson(p, n, z):
+    d = 1 + z*z/n
+    c = (p + z*z/(2*n)) / d
+    h = z / d * math.sqrt(p*(1-p)/n + z*z/(4*n*n))
+    return max(0.0, c - h), min(1.0, c + h)
+out = []
+for g in json.loads(sys.stdin.read()):
+    ys = [y for y, n in zip(g['successes'], g['issues']) if n > 0]
+    ns = [n for n in g['issues'] if n > 0]
+    k, N, Y = len(ns), sum(ns), sum(ys)
+    p = Y / N
+    if k == 1:
+        lo, hi = wilson(p, N, stats.norm.ppf(0.975))
+        out.append({'estimate': p, 'low': lo, 'high': hi, 'deff': 1.0})
+        continue
+    v = k / (k - 1) * sum((y - p*n)**2 for y, n in zip(ys, ns)) / N**2
+    b = p*(1-p)/N
+    deff = 1.0 if b == 0 else max(1.0, v / b)
+    lo, hi = wilson(p, N / deff, stats.t.ppf(0.975, k - 1))
+    out.append({'estimate': p, 'low': lo, 'high': hi, 'deff': deff})
+print(json.dumps(out))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(groups), encoding: 'utf8' })) as Array<{ estimate: number; low: number; high: number; deff: number }>;
+}
+
+/** scipy.stats.ttest_ind(a, b, equal_var=False) on per-run values: Welch's t, two-sided p and df. */
+export function pythonWelch(pairs: ReadonlyArray<{ readonly a: readonly number[]; readonly b: readonly number[] }>): Array<{ t: number; p: number; df: number }> {
+  const script = `
+import json, sys
+from scipy import stats
+out = []
+for pair in json.loads(sys.stdin.read()):
+    r = stats.ttest_ind(pair['a'], pair['b'], equal_var=False)
+    out.append({'t': float(r.statistic), 'p': float(r.pvalue), 'df': float(r.df)})
+print(json.dumps(out))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(pairs), encoding: 'utf8' })) as Array<{ t: number; p: number; df: number }>;
+}
+
+/** Student's t interval of a mean in python3 (scipy): mean ± t(K−1, 0.975)·s/√K. */
+export function pythonTMeanInterval(samples: ReadonlyArray<readonly number[]>): Array<{ estimate: number; low: number; high: number }> {
+  const script = `
+import json, sys, statistics, math
+from scipy import stats
+out = []
+for xs in json.loads(sys.stdin.read()):
+    m = statistics.fmean(xs)
+    h = stats.t.ppf(0.975, len(xs) - 1) * statistics.stdev(xs) / math.sqrt(len(xs))
+    out.append({'estimate': m, 'low': m - h, 'high': m + h})
+print(json.dumps(out))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(samples), encoding: 'utf8' })) as Array<{ estimate: number; low: number; high: number }>;
+}
