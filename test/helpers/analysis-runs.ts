@@ -10,6 +10,7 @@
  * hybrid interval, medians) are written out here too, without importing src/analysis.
  */
 import { execFileSync } from 'node:child_process';
+import { runPython } from './scipy.js';
 import type { JsonValue, SystemConfig } from '../../events/config.js';
 import type { IssueId } from '../../events/fields.js';
 import type { AnalysisRun, FinishedIssues } from '../../projections/analysis-input.js';
@@ -309,7 +310,6 @@ export interface RunCountsSpec {
  */
 export function pythonClusteredWilson(groups: readonly RunCountsSpec[]): Array<{ estimate: number; low: number; high: number; deff: number }> {
   const script = `
-import json, sys, math
 from scipy import stats
 def wilson(p, n, z):
     d = 1 + z*z/n
@@ -317,7 +317,7 @@ def wilson(p, n, z):
     h = z / d * math.sqrt(p*(1-p)/n + z*z/(4*n*n))
     return max(0.0, c - h), min(1.0, c + h)
 out = []
-for g in json.loads(sys.stdin.read()):
+for g in data:
     ys = [y for y, n in zip(g['successes'], g['issues']) if n > 0]
     ns = [n for n in g['issues'] if n > 0]
     k, N, Y = len(ns), sum(ns), sum(ys)
@@ -331,36 +331,38 @@ for g in json.loads(sys.stdin.read()):
     deff = 1.0 if b == 0 else max(1.0, v / b)
     lo, hi = wilson(p, N / deff, stats.t.ppf(0.975, k - 1))
     out.append({'estimate': p, 'low': lo, 'high': hi, 'deff': deff})
-print(json.dumps(out))
+done(out)
 `;
-  return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(groups), encoding: 'utf8' })) as Array<{ estimate: number; low: number; high: number; deff: number }>;
+  return runPython<Array<{ estimate: number; low: number; high: number; deff: number }>>(script, groups);
 }
 
 /** scipy.stats.ttest_ind(a, b, equal_var=False) on per-run values: Welch's t, two-sided p and df. */
 export function pythonWelch(pairs: ReadonlyArray<{ readonly a: readonly number[]; readonly b: readonly number[] }>): Array<{ t: number; p: number; df: number }> {
   const script = `
-import json, sys
 from scipy import stats
 out = []
-for pair in json.loads(sys.stdin.read()):
+for pair in data:
     r = stats.ttest_ind(pair['a'], pair['b'], equal_var=False)
-    out.append({'t': float(r.statistic), 'p': float(r.pvalue), 'df': float(r.df)})
-print(json.dumps(out))
+    # scipy >= 1.11 reports df; older ones do not: Welch-Satterthwaite written out.
+    va, vb = stats.tvar(pair['a']) / len(pair['a']), stats.tvar(pair['b']) / len(pair['b'])
+    df = (va + vb) ** 2 / (va ** 2 / (len(pair['a']) - 1) + vb ** 2 / (len(pair['b']) - 1))
+    out.append({'t': float(r.statistic), 'p': float(r.pvalue), 'df': float(getattr(r, 'df', df))})
+done(out)
 `;
-  return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(pairs), encoding: 'utf8' })) as Array<{ t: number; p: number; df: number }>;
+  return runPython<Array<{ t: number; p: number; df: number }>>(script, pairs);
 }
 
 /** Student's t interval of a mean in python3 (scipy): mean ± t(K−1, 0.975)·s/√K. */
 export function pythonTMeanInterval(samples: ReadonlyArray<readonly number[]>): Array<{ estimate: number; low: number; high: number }> {
   const script = `
-import json, sys, statistics, math
+import statistics
 from scipy import stats
 out = []
-for xs in json.loads(sys.stdin.read()):
+for xs in data:
     m = statistics.fmean(xs)
     h = stats.t.ppf(0.975, len(xs) - 1) * statistics.stdev(xs) / math.sqrt(len(xs))
     out.append({'estimate': m, 'low': m - h, 'high': m + h})
-print(json.dumps(out))
+done(out)
 `;
-  return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(samples), encoding: 'utf8' })) as Array<{ estimate: number; low: number; high: number }>;
+  return runPython<Array<{ estimate: number; low: number; high: number }>>(script, samples);
 }
