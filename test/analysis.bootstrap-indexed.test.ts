@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { mean } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { costPerSuccessfulIssue, groupStats } from '../src/analysis/group-stats.js';
+import { costPerSuccessfulIssue, groupStats, MIN_BOOTSTRAP_RUNS } from '../src/analysis/group-stats.js';
 import { bootstrapInterval } from '../src/analysis/stats/bootstrap.js';
 import type { AnalysisRun } from '../projections/analysis-input.js';
 import { analysisRun } from './helpers/analysis-runs.js';
@@ -29,7 +29,7 @@ const run = fc
 describe('the group bootstraps, computed on positions with shared draws', () => {
   it('give bit for bit the intervals of bootstrapInterval over run arrays (runs with and without issues, priced or not)', () => {
     fc.assert(
-      fc.property(fc.array(run, { maxLength: 40 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 300 }), (runs, seed, resamples) => {
+      fc.property(fc.array(run, { minLength: MIN_BOOTSTRAP_RUNS, maxLength: 40 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 300 }), (runs, seed, resamples) => {
         const stats = groupStats(runs, { seed, resamples });
         const expected = reference(runs, { seed, resamples });
         expect(stats.runSuccessRate).toEqual(expected.runSuccessRate);

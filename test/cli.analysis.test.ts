@@ -149,14 +149,22 @@ describe('analysis commands of the built CLI on recorded runs', () => {
   it('best --json equals bestConfiguration, by every varying key and --by llm.model', async () => {
     expect(await cliJson('best')).toEqual(asJson(bestConfiguration(runs)));
     const byModel = (await cliJson('best', '--by', 'llm.model')) as {
-      best: { label: string; insufficientSample: string | null } | null;
+      verdict: string;
+      leader: { label: string; insufficientSample: string | null } | null;
+      best: { label: string } | null;
+      contenders: string[];
+      insufficientGroups: string[];
       bestRun: { runId: string; config: { llm: { model: string } } } | null;
     };
     expect(byModel).toEqual(asJson(bestConfiguration(runs, { by: ['llm.model'] })));
-    // 4 runs of 5 issues per model: every model has enough data, so one is crowned
-    expect(byModel.best!.insufficientSample).toBeNull();
-    expect(byModel.bestRun!.config.llm.model).toBe(byModel.best!.label);
-    expect(byModel.bestRun!.runId.startsWith(`${byModel.best!.label}-`)).toBe(true);
+    // 4 runs of 5 issues per model: every model has enough data, so every one is judged
+    expect(byModel.insufficientGroups).toEqual([]);
+    expect(byModel.leader!.insufficientSample).toBeNull();
+    // Three models at 4 runs each cannot be separated: the leader is not crowned, and no run is named.
+    expect(byModel.verdict).toBe('no-clear-winner');
+    expect(byModel.contenders).toContain(byModel.leader!.label);
+    expect(byModel.best).toBeNull();
+    expect(byModel.bestRun).toBeNull();
   });
 
   it('report --format json prints and writes <dir>/analysis.json equal to analysisReport', async () => {

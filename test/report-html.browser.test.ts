@@ -5,6 +5,7 @@
  * loaded from a file:// URL with every request and console message recorded, then checked against
  * the JSON analysis of the same runs (same seed), and a full-page screenshot is saved.
  */
+import { strongestEffect } from '../src/analysis/render/sections.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,7 +99,9 @@ function expectedValue(f: PageFigure): Expected {
       'first-time-right': g.group.firstTimeRightRate,
       'cost-per-success': g.group.costPerSuccessfulIssue,
       'cost-per-run': g.group.costPerRun,
-      'median-duration': g.group.medianDurationMs,
+      'median-issue-duration': g.group.medianIssueDurationMs,
+      'design-effect': g.group.issueSuccessRate?.designEffect ?? null,
+      'probability-best': g.probabilityBest,
     };
     return map[f.metric];
   }
@@ -116,7 +119,8 @@ function expectedValue(f: PageFigure): Expected {
       'first-time-right': g.firstTimeRightRate,
       'cost-per-success': g.costPerSuccessfulIssue,
       'cost-per-run': g.costPerRun,
-      'median-duration': g.medianDurationMs,
+      'median-issue-duration': g.medianIssueDurationMs,
+      'design-effect': g.issueSuccessRate?.designEffect ?? null,
       complexity: g.meanComplexity,
     };
     return map[f.metric];
@@ -129,7 +133,8 @@ function expectedValue(f: PageFigure): Expected {
   if (f.source.startsWith('influence:')) {
     const k = expected.influence.keys.find((key) => `influence:${key.keys.join('+')}` === f.source);
     if (!k) return undefined;
-    return ({ 'success-effect': k.successEffect?.difference ?? null, 'fisher-p': k.successEffect?.fisherP ?? null, 'cost-effect': k.costEffect?.difference ?? null } as Record<string, Expected>)[f.metric];
+    const strongest = strongestEffect(k);
+    return ({ 'success-effect': strongest, 'holm-p': k.test?.holmP ?? null, 'cost-effect': k.costEffect?.difference ?? null } as Record<string, Expected>)[f.metric];
   }
   if (f.source === 'trend:success' || f.source === 'trend:cost') {
     const line = f.source === 'trend:success' ? expected.trends.successRate : expected.trends.costPerRun;
