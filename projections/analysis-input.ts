@@ -1,10 +1,12 @@
 import type { SystemConfig } from '../events/config.js';
-import type { RunReadModels, RunStatus } from './run-projection.js';
+import type { IssueId } from '../events/fields.js';
+import type { IssueModel, IssueModelStatus, RunReadModels, RunStatus } from './run-projection.js';
 
 /**
- * What the analyzer needs of one run, and nothing more: every comparison runledger makes is a
- * function of these run-level counts (issues pool across runs; bootstraps resample runs). Small,
- * so that comparing 10,000 runs reads one file of a few megabytes.
+ * What the analyzer needs of one run, and nothing more: the run-level counts (issues pool across
+ * runs; bootstraps resample runs), and each finished issue's id and outcome, so that the same issue
+ * attempted under two configurations can be paired. Small, so that comparing 10,000 runs reads one
+ * file of a few megabytes.
  */
 export interface AnalysisRun {
   readonly runId: string;
@@ -28,7 +30,23 @@ export interface AnalysisRun {
   readonly unpricedModels: readonly string[];
   /** Every model used, as "provider:model". */
   readonly models: readonly string[];
+  /** The run's finished issues (completed, failed or skipped), in the order they were first started, as parallel arrays: compact on disk, no object per issue. */
+  readonly finishedIssues: {
+    readonly ids: readonly IssueId[];
+    /** One character per issue: "c" completed, "f" failed, "s" skipped. */
+    readonly outcomes: string;
+    /** One character per issue: "1" first time right, "0" not. */
+    readonly firstTimeRight: string;
+    /** The issue's token cost in USD; null when any of its token records is unpriced. */
+    readonly costUsd: readonly (number | null)[];
+    readonly durationMs: readonly (number | null)[];
+  };
 }
+
+export type FinishedIssues = AnalysisRun['finishedIssues'];
+
+/** The outcome letter of a finished issue's status; open and unfinished issues have none. */
+export const ISSUE_OUTCOME: Readonly<Partial<Record<IssueModelStatus, string>>> = { completed: 'c', failed: 'f', skipped: 's' };
 
 export function analysisRunOf(models: RunReadModels): AnalysisRun {
   const { run, issues } = models;
@@ -52,5 +70,26 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     unpricedRecords: run.tokens.unpricedRecords,
     unpricedModels: run.unpricedModels,
     models: run.models,
+    finishedIssues: finishedIssuesOf(finished),
   };
+}
+
+/**
+ * The finished issues as parallel arrays, in the issues read model's order (first start). Only
+ * completed issues can be first-time-right, so the "1"s are the run's firstTimeRightIssues.
+ */
+function finishedIssuesOf(finished: readonly IssueModel[]): FinishedIssues {
+  const ids: IssueId[] = [];
+  let outcomes = '';
+  let firstTimeRight = '';
+  const costUsd: (number | null)[] = [];
+  const durationMs: (number | null)[] = [];
+  for (const issue of finished) {
+    ids.push(issue.issueId);
+    outcomes += ISSUE_OUTCOME[issue.status]!;
+    firstTimeRight += issue.firstTimeRight ? '1' : '0';
+    costUsd.push(issue.tokens.unpricedRecords > 0 ? null : issue.tokens.costUsd);
+    durationMs.push(issue.durationMs);
+  }
+  return { ids, outcomes, firstTimeRight, costUsd, durationMs };
 }

@@ -11,7 +11,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { JsonValue, SystemConfig } from '../../events/config.js';
-import type { AnalysisRun } from '../../projections/analysis-input.js';
+import type { IssueId } from '../../events/fields.js';
+import type { AnalysisRun, FinishedIssues } from '../../projections/analysis-input.js';
 import type { RunStatus } from '../../projections/run-projection.js';
 
 /** Runs start at T0 plus their index in minutes unless told otherwise. */
@@ -48,10 +49,26 @@ export interface RunSpec extends ConfigSpec {
   readonly durationMs?: number | null;
   readonly issues?: number;
   readonly completed?: number;
-  /** Default: every issue not completed failed. */
+  /** Default: every issue not completed (nor skipped) failed. */
   readonly failed?: number;
+  /** Default 0. Issues neither completed, failed nor skipped are unfinished. */
+  readonly skipped?: number;
   /** Default: every completed issue was first-time-right. */
   readonly firstTimeRight?: number;
+  /**
+   * The ids of the run's issues in start order (one per issue); default 1..issues. Issues are laid
+   * out in that order as: completed (the first-time-right ones first), failed, skipped, unfinished;
+   * so the ids choose which issue had which outcome: with ids [7, 3, 5] and 1 completed, issue 7
+   * was completed.
+   */
+  readonly issueIds?: readonly IssueId[];
+  /**
+   * Each finished issue's cost (in finishedIssues order); default an equal share of the run's
+   * costUsd per issue (costUsd ÷ issues), or null for every issue when the run has unpriced records.
+   */
+  readonly issueCostUsd?: readonly (number | null)[];
+  /** Each finished issue's duration (in finishedIssues order); default durationMs ÷ issues (null when the run's is null). */
+  readonly issueDurationMs?: readonly (number | null)[];
   readonly complexity?: { readonly sum: number; readonly count: number };
   readonly inputTokens?: number;
   readonly outputTokens?: number;
@@ -66,32 +83,65 @@ export interface RunSpec extends ConfigSpec {
 
 let sequence = 0;
 
-/** One AnalysisRun. Defaults: completed, 10 issues, 5 completed, $0.10, 60 s, a fresh run id and start time. */
+/**
+ * One AnalysisRun. Defaults: completed, 10 issues, 5 completed, $0.10, 60 s, a fresh run id and
+ * start time. finishedIssues agrees with the counts: as many "c", "f", "s" and "1" as completed,
+ * failed, skipped and first-time-right issues (see RunSpec.issueIds for which issue is which).
+ */
 export function analysisRun(spec: RunSpec = {}): AnalysisRun {
   sequence += 1;
   const issues = spec.issues ?? 10;
   const completed = spec.completed ?? Math.min(5, issues);
-  if (completed > issues) throw new Error(`a run cannot complete ${completed} of ${issues} issues`);
+  const skipped = spec.skipped ?? 0;
+  const failed = spec.failed ?? issues - completed - skipped;
+  const firstTimeRight = spec.firstTimeRight ?? completed;
+  if (completed + failed + skipped > issues || failed < 0) throw new Error(`a run of ${issues} issues cannot complete ${completed}, fail ${failed} and skip ${skipped}`);
+  if (firstTimeRight > completed) throw new Error(`only completed issues are first-time-right: ${firstTimeRight} of ${completed}`);
   const unpricedRecords = spec.unpricedRecords ?? 0;
+  const durationMs = spec.durationMs === undefined ? 60_000 : spec.durationMs;
+  const costUsd = spec.costUsd ?? 0.1;
   return {
     runId: spec.runId ?? `run-${String(sequence).padStart(5, '0')}`,
     projectId: 'analysis-spec',
     status: spec.status ?? 'completed',
     startedAt: spec.startedAt ?? startedAt(sequence),
-    durationMs: spec.durationMs === undefined ? 60_000 : spec.durationMs,
+    durationMs,
     config: configOf(spec),
     issues,
     completedIssues: completed,
-    failedIssues: spec.failed ?? issues - completed,
-    firstTimeRightIssues: spec.firstTimeRight ?? completed,
+    failedIssues: failed,
+    firstTimeRightIssues: firstTimeRight,
     complexitySum: spec.complexity?.sum ?? 0,
     complexityCount: spec.complexity?.count ?? 0,
     inputTokens: spec.inputTokens ?? 1000 * issues,
     outputTokens: spec.outputTokens ?? 300 * issues,
-    costUsd: spec.costUsd ?? 0.1,
+    costUsd,
     unpricedRecords,
     unpricedModels: spec.unpricedModels ?? (unpricedRecords > 0 ? [spec.model ?? 'deepseek-chat'] : []),
     models: spec.models ?? [`${spec.provider ?? 'deepseek'}:${spec.model ?? 'deepseek-chat'}`],
+    finishedIssues: finishedIssuesFor(spec, { issues, completed, failed, skipped, firstTimeRight, costUsd: unpricedRecords > 0 ? null : costUsd, durationMs }),
+  };
+}
+
+/** A run's finishedIssues laid out as RunSpec.issueIds says, checked against the counts. */
+function finishedIssuesFor(
+  spec: RunSpec,
+  run: { issues: number; completed: number; failed: number; skipped: number; firstTimeRight: number; costUsd: number | null; durationMs: number | null },
+): FinishedIssues {
+  const ids = spec.issueIds ?? Array.from({ length: run.issues }, (_, i) => i + 1);
+  if (ids.length !== run.issues) throw new Error(`issueIds names ${ids.length} issues, the run has ${run.issues}`);
+  const finished = run.completed + run.failed + run.skipped;
+  const perIssue = (what: string, given: readonly (number | null)[] | undefined, total: number | null): (number | null)[] => {
+    if (given === undefined) return Array.from({ length: finished }, () => (total === null ? null : total / run.issues));
+    if (given.length !== finished) throw new Error(`${what} has ${given.length} values for ${finished} finished issues`);
+    return [...given];
+  };
+  return {
+    ids: ids.slice(0, finished),
+    outcomes: 'c'.repeat(run.completed) + 'f'.repeat(run.failed) + 's'.repeat(run.skipped),
+    firstTimeRight: '1'.repeat(run.firstTimeRight) + '0'.repeat(finished - run.firstTimeRight),
+    costUsd: perIssue('issueCostUsd', spec.issueCostUsd, run.costUsd),
+    durationMs: perIssue('issueDurationMs', spec.issueDurationMs, run.durationMs),
   };
 }
 
@@ -144,9 +194,9 @@ export function historyRandom(seed: number): () => number {
 }
 
 /**
- * A simulated history: n runs started one minute apart; each issue of run i is completed with
- * probability successProbability(i, n), drawn from historyRandom(seed), so a seed always gives the
- * same history.
+ * A simulated history: n runs started one minute apart; each issue of run i (ids 1..issuesPerRun) is
+ * completed with probability successProbability(i, n), drawn from historyRandom(seed), so a seed
+ * always gives the same history.
  */
 export function simulateHistory(spec: HistorySpec): AnalysisRun[] {
   const random = historyRandom(spec.seed);
@@ -154,15 +204,18 @@ export function simulateHistory(spec: HistorySpec): AnalysisRun[] {
   const runs: AnalysisRun[] = [];
   for (let i = 0; i < spec.runs; i += 1) {
     const p = spec.successProbability(i, spec.runs);
-    let completed = 0;
-    for (let k = 0; k < issues; k += 1) if (random() < p) completed += 1;
+    // Issue k + 1 is completed when its own draw succeeds, so the same issue can be paired across runs.
+    const completedIds: number[] = [];
+    const failedIds: number[] = [];
+    for (let k = 0; k < issues; k += 1) (random() < p ? completedIds : failedIds).push(k + 1);
     runs.push(
       analysisRun({
         ...spec.config,
         runId: `history-${spec.seed}-${String(i).padStart(3, '0')}`,
         startedAt: startedAt(i),
         issues,
-        completed,
+        completed: completedIds.length,
+        issueIds: [...completedIds, ...failedIds],
         costUsd: spec.costUsd ? spec.costUsd(i, random) : 0.1,
       }),
     );
