@@ -36,14 +36,17 @@ export function runsNeededPerGroup(difference: number, runVarianceA: number, run
   // (atMost/d)²·MAX_RUNS_NEEDED reaches the target: start the search there, not at 2.
   let low = Math.max(2, Math.floor((atMost / target) ** 2 * MAX_RUNS_NEEDED * (1 - 1e-12)));
   if (low >= MAX_RUNS_NEEDED) return MAX_RUNS_NEEDED;
-  if (detectable(low) <= target) return low;
-  // detectable() falls as K grows: gallop up from the bound, then bisect for the least K that reaches the target.
+  const atLow = detectable(low);
+  if (atLow <= target) return low;
+  // And from K ≥ low on, q(ν_K) ≤ q(ν_low), so every K from (atLow/d)²·low on reaches the target:
+  // the answer lies between the two bounds, usually a run or two apart. Should rounding leave that
+  // K a hair short, gallop on from it; then bisect for the least K that reaches the target.
+  let high = Math.min(MAX_RUNS_NEEDED, Math.max(low + 1, Math.ceil((atLow / target) ** 2 * low)));
   let step = 1;
-  let high = Math.min(MAX_RUNS_NEEDED, low + step);
   while (high < MAX_RUNS_NEEDED && detectable(high) > target) {
     low = high;
-    step *= 2;
     high = Math.min(MAX_RUNS_NEEDED, low + step);
+    step *= 2;
   }
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
