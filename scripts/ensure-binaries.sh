@@ -2,6 +2,9 @@
 # Installs the Debian packages whose programs the tests run, only for programs that are missing,
 # so `npm test` passes on a fresh machine. Each line: program package.
 # `--long` adds what only the long torture run needs (LibreOffice, to open the CSV tables).
+# The Python modules the statistics tests check against (scipy, statsmodels) are tested for with
+# Debian's own /usr/bin/python3: apt's python3-* packages are importable by it, and not by a python3
+# that PATH may find first (pyenv, a venv), so the tests run their scipy checks with it too.
 set -euo pipefail
 list='python3 python3
 chromium chromium
@@ -16,6 +19,11 @@ while read -r program package; do
   # Debian puts some servers (nats-server) in /usr/sbin, which a non-root PATH may not hold.
   command -v "$program" >/dev/null 2>&1 || [ -x "/usr/sbin/$program" ] || needed+=("$package")
 done <<<"$list"
+modules='scipy python3-scipy
+statsmodels python3-statsmodels'
+while read -r module package; do
+  /usr/bin/python3 -c "import $module" >/dev/null 2>&1 || needed+=("$package")
+done <<<"$modules"
 [ ${#needed[@]} -eq 0 ] && exit 0
 echo "ensure-binaries: installing ${needed[*]} with apt-get" >&2
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,7 +1,15 @@
-export { Z_95, normalCdf, twoSidedNormalP } from './normal.js';
+export { Z_95, normalCdf, normalUpperTail, normalTails, twoSidedNormalP, type NormalTails } from './normal.js';
+export { normalQuantile } from './normal-quantile.js';
+export { logGamma } from './log-gamma.js';
+export { regularizedIncompleteBeta, incompleteBetaTails, type BetaTails } from './incomplete-beta.js';
+export { studentTCdf, studentTUpperTail, studentTTails, twoSidedTP, type StudentTTails } from './student-t.js';
+export { studentTQuantile } from './student-t-quantile.js';
+export { binomialCdf } from './binomial.js';
+export { mcnemarExactP } from './mcnemar.js';
 export { mulberry32 } from './random.js';
 export { wilsonInterval, type Interval } from './wilson.js';
 export { newcombeDifference } from './newcombe.js';
+export { newcombePairedDifference } from './newcombe-paired.js';
 export { fisherExactTwoSided } from './fisher.js';
 export { holmAdjust } from './holm.js';
 export { bootstrapInterval, bootstrapDifference, type BootstrapOptions, type Estimate } from './bootstrap.js';
