@@ -2,7 +2,7 @@ import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { configValue, formatValue, valueIdentity } from './config-keys.js';
 import { fDistributionSf } from './stats/f-distribution.js';
 import { weightedLeastSquares, type LeastSquaresFit } from './stats/least-squares.js';
-import { studentTQuantile } from './stats/student-t.js';
+import { studentTQuantile } from './stats/student-t-quantile.js';
 
 /** One level's effect on the success rate against the key's reference level, the other keys held fixed. */
 export interface LevelEffect {

@@ -1,5 +1,6 @@
 import { clusterProportion, type ClusterRatio } from './cluster-ratio.js';
-import { studentTQuantile, twoSidedTP, studentTCdf } from './student-t.js';
+import { twoSidedTP, studentTCdf } from './student-t.js';
+import { studentTQuantile } from './student-t-quantile.js';
 
 /** Per-run counts of one group: successes and issues of each run, in any order. */
 export interface RunCounts {

@@ -1,6 +1,6 @@
 import { clusterProportion } from './cluster-ratio.js';
 import { Z_95 } from './normal.js';
-import { studentTQuantile } from './student-t.js';
+import { studentTQuantile } from './student-t-quantile.js';
 import { wilsonInterval, type Interval } from './wilson.js';
 
 /** How a group's rate interval was formed: over runs (the honest default), or from one run alone. */

@@ -1,5 +1,5 @@
 import { satterthwaiteDf } from './cluster-t.js';
-import { studentTQuantile } from './student-t.js';
+import { studentTQuantile } from './student-t-quantile.js';
 
 /** The conventional design targets: a two-sided test at 5% that finds a real difference 80% of the time. */
 export const ALPHA = 0.05;

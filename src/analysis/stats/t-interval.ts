@@ -1,6 +1,6 @@
 import { clusterRatio } from './cluster-ratio.js';
 import type { Estimate } from './bootstrap.js';
-import { studentTQuantile } from './student-t.js';
+import { studentTQuantile } from './student-t-quantile.js';
 
 /** The range a quantity can take: a rate stays in [0, 1], a cost at or above 0. */
 export interface Bounds {
