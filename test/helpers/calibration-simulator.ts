@@ -44,7 +44,6 @@ export interface SimulationOptions {
 
 /** The logistic function 1 / (1 + e^−x). */
 export const expit = (x: number): number => 1 / (1 + Math.exp(-x));
-export const logit = (p: number): number => Math.log(p / (1 - p));
 
 /**
  * E[expit(μ + sd·Z)] for Z ~ N(0, 1): ∫ expit(μ + sd·z) φ(z) dz by the trapezoidal rule on
