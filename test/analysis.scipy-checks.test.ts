@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisRun } from '../projections/analysis-input.js';
 import { configValue } from '../src/analysis/config-keys.js';
@@ -11,6 +10,7 @@ import { fDistributionSf } from '../src/analysis/stats/f-distribution.js';
 import { detectableDifference, MAX_RUNS_NEEDED, runsNeededPerGroup } from '../src/analysis/stats/power.js';
 import { mulberry32 } from '../src/analysis/stats/random.js';
 import { populationRate, simulateRuns, type SimulatedRun } from './helpers/calibration-simulator.js';
+import { relativeError as relative, runPython } from './helpers/scipy.js';
 
 /**
  * The run-level formulas of the analysis checked against scipy and numpy (Debian's python3 with
@@ -20,13 +20,9 @@ import { populationRate, simulateRuns, type SimulatedRun } from './helpers/calib
  * section, all its cases in one batch.
  */
 
-/** Runs `script` with `data` (JSON on stdin) bound to the name `data`; the script prints its result as JSON. */
-function python<T>(script: string, data: unknown): T {
-  const prelude = 'import json, sys\nimport numpy as np\nfrom scipy import stats\ndata = json.loads(sys.stdin.read())\n';
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', prelude + script], { input: JSON.stringify(data), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })) as T;
-}
+/** runPython (helpers/scipy.ts: Debian's python3, `data` in, `done(result)` out) with numpy and scipy.stats imported. */
+const python = <T,>(script: string, data: unknown): T => runPython<T>(`import numpy as np\nfrom scipy import stats\n${script}`, data);
 
-const relative = (got: number, expected: number): number => (got === expected ? 0 : Math.abs(got - expected) / Math.max(Math.abs(expected), 1e-300));
 /** Arithmetic only (sums, squares, ratios): as exact as double precision allows. */
 const ARITHMETIC = 1e-12;
 /**
@@ -82,7 +78,7 @@ for case in data:
     q = stats.t.ppf(0.975, df)
     out.append(dict(t=float(res.statistic), p=float(res.pvalue), df=float(df), pFromDf=float(2 * stats.t.sf(abs(res.statistic), df)),
                     low=float(d - q * se), high=float(d + q * se), pAWorse=float(stats.t.cdf(res.statistic, df)), varianceA=float(va)))
-print(json.dumps(out))
+done(out)
 `,
       equal,
     );
@@ -145,7 +141,7 @@ for g in data:
     neff = N / deff
     low, high = wilson(p, neff, stats.t.ppf(0.975, k - 1))
     out.append(dict(estimate=p, variance=V, floored=floored, designEffect=deff, effectiveIssues=neff, df=k - 1, low=low, high=high))
-print(json.dumps(out))
+done(out)
 `,
       groups,
     );
@@ -204,7 +200,7 @@ for d, va, vb in data['needed']:
     nu = np.where(den == 0, 2 * K - 2, (a + b) ** 2 / np.where(den == 0, 1, den))
     reach = (stats.t.ppf(0.975, nu) + stats.t.ppf(0.8, nu)) * np.sqrt(a + b) <= abs(d)
     needed.append(int(K[np.argmax(reach)]) if reach.any() else None)
-print(json.dumps(dict(detectable=det, needed=needed)))
+done(dict(detectable=det, needed=needed))
 `,
       { detectable, needed, max: MAX_RUNS_NEEDED },
     );
@@ -226,7 +222,7 @@ describe('the F distribution (f-distribution.ts) against scipy.stats.f.sf', () =
   const cases: Array<[number, number, number]> = [[0.5, 1, 1], [1, 2, 10], [3.2, 3, 20.5], [10, 5, 100], [0.01, 4, 7], [50, 2, 3], [2.5, 1, 1000], [0.001, 10, 10], [1000, 3, 30], [4.3, 6, 2.5]];
   let want: number[] = [];
   beforeAll(() => {
-    want = python<number[]>('print(json.dumps([float(stats.f.sf(f, d1, d2)) for f, d1, d2 in data]))', cases);
+    want = python<number[]>('done([float(stats.f.sf(f, d1, d2)) for f, d1, d2 in data])', cases);
   });
 
   it('gives P(F > f) for integer and fractional degrees of freedom, from 1e-3 to 1000', () => {
@@ -291,7 +287,7 @@ for h in data:
         f = (rss_reduced - rss) / df1 / (rss / df2)
         tests.append(dict(f=float(f), df1=df1, df2=df2, p=float(stats.f.sf(f, df1, df2))))
     out.append(dict(effects=effects, tests=tests))
-print(json.dumps(out))
+done(out)
 `,
       histories.map((runs, i) => ({
         y: runs.map((r) => r.completedIssues / r.issues),
@@ -361,7 +357,7 @@ for a, b in data:
     table = np.zeros((ia.max() + 1, ib.max() + 1), dtype=int)
     np.add.at(table, (ia, ib), 1)
     out.append(float(association(table, method='cramer')))
-print(json.dumps(out))
+done(out)
 `,
       cases,
     );
@@ -381,7 +377,7 @@ describe('the simulator’s true rate (populationRate) against scipy.integrate.q
       `
 from scipy.integrate import quad
 from scipy.special import expit
-print(json.dumps([float(expit(mu)) if sd == 0 else quad(lambda z: expit(mu + sd * z) * stats.norm.pdf(z), -np.inf, np.inf, epsabs=1e-14, epsrel=1e-13)[0] for mu, sd in data]))
+done([float(expit(mu)) if sd == 0 else quad(lambda z: expit(mu + sd * z) * stats.norm.pdf(z), -np.inf, np.inf, epsabs=1e-14, epsrel=1e-13)[0] for mu, sd in data])
 `,
       cases,
     );
