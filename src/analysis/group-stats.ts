@@ -49,7 +49,12 @@ export function costPerSuccessfulIssue(runs: readonly AnalysisRun[]): number | n
 }
 
 const runSuccessRate = (run: AnalysisRun): number => run.completedIssues / run.issues;
-const column = (runs: readonly AnalysisRun[], f: (r: AnalysisRun) => number): Float64Array => Float64Array.from(runs, f);
+/** f of each run, as a typed array (a plain loop: Float64Array.from with a map function is several times slower in V8). */
+function column(runs: readonly AnalysisRun[], f: (r: AnalysisRun) => number): Float64Array {
+  const out = new Float64Array(runs.length);
+  for (let i = 0; i < runs.length; i += 1) out[i] = f(runs[i]!);
+  return out;
+}
 
 /**
  * The three bootstrap intervals of a group: mean run success rate (over runs with issues), mean cost
@@ -118,7 +123,8 @@ function groupTIntervals(withIssues: readonly AnalysisRun[], priced: readonly An
 }
 
 function medianIssueDuration(runs: readonly AnalysisRun[]): number | null {
-  const durations = runs.flatMap((r) => r.finishedIssues.durationMs).filter((d): d is number => d !== null);
+  const durations: number[] = [];
+  for (const run of runs) for (const d of run.finishedIssues.durationMs) if (d !== null) durations.push(d);
   return durations.length === 0 ? null : median(durations);
 }
 

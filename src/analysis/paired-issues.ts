@@ -1,3 +1,4 @@
+import type { IssueId } from '../../events/fields.js';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 
 /** An issue's attempts within one group of runs: how many finished, how many completed. */
@@ -8,17 +9,15 @@ interface IssueAttempts {
   readonly firstSucceeded: boolean;
 }
 
-/** Issue ids as keys: 3 and "3" stay apart, as in the issues projection. */
-const keyOf = (id: string | number): string => JSON.stringify(id);
-
-function attemptsByIssue(runs: readonly AnalysisRun[]): Map<string, IssueAttempts> {
+/** The issue ids themselves are the keys: a Map keeps 3 and "3" apart, as the issues projection does. */
+function attemptsByIssue(runs: readonly AnalysisRun[]): Map<IssueId, IssueAttempts> {
   const ordered = [...runs].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.runId < b.runId ? -1 : 1));
-  const byIssue = new Map<string, IssueAttempts>();
+  const byIssue = new Map<IssueId, IssueAttempts>();
   for (const run of ordered) {
     const { ids, outcomes } = run.finishedIssues;
     for (let i = 0; i < ids.length; i += 1) {
       const success = outcomes.charCodeAt(i) === 99; // "c": completed
-      const key = keyOf(ids[i]!);
+      const key = ids[i]!;
       const seen = byIssue.get(key);
       if (seen) {
         seen.attempts += 1;

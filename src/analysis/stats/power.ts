@@ -29,11 +29,25 @@ export function runsNeededPerGroup(difference: number, runVarianceA: number, run
     const se = Math.sqrt((runVarianceA + runVarianceB) / k);
     return detectableDifference(se, satterthwaiteDf(runVarianceA / k, k, runVarianceB / k, k), alpha, power);
   };
-  if (detectable(MAX_RUNS_NEEDED) > target) return null;
-  if (detectable(2) <= target) return 2;
-  // detectable() falls as K grows: bisect for the least K that reaches the target.
-  let low = 2;
-  let high = MAX_RUNS_NEEDED;
+  const atMost = detectable(MAX_RUNS_NEEDED);
+  if (atMost > target) return null;
+  // detectable(K) = q(ν_K)·√(V/K), with q the sum of the two t quantiles, which falls as ν_K grows;
+  // ν_K is largest at MAX_RUNS_NEEDED, so q(ν_K) ≥ q there and no K below q(ν_max)²·V/d² =
+  // (atMost/d)²·MAX_RUNS_NEEDED reaches the target: start the search there, not at 2.
+  let low = Math.max(2, Math.floor((atMost / target) ** 2 * MAX_RUNS_NEEDED * (1 - 1e-12)));
+  if (low >= MAX_RUNS_NEEDED) return MAX_RUNS_NEEDED;
+  const atLow = detectable(low);
+  if (atLow <= target) return low;
+  // And from K ≥ low on, q(ν_K) ≤ q(ν_low), so every K from (atLow/d)²·low on reaches the target:
+  // the answer lies between the two bounds, usually a run or two apart. Should rounding leave that
+  // K a hair short, gallop on from it; then bisect for the least K that reaches the target.
+  let high = Math.min(MAX_RUNS_NEEDED, Math.max(low + 1, Math.ceil((atLow / target) ** 2 * low)));
+  let step = 1;
+  while (high < MAX_RUNS_NEEDED && detectable(high) > target) {
+    low = high;
+    high = Math.min(MAX_RUNS_NEEDED, low + step);
+    step *= 2;
+  }
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
     if (detectable(middle) <= target) high = middle;
