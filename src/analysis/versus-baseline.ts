@@ -12,7 +12,7 @@ import { pairIssues } from './paired-issues.js';
 /** Which test compared a group with the baseline (docs/DESIGN.md §9 says when each is used). */
 export type DifferenceTest = 'cluster-t' | 'mcnemar-exact' | 'fisher-exact';
 
-/** When the observed difference is 0, "runs needed" plans for this one: 5 percentage points. */
+/** "Runs needed" plans for the observed difference, and never for less than this: 5 percentage points. */
 export const PLANNING_DIFFERENCE = 0.05;
 
 export interface VersusBaseline {
@@ -33,7 +33,7 @@ export interface VersusBaseline {
   readonly detectable: number | null;
   /** Not significant: runs per group to detect `runsNeededFor` with 80% power; null when out of reach. */
   readonly runsNeeded: number | null;
-  /** The difference runsNeeded plans for: the observed one, or 5 pp when that is 0. */
+  /** The difference runsNeeded plans for: the observed one, or 5 pp when that is smaller (a 0.2 pp difference is not worth planning for). */
   readonly runsNeededFor: number;
   /** A group has one run, so runsNeeded assumes no run-to-run variation there: the true need is higher. */
   readonly runsNeededIsLowerBound: boolean;
@@ -48,7 +48,7 @@ const issues = (runs: readonly AnalysisRun[]): number[] => runs.map((r) => r.iss
 const runsWithIssues = (runs: readonly AnalysisRun[]): number => runs.filter((r) => r.issues > 0).length;
 
 function power(difference: number, group: readonly AnalysisRun[], baseline: readonly AnalysisRun[]): Pick<VersusBaseline, 'runsNeeded' | 'runsNeededFor' | 'runsNeededIsLowerBound'> {
-  const runsNeededFor = difference === 0 ? PLANNING_DIFFERENCE : Math.abs(difference);
+  const runsNeededFor = Math.max(PLANNING_DIFFERENCE, Math.abs(difference));
   const va = runVarianceOf(group);
   const vb = runVarianceOf(baseline);
   const runsNeeded = va === null || vb === null ? null : runsNeededPerGroup(runsNeededFor, va, vb);

@@ -17,7 +17,11 @@ export function summaryCards(analysis: AnalysisReport, runs: readonly RunReadMod
     ? `<div class="big" data-best="${escapeHtml(b.label)}">${escapeHtml(b.label)}</div>
 <div class="small">score ${figure({ source: 'best', group: b.label, metric: 'score' }, b.score, b.score.toFixed(1))} of 100 · success ${intervalFigure({ source: 'best', group: b.label, metric: 'issue-success' }, b.group.issueSuccessRate, pctInterval)}</div>
 <div class="small">${intervalFigure({ source: 'best', group: b.label, metric: 'cost-per-success' }, b.group.costPerSuccessfulIssue, usdInterval)} per successful issue</div>`
-    : `<div class="big">none yet</div><div class="small" data-best-note>${escapeHtml(best.note ?? '')}</div>`;
+    : best.verdict === 'no-clear-winner'
+      ? `<div class="big" data-verdict="no-clear-winner">no clear winner</div>
+<div class="small">contenders: ${escapeHtml(best.contenders.join('; '))}</div>
+<div class="small">${best.runsToSeparate === null ? 'out of reach at 5 pp' : `about ${int(best.runsToSeparate)} runs each would separate them`}</div>`
+      : `<div class="big" data-verdict="not-enough-data">none yet</div><div class="small" data-best-note>${escapeHtml(best.note ?? '')}</div>`;
   const cheapest = costEfficiency.groups.find((g) => g.label === costEfficiency.mostEfficient[0]);
   const statusLine = (['completed', 'failed', 'interrupted', 'crashed'] as const)
     .filter((s) => count(s) > 0)

@@ -105,6 +105,9 @@ export function trendSection(report: TrendReport): Section {
   };
 }
 
+/** More contenders than this are counted, not listed, in the verdict's sentence: the table marks each. */
+const MAX_NAMED_CONTENDERS = 5;
+
 /** The verdict of `best` in one or two sentences, shared by the text and HTML reports. */
 export function bestVerdictLines(report: BestConfigurationReport): string[] {
   const lines: string[] = [];
@@ -116,7 +119,8 @@ export function bestVerdictLines(report: BestConfigurationReport): string[] {
     }
   } else if (report.verdict === 'no-clear-winner') {
     const need = report.runsToSeparate === null ? 'telling them apart is out of reach at 5 pp' : `to separate them (by the differences seen, at least 5 pp) you need about ${report.runsToSeparate} runs each`;
-    lines.push(`No clear winner among ${report.contenders.join('; ')}: none of them is significantly worse than the leader ${report.leader?.label ?? '–'} on success; ${need}.`);
+    const among = report.contenders.length <= MAX_NAMED_CONTENDERS ? `among ${report.contenders.join('; ')}` : `among ${report.contenders.length} configurations (the contenders in the table)`;
+    lines.push(`No clear winner ${among}: none of them is significantly worse than the leader ${report.leader?.label ?? '–'} on success; ${need}.`);
   } else lines.push(report.note ?? 'Not enough data to judge.');
   if (report.insufficientGroups.length > 0) lines.push(`Not judged (too little data, ${MIN_ISSUES} issues and ${MIN_RUNS} runs each needed): ${report.insufficientGroups.join('; ')}.`);
   return lines;
