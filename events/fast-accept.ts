@@ -90,7 +90,8 @@ function compile(def: Def): Acceptor | null {
     }
     case 'array': {
       const element = compile(defOf(def.element));
-      return element && withChecks(def, (v) => Array.isArray(v) && v.every((x) => element(x)), arrayCheck);
+      // By index, not every(): every() skips the holes of a sparse array, which JSON.stringify writes as null.
+      return element && withChecks(def, (v) => Array.isArray(v) && everyIndex(v, element), arrayCheck);
     }
     case 'null':
       return (v) => v === null;
@@ -242,6 +243,11 @@ function numberCheck(check: CheckDef): Acceptor | null {
     default:
       return null;
   }
+}
+
+function everyIndex(values: readonly unknown[], element: Acceptor): boolean {
+  for (let i = 0; i < values.length; i += 1) if (!element(values[i])) return false;
+  return true;
 }
 
 function arrayCheck(check: CheckDef): Acceptor | null {

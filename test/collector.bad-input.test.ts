@@ -38,6 +38,10 @@ const cases: Array<[string, Call, string, RegExp]> = [
   ['an issue id with a slash', (c) => c.startIssue('../../etc'), 'EVENT_INVALID', /issueId = "\.\.\/\.\.\/etc"/],
   ['negative code metrics', (c) => c.finalizeIssue(1, 'completed', { linesAdded: -5 }), 'EVENT_INVALID', /code\.linesAdded = -5/],
   ['coverage over 100', (c) => c.finalizeIssue(1, 'completed', { coveragePercent: 101 }), 'EVENT_INVALID', /code\.coveragePercent = 101/],
+  // A sparse array: JSON.stringify writes its holes as null, which the reader refuses (found by the
+  // hostile-input property test with RUNLEDGER_TEST_SEED=181722873; kept here as a fixed case).
+  ['labels as a sparse array', (c) => c.startIssue(2, { labels: new Array(3) as string[] }), 'EVENT_INVALID', /labels/],
+  ['labels with one hole', (c) => c.startIssue(2, { labels: ['a', , 'b'] as string[] }), 'EVENT_INVALID', /labels/], // eslint-disable-line no-sparse-arrays -- the hole is the case
 ];
 
 describe('bad input is refused with a typed error and the journal stays byte-identical', () => {
@@ -128,6 +132,7 @@ describe('bad run ids and configs are refused before anything is created', () =>
     ['a function inside', { llm: { model: 'm' }, hook: () => 1 }, 'hook', /plain JSON/],
     ['a Date inside', { llm: { model: 'm' }, when: new Date(0) }, 'when', /plain object, not a Date/],
     ['NaN inside', { llm: { model: 'm' }, extra: { ratio: Number.NaN } }, 'extra.ratio', /finite number/],
+    ['an array hole inside', { llm: { model: 'm' }, extra: { tags: ['a', , 'b'] } }, 'extra.tags[1]', /array holes are not/], // eslint-disable-line no-sparse-arrays -- the hole is the case
     ['a cycle', (() => { const o: Record<string, unknown> = { llm: { model: 'm' } }; o.self = o; return o; })(), 'self', /without cycles/],
     ['not an object', 'deepseek-chat', '(config)', /an object/],
   ])('config with %s', async (_name, config, field, message) => {

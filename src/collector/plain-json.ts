@@ -23,10 +23,14 @@ export function toPlainJson(value: unknown, path = '', seen: Set<object> = new S
   seen.add(value);
   try {
     if (Array.isArray(value)) {
-      return value.map((item, i) => {
-        if (item === undefined) throw new InvalidConfigError(`${path}[${i}]`, item, 'a JSON value (undefined is not one)');
-        return toPlainJson(item, `${path}[${i}]`, seen, depth + 1);
-      });
+      // By index, not map(): map() skips the holes of a sparse array, which JSON.stringify writes as null.
+      const items: JsonValue[] = [];
+      for (let i = 0; i < value.length; i += 1) {
+        const item: unknown = value[i];
+        if (item === undefined) throw new InvalidConfigError(`${path}[${i}]`, item, 'a JSON value (undefined and array holes are not)');
+        items.push(toPlainJson(item, `${path}[${i}]`, seen, depth + 1));
+      }
+      return items;
     }
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
