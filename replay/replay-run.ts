@@ -9,7 +9,7 @@ import { checkLine } from '../src/journal/line.js';
 import { runPaths } from '../src/journal/paths.js';
 import { scanJournal } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
-import type { DurableBatch } from './atomic-file.js';
+import type { DurableBatch } from '../src/durable/atomic-file.js';
 import { encodeFragments, type RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
 import { removeRunJson, writeRunJson } from './derived-json.js';

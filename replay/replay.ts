@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { RunNotFoundError } from '../src/errors.js';
 import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } from '../src/journal/paths.js';
-import { DurableBatch, removeFileDurably } from './atomic-file.js';
+import { DurableBatch, removeFileDurably } from '../src/durable/atomic-file.js';
 import { assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { runledgerVersion } from '../src/version.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../src/durable/atomic-file.js';
 import { decodeEntry, encodeEntry } from './run-index-codec.js';
 import type { ReplayPaths } from './replay-paths.js';
 

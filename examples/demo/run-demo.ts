@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../../replay/atomic-file.js';
+import { writeFileAtomic } from '../../src/durable/atomic-file.js';
 import { loadAnalysisRuns } from '../../replay/index.js';
 import { analysisReport, bestConfiguration, comparisonSection, compareConfigurations, isRunLocked, mulberry32, renderReportText, renderSectionsText, runPaths } from '../../src/index.js';
 import { bestSection } from '../../src/analysis/render/sections.js';

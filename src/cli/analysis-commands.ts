@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
-import { writeFileAtomic } from '../../replay/atomic-file.js';
+import { writeFileAtomic } from '../durable/atomic-file.js';
 import { bestConfiguration } from '../analysis/best.js';
 import { compareConfigurations, RANK_METRICS, type RankMetric } from '../analysis/compare.js';
 import { costEfficiency } from '../analysis/cost-efficiency.js';

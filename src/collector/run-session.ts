@@ -7,7 +7,7 @@ import { GENESIS_HASH, type JournalEntry } from '../../events/envelope.js';
 import { Identifier, type HostInfo } from '../../events/fields.js';
 import { checkJournalEvent, validateEventData } from '../../events/registry.js';
 import { CorruptJournalError, InvalidEventError, LockCompromisedError, ResumeFinishedRunError, RunExistsError, RunledgerError, RunNotFoundError } from '../errors.js';
-import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps, type FileOps } from '../journal/file-ops.js';
+import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps, type FileOps } from '../durable/file-ops.js';
 import { sha256Hex } from '../journal/line.js';
 import { assertRunId, resolveLogsDir, runPaths, type RunPaths } from '../journal/paths.js';
 import { scanJournal, type ScanResult } from '../journal/reader.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { RunStatusRecorded } from '../../events/run.js';
 import { JournalFailedError, LockCompromisedError, RunExistsError, RunLockedError, RunNotOpenError, ServerStoppingError } from '../errors.js';
-import type { FileOps } from '../journal/file-ops.js';
+import type { FileOps } from '../durable/file-ops.js';
 import { runPaths } from '../journal/paths.js';
 import type { PriceBook } from '../prices/price-book.js';
 import type { PlannedEvent } from '../collector/planner.js';

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { InvalidRequestError, RunledgerError, ServerStoppingError } from '../errors.js';
-import type { FileOps } from '../journal/file-ops.js';
+import type { FileOps } from '../durable/file-ops.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
 import { assertBindable, checkedToken, makeTokenCheck, readToken } from './auth.js';
