@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunEntry } from '../events/envelope.js';
+import type { RunEntry } from '../src/journal/envelope.js';
 import { checkJournalEvent } from '../events/registry.js';
 import { initialRunProjection, evolveRunProjection, runReadModels, type RunProjectionState } from '../projections/run-projection.js';
 import { analysisRunOf } from '../projections/analysis-input.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../journal/envelope.js';
 import { checkJournalEvent } from '../../events/registry.js';
 import { toVerification } from '../audit/verify-runs.js';
 import { RunNotFoundError } from '../errors.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import ndjson from 'ndjson';
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../journal/envelope.js';
 import { checkJournalEvent } from '../../events/registry.js';
 import { RunNotFoundError } from '../errors.js';
 import { assertRunId, resolveLogsDir, runPaths } from '../journal/paths.js';

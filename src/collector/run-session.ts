@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Subject } from 'rxjs';
-import { GENESIS_HASH, type JournalEntry } from '../../events/envelope.js';
+import { GENESIS_HASH, type JournalEntry } from '../journal/envelope.js';
 import { Identifier, type HostInfo } from '../../events/fields.js';
 import { checkJournalEvent, validateEventData } from '../../events/registry.js';
 import { CorruptJournalError, InvalidEventError, LockCompromisedError, ResumeFinishedRunError, RunExistsError, RunledgerError, RunNotFoundError } from '../errors.js';

@@ -1,3 +1,4 @@
+export { SCHEMA_VERSION, GENESIS_HASH, type JournalEntry, type RunEntry } from './envelope.js';
 export { assertRunId, isValidRunId, resolveLogsDir, runPaths, JOURNAL_FILE, type RunPaths } from './paths.js';
 export { encodeLine, checkLine, sha256Hex, HASH_SUFFIX_START } from './line.js';
 export { nodeFileOps, type FileOps } from '../durable/file-ops.js';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from '../../events/envelope.js';
+import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from './envelope.js';
 import { checkLine } from './line.js';
 import { nodeFileOps, type FileOps } from '../durable/file-ops.js';
 
