@@ -19,7 +19,7 @@ import { runledgerVersion } from '../version.js';
 import { parseConfig } from './config.js';
 import { evolveContext, initialContext, type CollectorContext } from './context.js';
 import { EventPlanner, type PlannedEvent } from './planner.js';
-import { liveDerivedFiles } from './live-derived-files.js';
+import { derivedFilesUpdaterFor, liveDerivedFiles, type DerivedFilesUpdater, type LiveDerivedFiles } from './live-derived-files.js';
 import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
 
 export interface CollectorOptions {
@@ -33,6 +33,8 @@ export interface CollectorOptions {
   readonly handleSignals?: boolean;
   /** Update logs/csv and the JSON reports in the background when an issue or the run is finalized (default true). */
   readonly liveUpdates?: boolean;
+  /** What live updates run (default: replay, as the package entry sets it; loaded on the first update). */
+  readonly updateDerivedFiles?: DerivedFilesUpdater;
   /** A writer's lock counts as stale (its writer dead) after this long without refresh; default 10 s. */
   readonly lockStaleMs?: number;
   /** How long to wait for another writer's lock; default 0 for start, stale time + 2 s for resume. */
@@ -75,7 +77,7 @@ export class RunSession implements GuardedRun {
   readonly events$ = new Subject<JournalEntry>();
   readonly planner: EventPlanner;
   private closed = false;
-  private readonly live: ReturnType<typeof liveDerivedFiles> | null;
+  private readonly live: LiveDerivedFiles | null;
   private finalizingInEmergency = false;
 
   private constructor(
@@ -87,10 +89,10 @@ export class RunSession implements GuardedRun {
     prices: PriceBook,
     clock: () => Date,
     private readonly guarded: boolean,
-    liveUpdates: boolean,
+    updateDerivedFiles: DerivedFilesUpdater | null,
   ) {
     this.planner = new EventPlanner(runId, context, prices, clock, () => writer.failureError);
-    this.live = liveUpdates ? liveDerivedFiles(paths.logsDir) : null;
+    this.live = updateDerivedFiles ? liveDerivedFiles(paths.logsDir, updateDerivedFiles) : null;
     if (guarded) guardRun(this);
   }
 
@@ -103,6 +105,7 @@ export class RunSession implements GuardedRun {
     const runId = options.runId ?? generateRunId(projectId.data, clock());
     assertRunId(runId);
     const config = parseConfig(options.config);
+    const updateDerivedFiles = derivedFilesUpdaterFor(options);
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
     const lockStaleMs = effectiveStaleMs(options.lockStaleMs);
     const runStarted = validateEventData('RunStarted', {
@@ -138,7 +141,7 @@ export class RunSession implements GuardedRun {
         writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       }
       const context = initialContext();
-      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, updateDerivedFiles);
       return session.opening(() => {
         session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
         // Bytes of a start that died before its first line, kept aside above: named in the journal.
@@ -162,6 +165,7 @@ export class RunSession implements GuardedRun {
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;
     assertRunId(options.runId);
+    const updateDerivedFiles = derivedFilesUpdaterFor(options);
     const runId = options.runId;
     const paths = runPaths(resolveLogsDir(options.dir), runId);
     if (!fs.existsSync(paths.journal)) throw new RunNotFoundError(runId, paths.journal);
@@ -181,7 +185,7 @@ export class RunSession implements GuardedRun {
       if (scan.tail.kind === 'torn') quarantineTail(paths, copy, scan, ops);
       const writer = JournalWriter.takeOver(runId, paths, lock, copy, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash }, { ops, clock });
       copy = null;
-      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, updateDerivedFiles);
       return session.opening(() => {
         session.commitSync({
           type: 'RunResumed',

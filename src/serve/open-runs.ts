@@ -6,6 +6,7 @@ import { runPaths } from '../journal/paths.js';
 import type { PriceBook } from '../prices/price-book.js';
 import type { PlannedEvent } from '../collector/planner.js';
 import { RunSession, type CollectorOptions } from '../collector/run-session.js';
+import { replayLiveUpdate } from '../../replay/live-update.js';
 
 export interface StartRunRequest {
   readonly projectId: unknown;
@@ -144,7 +145,7 @@ export class OpenRuns {
   }
 
   private sessionOptions(lockStaleMs: unknown): CollectorOptions {
-    return { dir: this.logsDir, priceBook: this.priceBook, handleSignals: false, liveUpdates: this.liveUpdates, lockStaleMs: lockStaleMs as number | undefined, fileOps: this.fileOps };
+    return { dir: this.logsDir, priceBook: this.priceBook, handleSignals: false, liveUpdates: this.liveUpdates, updateDerivedFiles: replayLiveUpdate, lockStaleMs: lockStaleMs as number | undefined, fileOps: this.fileOps };
   }
 
   private readonly onExit = (code: number): void => {
