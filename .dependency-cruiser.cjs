@@ -40,6 +40,9 @@ function layer(name, from, mayImport, comment) {
   };
 }
 
+/** Packages that cost tens of milliseconds or more to load: only where they are used, never on the recording path. */
+const HEAVY = 'node_modules/(fastify|@fastify|@nats-io|simple-statistics|rxjs|@pydantic/genai-prices|csv-stringify|ndjson|commander)/';
+
 module.exports = {
   forbidden: [
     {
@@ -77,6 +80,13 @@ module.exports = {
       severity: 'error',
       from: { path: PROJECTIONS },
       to: { path: JOURNAL, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'light-recording-path',
+      comment: 'What `import("runledger")` loads stays light: heavy packages only through import() or requireOnDemand() where they are used.',
+      severity: 'error',
+      from: { path: [EVENTS, JOURNAL, PRICES, COLLECTOR, AUDIT, ...LEAVES, '^src/index\\.ts$', '^replay/live-update\\.ts$'] },
+      to: { path: HEAVY, dependencyTypesNot: ['type-only', 'dynamic-import', 'exotic-require'] },
     },
     {
       name: 'light-root-entry',
@@ -121,6 +131,8 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^dist/' },
     tsPreCompilationDeps: true,
+    // createRequire(import.meta.url), named so: a package loaded where it is first needed, not with the module.
+    exoticRequireStrings: ['requireOnDemand'],
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { Subject } from 'rxjs';
+import type { Subject } from 'rxjs';
 import { GENESIS_HASH, type JournalEntry } from '../journal/envelope.js';
 import { Identifier, type HostInfo } from '../../events/fields.js';
 import { checkJournalEvent, validateEventData } from '../../events/registry.js';
@@ -21,6 +22,9 @@ import { evolveContext, initialContext, type CollectorContext } from './context.
 import { EventPlanner, type PlannedEvent } from './planner.js';
 import { derivedFilesUpdaterFor, liveDerivedFiles, type DerivedFilesUpdater, type LiveDerivedFiles } from './live-derived-files.js';
 import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
+
+/** rxjs is loaded by the first who asks for the event stream, not with the collector (it costs more to load than the rest). */
+const requireOnDemand = createRequire(import.meta.url);
 
 export interface CollectorOptions {
   /** The logs folder; default RUNLEDGER_DIR, else ./logs. */
@@ -74,7 +78,7 @@ export function generateRunId(projectId: string, now: Date): string {
  * The sync and async collectors are thin faces over it; it holds the one copy of the commit logic.
  */
 export class RunSession implements GuardedRun {
-  readonly events$ = new Subject<JournalEntry>();
+  private subject: Subject<JournalEntry> | null = null;
   readonly planner: EventPlanner;
   private closed = false;
   private readonly live: LiveDerivedFiles | null;
@@ -221,6 +225,16 @@ export class RunSession implements GuardedRun {
     return this;
   }
 
+  /** The stream of durable entries; it completes when the session closes. */
+  get events$(): Subject<JournalEntry> {
+    if (this.subject === null) {
+      const rxjs = requireOnDemand('rxjs') as { Subject: typeof Subject };
+      this.subject = new rxjs.Subject<JournalEntry>();
+      if (this.closed) this.subject.complete();
+    }
+    return this.subject;
+  }
+
   get journalPath(): string {
     return this.paths.journal;
   }
@@ -278,7 +292,7 @@ export class RunSession implements GuardedRun {
       this.writer.closeSync();
     } finally {
       this.lock.releaseSync();
-      this.events$.complete();
+      this.subject?.complete();
     }
   }
 
@@ -294,7 +308,7 @@ export class RunSession implements GuardedRun {
 
   private durable(entry: JournalEntry): void {
     // Subject.next with no subscriber still costs a closure and its checks, on every call.
-    if (this.events$.observed) this.events$.next(entry);
+    if (this.subject?.observed) this.subject.next(entry);
     if (entry.type === 'RunFinished') this.close();
     // Not while the process is going down (signal, crash): replay rebuilds them later.
     if ((entry.type === 'IssueFinished' || entry.type === 'RunFinished') && !this.finalizingInEmergency) this.live?.request();
