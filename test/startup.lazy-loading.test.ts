@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { replay } from '../replay/index.js';
 import { CLI, FIXTURES, ROOT } from './helpers/child.js';
+import { recordSampleRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 /**
@@ -67,6 +69,21 @@ describe('start-up loads only what is used', () => {
     expect(loads.packages).toContain('@pydantic/genai-prices');
     expect(loads.packages).toContain('rxjs');
     expect(loads.packages.filter((p) => ['fastify', '@nats-io/jetstream', '@nats-io/transport-node', 'simple-statistics'].includes(p))).toEqual([]);
+  });
+
+  it('runledger runs on a folder replayed before reads no journal, so loads no event schema (nor zod); with a new run it does', async () => {
+    const dir = tempDir();
+    await recordSampleRun(dir, 'first');
+    await replay({ dir });
+    const upToDate = traced([CLI, 'runs', '--dir', dir]);
+    expect(upToDate.ours).toContain('replay/replay.js');
+    expect(upToDate.ours).not.toContain('events/registry.js');
+    expect(upToDate.packages).not.toContain('zod');
+
+    await recordSampleRun(dir, 'second');
+    const withNewRun = traced([CLI, 'runs', '--dir', dir]);
+    expect(withNewRun.ours).toContain('events/registry.js');
+    expect(withNewRun.packages).toContain('zod');
   });
 
   it("the compare command's help lists the analysis' own rank metrics", async () => {
