@@ -48,6 +48,7 @@ try {
     legMs: plan.legMs,
     concurrentWriters: plan.concurrentWriters,
     historyRounds: plan.historyRounds,
+    startupRounds: plan.startupRounds,
     durationSeconds: elapsedMs(began) / 1000,
     allPass: figures.every((f) => f.pass),
     figures,
