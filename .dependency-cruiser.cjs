@@ -1,7 +1,7 @@
 /**
  * The layers of runledger, checked by `npm run lint:layers` (and so by `npm run lint` and CI).
- * Lowest first; a layer imports only the layers it lists. The rationale is in the design doc
- * (section "Layers"); test/layers.test.ts checks that a violation is refused.
+ * Lowest first; a layer imports only the layers it lists. The rationale is in docs/DESIGN.md
+ * (section "Layers"); test/layers.test.ts checks that a violation of each kind is refused.
  *
  *   leaves      src/errors.ts, src/version.ts, src/durable/ (FileOps, atomic files, folder fsync)
  *   events      the vocabulary: event types, schemas, fields
@@ -47,7 +47,7 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'No module imports itself through others, type-only imports included: layers are a order, not a tangle.',
+      comment: 'No module imports itself through others, type-only imports included: the layers are an order, not a tangle.',
       severity: 'error',
       from: {},
       to: { circular: true },
