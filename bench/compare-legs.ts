@@ -1,4 +1,4 @@
-import { compareConfigurations, type Comparison } from '../src/index.js';
+import { compareConfigurations, type Comparison } from '../src/entries/analysis.js';
 import { loadAnalysisRuns } from '../replay/index.js';
 import type { DuckDbSession, ModelTotals } from './duckdb-compare.js';
 import type { CollectorLegResult } from './leg.js';

@@ -5,7 +5,7 @@ import { median } from './stats.js';
 export interface Target {
   /** What the target is checked against: the collector/baseline ratio, or the value itself. */
   readonly of: 'ratio' | 'value';
-  readonly comparison: '>=' | '<';
+  readonly comparison: '>=' | '<' | '<=';
   readonly threshold: number;
 }
 
@@ -61,7 +61,7 @@ export function buildFigure(spec: FigureSpec, legs: ComparisonLegs, baselineLine
   const ratio = value / baseline;
   const ratios = values.map((v, i) => v / baselineValues[i]!);
   const checked = spec.target.of === 'ratio' ? ratio : value;
-  const pass = spec.target.comparison === '>=' ? checked >= spec.target.threshold : checked < spec.target.threshold;
+  const pass = spec.target.comparison === '>=' ? checked >= spec.target.threshold : spec.target.comparison === '<=' ? checked <= spec.target.threshold : checked < spec.target.threshold;
   return {
     name: spec.name,
     value,

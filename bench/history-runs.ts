@@ -1,4 +1,4 @@
-import { mulberry32 } from '../src/index.js';
+import { mulberry32 } from '../src/entries/analysis.js';
 import type { SimulatedRun } from './simulated-run.js';
 
 /** A generated history: how many runs, about how many events in all, and its seed. */

@@ -14,6 +14,8 @@ export interface BenchPlan {
   readonly history: HistorySpec;
   /** The larger history for the memory figure (10,000 runs, 10M events): replay memory must not grow with it. */
   readonly bigHistory: HistorySpec;
+  /** Interleaved rounds of the start-up figures (each leg one process, against `node -e 0`). */
+  readonly startupRounds: number;
   /** Interleaved rounds of the figures on the history (each leg reads the whole history). */
   readonly historyRounds: number;
   /** How much the incremental replay figure appends before each incremental replay: 1% of the history's events. */
@@ -34,6 +36,7 @@ export function planFromArgs(args: readonly string[]): BenchPlan {
         history: { runs: 200, events: 20_000, seed: 1 },
         // Five times the events per run of the small one (the full run has ten): quick stays under a minute.
         bigHistory: { runs: 200, events: 100_000, seed: 2 },
+        startupRounds: 11,
         historyRounds: 3,
         appendFraction: 0.01,
         resultsFile: 'results.quick.json',
@@ -46,6 +49,7 @@ export function planFromArgs(args: readonly string[]): BenchPlan {
         concurrentWriters: 64,
         history: { runs: 10_000, events: 1_000_000, seed: 1 },
         bigHistory: { runs: 10_000, events: 10_000_000, seed: 2 },
+        startupRounds: 25,
         historyRounds: 5,
         appendFraction: 0.01,
         resultsFile: 'results.json',

@@ -10,6 +10,8 @@ export interface BenchResults {
   readonly legMs: number;
   readonly concurrentWriters: number;
   readonly historyRounds: number;
+  /** Absent in results written before the start-up figures. */
+  readonly startupRounds?: number;
   readonly durationSeconds: number;
   readonly allPass: boolean;
   readonly figures: readonly Figure[];
@@ -39,13 +41,13 @@ export function formatResults(results: BenchResults): string {
       f.pass ? 'PASS' : 'FAIL',
     ]),
   ];
-  const baselines = results.figures.map((f) => `  ${f.name}: ${f.baseline.name}; lines ${f.lineBytes.baseline.toFixed(0)} B (collector side ${f.lineBytes.collectorMedian.toFixed(1)} B)${f.note ? `\n    ${f.note}` : ''}`);
+  const baselines = results.figures.map((f) => `  ${f.name}: ${f.baseline.name}${f.lineBytes.baseline > 0 ? `; lines ${f.lineBytes.baseline.toFixed(0)} B (collector side ${f.lineBytes.collectorMedian.toFixed(1)} B)` : ''}${f.note ? `\n    ${f.note}` : ''}`);
   const histories = Object.entries(results.histories).map(
     ([name, h]) =>
       `  ${name}: ${h.runs.toLocaleString('en-US')} runs, ${h.events.toLocaleString('en-US')} events, ${(h.journalBytes / 2 ** 20).toFixed(0)} MiB (${h.averageLineBytes.toFixed(0)} B a line), generated in ${h.generationSeconds.toFixed(1)} s; first replay ${h.firstReplay.seconds.toFixed(1)} s (${Math.round(h.firstReplay.eventsPerSecond).toLocaleString('en-US')} events/s), peak RSS ${h.firstReplay.peakRssMB.toFixed(0)} MB${h.tablesRewrite ? `; tables and analyzer inputs (${(h.tablesRewrite.bytes / 2 ** 20).toFixed(0)} MiB) rewritten alone in ${h.tablesRewrite.ms.toFixed(0)} ms` : ''}`,
   );
   return [
-    `runledger bench (${results.mode}): ${results.rounds} interleaved rounds of ${results.legMs} ms legs (journal), ${results.historyRounds} rounds (histories), medians, ${results.durationSeconds.toFixed(1)} s`,
+    `runledger bench (${results.mode}): ${results.startupRounds === undefined ? '' : `${results.startupRounds} interleaved rounds (start-up), `}${results.rounds} interleaved rounds of ${results.legMs} ms legs (journal), ${results.historyRounds} rounds (histories), medians, ${results.durationSeconds.toFixed(1)} s`,
     `${m.cores} cores (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${m.nodeVersion}, ${m.platform} ${m.kernel}`,
     `disk: ${m.benchDir} on ${m.fileSystem.type} (${m.fileSystem.device} mounted at ${m.fileSystem.mountPoint})`,
     '',
@@ -66,7 +68,7 @@ export function writeResults(file: string, results: BenchResults): void {
 }
 
 const mdNumber = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const mdTarget = (t: Target): string => `${t.of === 'ratio' ? 'ratio' : 'value'} ${t.comparison === '>=' ? '≥' : '<'} ${t.threshold}`;
+const mdTarget = (t: Target): string => `${t.of === 'ratio' ? 'ratio' : 'value'} ${{ '>=': '≥', '<=': '≤', '<': '<' }[t.comparison]} ${t.threshold}`;
 
 /** The figures as the README's Markdown table: value, baseline, ratio (and its range over the rounds), target, met or not. */
 export function formatResultsMarkdown(results: BenchResults): string {
@@ -77,7 +79,7 @@ export function formatResultsMarkdown(results: BenchResults): string {
     return `| ${f.name} | ${mdNumber(f.value)} ${f.unit} | ${f.baseline.name}: ${mdNumber(f.baseline.value)} ${f.unit} | **${ratioText(f.ratio)}**${range} | ${mdTarget(f.target)} ${f.pass ? '✔' : '✘'} |`;
   });
   return [
-    `${results.mode === 'full' ? 'Full' : 'Quick'} run of ${m.date.slice(0, 10)}: ${m.cores} cores (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.nodeVersion}, ${m.fileSystem.type}; ${results.rounds} interleaved rounds for the journal figures, ${results.historyRounds} for the histories; medians; ${Math.round(results.durationSeconds)} s in all.`,
+    `${results.mode === 'full' ? 'Full' : 'Quick'} run of ${m.date.slice(0, 10)}: ${m.cores} cores (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.nodeVersion}, ${m.fileSystem.type}; ${results.startupRounds === undefined ? `${results.rounds} interleaved rounds` : `${results.startupRounds} interleaved rounds for the start-up figures, ${results.rounds}`} for the journal figures, ${results.historyRounds} for the histories; medians; ${Math.round(results.durationSeconds)} s in all.`,
     '',
     '| figure | runledger | baseline | ratio (range over rounds) | target |',
     '|---|---|---|---|---|',

@@ -1,7 +1,7 @@
 /**
- * `npm run bench` / `npm run bench:quick`: the journal's throughput against bare fsync loops on
- * the same disk, the collector's CPU cost per call, and on generated histories (10,000 runs, 1M
- * and 10M events) replay, incremental replay, compare against DuckDB, and replay memory; shipping
+ * `npm run bench` / `npm run bench:quick`: start-up of the CLI and the library against `node -e 0`,
+ * the journal's throughput against bare fsync loops on the same disk, the collector's CPU cost per
+ * call, and on generated histories (10,000 runs, 1M and 10M events) replay, incremental replay, compare against DuckDB, and replay memory; shipping
  * to NATS JetStream and central replay; `runledger serve` against the async collector. Results:
  * bench/results.json (full) or bench/results.quick.json (quick), and a table on stdout.
  */
@@ -14,6 +14,7 @@ import { machineInfo } from './machine-info.js';
 import { planFromArgs } from './options.js';
 import { measureServeFigures } from './serve-figures.js';
 import { measureShipFigures } from './ship-figures.js';
+import { measureStartupFigures } from './startup-figures.js';
 import { formatResults, writeResults, type BenchResults } from './report.js';
 import { elapsedMs } from './stats.js';
 
@@ -34,17 +35,20 @@ process.once('SIGTERM', onSignal);
 try {
   // The histories are generated one after the other, each deleted before the next.
   assertFreeSpace(dir, Math.max(bytesNeededFor(plan.history), bytesNeededFor(plan.bigHistory)));
+  // Start-up first: one process per leg, before the histories fill the page cache and the disk.
+  const startupFigures = await measureStartupFigures(plan, dir);
   const collectorFigures = await measureCollectorFigures(plan, dir);
   const { figures: historyFigures, histories } = await measureHistoryFigures(plan, dir);
   const shipFigures = await measureShipFigures(plan, dir);
   const serveFigures = await measureServeFigures(plan, dir);
-  const figures = [...collectorFigures, ...historyFigures, ...shipFigures, ...serveFigures];
+  const figures = [...startupFigures, ...collectorFigures, ...historyFigures, ...shipFigures, ...serveFigures];
   const results: BenchResults = {
     mode: plan.mode,
     rounds: plan.rounds,
     legMs: plan.legMs,
     concurrentWriters: plan.concurrentWriters,
     historyRounds: plan.historyRounds,
+    startupRounds: plan.startupRounds,
     durationSeconds: elapsedMs(began) / 1000,
     allPass: figures.every((f) => f.pass),
     figures,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runPaths, startServer } from '../src/index.js';
+import { startServer } from '../src/entries/serve.js';
+import { runPaths } from '../src/index.js';
 import { asyncCollectorLeg } from './collector-legs.js';
 import type { FigureSpec } from './figures.js';
 import type { Comparison } from './interleave.js';

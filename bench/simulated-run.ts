@@ -1,4 +1,5 @@
-import { MetricsCollector, mulberry32, type PriceBook } from '../src/index.js';
+import { mulberry32 } from '../src/entries/analysis.js';
+import { MetricsCollector, type PriceBook } from '../src/index.js';
 import { noSyncFileOps } from './no-sync-file-ops.js';
 
 /**

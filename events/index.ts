@@ -4,4 +4,3 @@ export * from './run.js';
 export * from './work.js';
 export * from './tokens.js';
 export * from './registry.js';
-export * from './envelope.js';

@@ -1,5 +1,5 @@
 import type { SystemConfig } from '../events/config.js';
-import type { RunEntry } from '../events/envelope.js';
+import type { RunEntry } from '../src/journal/envelope.js';
 import type { HostInfo, IssueId } from '../events/fields.js';
 import type { CodeMetrics } from '../events/work.js';
 import { evolveAgents, initialAgents, type AgentsState, type AgentStatus } from './agents/agents.js';

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TABLE_FILES, TABLE_HEADERS } from '../projections/tables/tables.js';
 import { ANALYSIS_FILE, ASSEMBLED_FILES } from './assembled-files.js';
-import { AtomicFile, fsyncDir, writeFileAtomic } from './atomic-file.js';
+import { AtomicFile, writeFileAtomic } from '../src/durable/atomic-file.js';
+import { fsyncDirectory, nodeFileOps } from '../src/durable/file-ops.js';
 import { encodeCsvRows, UTF8_BOM } from './csv-encoding.js';
 import type { AnalysisRun } from '../projections/analysis-input.js';
 import { analysisInputsFile, runRowsFile, type ReplayPaths } from './replay-paths.js';
@@ -204,7 +205,7 @@ export function assembleDerivedTables(
     for (const copier of copiers?.values() ?? []) copier.flush();
     // Each file fsync'd and renamed, then each of the two folders fsync'd once.
     for (const out of outputs.values()) out.commit({ syncFolder: false });
-    for (const dir of new Set([...outputs.values()].map((out) => path.dirname(out.file)))) fsyncDir(dir);
+    for (const dir of new Set([...outputs.values()].map((out) => path.dirname(out.file)))) fsyncDirectory(nodeFileOps, dir);
   } catch (error) {
     for (const out of outputs.values()) out.abort();
     throw error;

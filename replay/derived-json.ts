@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IssueId } from '../events/fields.js';
 import type { IssueModel, RunReadModels } from '../projections/run-projection.js';
-import type { DurableBatch } from './atomic-file.js';
+import type { DurableBatch } from '../src/durable/atomic-file.js';
 import { runJsonFiles } from './replay-paths.js';
 
 const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;

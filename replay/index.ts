@@ -1,6 +1,5 @@
 export { replay, type ReplayOptions, type ReplayReport, type RunReplayReport } from './replay.js';
 export { replayPaths, type ReplayPaths } from './replay-paths.js';
 export { encodeState, decodeState } from './state-codec.js';
-export { cleanupRuns, parseDuration, type CleanupOptions, type CleanupReport } from './cleanup.js';
 export { loadAnalysisRuns } from './analysis-inputs.js';
 export { loadRunReadModels } from './read-models.js';

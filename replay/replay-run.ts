@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunEntry } from '../events/envelope.js';
-import { checkJournalEvent } from '../events/registry.js';
+import type { RunEntry } from '../src/journal/envelope.js';
 import { initialRunProjection, evolveRunProjection, runReadModels, type RunProjectionState } from '../projections/run-projection.js';
 import { analysisRunOf } from '../projections/analysis-input.js';
 import { runTableRows } from '../projections/tables/tables.js';
 import { checkLine } from '../src/journal/line.js';
 import { runPaths } from '../src/journal/paths.js';
-import { scanJournal } from '../src/journal/reader.js';
+import { scanJournal, type EventCheck } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
-import type { DurableBatch } from './atomic-file.js';
+import type { DurableBatch } from '../src/durable/atomic-file.js';
 import { encodeFragments, type RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
 import { removeRunJson, writeRunJson } from './derived-json.js';
@@ -32,13 +31,32 @@ export type RunReplayOutcome =
   | { readonly kind: 'empty'; readonly entry: RunIndexEntry };
 
 /**
+ * The outcome of a run whose journal is as it was at its last replay and whose derived files are
+ * there: nothing to read. Null when replayRun must read it (or `full` asks for every run).
+ */
+export function unchangedRun(paths: ReplayPaths, runId: string, previous: RunIndexEntry | undefined, full: boolean, replayFiles: ReadonlySet<string>, stat: fs.Stats): RunReplayOutcome | null {
+  if (full || !previous) return null;
+  const hasRowsFile = (id: string): boolean => replayFiles.has(path.basename(runRowsFile(paths, id)));
+  // Built only when needed: at 10,000 runs most are unchanged, and need neither path nor lock.
+  let run: ReturnType<typeof runPaths> | null = null;
+  const lockedWithin = (staleMs: number): boolean => isRunLocked((run ??= runPaths(paths.logsDir, runId)), staleMs);
+  return isUnchanged(previous, stat, lockedWithin, hasRowsFile) ? { kind: 'unchanged', entry: previous } : null;
+}
+
+/** The events' schemas, and zod with them, load with the first journal that has lines to check: a replay with nothing new never needs them. */
+export async function loadEventCheck(): Promise<EventCheck> {
+  return (await import('../events/registry.js')).checkJournalEvent;
+}
+
+/**
  * Brings one run's derived files up to date with its journal. Reads only what is new since the
  * checkpoint when the checkpointed prefix still matches: the file is at least as long, and the line
  * that ends at the checkpoint still carries the checkpoint's hash (which chains to every hash
  * before it), so the prefix was not cut short, replaced or rewritten from the checkpoint back.
  * Otherwise the run is rebuilt from its first byte. Incremental replay does not re-read the
  * verified prefix: a byte edited inside it in place is found by `runledger verify` and by
- * `replay --full`, which read every line.
+ * `replay --full`, which read every line. For a run unchanged since then, unchangedRun answers
+ * without reading; `checkEvent` checks each new line's event (loadEventCheck).
  */
 export function replayRun(
   paths: ReplayPaths,
@@ -48,19 +66,17 @@ export function replayRun(
   batch: DurableBatch,
   replayFiles: ReadonlySet<string>,
   stat: fs.Stats,
+  checkEvent: EventCheck,
 ): RunReplayOutcome {
-  const hasRowsFile = (id: string): boolean => replayFiles.has(path.basename(runRowsFile(paths, id)));
-  // Built only when needed: at 10,000 runs most are unchanged, and need neither path nor lock.
-  let run: ReturnType<typeof runPaths> | null = null;
-  const lockedWithin = (staleMs: number): boolean => isRunLocked((run ??= runPaths(paths.logsDir, runId)), staleMs);
-  if (!full && previous && isUnchanged(previous, stat, lockedWithin, hasRowsFile)) return { kind: 'unchanged', entry: previous };
-  const journal = (run ??= runPaths(paths.logsDir, runId)).journal;
+  const run = runPaths(paths.logsDir, runId);
+  const lockedWithin = (staleMs: number): boolean => isRunLocked(run, staleMs);
+  const { journal } = run;
 
   const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);
   const state = resumeFrom?.state ?? initialRunProjection();
   let lastLineStart = resumeFrom ? previous!.checkpoint.lastLineStart : 0;
   let lineEnd = resumeFrom ? previous!.checkpoint.offset : 0;
-  const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent, from: resumeFrom?.from }, (entry, end) => {
+  const scan = scanJournal(journal, { runId, checkEvent, from: resumeFrom?.from }, (entry, end) => {
     evolveRunProjection(state, entry as RunEntry);
     lastLineStart = lineEnd;
     lineEnd = end;

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import { RunNotFoundError } from '../src/errors.js';
 import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } from '../src/journal/paths.js';
-import { DurableBatch, removeFileDurably } from './atomic-file.js';
+import type { EventCheck } from '../src/journal/reader.js';
+import { DurableBatch, removeFileDurably } from '../src/durable/atomic-file.js';
 import { assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';
 import { analysisInputsFile, replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { TABLE_FILES } from '../projections/tables/tables.js';
 import path from 'node:path';
-import { replayRun, type RunReplayOutcome } from './replay-run.js';
+import { loadEventCheck, replayRun, unchangedRun, type RunReplayOutcome } from './replay-run.js';
 import { countRows, loadRunIndexWithAssembly, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
 
 export interface ReplayOptions {
@@ -96,10 +97,15 @@ export async function updateRuns(
   let changed = gone.length > 0;
   let indexChanged = changed;
   let lastYield = Date.now();
+  let checkEvent: EventCheck | undefined;
   try {
     for (const [i, runId] of todo.entries()) {
       lock.assertHeld();
-      const outcome = replayRun(paths, runId, index.get(runId), options.full ?? false, batch, replayFiles, journals.get(runId)!);
+      const previousEntry = index.get(runId);
+      const stat = journals.get(runId)!;
+      const outcome =
+        unchangedRun(paths, runId, previousEntry, options.full ?? false, replayFiles, stat) ??
+        replayRun(paths, runId, previousEntry, options.full ?? false, batch, replayFiles, stat, (checkEvent ??= await loadEventCheck()));
       if (outcome.kind !== 'unchanged' && !(outcome.kind === 'replayed' && outcome.derivedKept)) {
         changed = true;
         changedRuns.add(runId);

@@ -1,6 +1,6 @@
 import { TABLE_FILES } from '../projections/tables/tables.js';
 import { ASSEMBLED_FILES } from './assembled-files.js';
-import type { RunIndexEntry } from './run-index.js';
+import type { RunIndexEntry } from './run-index-entry.js';
 
 /**
  * An index entry as a positional JSON array, not an object with named keys: at 10,000 runs the

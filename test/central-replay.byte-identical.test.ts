@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeLine, MetricsCollector, replayFromStream as replayFromStreamHere, runSubject, shipJournals } from '../src/index.js';
+import { replayFromStream as replayFromStreamHere, runSubject, shipJournals } from '../src/entries/ship.js';
+import { encodeLine, MetricsCollector } from '../src/index.js';
 import { replay } from '../replay/replay.js';
 import { differences, filesUnder } from './helpers/derived-files.js';
 import { NatsSingle } from './helpers/nats-server.js';
@@ -43,7 +44,7 @@ async function recordVariedRun(dir: string, runId: string, projectId: string, fi
 
 // From sources there is no compiled mirror worker and the mirror verifies and writes on this thread;
 // the built package (npm test builds it first) hands that to its worker. Both must give the same files.
-const BUILT = path.resolve('dist/src/index.js');
+const BUILT = path.resolve('dist/src/entries/ship.js');
 const MIRROR_WORKER = path.resolve('dist/src/central/mirror-worker.js');
 const variants = [
   { where: 'on this thread (from sources)', load: async () => replayFromStreamHere },

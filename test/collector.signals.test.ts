@@ -50,6 +50,17 @@ describe('crash protection in a child process (handleSignals: true, the default)
     expect(fs.existsSync(runPaths(dir, runId).lock)).toBe(false);
   });
 
+  it('a supervisor that records on every turn of the event loop: SIGTERM ends it by the signal, no call reaches the finalized run', async () => {
+    const { child, dir, runId } = await openRun();
+    child.send({ id: 99, op: 'recordEveryTick', prefix: 'tick' });
+    await child.waitFor((m) => m.event === 'recording', 'recording');
+    child.kill('SIGTERM');
+    const exit = await child.exited;
+    expect(exit, `stderr:\n${child.stderr}`).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(child.stderr).not.toContain('RUN_FINALIZED');
+    expect(finishedLine(dir, runId).data).toMatchObject({ status: 'interrupted', reason: 'received SIGTERM' });
+  });
+
   it('an uncaught exception: RunFinished "crashed" with the error, then exit code 1 with the error printed', async () => {
     const { child, dir, runId } = await openRun();
     child.send({ id: 99, op: 'throwLater', message: 'supervisor bug: boom' });

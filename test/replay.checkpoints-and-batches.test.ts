@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DurableBatch } from '../replay/atomic-file.js';
+import { DurableBatch } from '../src/durable/atomic-file.js';
 import { replay } from '../replay/index.js';
 import { MetricsCollector, PriceBook } from '../src/index.js';
 import { filesUnder } from './helpers/derived-files.js';

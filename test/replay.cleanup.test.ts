@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanupRuns, parseDuration, replay } from '../replay/index.js';
+import { cleanupRuns, parseDuration, replay } from '../src/entries/replay.js';
 import { readLines, startRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 

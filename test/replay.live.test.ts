@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../replay/index.js';
-import { MetricsCollector } from '../src/index.js';
+import { setDefaultDerivedFilesUpdater } from '../src/collector/live-derived-files.js';
+import { CollectorModeError, MetricsCollector } from '../src/index.js';
+import { replayLiveUpdate } from '../replay/live-update.js';
 import { CONFIG } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -54,6 +56,35 @@ describe('the live path: finalizing keeps the derived files current', () => {
     fs.rmSync(path.join(dir, '.replay'), { recursive: true });
     await replay({ dir, full: true });
     expect(readTables(dir)).toEqual(live);
+  });
+});
+
+describe('the updater the collector is given (it never imports replay itself)', () => {
+  it('runs a given updateDerivedFiles with the logs folder when an issue and when the run is finalized', async () => {
+    const dir = tempDir();
+    const calls: string[] = [];
+    const c = await MetricsCollector.start({ dir, runId: 'given', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, updateDerivedFiles: async (logsDir) => void calls.push(logsDir) });
+    c.startIssue(1);
+    c.finalizeIssue(1, 'completed');
+    await c.whenDerivedFilesUpdated();
+    expect(calls).toEqual([dir]);
+    c.finalizeRun('completed');
+    await c.whenDerivedFilesUpdated();
+    expect(calls).toEqual([dir, dir]);
+    expect(fs.existsSync(path.join(dir, 'csv'))).toBe(false);
+  });
+
+  it('with no updater at all (the collector imported past the package entry), live updates are refused before anything is written', async () => {
+    const dir = tempDir();
+    setDefaultDerivedFilesUpdater(null);
+    try {
+      await expect(MetricsCollector.start({ dir, runId: 'none', projectId: 'p', config: CONFIG, handleSignals: false, prices: null })).rejects.toBeInstanceOf(CollectorModeError);
+      expect(fs.readdirSync(dir)).toEqual([]);
+      const c = await MetricsCollector.start({ dir, runId: 'off', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
+      c.finalizeRun('completed');
+    } finally {
+      setDefaultDerivedFilesUpdater(replayLiveUpdate);
+    }
   });
 });
 

@@ -11,11 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../../replay/atomic-file.js';
-import { loadAnalysisRuns } from '../../replay/index.js';
-import { analysisReport, bestConfiguration, comparisonSection, compareConfigurations, isRunLocked, mulberry32, renderReportText, renderSectionsText, runPaths } from '../../src/index.js';
-import { bestSection } from '../../src/analysis/render/sections.js';
-import { writeHtmlReport } from '../../src/report-html/index.js';
+import { isRunLocked, runPaths } from 'runledger';
+import { analysisReport, bestConfiguration, bestSection, comparisonSection, compareConfigurations, mulberry32, renderReportText, renderSectionsText, writeHtmlReport } from 'runledger/analysis';
+import { loadAnalysisRuns } from 'runledger/replay';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -139,7 +137,7 @@ process.stdout.write(`${compare('llm.model')}\n\n${compare('llm.temperature')}\n
 process.stdout.write(`${renderSectionsText([bestSection(bestConfiguration(runs, { seed }))])}\n\n`);
 
 const report = analysisReport(runs, { seed });
-writeFileAtomic(path.join(dir, 'analysis.txt'), renderReportText(report));
+fs.writeFileSync(path.join(dir, 'analysis.txt'), renderReportText(report));
 const html = await writeHtmlReport({ dir, out: path.join(dir, 'report.html'), seed });
 process.stdout.write(`Full report: ${path.join(dir, 'analysis.txt')}\nHTML report: ${html} (open it in a browser)\n`);
 const shownDir = path.relative(process.cwd(), dir).startsWith('..') ? dir : path.relative(process.cwd(), dir) || '.';

@@ -5,7 +5,8 @@
  *
  * argv[2]: JSON { dir, runId, config, seed, startAt, issues, slow, lockStaleMs }
  */
-import { MetricsCollector, mulberry32 } from '../../src/index.js';
+import { MetricsCollector } from 'runledger';
+import { mulberry32 } from 'runledger/analysis';
 
 interface DemoRun {
   readonly dir: string;

@@ -1,4 +1,4 @@
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../../src/journal/envelope.js';
 import type { EventData, EventType } from '../../events/registry.js';
 
 /** One recorded event of type T as a row: its data, its seq and when it was recorded. */

@@ -1,4 +1,4 @@
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../../src/journal/envelope.js';
 import type { IssueId } from '../../events/fields.js';
 import type { CodeMetrics, IssueStatus } from '../../events/work.js';
 import { addTokens, emptyTokenTotals, type TokenTotals } from '../shared/token-totals.js';

@@ -1,5 +1,5 @@
 import type { SystemConfig } from '../../events/config.js';
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../../src/journal/envelope.js';
 import type { HostInfo } from '../../events/fields.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 import { addTokens, emptyTokenTotals, type TokenTotals } from '../shared/token-totals.js';

@@ -1,4 +1,4 @@
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../../src/journal/envelope.js';
 import { nearestRankPercentile } from '../shared/percentile.js';
 
 export interface ToolStats {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../replay/atomic-file.js';
+import { writeFileAtomic } from '../durable/atomic-file.js';
 
 /** A run as mirrored from the stream: its subject and the verified end of its mirrored journal. */
 export interface MirroredRun {

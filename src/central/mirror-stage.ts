@@ -1,4 +1,4 @@
-import { GENESIS_HASH } from '../../events/envelope.js';
+import { GENESIS_HASH } from '../journal/envelope.js';
 import { CentralRunRefusedError } from '../errors.js';
 import { checkLine } from '../journal/line.js';
 import { isValidRunId } from '../journal/paths.js';

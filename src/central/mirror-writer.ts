@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { removeFileDurably } from '../../replay/atomic-file.js';
-import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps } from '../journal/file-ops.js';
+import { removeFileDurably } from '../durable/atomic-file.js';
+import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps } from '../durable/file-ops.js';
 import { runPaths } from '../journal/paths.js';
 
 const fdatasync = promisify(fs.fdatasync);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import type { FileOps } from '../journal/file-ops.js';
-import { nodeFileOps } from '../journal/file-ops.js';
+import type { FileOps } from '../durable/file-ops.js';
+import { nodeFileOps } from '../durable/file-ops.js';
 import { scanJournal, type ScanResult } from '../journal/reader.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../journal/envelope.js';
 
 const usd = (x: number): string => `$${x < 0.01 ? x.toPrecision(3) : x.toFixed(4)}`;
 const issue = (id: string | number | null): string => (id === null ? '' : ` issue ${id}`);

@@ -2,32 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import { RunledgerError } from '../errors.js';
 import { runledgerVersion } from '../version.js';
+import { registerCommands } from './commands.js';
 import { EXIT_USAGE, UsageError } from './exit-codes.js';
-import { registerAnalysis } from './analysis-commands.js';
-import { registerCleanup } from './cleanup-command.js';
-import { registerPrices } from './prices-command.js';
-import { registerRuns } from './runs-command.js';
-import { registerShow } from './show-command.js';
-import { registerTail } from './tail-command.js';
-import { registerReplay } from './replay-command.js';
-import { registerShip } from './ship-command.js';
-import { registerServe } from './serve-command.js';
-import { registerVerify } from './verify-command.js';
 
 const program = new Command('runledger')
   .description('crash-safe run journals for LLM agent supervisors')
   .version(runledgerVersion())
   .exitOverride();
-registerRuns(program);
-registerShow(program);
-registerTail(program);
-registerVerify(program);
-registerReplay(program);
-registerCleanup(program);
-registerShip(program);
-registerAnalysis(program);
-registerPrices(program);
-registerServe(program);
+registerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { resolveLogsDir } from '../journal/paths.js';
@@ -43,60 +42,56 @@ function describeSource(source: PriceQuote['priceSource']): string {
   }
 }
 
-export function registerPrices(program: Command): void {
-  program
-    .command('prices')
-    .description('the price runledger would use for a model and where it comes from; --check lists models in the journals without a price')
-    .argument('[model]', 'a model name, or provider:model')
-    .option('--provider <provider>', 'the provider, when the model name alone is ambiguous')
-    .option('--check', 'list every model seen in the journals that has no price now')
-    .option('--prices <file>', 'a price override file (default RUNLEDGER_PRICES)')
-    .option('--dir <dir>', 'logs folder, for --check (default: RUNLEDGER_DIR or ./logs)')
-    .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExit codes: 0 priced, 1 a model has no price, 2 usage error.\n\nExamples:\n  $ runledger prices deepseek-chat\n  $ runledger prices --check')
-    .action(async (modelArgument: string | undefined, options: { provider?: string; check?: boolean; prices?: string; dir?: string; json?: boolean }) => {
-      const book = new PriceBook({ overrideFile: options.prices, onUnpriced: () => {} });
-      if (options.check) {
-        const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
-        const seen = [...new Set(runs.flatMap((r) => r.models))].sort();
-        const models = seen.map((key) => {
-          const at = key.indexOf(':');
-          const provider = key.slice(0, at) || null;
-          return { ...modelPrices(book, key.slice(at + 1), provider), runs: runs.filter((r) => r.models.includes(key)).length };
-        });
-        const unpriced = models.filter((m) => m.perMillion === null);
-        process.exitCode = unpriced.length > 0 ? EXIT_FINDINGS : EXIT_OK;
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify({ models, unpriced: unpriced.map((m) => ({ model: m.model, provider: m.provider, runs: m.runs })) }, null, 2)}\n`);
-          return;
-        }
-        process.stdout.write(
-          unpriced.length === 0
-            ? `All ${models.length} model(s) seen in the journals have a price.\n`
-            : `${unpriced.length} of ${models.length} model(s) seen in the journals have no price (their cost is reported as unpriced, never $0); add them to a price override file:\n${unpriced
-                .map((m) => `  ${m.provider ? `${m.provider}:` : ''}${m.model} (${m.runs} run(s))`)
-                .join('\n')}\n`,
-        );
-        return;
-      }
-      if (!modelArgument) throw new UsageError('prices needs a model (e.g. runledger prices deepseek-chat) or --check');
-      const colon = modelArgument.indexOf(':');
-      const provider = options.provider ?? (colon > 0 ? modelArgument.slice(0, colon) : null);
-      const model = colon > 0 && !options.provider ? modelArgument.slice(colon + 1) : modelArgument;
-      const prices = modelPrices(book, model, provider);
-      process.exitCode = prices.perMillion ? EXIT_OK : EXIT_FINDINGS;
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(prices, null, 2)}\n`);
-        return;
-      }
-      if (!prices.perMillion) {
-        process.stdout.write(`No price for ${model}${provider ? ` (provider ${provider})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`);
-        return;
-      }
-      const p = prices.perMillion;
-      const money = (x: number): string => `$${Number(x.toPrecision(6))}`;
-      process.stdout.write(
-        `${renderTextTable({ headers: ['per million tokens', 'USD'], right: new Set([1]), rows: [['input', money(p.input)], ['output', money(p.output)], ['cache read', money(p.cacheRead)], ['cache write', money(p.cacheWrite)]] })}\nsource: ${describeSource(prices.source)}\n`,
-      );
+export interface PricesOptions {
+  provider?: string;
+  check?: boolean;
+  prices?: string;
+  dir?: string;
+  json?: boolean;
+}
+
+export async function pricesCommand(modelArgument: string | undefined, options: PricesOptions): Promise<void> {
+  const book = new PriceBook({ overrideFile: options.prices, onUnpriced: () => {} });
+  if (options.check) {
+    const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
+    const seen = [...new Set(runs.flatMap((r) => r.models))].sort();
+    const models = seen.map((key) => {
+      const at = key.indexOf(':');
+      const provider = key.slice(0, at) || null;
+      return { ...modelPrices(book, key.slice(at + 1), provider), runs: runs.filter((r) => r.models.includes(key)).length };
     });
+    const unpriced = models.filter((m) => m.perMillion === null);
+    process.exitCode = unpriced.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ models, unpriced: unpriced.map((m) => ({ model: m.model, provider: m.provider, runs: m.runs })) }, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(
+      unpriced.length === 0
+        ? `All ${models.length} model(s) seen in the journals have a price.\n`
+        : `${unpriced.length} of ${models.length} model(s) seen in the journals have no price (their cost is reported as unpriced, never $0); add them to a price override file:\n${unpriced
+            .map((m) => `  ${m.provider ? `${m.provider}:` : ''}${m.model} (${m.runs} run(s))`)
+            .join('\n')}\n`,
+    );
+    return;
+  }
+  if (!modelArgument) throw new UsageError('prices needs a model (e.g. runledger prices deepseek-chat) or --check');
+  const colon = modelArgument.indexOf(':');
+  const provider = options.provider ?? (colon > 0 ? modelArgument.slice(0, colon) : null);
+  const model = colon > 0 && !options.provider ? modelArgument.slice(colon + 1) : modelArgument;
+  const prices = modelPrices(book, model, provider);
+  process.exitCode = prices.perMillion ? EXIT_OK : EXIT_FINDINGS;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(prices, null, 2)}\n`);
+    return;
+  }
+  if (!prices.perMillion) {
+    process.stdout.write(`No price for ${model}${provider ? ` (provider ${provider})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`);
+    return;
+  }
+  const p = prices.perMillion;
+  const money = (x: number): string => `$${Number(x.toPrecision(6))}`;
+  process.stdout.write(
+    `${renderTextTable({ headers: ['per million tokens', 'USD'], right: new Set([1]), rows: [['input', money(p.input)], ['output', money(p.output)], ['cache read', money(p.cacheRead)], ['cache write', money(p.cacheWrite)]] })}\nsource: ${describeSource(prices.source)}\n`,
+  );
 }

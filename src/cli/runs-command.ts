@@ -1,13 +1,11 @@
-import type { Command } from 'commander';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
 import { configValue, formatValue } from '../analysis/config-keys.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { resolveLogsDir } from '../journal/paths.js';
+import { RUN_STATUSES } from './choices.js';
 import { colours, colourStatus } from './colour.js';
 import { UsageError } from './exit-codes.js';
-
-const STATUSES = ['running', 'completed', 'failed', 'interrupted', 'crashed'];
 
 export interface RunFilters {
   readonly statuses?: readonly string[];
@@ -19,7 +17,7 @@ export interface RunFilters {
 
 export function filterRuns(runs: readonly AnalysisRun[], filters: RunFilters): AnalysisRun[] {
   for (const status of filters.statuses ?? []) {
-    if (!STATUSES.includes(status)) throw new UsageError(`--status ${JSON.stringify(status)} is not one of ${STATUSES.join(', ')}`);
+    if (!RUN_STATUSES.includes(status)) throw new UsageError(`--status ${JSON.stringify(status)} is not one of ${RUN_STATUSES.join(', ')}`);
   }
   const pairs = (filters.config ?? []).map((pair) => {
     const at = pair.indexOf('=');
@@ -43,43 +41,40 @@ export function filterRuns(runs: readonly AnalysisRun[], filters: RunFilters): A
   );
 }
 
-export function registerRuns(program: Command): void {
-  program
-    .command('runs')
-    .description('list runs with status, configuration, issues, success and cost')
-    .option('--dir <dir>', 'logs folder (default: RUNLEDGER_DIR or ./logs)')
-    .option('--status <statuses>', `only these statuses, comma-separated: ${STATUSES.join(', ')}`)
-    .option('--config <key=value>', 'only runs whose config has this value (repeatable): llm.model=gpt-4o', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--since <date>', 'only runs started at or after this date')
-    .option('--until <date>', 'only runs started at or before this date')
-    .option('--json', 'print the runs as JSON')
-    .addHelpText('after', '\nA run without RunFinished is "running" only while its writer holds a live lock, else "crashed".\n\nExample:\n  $ runledger runs --status crashed,interrupted --config llm.model=gpt-4o')
-    .action(async (options: { dir?: string; status?: string; config: string[]; since?: string; until?: string; json?: boolean }) => {
-      const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
-      const selected = filterRuns(runs, { statuses: options.status?.split(',').map((s) => s.trim()), config: options.config, since: options.since, until: options.until });
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify(selected, null, 2)}\n`);
-        return;
-      }
-      const c = colours();
-      const table = renderTextTable({
-        headers: ['run', 'status', 'started', 'model', 'temp', 'retries', 'issues ok/all', 'success', 'cost', 'duration'],
-        right: new Set([4, 5, 6, 7, 8, 9]),
-        rows: selected.map((r) => [
-          r.runId,
-          r.status,
-          r.startedAt.replace('T', ' ').slice(0, 19),
-          formatValue(configValue(r.config, 'llm.model')),
-          formatValue(configValue(r.config, 'llm.temperature')),
-          formatValue(configValue(r.config, 'maxRetries')),
-          `${r.completedIssues}/${r.issues}`,
-          r.issues === 0 ? '–' : `${((r.completedIssues / r.issues) * 100).toFixed(0)}%`,
-          r.unpricedRecords > 0 ? 'unpriced' : `$${r.costUsd.toFixed(4)}`,
-          r.durationMs === null ? '–' : `${(r.durationMs / 1000).toFixed(1)} s`,
-        ]),
-      });
-      // Colour after alignment, so escape codes never shift the columns.
-      const lines = table.split('\n').map((line, i) => (i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s))));
-      process.stdout.write(`${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n`);
-    });
+export interface RunsOptions {
+  dir?: string;
+  status?: string;
+  config: string[];
+  since?: string;
+  until?: string;
+  json?: boolean;
+}
+
+export async function runsCommand(options: RunsOptions): Promise<void> {
+  const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
+  const selected = filterRuns(runs, { statuses: options.status?.split(',').map((s) => s.trim()), config: options.config, since: options.since, until: options.until });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(selected, null, 2)}\n`);
+    return;
+  }
+  const c = colours();
+  const table = renderTextTable({
+    headers: ['run', 'status', 'started', 'model', 'temp', 'retries', 'issues ok/all', 'success', 'cost', 'duration'],
+    right: new Set([4, 5, 6, 7, 8, 9]),
+    rows: selected.map((r) => [
+      r.runId,
+      r.status,
+      r.startedAt.replace('T', ' ').slice(0, 19),
+      formatValue(configValue(r.config, 'llm.model')),
+      formatValue(configValue(r.config, 'llm.temperature')),
+      formatValue(configValue(r.config, 'maxRetries')),
+      `${r.completedIssues}/${r.issues}`,
+      r.issues === 0 ? '–' : `${((r.completedIssues / r.issues) * 100).toFixed(0)}%`,
+      r.unpricedRecords > 0 ? 'unpriced' : `$${r.costUsd.toFixed(4)}`,
+      r.durationMs === null ? '–' : `${(r.durationMs / 1000).toFixed(1)} s`,
+    ]),
+  });
+  // Colour after alignment, so escape codes never shift the columns.
+  const lines = table.split('\n').map((line, i) => (i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s))));
+  process.stdout.write(`${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n`);
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import type { Command } from 'commander';
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../journal/envelope.js';
 import { checkJournalEvent } from '../../events/registry.js';
 import { toVerification } from '../audit/verify-runs.js';
 import { RunNotFoundError } from '../errors.js';
@@ -10,36 +9,32 @@ import { colours } from './colour.js';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
 import { issueOfEvent, summarizeEvent } from './event-summary.js';
 
-export function registerShow(program: Command): void {
-  program
-    .command('show')
-    .description('the audited timeline of one run, event by event, with verification of its hash chain')
-    .argument('<runId>', 'the run')
-    .option('--dir <dir>', 'logs folder (default: RUNLEDGER_DIR or ./logs)')
-    .option('--issue <id>', 'only the events of this issue')
-    .option('--json', 'print the events and the verification as JSON')
-    .addHelpText('after', '\nExit codes: 0 chain intact (or only a torn tail), 1 corruption, 2 usage error.\n\nExample:\n  $ runledger show run_20261126_101500_project_171_a1b2c3 --issue 3')
-    .action((runId: string, options: { dir?: string; issue?: string; json?: boolean }) => {
-      assertRunId(runId);
-      const { journal } = runPaths(resolveLogsDir(options.dir), runId);
-      if (!fs.existsSync(journal)) throw new RunNotFoundError(runId, journal);
-      const callIssues = new Map<string, string | number | null>();
-      const events: RunEntry[] = [];
-      const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent }, (entry) => {
-        const e = entry as RunEntry;
-        const issueId = issueOfEvent(e, callIssues);
-        if (options.issue === undefined || (issueId !== null && String(issueId) === options.issue)) events.push(e);
-      });
-      const verification = toVerification(scan);
-      process.exitCode = verification.verdict === 'corrupt' ? EXIT_FINDINGS : EXIT_OK;
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify({ runId, verification, events }, null, 2)}\n`);
-        return;
-      }
-      const c = colours();
-      for (const e of events) process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${summarizeEvent(e)}\n`);
-      if (verification.verdict === 'intact') process.stdout.write(c.green(`chain verified: ${verification.events} events intact\n`));
-      else if (verification.tornTail) process.stdout.write(c.yellow(`chain verified up to byte ${verification.tornTail.offset}; torn tail of ${verification.tornTail.bytes} bytes after it (${verification.tornTail.problem})\n`));
-      else if (verification.corruption) process.stdout.write(c.red(`CORRUPT at line ${verification.corruption.line} (byte ${verification.corruption.offset}): ${verification.corruption.problem}; events after it are not shown\n`));
-    });
+export interface ShowOptions {
+  dir?: string;
+  issue?: string;
+  json?: boolean;
+}
+
+export function showCommand(runId: string, options: ShowOptions): void {
+  assertRunId(runId);
+  const { journal } = runPaths(resolveLogsDir(options.dir), runId);
+  if (!fs.existsSync(journal)) throw new RunNotFoundError(runId, journal);
+  const callIssues = new Map<string, string | number | null>();
+  const events: RunEntry[] = [];
+  const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent }, (entry) => {
+    const e = entry as RunEntry;
+    const issueId = issueOfEvent(e, callIssues);
+    if (options.issue === undefined || (issueId !== null && String(issueId) === options.issue)) events.push(e);
+  });
+  const verification = toVerification(scan);
+  process.exitCode = verification.verdict === 'corrupt' ? EXIT_FINDINGS : EXIT_OK;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ runId, verification, events }, null, 2)}\n`);
+    return;
+  }
+  const c = colours();
+  for (const e of events) process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${summarizeEvent(e)}\n`);
+  if (verification.verdict === 'intact') process.stdout.write(c.green(`chain verified: ${verification.events} events intact\n`));
+  else if (verification.tornTail) process.stdout.write(c.yellow(`chain verified up to byte ${verification.tornTail.offset}; torn tail of ${verification.tornTail.bytes} bytes after it (${verification.tornTail.problem})\n`));
+  else if (verification.corruption) process.stdout.write(c.red(`CORRUPT at line ${verification.corruption.line} (byte ${verification.corruption.offset}): ${verification.corruption.problem}; events after it are not shown\n`));
 }

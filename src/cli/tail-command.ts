@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import type { Command } from 'commander';
 import ndjson from 'ndjson';
-import type { RunEntry } from '../../events/envelope.js';
+import type { RunEntry } from '../journal/envelope.js';
 import { checkJournalEvent } from '../../events/registry.js';
 import { RunNotFoundError } from '../errors.js';
 import { assertRunId, resolveLogsDir, runPaths } from '../journal/paths.js';
@@ -12,68 +11,64 @@ import { summarizeEvent } from './event-summary.js';
 
 const POLL_MS = 200;
 
+export interface TailOptions {
+  dir?: string;
+  lines: string;
+  follow?: boolean;
+  json?: boolean;
+}
+
 /**
  * Prints a run's last events and, with --follow, every event appended after them by the writer
  * (another process), as it becomes a complete, verified line. A half-written line is waited for;
  * corruption stops the tail with exit code 1.
  */
-export function registerTail(program: Command): void {
-  program
-    .command('tail')
-    .description('live events of a run as they are appended, like tail -f')
-    .argument('<runId>', 'the run')
-    .option('--dir <dir>', 'logs folder (default: RUNLEDGER_DIR or ./logs)')
-    .option('-n, --lines <n>', 'how many of the existing events to print first', '10')
-    .option('-f, --follow', 'keep printing events as they are appended (Ctrl-C to stop)')
-    .option('--json', 'print events as NDJSON (one journal entry per line)')
-    .addHelpText('after', '\nExample:\n  $ runledger tail run_20261126_101500_project_171_a1b2c3 --follow')
-    .action(async (runId: string, options: { dir?: string; lines: string; follow?: boolean; json?: boolean }) => {
-      assertRunId(runId);
-      const { journal } = runPaths(resolveLogsDir(options.dir), runId);
-      if (!fs.existsSync(journal)) throw new RunNotFoundError(runId, journal);
-      const keep = Math.max(0, Number.parseInt(options.lines, 10) || 0);
-      const c = colours();
-      const out = options.json ? ndjson.stringify() : null;
-      out?.pipe(process.stdout);
-      const print = (e: RunEntry): void => {
-        if (out) out.write(e);
-        else process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${summarizeEvent(e)}\n`);
-      };
+export async function tailCommand(runId: string, options: TailOptions): Promise<void> {
+  assertRunId(runId);
+  const { journal } = runPaths(resolveLogsDir(options.dir), runId);
+  if (!fs.existsSync(journal)) throw new RunNotFoundError(runId, journal);
+  const keep = Math.max(0, Number.parseInt(options.lines, 10) || 0);
+  const c = colours();
+  const out = options.json ? ndjson.stringify() : null;
+  out?.pipe(process.stdout);
+  const print = (e: RunEntry): void => {
+    if (out) out.write(e);
+    else process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${summarizeEvent(e)}\n`);
+  };
 
-      let last: RunEntry[] = [];
-      let position = { offset: 0, seq: 0, hash: '0'.repeat(64) };
-      const readNew = (collect: (e: RunEntry) => void): boolean => {
-        const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent, from: position.offset === 0 ? undefined : position }, (e) => collect(e as RunEntry));
-        position = { offset: scan.goodEnd, seq: scan.lastSeq, hash: scan.lastHash };
-        if (scan.tail.kind === 'corrupt') {
-          process.stderr.write(`runledger: run ${runId} is corrupt at line ${scan.tail.damage.line} (byte ${scan.tail.damage.offset}): ${scan.tail.damage.problem}\n`);
-          process.exitCode = EXIT_FINDINGS;
-          return false;
-        }
-        return true;
-      };
-      const ok = readNew((e) => {
-        last.push(e);
-        if (last.length > keep) last.shift();
-      });
-      last.forEach(print);
-      last = [];
-      if (!ok || !options.follow) {
-        out?.end();
-        return;
+  let last: RunEntry[] = [];
+  let position = { offset: 0, seq: 0, hash: '0'.repeat(64) };
+  const readNew = (collect: (e: RunEntry) => void): boolean => {
+    const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent, from: position.offset === 0 ? undefined : position }, (e) => collect(e as RunEntry));
+    position = { offset: scan.goodEnd, seq: scan.lastSeq, hash: scan.lastHash };
+    if (scan.tail.kind === 'corrupt') {
+      process.stderr.write(`runledger: run ${runId} is corrupt at line ${scan.tail.damage.line} (byte ${scan.tail.damage.offset}): ${scan.tail.damage.problem}\n`);
+      process.exitCode = EXIT_FINDINGS;
+      return false;
+    }
+    return true;
+  };
+  const ok = readNew((e) => {
+    last.push(e);
+    if (last.length > keep) last.shift();
+  });
+  last.forEach(print);
+  last = [];
+  if (!ok || !options.follow) {
+    out?.end();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (fs.statSync(journal).size > position.offset && !readNew(print)) {
+        clearInterval(timer);
+        resolve();
       }
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          if (fs.statSync(journal).size > position.offset && !readNew(print)) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, POLL_MS);
-        process.once('SIGINT', () => {
-          clearInterval(timer);
-          resolve();
-        });
-      });
-      out?.end();
+    }, POLL_MS);
+    process.once('SIGINT', () => {
+      clearInterval(timer);
+      resolve();
     });
+  });
+  out?.end();
 }

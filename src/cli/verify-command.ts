@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { listRunIds, verifyRun, type RunVerification } from '../audit/verify-runs.js';
 import { assertRunId, resolveLogsDir } from '../journal/paths.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
@@ -44,20 +43,13 @@ export function formatVerifyReport(report: VerifyReport): string {
   return lines.join('\n');
 }
 
-export function registerVerify(program: Command): void {
-  program
-    .command('verify')
-    .description('check every journal: hashes, chain, sequence, event schemas; report torn tails and corruption')
-    .argument('[runIds...]', 'runs to check (default: all runs under --dir)')
-    .option('--dir <dir>', 'logs folder (default: RUNLEDGER_DIR or ./logs)')
-    .option('--json', 'print the report as JSON')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 all intact (or only torn tails), 1 corruption found, 2 usage error.\n\nExample:\n  $ runledger verify --dir logs run_20261126_101500_demo_a1b2c3',
-    )
-    .action((runIds: string[], options: { dir?: string; json?: boolean }) => {
-      const report = verifyRuns(resolveLogsDir(options.dir), runIds);
-      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatVerifyReport(report)}\n`);
-      process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
-    });
+export interface VerifyOptions {
+  dir?: string;
+  json?: boolean;
+}
+
+export function verifyCommand(runIds: string[], options: VerifyOptions): void {
+  const report = verifyRuns(resolveLogsDir(options.dir), runIds);
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatVerifyReport(report)}\n`);
+  process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
 }

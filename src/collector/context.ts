@@ -1,5 +1,5 @@
 import type { SystemConfig } from '../../events/config.js';
-import type { JournalEntry } from '../../events/envelope.js';
+import type { JournalEntry } from '../journal/envelope.js';
 import type { IssueId } from '../../events/fields.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { JournalEntry } from '../../events/envelope.js';
+import type { JournalEntry } from '../journal/envelope.js';
 import type { IssueId } from '../../events/fields.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 import type { IssueStatus } from '../../events/work.js';

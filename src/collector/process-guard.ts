@@ -29,8 +29,16 @@ function signalExitListeners(): number {
 const onSignal = (signal: GuardedSignal): void => {
   finalizeAll('interrupted', `received ${signal}`);
   uninstall();
-  // With no listener of the program's own, the default action (ending the process) is what would have happened.
-  if (process.listenerCount(signal) <= signalExitListeners()) process.kill(process.pid, signal);
+  // With no listener of the program's own, the default action (ending the process) is what would
+  // have happened. It happens now, before any other callback: a signal raised again with
+  // process.kill would be handled on a later turn of the event loop (signal-exit still listens),
+  // and the program's next call would meet a finalized run and end the process with code 1.
+  // signal-exit, called here, raises it again once it is the only listener left, which ends the process at once.
+  const remaining = process.listenerCount(signal);
+  if (remaining <= signalExitListeners()) {
+    if (remaining > 0) process.emit(signal, signal);
+    else process.kill(process.pid, signal);
+  }
 };
 const signalHandlers = new Map<GuardedSignal, () => void>(SIGNALS.map((s) => [s, () => onSignal(s)]));
 

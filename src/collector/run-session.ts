@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { Subject } from 'rxjs';
-import { GENESIS_HASH, type JournalEntry } from '../../events/envelope.js';
+import type { Subject } from 'rxjs';
+import { GENESIS_HASH, type JournalEntry } from '../journal/envelope.js';
 import { Identifier, type HostInfo } from '../../events/fields.js';
 import { checkJournalEvent, validateEventData } from '../../events/registry.js';
 import { CorruptJournalError, InvalidEventError, LockCompromisedError, ResumeFinishedRunError, RunExistsError, RunledgerError, RunNotFoundError } from '../errors.js';
-import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps, type FileOps } from '../journal/file-ops.js';
+import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps, type FileOps } from '../durable/file-ops.js';
 import { sha256Hex } from '../journal/line.js';
 import { assertRunId, resolveLogsDir, runPaths, type RunPaths } from '../journal/paths.js';
 import { scanJournal, type ScanResult } from '../journal/reader.js';
@@ -19,8 +20,11 @@ import { runledgerVersion } from '../version.js';
 import { parseConfig } from './config.js';
 import { evolveContext, initialContext, type CollectorContext } from './context.js';
 import { EventPlanner, type PlannedEvent } from './planner.js';
-import { liveDerivedFiles } from './live-derived-files.js';
+import { derivedFilesUpdaterFor, liveDerivedFiles, type DerivedFilesUpdater, type LiveDerivedFiles } from './live-derived-files.js';
 import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
+
+/** rxjs is loaded by the first who asks for the event stream, not with the collector (it costs more to load than the rest). */
+const requireOnDemand = createRequire(import.meta.url);
 
 export interface CollectorOptions {
   /** The logs folder; default RUNLEDGER_DIR, else ./logs. */
@@ -33,6 +37,8 @@ export interface CollectorOptions {
   readonly handleSignals?: boolean;
   /** Update logs/csv and the JSON reports in the background when an issue or the run is finalized (default true). */
   readonly liveUpdates?: boolean;
+  /** What live updates run (default: replay, as the package entry sets it; loaded on the first update). */
+  readonly updateDerivedFiles?: DerivedFilesUpdater;
   /** A writer's lock counts as stale (its writer dead) after this long without refresh; default 10 s. */
   readonly lockStaleMs?: number;
   /** How long to wait for another writer's lock; default 0 for start, stale time + 2 s for resume. */
@@ -72,10 +78,10 @@ export function generateRunId(projectId: string, now: Date): string {
  * The sync and async collectors are thin faces over it; it holds the one copy of the commit logic.
  */
 export class RunSession implements GuardedRun {
-  readonly events$ = new Subject<JournalEntry>();
+  private subject: Subject<JournalEntry> | null = null;
   readonly planner: EventPlanner;
   private closed = false;
-  private readonly live: ReturnType<typeof liveDerivedFiles> | null;
+  private readonly live: LiveDerivedFiles | null;
   private finalizingInEmergency = false;
 
   private constructor(
@@ -87,10 +93,10 @@ export class RunSession implements GuardedRun {
     prices: PriceBook,
     clock: () => Date,
     private readonly guarded: boolean,
-    liveUpdates: boolean,
+    updateDerivedFiles: DerivedFilesUpdater | null,
   ) {
     this.planner = new EventPlanner(runId, context, prices, clock, () => writer.failureError);
-    this.live = liveUpdates ? liveDerivedFiles(paths.logsDir) : null;
+    this.live = updateDerivedFiles ? liveDerivedFiles(paths.logsDir, updateDerivedFiles) : null;
     if (guarded) guardRun(this);
   }
 
@@ -103,6 +109,7 @@ export class RunSession implements GuardedRun {
     const runId = options.runId ?? generateRunId(projectId.data, clock());
     assertRunId(runId);
     const config = parseConfig(options.config);
+    const updateDerivedFiles = derivedFilesUpdaterFor(options);
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
     const lockStaleMs = effectiveStaleMs(options.lockStaleMs);
     const runStarted = validateEventData('RunStarted', {
@@ -138,7 +145,7 @@ export class RunSession implements GuardedRun {
         writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       }
       const context = initialContext();
-      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, updateDerivedFiles);
       return session.opening(() => {
         session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
         // Bytes of a start that died before its first line, kept aside above: named in the journal.
@@ -162,6 +169,7 @@ export class RunSession implements GuardedRun {
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;
     assertRunId(options.runId);
+    const updateDerivedFiles = derivedFilesUpdaterFor(options);
     const runId = options.runId;
     const paths = runPaths(resolveLogsDir(options.dir), runId);
     if (!fs.existsSync(paths.journal)) throw new RunNotFoundError(runId, paths.journal);
@@ -181,7 +189,7 @@ export class RunSession implements GuardedRun {
       if (scan.tail.kind === 'torn') quarantineTail(paths, copy, scan, ops);
       const writer = JournalWriter.takeOver(runId, paths, lock, copy, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash }, { ops, clock });
       copy = null;
-      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, options.liveUpdates ?? true);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, updateDerivedFiles);
       return session.opening(() => {
         session.commitSync({
           type: 'RunResumed',
@@ -215,6 +223,16 @@ export class RunSession implements GuardedRun {
       throw error;
     }
     return this;
+  }
+
+  /** The stream of durable entries; it completes when the session closes. */
+  get events$(): Subject<JournalEntry> {
+    if (this.subject === null) {
+      const rxjs = requireOnDemand('rxjs') as { Subject: typeof Subject };
+      this.subject = new rxjs.Subject<JournalEntry>();
+      if (this.closed) this.subject.complete();
+    }
+    return this.subject;
   }
 
   get journalPath(): string {
@@ -274,7 +292,7 @@ export class RunSession implements GuardedRun {
       this.writer.closeSync();
     } finally {
       this.lock.releaseSync();
-      this.events$.complete();
+      this.subject?.complete();
     }
   }
 
@@ -290,7 +308,7 @@ export class RunSession implements GuardedRun {
 
   private durable(entry: JournalEntry): void {
     // Subject.next with no subscriber still costs a closure and its checks, on every call.
-    if (this.events$.observed) this.events$.next(entry);
+    if (this.subject?.observed) this.subject.next(entry);
     if (entry.type === 'RunFinished') this.close();
     // Not while the process is going down (signal, crash): replay rebuilds them later.
     if ((entry.type === 'IssueFinished' || entry.type === 'RunFinished') && !this.finalizingInEmergency) this.live?.request();

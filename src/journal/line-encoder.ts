@@ -1,4 +1,4 @@
-import { SCHEMA_VERSION, type JournalEntry } from '../../events/envelope.js';
+import { SCHEMA_VERSION, type JournalEntry } from './envelope.js';
 import { HASH_SUFFIX_START, sha256Hex, type EncodedLine } from './line.js';
 
 /**

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { JournalEntry } from '../../events/envelope.js';
+import type { JournalEntry } from './envelope.js';
 
 /**
  * Line format (docs/DESIGN.md §3):

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from '../../events/envelope.js';
+import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from './envelope.js';
 import { checkLine } from './line.js';
-import { nodeFileOps, type FileOps } from './file-ops.js';
+import { nodeFileOps, type FileOps } from '../durable/file-ops.js';
 
 /** Checks an event's type and data; returns a problem ("unknown event type X") or null. */
 export type EventCheck = (type: unknown, data: unknown, seq: number) => string | null;

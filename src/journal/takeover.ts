@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDirectory, type FileOps } from './file-ops.js';
+import { fsyncDirectory, type FileOps } from '../durable/file-ops.js';
 import { JOURNAL_FILE, type RunPaths } from './paths.js';
 import type { RunLock } from './run-lock.js';
 

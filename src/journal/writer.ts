@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { GENESIS_HASH, type JournalEntry } from '../../events/envelope.js';
+import { GENESIS_HASH, type JournalEntry } from './envelope.js';
 import { JournalFailedError, LockCompromisedError, RunledgerError } from '../errors.js';
 import { LineEncoder } from './line-encoder.js';
-import { fsyncDirectory, nodeFileOps, type FileOps } from './file-ops.js';
+import { fsyncDirectory, nodeFileOps, type FileOps } from '../durable/file-ops.js';
 import { installTakeoverCopy } from './takeover.js';
 import type { RunPaths } from './paths.js';
 import type { RunLock } from './run-lock.js';

@@ -1,12 +1,22 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { calcPrice, findProvider, type PriceCalculation, type PriceOptions, type Provider } from '@pydantic/genai-prices';
+import type * as GenaiPrices from '@pydantic/genai-prices';
+import type { PriceCalculation, PriceOptions, Provider } from '@pydantic/genai-prices';
 import type { Cost, PriceSource } from '../../events/tokens.js';
 import { loadOverrideFile, type OverridePrice, type OverrideTable } from './override-file.js';
 import { compilePlainPrices, type PlainPrices } from './plain-prices.js';
 
 export const PRICE_PACKAGE = '@pydantic/genai-prices';
+
+const requireOnDemand = createRequire(import.meta.url);
+let pricesPackage: typeof GenaiPrices | null = null;
+
+/** The bundled price table, loaded by the first quote that needs it: recording without tokens never loads it. */
+function bundledPrices(): typeof GenaiPrices {
+  pricesPackage ??= requireOnDemand('@pydantic/genai-prices') as typeof GenaiPrices;
+  return pricesPackage;
+}
 
 export interface TokenCounts {
   readonly model: string;
@@ -45,7 +55,7 @@ function warnOncePerProcess(model: string, provider: string | null): void {
 /** The version of the bundled price data, read from the installed package. */
 export function pricePackageVersion(): string {
   if (packageVersion === null) {
-    const entry = createRequire(import.meta.url).resolve(PRICE_PACKAGE);
+    const entry = requireOnDemand.resolve(PRICE_PACKAGE);
     let dir = path.dirname(entry);
     while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
     packageVersion = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
@@ -150,7 +160,7 @@ class PackagePrices {
 
   private resolve(models: Map<string, ResolvedModel | null>, usage: TokenCounts, at: Date): PriceCalculation | null {
     // A provider the table does not know is no reason to give up: match on the model name alone.
-    const providerId = usage.provider && findProvider({ providerId: usage.provider }) ? usage.provider : undefined;
+    const providerId = usage.provider && bundledPrices().findProvider({ providerId: usage.provider }) ? usage.provider : undefined;
     const result = price(usage, { providerId, timestamp: at });
     models.set(
       usage.model,
@@ -171,7 +181,7 @@ function packageQuote(inputUsd: number, outputUsd: number, totalUsd: number, pro
 
 function price(usage: TokenCounts, options: PriceOptions): PriceCalculation | null {
   try {
-    return calcPrice(
+    return bundledPrices().calcPrice(
       { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_read_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
       usage.model,
       options,

@@ -2,8 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import { ServeConfigError, UnauthorizedError } from '../errors.js';
+import { TOKEN_ENV } from './defaults.js';
 
-export const TOKEN_ENV = 'RUNLEDGER_SERVE_TOKEN';
+export { TOKEN_ENV };
 /** Shorter tokens are refused: a bearer token is the only lock on the door once bound beyond loopback. */
 export const MIN_TOKEN_LENGTH = 16;
 

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import type { RunStatusRecorded } from '../../events/run.js';
 import { JournalFailedError, LockCompromisedError, RunExistsError, RunLockedError, RunNotOpenError, ServerStoppingError } from '../errors.js';
-import type { FileOps } from '../journal/file-ops.js';
+import type { FileOps } from '../durable/file-ops.js';
 import { runPaths } from '../journal/paths.js';
 import type { PriceBook } from '../prices/price-book.js';
 import type { PlannedEvent } from '../collector/planner.js';
 import { RunSession, type CollectorOptions } from '../collector/run-session.js';
+import { replayLiveUpdate } from '../../replay/live-update.js';
 
 export interface StartRunRequest {
   readonly projectId: unknown;
@@ -144,7 +145,7 @@ export class OpenRuns {
   }
 
   private sessionOptions(lockStaleMs: unknown): CollectorOptions {
-    return { dir: this.logsDir, priceBook: this.priceBook, handleSignals: false, liveUpdates: this.liveUpdates, lockStaleMs: lockStaleMs as number | undefined, fileOps: this.fileOps };
+    return { dir: this.logsDir, priceBook: this.priceBook, handleSignals: false, liveUpdates: this.liveUpdates, updateDerivedFiles: replayLiveUpdate, lockStaleMs: lockStaleMs as number | undefined, fileOps: this.fileOps };
   }
 
   private readonly onExit = (code: number): void => {

@@ -1,10 +1,11 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { InvalidRequestError, RunledgerError, ServerStoppingError } from '../errors.js';
-import type { FileOps } from '../journal/file-ops.js';
+import type { FileOps } from '../durable/file-ops.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
 import { assertBindable, checkedToken, makeTokenCheck, readToken } from './auth.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 import { errorResponse, logUnexpected } from './error-response.js';
 import { OpenRuns } from './open-runs.js';
 import { NDJSON, registerRoutes } from './routes.js';
@@ -33,8 +34,7 @@ export interface ServeOptions {
   readonly fileOps?: FileOps;
 }
 
-export const DEFAULT_PORT = 7340;
-export const DEFAULT_HOST = '127.0.0.1';
+export { DEFAULT_HOST, DEFAULT_PORT };
 
 export interface RunledgerServer {
   readonly url: string;
@@ -59,7 +59,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   const token = options.token !== undefined ? checkedToken(options.token) : readToken(options.tokenFile);
   assertBindable(host, token);
   const logsDir = resolveLogsDir(options.dir);
-  const bodyLimit = options.bodyLimit ?? 1 << 20;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true, options.fileOps);
   const lifecycle = { stopping: false };
   const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token, lifecycle });

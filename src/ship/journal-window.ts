@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { checkJournalEvent } from '../../events/registry.js';
-import { nodeFileOps, type FileOps } from '../journal/file-ops.js';
+import { nodeFileOps, type FileOps } from '../durable/file-ops.js';
 import { scanJournal, type TailState } from '../journal/reader.js';
 
 /** A verified position in a journal: just after line `seq`, whose hash is `hash`. */

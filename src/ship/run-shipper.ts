@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { GENESIS_HASH } from '../../events/envelope.js';
+import { GENESIS_HASH } from '../journal/envelope.js';
 import { ShipConflictError } from '../errors.js';
 import { checkLine } from '../journal/line.js';
 import { runPaths } from '../journal/paths.js';

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { removeFileDurably, writeFileAtomic } from '../../replay/atomic-file.js';
+import { removeFileDurably, writeFileAtomic, writeFileAtomicAsync } from '../durable/atomic-file.js';
 
 /**
  * What the shipper records locally, under `<dir>/.ship/`: `target.json` says that the folder is
@@ -57,32 +56,12 @@ export function readShipTarget(logsDir: string): ShipTarget | null {
 }
 
 /**
- * Written like every derived file (temporary file, fsync, rename, folder fsync), but with the
- * asynchronous calls: the shipper records progress while its other runs keep publishing, and a
+ * Written like every derived file (temporary file, fsync, rename, folder fsync), with the fsyncs
+ * asynchronous: the shipper records progress while its other runs keep publishing, and a
  * synchronous fsync would stall them all.
  */
 export async function writeRunProgress(logsDir: string, progress: RunShipProgress): Promise<void> {
-  const file = progressFile(logsDir, progress.runId);
-  const dir = path.dirname(file);
-  await fs.promises.mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.promises.open(temp, 'wx', 0o644);
-  try {
-    await handle.writeFile(`${JSON.stringify(progress)}\n`);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await fs.promises.rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await fs.promises.rename(temp, file);
-  const dirHandle = await fs.promises.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-  try {
-    await dirHandle.sync();
-  } finally {
-    await dirHandle.close();
-  }
+  await writeFileAtomicAsync(progressFile(logsDir, progress.runId), `${JSON.stringify(progress)}\n`);
 }
 
 /** Null when nothing of the run is recorded as shipped (or the file is unreadable: then nothing is assumed). */

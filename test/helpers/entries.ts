@@ -8,7 +8,7 @@
  * would refuse); seq counts from 1, ts ticks one second per event from T0 unless `at()` pins it,
  * prev and hash are placeholders (projections never read them).
  */
-import { GENESIS_HASH, SCHEMA_VERSION, type RunEntry } from '../../events/envelope.js';
+import { GENESIS_HASH, SCHEMA_VERSION, type RunEntry } from '../../src/journal/envelope.js';
 import type { IssueId } from '../../events/fields.js';
 import { validateEventData, type EventData, type EventType } from '../../events/registry.js';
 import type { CodeMetrics, IssueStatus } from '../../events/work.js';

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { startServer, type RunledgerServer, type ServeOptions } from '../../src/index.js';
+import { startServer, type RunledgerServer, type ServeOptions } from '../../src/entries/serve.js';
 
 /** What a request to `runledger serve` answered: the status and the parsed JSON body. */
 export interface Answer {

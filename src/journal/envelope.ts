@@ -1,4 +1,8 @@
-import type { EventType, RunEvent } from './registry.js';
+/**
+ * The envelope around every event: what the journal adds to the vocabulary of events/ (its
+ * version, sequence, time, run, and the hash chain from GENESIS_HASH on).
+ */
+import type { EventType, RunEvent } from '../../events/registry.js';
 
 /** Version of the journal line format and event schemas written by this runledger. */
 export const SCHEMA_VERSION = 1;
@@ -20,8 +24,6 @@ export interface JournalEntry<E extends RunEvent = RunEvent> {
   readonly prev: string;
   readonly hash: string;
 }
-
-export type { EventType };
 
 /** A journal entry whose `data` is narrowed by `type`: what projections switch over. */
 export type RunEntry = {

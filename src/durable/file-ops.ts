@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * The journal's only door to the file system. Tests replace it to inject ENOSPC/EIO at the n-th
- * call, and the benchmark replaces fdatasync to measure CPU cost alone.
+ * runledger's one door to the file system for writing: the journal, derived files, ship progress
+ * and the central mirror all go through it. Tests replace it to inject ENOSPC/EIO at the n-th call,
+ * and the benchmark replaces fdatasync to measure CPU cost alone.
  */
 export interface FileOps {
   openSync(path: string, flags: string | number, mode?: number): number;
@@ -13,12 +14,14 @@ export interface FileOps {
   fdatasyncSync(fd: number): void;
   fdatasync(fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void;
   fsyncSync(fd: number): void;
+  fsync(fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void;
   ftruncateSync(fd: number, length: number): void;
   fstatSync(fd: number): fs.Stats;
   readSync(fd: number, buffer: Buffer, offset: number, length: number, position: number): number;
   mkdirSync(path: string, options: fs.MakeDirectoryOptions & { recursive: true }): string | undefined;
   copyFileSync(source: string, destination: string, mode: number): void;
   renameSync(oldPath: string, newPath: string): void;
+  unlinkSync(path: string): void;
 }
 
 export const nodeFileOps: FileOps = {
@@ -28,17 +31,24 @@ export const nodeFileOps: FileOps = {
   fdatasyncSync: (fd) => fs.fdatasyncSync(fd),
   fdatasync: (fd, cb) => fs.fdatasync(fd, cb),
   fsyncSync: (fd) => fs.fsyncSync(fd),
+  fsync: (fd, cb) => fs.fsync(fd, cb),
   ftruncateSync: (fd, len) => fs.ftruncateSync(fd, len),
   fstatSync: (fd) => fs.fstatSync(fd),
   readSync: (fd, b, o, l, pos) => fs.readSync(fd, b, o, l, pos),
   mkdirSync: (p, options) => fs.mkdirSync(p, options),
   copyFileSync: (source, destination, mode) => fs.copyFileSync(source, destination, mode),
   renameSync: (oldPath, newPath) => fs.renameSync(oldPath, newPath),
+  unlinkSync: (p) => fs.unlinkSync(p),
 };
 
-/** fsync a directory so that a file created or renamed in it survives a power loss. */
+/** Opens a folder for fsync. */
+export function openDirectory(ops: FileOps, dir: string): number {
+  return ops.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+}
+
+/** fsync a directory so that a file created, renamed or removed in it survives a power loss. */
 export function fsyncDirectory(ops: FileOps, dir: string): void {
-  const fd = ops.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  const fd = openDirectory(ops, dir);
   try {
     ops.fsyncSync(fd);
   } finally {
@@ -54,4 +64,20 @@ export function ensureDirectoryDurably(ops: FileOps, dir: string): void {
     fsyncDirectory(ops, path.dirname(current));
     if (current === firstCreated || current === path.dirname(current)) break;
   }
+}
+
+/** Removes a file, if there; false when it was not. */
+export function unlinkIfPresent(ops: FileOps, file: string): boolean {
+  try {
+    ops.unlinkSync(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** fsync through the seam, as a promise: runs on libuv's threads while the caller goes on. */
+export function fsyncAsync(ops: FileOps, fd: number): Promise<void> {
+  return new Promise((resolve, reject) => ops.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }

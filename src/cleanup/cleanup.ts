@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import { RunLockedError } from '../src/errors.js';
-import { resolveLogsDir, runPaths } from '../src/journal/paths.js';
-import { RunLock } from '../src/journal/run-lock.js';
-import { readRunProgress, readShipTarget, removeRunProgress } from '../src/ship/ship-progress.js';
-import { DerivedFilesLock } from './derived-lock.js';
-import { replayPaths } from './replay-paths.js';
-import { finishTables, forgetRun, updateRuns } from './replay.js';
-import type { RunIndexEntry } from './run-index.js';
+import { RunLockedError } from '../errors.js';
+import { resolveLogsDir, runPaths } from '../journal/paths.js';
+import { RunLock } from '../journal/run-lock.js';
+import { readRunProgress, readShipTarget, removeRunProgress } from '../ship/ship-progress.js';
+import { DerivedFilesLock } from '../../replay/derived-lock.js';
+import { replayPaths } from '../../replay/replay-paths.js';
+import { finishTables, forgetRun, updateRuns } from '../../replay/replay.js';
+import type { RunIndexEntry } from '../../replay/run-index.js';
 
 export interface CleanupOptions {
   readonly dir?: string;

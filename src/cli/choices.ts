@@ -1,0 +1,9 @@
+/** Values the CLI's help shows and its commands check, kept apart from what the commands load. */
+
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted', 'crashed'];
+
+/**
+ * What ranks the groups of `runledger compare`: the analysis' RANK_METRICS, written out here so
+ * that `compare --help` loads no analysis (test/cli.help.test.ts checks that the two agree).
+ */
+export const RANK_METRIC_NAMES = ['success', 'cost', 'duration', 'first-time-right'];

@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fsyncAsync, fsyncDirectory, nodeFileOps, openDirectory, unlinkIfPresent, type FileOps } from './file-ops.js';
+
+/** A temporary file's name beside `file`: hidden, unique to this process and call. */
+function tempNameFor(file: string, unique: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${unique}.tmp`);
+}
+
+function writeAll(ops: FileOps, fd: number, part: string | Buffer): void {
+  const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+  for (let written = 0; written < bytes.length; ) written += ops.writeSync(fd, bytes, written, bytes.length - written, null);
+}
+
+/**
+ * docs/DESIGN.md rule 8: a derived file is written to a temporary file in the same folder, fsync'd,
+ * renamed into place and the folder fsync'd. A reader sees the old file or the new one, never half.
+ * Parts are written as they come, so a large table is never one string in memory.
+ */
+export class AtomicFile {
+  private readonly temp: string;
+  private readonly fd: number;
+  private done = false;
+
+  constructor(
+    readonly file: string,
+    private readonly ops: FileOps = nodeFileOps,
+  ) {
+    ops.mkdirSync(path.dirname(file), { recursive: true });
+    this.temp = tempNameFor(file, `${process.pid}.${randomBytes(4).toString('hex')}`);
+    this.fd = ops.openSync(this.temp, 'wx', 0o644);
+  }
+
+  write(part: string | Buffer): void {
+    writeAll(this.ops, this.fd, part);
+  }
+
+  /**
+   * fsync, rename into place, and (unless the caller does it for many files at once) fsync the
+   * folder. If the fsync or the rename fails, the temporary file is removed and the old file stays.
+   */
+  commit(options: { readonly syncFolder?: boolean } = {}): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      try {
+        this.ops.fsyncSync(this.fd);
+      } finally {
+        this.ops.closeSync(this.fd);
+      }
+      this.ops.renameSync(this.temp, this.file);
+    } catch (error) {
+      unlinkIfPresent(this.ops, this.temp);
+      throw error;
+    }
+    if (options.syncFolder ?? true) fsyncDirectory(this.ops, path.dirname(this.file));
+  }
+
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    this.ops.closeSync(this.fd);
+    unlinkIfPresent(this.ops, this.temp);
+  }
+}
+
+export function writeFileAtomic(file: string, content: string | Buffer, ops: FileOps = nodeFileOps): void {
+  const out = new AtomicFile(file, ops);
+  try {
+    out.write(content);
+    out.commit();
+  } catch (error) {
+    out.abort();
+    throw error;
+  }
+}
+
+/**
+ * writeFileAtomic with the fsyncs on libuv's threads: for a writer that must not stall its event
+ * loop (the shipper records progress while its other runs keep publishing). The other steps are
+ * page-cache and metadata calls.
+ */
+export async function writeFileAtomicAsync(file: string, content: string | Buffer, ops: FileOps = nodeFileOps): Promise<void> {
+  const dir = path.dirname(file);
+  ops.mkdirSync(dir, { recursive: true });
+  const temp = tempNameFor(file, `${process.pid}.${randomBytes(4).toString('hex')}`);
+  const fd = ops.openSync(temp, 'wx', 0o644);
+  try {
+    writeAll(ops, fd, content);
+    await fsyncAsync(ops, fd);
+  } catch (error) {
+    ops.closeSync(fd);
+    unlinkIfPresent(ops, temp);
+    throw error;
+  }
+  ops.closeSync(fd);
+  ops.renameSync(temp, file);
+  await fsyncDirectoriesAsync(ops, [dir]);
+}
+
+/** Removes a derived file (if there) and fsyncs its folder. */
+export function removeFileDurably(file: string, ops: FileOps = nodeFileOps): void {
+  if (unlinkIfPresent(ops, file)) fsyncDirectory(ops, path.dirname(file));
+}
+
+/** fsyncs run at once on libuv's threads: the file system can commit them together. */
+const PARALLEL_FSYNCS = 16;
+
+async function fsyncAll(ops: FileOps, fds: readonly number[]): Promise<void> {
+  for (let i = 0; i < fds.length; i += PARALLEL_FSYNCS) await Promise.all(fds.slice(i, i + PARALLEL_FSYNCS).map((fd) => fsyncAsync(ops, fd)));
+}
+
+async function fsyncDirectoriesAsync(ops: FileOps, dirs: Iterable<string>): Promise<void> {
+  const fds: number[] = [];
+  try {
+    for (const dir of dirs) fds.push(openDirectory(ops, dir));
+    await fsyncAll(ops, fds);
+  } finally {
+    for (const fd of fds) ops.closeSync(fd);
+  }
+}
+
+/**
+ * docs/DESIGN.md rule 8 for many files at once. `write` puts each file's bytes in its temporary file now (or does
+ * nothing when the file already holds them); a flush then fsyncs every temporary file, renames each
+ * into place, and fsyncs each folder once. A reader still sees every file old or new, never half,
+ * and after `flush` every change is durable; what a batch saves is one fsync per folder per file,
+ * and the waiting: its fsyncs are issued together, and `flushInBackground` lets the caller go on
+ * making the next files while they run. Callers `flush` before anything that relies on the files
+ * (the index, the tables).
+ */
+export class DurableBatch {
+  private pending: Array<{ readonly temp: string; readonly file: string; readonly fd: number }> = [];
+  private readonly touchedDirs = new Set<string>();
+  private readonly madeDirs = new Set<string>();
+  private inFlight: Promise<void> | null = null;
+  private readonly tempPrefix = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  private tempCounter = 0;
+
+  constructor(
+    private readonly maxPending = 256,
+    private readonly ops: FileOps = nodeFileOps,
+  ) {}
+
+  get isFull(): boolean {
+    return this.pending.length >= this.maxPending;
+  }
+
+  /** Stages `content` for `file`; an unchanged file costs a read, not a write. */
+  write(file: string, content: string | Buffer): void {
+    try {
+      if (typeof content === 'string' ? fs.readFileSync(file, 'utf8') === content : fs.readFileSync(file).equals(content)) return;
+    } catch {
+      // missing or unreadable: write it
+    }
+    const dir = path.dirname(file);
+    if (!this.madeDirs.has(dir)) {
+      this.ops.mkdirSync(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
+    const temp = tempNameFor(file, `${this.tempPrefix}.${(this.tempCounter += 1)}`);
+    const fd = this.ops.openSync(temp, 'wx', 0o644);
+    this.pending.push({ temp, file, fd });
+    writeAll(this.ops, fd, content);
+  }
+
+  /** Removes `file` now (if there); its folder is fsync'd at the next flush. */
+  remove(file: string): void {
+    if (unlinkIfPresent(this.ops, file)) this.touchedDirs.add(path.dirname(file));
+  }
+
+  /** Makes everything staged so far durable and in place; resolves when it is. */
+  async flush(): Promise<void> {
+    const previous = this.inFlight;
+    this.inFlight = null;
+    const current = this.commitPending();
+    try {
+      await previous;
+    } finally {
+      await current;
+    }
+  }
+
+  /**
+   * Starts making what is staged durable and returns once the flush before it is done, so that at
+   * most one runs while the caller stages the next files.
+   */
+  async flushInBackground(): Promise<void> {
+    const previous = this.inFlight;
+    const current = this.commitPending();
+    current.catch(() => {}); // its failure is reported by the next flush, which awaits it
+    this.inFlight = current;
+    await previous;
+  }
+
+  private async commitPending(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    const dirs = [...this.touchedDirs];
+    this.touchedDirs.clear();
+    try {
+      await fsyncAll(this.ops, pending.map((p) => p.fd));
+    } catch (error) {
+      this.discard(pending);
+      throw error;
+    }
+    const renamedDirs = new Set(dirs);
+    for (const p of pending) {
+      this.ops.closeSync(p.fd);
+      this.ops.renameSync(p.temp, p.file);
+      renamedDirs.add(path.dirname(p.file));
+    }
+    await fsyncDirectoriesAsync(this.ops, renamedDirs);
+  }
+
+  /** Drops what was staged and not flushed: those files keep their old content. */
+  abort(): void {
+    this.discard(this.pending);
+    this.pending = [];
+  }
+
+  private discard(pending: ReadonlyArray<{ readonly temp: string; readonly fd: number }>): void {
+    for (const p of pending) {
+      this.ops.closeSync(p.fd);
+      unlinkIfPresent(this.ops, p.temp);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DurableBatch, removeFileDurably, writeFileAtomic, writeFileAtomicAsync } from '../src/durable/atomic-file.js';
+import { nodeFileOps, type FileOps } from '../src/durable/file-ops.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+/** nodeFileOps that logs fsyncs (of files and of folders, told apart by fstat) and renames. */
+function loggingOps(): { ops: FileOps; calls: string[] } {
+  const calls: string[] = [];
+  const kind = (fd: number): string => (nodeFileOps.fstatSync(fd).isDirectory() ? 'folder' : 'file');
+  const ops: FileOps = {
+    ...nodeFileOps,
+    fsyncSync: (fd) => {
+      calls.push(`fsync ${kind(fd)}`);
+      nodeFileOps.fsyncSync(fd);
+    },
+    fsync: (fd, cb) => {
+      calls.push(`fsync ${kind(fd)}`);
+      nodeFileOps.fsync(fd, cb);
+    },
+    renameSync: (from, to) => {
+      calls.push(`rename ${path.basename(to)}`);
+      nodeFileOps.renameSync(from, to);
+    },
+    unlinkSync: (p) => {
+      calls.push(`unlink ${path.basename(p).startsWith('.') ? 'temp' : path.basename(p)}`);
+      nodeFileOps.unlinkSync(p);
+    },
+  };
+  return { ops, calls };
+}
+
+/** nodeFileOps whose file fsyncs (sync and async) fail with EIO. */
+function failingFsync(): FileOps {
+  const eio = (): NodeJS.ErrnoException => Object.assign(new Error('EIO: injected'), { code: 'EIO' });
+  return {
+    ...nodeFileOps,
+    fsyncSync: () => {
+      throw eio();
+    },
+    fsync: (_fd, cb) => process.nextTick(() => cb(eio())),
+  };
+}
+
+const listing = (dir: string): string[] => fs.readdirSync(dir).sort();
+
+describe('durable file operations go through the FileOps seam', () => {
+  it('writeFileAtomic: fsync of the file, rename into place, fsync of the folder, in that order', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'a.json');
+    const { ops, calls } = loggingOps();
+    writeFileAtomic(file, '{"a":1}\n', ops);
+    expect(calls).toEqual(['fsync file', 'rename a.json', 'fsync folder']);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"a":1}\n');
+    expect(listing(dir)).toEqual(['a.json']);
+  });
+
+  it('writeFileAtomicAsync does the same steps, and a failed fsync leaves the old content and no temporary file', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'progress.json');
+    const { ops, calls } = loggingOps();
+    await writeFileAtomicAsync(file, 'old\n', ops);
+    expect(calls).toEqual(['fsync file', 'rename progress.json', 'fsync folder']);
+    await expect(writeFileAtomicAsync(file, 'new\n', failingFsync())).rejects.toThrow('EIO');
+    expect(fs.readFileSync(file, 'utf8')).toBe('old\n');
+    expect(listing(dir)).toEqual(['progress.json']);
+  });
+
+  it('writeFileAtomic with a failing fsync throws, keeps the old file and removes its temporary file', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'b.txt');
+    writeFileAtomic(file, 'old');
+    expect(() => writeFileAtomic(file, 'new', failingFsync())).toThrow('EIO');
+    expect(fs.readFileSync(file, 'utf8')).toBe('old');
+    expect(listing(dir)).toEqual(['b.txt']);
+  });
+
+  it('removeFileDurably unlinks and fsyncs the folder, and does nothing for a missing file', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'gone.txt');
+    fs.writeFileSync(file, 'x');
+    const { ops, calls } = loggingOps();
+    removeFileDurably(file, ops);
+    removeFileDurably(file, ops);
+    expect(calls).toEqual(['unlink gone.txt', 'fsync folder', 'unlink gone.txt']);
+    expect(listing(dir)).toEqual([]);
+  });
+
+  it('DurableBatch: a failed flush leaves every file old and no temporary file behind', async () => {
+    const dir = tempDir();
+    const files = ['x.csv', 'y.csv'].map((name) => path.join(dir, name));
+    for (const file of files) fs.writeFileSync(file, 'old');
+    const batch = new DurableBatch(256, failingFsync());
+    for (const file of files) batch.write(file, 'new');
+    await expect(batch.flush()).rejects.toThrow('EIO');
+    expect(files.map((file) => fs.readFileSync(file, 'utf8'))).toEqual(['old', 'old']);
+    expect(listing(dir)).toEqual(['x.csv', 'y.csv']);
+
+    const { ops, calls } = loggingOps();
+    const good = new DurableBatch(256, ops);
+    for (const file of files) good.write(file, 'new');
+    await good.flush();
+    expect(files.map((file) => fs.readFileSync(file, 'utf8'))).toEqual(['new', 'new']);
+    // Both files fsync'd, both renamed, their one folder fsync'd once.
+    expect(calls).toEqual(['fsync file', 'fsync file', 'rename x.csv', 'rename y.csv', 'fsync folder']);
+  });
+});
