@@ -65,6 +65,7 @@ function infoOf(history: GeneratedHistory, first: LegResult): HistoryInfo {
  * The figures on generated histories: full replay against bare readline + JSON.parse, compare
  * against DuckDB, incremental replay against full replay, and replay memory at two sizes.
  */
+// eslint-disable-next-line max-lines-per-function -- the history legs in the order the README table lists them; each leg is a few lines
 export async function measureHistoryFigures(plan: BenchPlan, dir: string): Promise<{ figures: Figure[]; histories: Record<string, HistoryInfo> }> {
   const rounds = plan.historyRounds;
   const logsDir = path.join(dir, 'history', 'logs');

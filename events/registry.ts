@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidEventError } from '../src/errors.js';
 import { RunFinished, RunResumed, RunStarted, TailQuarantined } from './run.js';
 import { compileAcceptor, type Acceptor } from './fast-accept.js';

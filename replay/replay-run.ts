@@ -40,6 +40,7 @@ export type RunReplayOutcome =
  * verified prefix: a byte edited inside it in place is found by `runledger verify` and by
  * `replay --full`, which read every line.
  */
+// eslint-disable-next-line complexity -- the ladder of incremental replay (unchanged, resume, rebuild), kept whole to read in order
 export function replayRun(
   paths: ReplayPaths,
   runId: string,
@@ -115,6 +116,7 @@ export function replayRun(
  * the same bytes again. They are kept as they are instead of being made and compared once more.
  * (A runledger of another version ignores the index, so its projections rebuild everything.)
  */
+// eslint-disable-next-line complexity -- a conjunction: every fact must hold for the derived files to be kept
 function derivedFromTheSameLines(paths: ReplayPaths, previous: RunIndexEntry, now: Omit<RunIndexEntry, 'refused' | 'empty' | 'tableRows' | 'tableBytes'>, replayFiles: ReadonlySet<string>): boolean {
   const [was, is] = [previous.checkpoint, now.checkpoint];
   return (

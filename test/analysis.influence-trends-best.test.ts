@@ -66,8 +66,8 @@ describe('influence: which configuration keys matter', () => {
     const expected = newcombeBounds(40, 60, 38, 60);
     expect(depth.successEffect!.difference!.estimate).toBeCloseTo(2 / 60, 12);
     expect(depth.successEffect!.difference!.low).toBeCloseTo(expected.low, 10);
-    expect(depth.successEffect!.difference!.low!).toBeLessThan(0);
-    expect(depth.successEffect!.difference!.high!).toBeGreaterThan(0);
+    expect(depth.successEffect!.difference!.low).toBeLessThan(0);
+    expect(depth.successEffect!.difference!.high).toBeGreaterThan(0);
     expect(depth.levels.map((l) => l.label).sort()).toEqual(['1', '2']);
   });
 

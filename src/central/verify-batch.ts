@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import type { FileOps } from '../journal/file-ops.js';
 import { nodeFileOps } from '../journal/file-ops.js';
 import { scanJournal, type ScanResult } from '../journal/reader.js';

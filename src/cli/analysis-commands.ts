@@ -53,6 +53,7 @@ function print(options: CommonOptions, json: unknown, section: () => Section): v
   process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${renderSectionsText([section()])}\n`);
 }
 
+// eslint-disable-next-line max-lines-per-function -- the analysis commands' commander declarations, one block per command
 export function registerAnalysis(program: Command): void {
   withCommon(
     program

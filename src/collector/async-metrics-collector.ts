@@ -94,13 +94,13 @@ export class AsyncMetricsCollector {
   }
 
   trackIssue<T>(issueId: IssueId, work: () => T, options?: TrackIssueOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackIssue(this, issueId, work, options)) as Promise<Awaited<T>>;
+    return Promise.resolve(trackIssue(this, issueId, work, options));
   }
   trackAgent<T>(agentType: string, work: (agentId: string) => T, options?: TrackAgentOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackAgent(this, agentType, work, options)) as Promise<Awaited<T>>;
+    return Promise.resolve(trackAgent(this, agentType, work, options));
   }
   trackToolCall<T>(tool: string, work: (callId: string) => T, options?: TrackToolCallOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackToolCall(this, tool, work, options)) as Promise<Awaited<T>>;
+    return Promise.resolve(trackToolCall(this, tool, work, options));
   }
 
   /** Refusals (bad input, finalized run, failed journal) come back as rejected promises. */

@@ -36,7 +36,7 @@ export function encodeLine(fields: Omit<JournalEntry, 'hash'>): EncodedLine {
   const body = `{"v":${JSON.stringify(v)},"seq":${JSON.stringify(seq)},"ts":${JSON.stringify(ts)},"runId":${JSON.stringify(runId)},"type":${JSON.stringify(type)},"data":${JSON.stringify(data)},"prev":${JSON.stringify(prev)}`;
   const hash = sha256Hex(body);
   const text = `${body}${HASH_SUFFIX_START}${hash}"}\n`;
-  return { entry: { v, seq, ts, runId, type, data, prev, hash } as JournalEntry, text, byteLength: Buffer.byteLength(text) };
+  return { entry: { v, seq, ts, runId, type, data, prev, hash }, text, byteLength: Buffer.byteLength(text) };
 }
 
 export type LineCheck =

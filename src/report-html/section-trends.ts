@@ -33,6 +33,7 @@ export function verdictHtml(source: string, line: TrendLine): string {
 }
 
 /** Run success rate and cost per run over time: one chart each, and the test's verdicts in a table. */
+// eslint-disable-next-line complexity -- two charts, each with its empty case, and a table; the rest is `?.`/`??` on estimates
 export function trendsSection(trends: TrendReport, runs: readonly RunReadModels[]): string {
   const ordered = trendRuns(runs, trends.lastN);
   const withIssues = ordered.filter((r) => r.issues > 0);

@@ -31,7 +31,7 @@ export function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv 
     }
     source = `the token file ${tokenFile}`;
   } else if (env[TOKEN_ENV] !== undefined && env[TOKEN_ENV] !== '') {
-    token = env[TOKEN_ENV]!.trim();
+    token = env[TOKEN_ENV].trim();
     source = TOKEN_ENV;
   } else {
     return null;

@@ -111,6 +111,7 @@ export class RunShipper {
   }
 
   /** Ships every verified line there is now; returns when caught up, stopped, or a problem was found. */
+  // eslint-disable-next-line complexity -- confirm what the stream has, publish what it lacks; each exit is its own reason to stop
   async shipAvailable(): Promise<void> {
     try {
       while (!this.ctx.signal.aborted && this.problemFound === null && !this.finishedShipped) {

@@ -67,6 +67,7 @@ export interface RunSpec extends ConfigSpec {
 let sequence = 0;
 
 /** One AnalysisRun. Defaults: completed, 10 issues, 5 completed, $0.10, 60 s, a fresh run id and start time. */
+// eslint-disable-next-line complexity -- one `??` default per field of the run spec
 export function analysisRun(spec: RunSpec = {}): AnalysisRun {
   sequence += 1;
   const issues = spec.issues ?? 10;

@@ -57,8 +57,8 @@ export class NatsNode {
     if (this.proc) throw new Error(`nats node ${this.name} is already running`);
     const { args, env } = this.argsFor();
     const proc = spawn(NATS_SERVER, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout!.setEncoding('utf8').on('data', (c: string) => (this.logText += c));
-    proc.stderr!.setEncoding('utf8').on('data', (c: string) => (this.logText += c));
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (this.logText += c));
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => (this.logText += c));
     this.exitedPromise = new Promise((resolve) => proc.on('close', () => resolve()));
     proc.on('close', () => {
       if (this.proc === proc) this.proc = null;

@@ -86,7 +86,7 @@ export function torturePart(part: PartName, figures: () => Figures, seed: number
   });
 }
 
-const num = (figures: Figures, key: string): number => (typeof figures[key] === 'number' ? (figures[key] as number) : 0);
+const num = (figures: Figures, key: string): number => (typeof figures[key] === 'number' ? figures[key] : 0);
 
 function composeSummary(parts: StagedPart[]): Record<string, unknown> {
   const by = Object.fromEntries(parts.map((p) => [p.part, p])) as Record<PartName, StagedPart>;
