@@ -42,7 +42,7 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 let legNumber = 0;
 
 /** One timed leg: a server on a free loopback port, a run with an open issue and agent, `clients` HTTP loops for `legMs`. */
-export async function serveLeg(logsDir: string, clients: number, legMs: number, mode: ServeMode = 'calls'): Promise<CollectorLegResult> {
+async function serveLeg(logsDir: string, clients: number, legMs: number, mode: ServeMode = 'calls'): Promise<CollectorLegResult> {
   const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
   const runId = `serve-bench-${process.pid}-${(legNumber += 1)}`;
   try {
@@ -76,7 +76,7 @@ export function serveComparison(logsDir: string, clients: number, mode: ServeMod
  * The HTTP ceiling, for context: the same clients and server answering GET /health, which appends
  * nothing. Requests per second; an append per request can never go faster than this.
  */
-export async function httpCeilingLeg(logsDir: string, clients: number, legMs: number): Promise<{ lines: number; ms: number }> {
+async function httpCeilingLeg(logsDir: string, clients: number, legMs: number): Promise<{ lines: number; ms: number }> {
   const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
   try {
     return await runClientsOnThread({ url: server.url, runId: 'none', clients, legMs, mode: 'health' });

@@ -159,13 +159,6 @@ export class ToolCallNotOpenError extends RunledgerError {
   }
 }
 
-export class CollectorModeError extends RunledgerError {
-  readonly code = 'COLLECTOR_MODE';
-  constructor(detail: string) {
-    super(detail);
-  }
-}
-
 /** Another process holds the lock on derived files (replay, live updates, cleanup), or it was lost. */
 export class DerivedFilesLockError extends RunledgerError {
   readonly code = 'DERIVED_LOCKED';

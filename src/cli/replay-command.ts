@@ -5,7 +5,7 @@ import { resolveLogsDir } from '../journal/paths.js';
 import { DEFAULT_STREAM } from '../ship/subject.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 
-export function formatReplayReport(report: ReplayReport): string {
+function formatReplayReport(report: ReplayReport): string {
   const count = (kind: string): number => report.runs.filter((r) => r.outcome === kind).length;
   const lines = [
     `Replayed ${report.dir}: ${count('replayed')} run(s) brought up to date, ${count('unchanged')} unchanged, ${count('refused')} refused, ${count('empty')} without events.`,
@@ -18,7 +18,7 @@ export function formatReplayReport(report: ReplayReport): string {
   return lines.join('\n');
 }
 
-export function formatCentralReport(report: CentralReplayReport): string {
+function formatCentralReport(report: CentralReplayReport): string {
   const lines = [`Mirrored stream ${report.stream} into ${report.dir}: ${report.messages} message(s), stream seq ${report.fromStreamSeq} -> ${report.toStreamSeq}.`];
   for (const refused of report.refused) lines.push(`  REFUSED  ${refused.reason}`);
   if (report.replay) lines.push(formatReplayReport(report.replay));

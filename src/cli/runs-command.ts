@@ -9,7 +9,7 @@ import { UsageError } from './exit-codes.js';
 
 const STATUSES = ['running', 'completed', 'failed', 'interrupted', 'crashed'];
 
-export interface RunFilters {
+interface RunFilters {
   readonly statuses?: readonly string[];
   /** key=value pairs on the config, dotted keys: llm.model=gpt-4o. */
   readonly config?: readonly string[];
@@ -17,7 +17,7 @@ export interface RunFilters {
   readonly until?: string;
 }
 
-export function filterRuns(runs: readonly AnalysisRun[], filters: RunFilters): AnalysisRun[] {
+function filterRuns(runs: readonly AnalysisRun[], filters: RunFilters): AnalysisRun[] {
   for (const status of filters.statuses ?? []) {
     if (!STATUSES.includes(status)) throw new UsageError(`--status ${JSON.stringify(status)} is not one of ${STATUSES.join(', ')}`);
   }

@@ -8,14 +8,14 @@ import type { RunStatusRecorded } from '../../events/run.js';
 export type IssueKey = string;
 export const issueKey = (id: IssueId): IssueKey => JSON.stringify(id);
 
-export interface OpenAgent {
+interface OpenAgent {
   readonly agentId: string;
   readonly agentType: string;
   readonly issueId: IssueId | null;
   readonly startedAt: string;
 }
 
-export interface OpenToolCall {
+interface OpenToolCall {
   readonly callId: string;
   readonly tool: string;
   readonly startedAt: string;

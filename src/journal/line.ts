@@ -10,7 +10,7 @@ import type { JournalEntry } from '../../events/envelope.js';
  */
 export const HASH_SUFFIX_START = ',"hash":"';
 /** `,"hash":"` + 64 hex + `"}` */
-export const HASH_SUFFIX_LENGTH = HASH_SUFFIX_START.length + 64 + 2;
+const HASH_SUFFIX_LENGTH = HASH_SUFFIX_START.length + 64 + 2;
 
 type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string;
 // crypto.hash (Node >= 20.12) skips the Hash object; it is the hot path of every append.

@@ -9,7 +9,7 @@ export interface PlainUsage {
 }
 
 /** The package's result fields: input_price, output_price, total_price. */
-export interface PlainCost {
+interface PlainCost {
   readonly input: number;
   readonly output: number;
   readonly total: number;

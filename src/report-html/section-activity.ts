@@ -7,10 +7,10 @@ import { breakableId, shortTime } from './section-runs.js';
 import { htmlTable, type Column } from './table.js';
 import { badge } from './warnings.js';
 
-export const MAX_TOOL_ROWS = 40;
-export const MAX_PIPELINE_ROWS = 15;
-export const MAX_ERROR_ROWS = 30;
-export const MAX_MESSAGE_CHARS = 400;
+const MAX_TOOL_ROWS = 40;
+const MAX_PIPELINE_ROWS = 15;
+const MAX_ERROR_ROWS = 30;
+const MAX_MESSAGE_CHARS = 400;
 
 const rate = (part: number, whole: number): string => (whole === 0 ? '–' : pct(part / whole));
 

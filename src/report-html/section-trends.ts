@@ -11,7 +11,7 @@ import { utcMinute } from './section-runs.js';
 import { htmlTable, type Column } from './table.js';
 
 /** The runs the trend analysis used, in its order: finished runs by start, then id; the last N if asked. */
-export function trendRuns(runs: readonly RunReadModels[], lastN: number | null): AnalysisRun[] {
+function trendRuns(runs: readonly RunReadModels[], lastN: number | null): AnalysisRun[] {
   const ordered = runs
     .map(analysisRunOf)
     .filter((r) => r.status !== 'running')

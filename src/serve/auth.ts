@@ -5,7 +5,7 @@ import { ServeConfigError, UnauthorizedError } from '../errors.js';
 
 export const TOKEN_ENV = 'RUNLEDGER_SERVE_TOKEN';
 /** Shorter tokens are refused: a bearer token is the only lock on the door once bound beyond loopback. */
-export const MIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_LENGTH = 16;
 
 /** Whether `host` only accepts connections from this machine. */
 export function isLoopbackHost(host: string): boolean {

@@ -316,7 +316,7 @@ export class RunShipper {
 }
 
 /** True when the line in [lineStart, offset) verifies and carries `hash`. */
-export function lineEndsWith(journal: string, lineStart: number, offset: number, hash: string): boolean {
+function lineEndsWith(journal: string, lineStart: number, offset: number, hash: string): boolean {
   if (offset - lineStart < 2) return false;
   try {
     const fd = fs.openSync(journal, 'r');
