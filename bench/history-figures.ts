@@ -3,7 +3,7 @@ import path from 'node:path';
 import { bareParseLeg } from './bare-parse.js';
 import { assertSameTotals, duckDbCompareLeg, runledgerCompareLeg } from './compare-legs.js';
 import { openDuckDb, type ModelTotals } from './duckdb-compare.js';
-import { buildFigure, type Figure, type FigureSpec } from './figures.js';
+import { buildFigure, type Figure, type FigureSpec } from './build-figure.js';
 import { generateHistory, type GeneratedHistory } from './generate-history.js';
 import type { HistorySpec } from './history-runs.js';
 import { interleave, type Comparison } from './interleave.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runPaths, startServer } from '../src/index.js';
 import { asyncCollectorLeg } from './collector-legs.js';
-import type { FigureSpec } from './figures.js';
+import type { FigureSpec } from './build-figure.js';
 import type { Comparison } from './interleave.js';
 import type { CollectorLegResult } from './leg.js';
 import { averageMixLineBytes } from './line-size.js';

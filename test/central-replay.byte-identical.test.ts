@@ -44,7 +44,7 @@ async function recordVariedRun(dir: string, runId: string, projectId: string, fi
 // From sources there is no compiled mirror worker and the mirror verifies and writes on this thread;
 // the built package (npm test builds it first) hands that to its worker. Both must give the same files.
 const BUILT = path.resolve('dist/src/index.js');
-const MIRROR_WORKER = path.resolve('dist/src/central/mirror-worker.js');
+const MIRROR_WORKER = path.resolve('dist/src/central/sink-worker.js');
 const variants = [
   { where: 'on this thread (from sources)', load: async () => replayFromStreamHere },
   {

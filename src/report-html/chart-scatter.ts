@@ -1,4 +1,4 @@
-import { figureAttrs, type FigureRef } from './figures.js';
+import { figureAttrs, type FigureRef } from './figure-markup.js';
 import { linearScale, logScale, niceDomain, usdTick, type Scale } from './scale.js';
 import { svgChart, svgCircle, svgText, textWidth, xGrid, yGrid } from './svg.js';
 

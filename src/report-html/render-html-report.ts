@@ -1,7 +1,7 @@
 import type { RunReadModels } from '../../projections/run-projection.js';
 import type { AnalysisReport } from '../analysis/report.js';
 import { escapeHtml } from './escape.js';
-import { int } from './figures.js';
+import { int } from './figure-markup.js';
 import { page } from './layout.js';
 import { activitySection } from './section-activity.js';
 import { comparisonsSection, configurationsSection, costVersusSuccessSection, influenceAndCostSection } from './section-configurations.js';

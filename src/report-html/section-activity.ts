@@ -2,9 +2,9 @@ import type { RunReadModels } from '../../projections/run-projection.js';
 import { duration, pct } from '../analysis/render/format.js';
 import { errorGroups, pipelineTriggerRows, toolRows, unsuccessfulPipelines, type ErrorGroup, type PipelineRecord, type PipelineTriggerRow, type ToolRow } from './activity.js';
 import { escapeHtml } from './escape.js';
-import { int } from './figures.js';
+import { int } from './figure-markup.js';
 import { breakableId, shortTime } from './section-runs.js';
-import { htmlTable, type Column } from './table.js';
+import { htmlTable, type Column } from './html-table.js';
 import { badge } from './warnings.js';
 
 const MAX_TOOL_ROWS = 40;

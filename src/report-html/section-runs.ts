@@ -2,8 +2,8 @@ import type { RunReadModels, RunStatus } from '../../projections/run-projection.
 import { configValue, formatValue } from '../analysis/config-keys.js';
 import { duration, pct, usd } from '../analysis/render/format.js';
 import { escapeHtml } from './escape.js';
-import { figure, int } from './figures.js';
-import { htmlTable, type Column } from './table.js';
+import { figure, int } from './figure-markup.js';
+import { htmlTable, type Column } from './html-table.js';
 import { badge } from './warnings.js';
 
 const MAX_RUN_ROWS = 200;

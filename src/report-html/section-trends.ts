@@ -6,9 +6,9 @@ import type { Estimate } from '../analysis/stats/bootstrap.js';
 import type { TrendLine, TrendReport } from '../analysis/trends.js';
 import { trendChart } from './chart-trend.js';
 import { escapeHtml } from './escape.js';
-import { figure, int, intervalFigure } from './figures.js';
+import { figure, int, intervalFigure } from './figure-markup.js';
 import { utcMinute } from './section-runs.js';
-import { htmlTable, type Column } from './table.js';
+import { htmlTable, type Column } from './html-table.js';
 
 /** The runs the trend analysis used, in its order: finished runs by start, then id; the last N if asked. */
 function trendRuns(runs: readonly RunReadModels[], lastN: number | null): AnalysisRun[] {
