@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The project root: children run there, fixtures import the BUILT package from dist/. */
+/** The project root: children run there; fixtures import the BUILT package by its name (`runledger`, its entry in dist/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures');
 export const CLI = path.join(ROOT, 'dist/src/cli/main.js');
