@@ -3,8 +3,9 @@
 //
 // Size limits: a file may opt out of one with a comment that says why, at the top of the file
 // (`/* eslint-disable max-lines -- reason */`) or on the function (`// eslint-disable-next-line complexity -- reason`).
-// `eslint-comments`-style bare disables are refused: reportUnusedDisableDirectives flags stale ones,
-// and every disable in this tree carries a `-- reason`.
+// A disable without its `-- reason` is an error (eslint-comments/require-description), and so is one
+// that no longer disables anything (reportUnusedDisableDirectives).
+import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
@@ -30,6 +31,14 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   js.configs.recommended,
+  comments.recommended,
+  {
+    rules: {
+      '@eslint-community/eslint-comments/require-description': 'error',
+      // A file-level opt-out sits at the top of the file and covers all of it.
+      '@eslint-community/eslint-comments/disable-enable-pair': ['error', { allowWholeFile: true }],
+    },
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
