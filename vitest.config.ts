@@ -1,10 +1,39 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
+/**
+ * The unit tier (`npm run test:unit`): pure functions (statistics, projections, event schemas, line
+ * format, codecs, price arithmetic); no collector, server, NATS, browser or fsync (analysis.stats
+ * asks python3 for reference values). About 20 s. A new test joins it by its name
+ * (`*.unit.test.ts`) or by its area below.
+ */
+const UNIT = [
+  'test/**/*.unit.test.ts',
+  'test/analysis.*.test.ts',
+  'test/projections.*.test.ts',
+  'test/events.*.test.ts',
+  'test/journal.line-format.test.ts',
+  'test/prices.plain-prices.test.ts',
+  'test/replay.csv-encoding.test.ts',
+  'test/replay.index-codec.test.ts',
+  'test/replay.state-codec.test.ts',
+];
+/** The torture tier (`npm run test:torture`; `npm run torture` is its long mode). */
+const TORTURE = ['test/torture/**/*.test.ts'];
+
+// `npm test` (vitest run) runs every project: unit, integration and torture.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      {
+        extends: true,
+        // Processes, disks, servers, NATS and the browser: the rest of test/.
+        test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT, ...TORTURE] },
+      },
+      { extends: true, test: { name: 'torture', include: TORTURE } },
+    ],
   },
 });

@@ -5,7 +5,7 @@ import type { LegResult } from './leg.js';
 import { elapsedMs } from './stats.js';
 
 /** Every run's journal under `logsDir/runs`, in name order (what replay reads). */
-export function journalFiles(logsDir: string): string[] {
+function journalFiles(logsDir: string): string[] {
   const runsDir = path.join(logsDir, 'runs');
   return fs
     .readdirSync(runsDir)

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { batchFsyncLoop, syncFsyncLoop, writeOnlyLoop } from './bare-baselines.js';
 import { asyncCollectorLeg, syncCollectorLeg } from './collector-legs.js';
-import { buildFigure, type Figure, type FigureSpec } from './figures.js';
+import { buildFigure, type Figure, type FigureSpec } from './build-figure.js';
 import { interleave, type Comparison } from './interleave.js';
 import { paddedLine } from './line-size.js';
 import { noSyncFileOps } from './no-sync-file-ops.js';

@@ -17,7 +17,7 @@ export interface ModelTotals {
  * model. Running runs are left out as the analyzer leaves them out (none in a generated history).
  * DuckDB reads the NDJSON with its own parallel reader and does not verify the hash chain.
  */
-export function modelTotalsSql(logsDir: string): string {
+function modelTotalsSql(logsDir: string): string {
   const glob = path.join(logsDir, 'runs', '*', 'events.ndjson').replaceAll("'", "''");
   return `
     WITH events AS (

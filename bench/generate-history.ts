@@ -33,7 +33,7 @@ function runWorker(dir: string, spec: HistorySpec, first: number, count: number)
 }
 
 /** Bytes of every events.ndjson under `logsDir/runs`. */
-export function journalBytes(logsDir: string): number {
+function journalBytes(logsDir: string): number {
   const runsDir = path.join(logsDir, 'runs');
   let total = 0;
   for (const runId of fs.readdirSync(runsDir)) {

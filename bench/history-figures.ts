@@ -3,7 +3,7 @@ import path from 'node:path';
 import { bareParseLeg } from './bare-parse.js';
 import { assertSameTotals, duckDbCompareLeg, runledgerCompareLeg } from './compare-legs.js';
 import { openDuckDb, type ModelTotals } from './duckdb-compare.js';
-import { buildFigure, type Figure, type FigureSpec } from './figures.js';
+import { buildFigure, type Figure, type FigureSpec } from './build-figure.js';
 import { generateHistory, type GeneratedHistory } from './generate-history.js';
 import type { HistorySpec } from './history-runs.js';
 import { interleave, type Comparison } from './interleave.js';
@@ -65,6 +65,7 @@ function infoOf(history: GeneratedHistory, first: LegResult): HistoryInfo {
  * The figures on generated histories: full replay against bare readline + JSON.parse, compare
  * against DuckDB, incremental replay against full replay, and replay memory at two sizes.
  */
+// eslint-disable-next-line max-lines-per-function -- the history legs in the order the README table lists them; each leg is a few lines
 export async function measureHistoryFigures(plan: BenchPlan, dir: string): Promise<{ figures: Figure[]; histories: Record<string, HistoryInfo> }> {
   const rounds = plan.historyRounds;
   const logsDir = path.join(dir, 'history', 'logs');

@@ -33,7 +33,7 @@ export async function startBenchNats(dir: string): Promise<BenchNats> {
   fs.mkdirSync(store, { recursive: true });
   const proc = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  proc.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<void>((resolve) => proc.on('close', () => resolve()));
   const url = `nats://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
@@ -46,7 +46,7 @@ export async function startBenchNats(dir: string): Promise<BenchNats> {
     } catch (error) {
       if (Date.now() > deadline) {
         proc.kill('SIGKILL');
-        throw new Error(`nats-server did not start (${(error as Error).message}): ${stderr}`);
+        throw new Error(`nats-server did not start (${(error as Error).message}): ${stderr}`, { cause: error });
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Figure, Target } from './figures.js';
+import type { Figure, Target } from './build-figure.js';
 import type { HistoryInfo } from './history-figures.js';
 import type { MachineInfo } from './machine-info.js';
 import type { BenchPlan } from './options.js';

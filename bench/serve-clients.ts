@@ -17,7 +17,7 @@ import { elapsedMs } from './stats.js';
 const TOKENS = { model: 'deepseek-chat', provider: 'deepseek', inputTokens: 1500, outputTokens: 800 };
 const TOOL = 'run_tests';
 const ERROR = { kind: 'tool', message: 'run_tests exited with code 1: 2 failing tests in payment.spec.ts', recoverable: true, tool: TOOL };
-export const CALLS_PER_CYCLE = 4;
+const CALLS_PER_CYCLE = 4;
 
 /**
  * How the clients send the mix: one call per request; one NDJSON batch per agent step; or only

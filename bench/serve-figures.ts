@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildFigure, type Figure } from './figures.js';
+import { buildFigure, type Figure } from './build-figure.js';
 import { interleave, type ComparisonLegs } from './interleave.js';
 import { linesPerSecond } from './leg.js';
 import type { BenchPlan } from './options.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startServer } from '../src/entries/serve.js';
 import { runPaths } from '../src/index.js';
 import { asyncCollectorLeg } from './collector-legs.js';
-import type { FigureSpec } from './figures.js';
+import type { FigureSpec } from './build-figure.js';
 import type { Comparison } from './interleave.js';
 import type { CollectorLegResult } from './leg.js';
 import { averageMixLineBytes } from './line-size.js';
@@ -43,7 +43,7 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 let legNumber = 0;
 
 /** One timed leg: a server on a free loopback port, a run with an open issue and agent, `clients` HTTP loops for `legMs`. */
-export async function serveLeg(logsDir: string, clients: number, legMs: number, mode: ServeMode = 'calls'): Promise<CollectorLegResult> {
+async function serveLeg(logsDir: string, clients: number, legMs: number, mode: ServeMode = 'calls'): Promise<CollectorLegResult> {
   const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
   const runId = `serve-bench-${process.pid}-${(legNumber += 1)}`;
   try {
@@ -77,7 +77,7 @@ export function serveComparison(logsDir: string, clients: number, mode: ServeMod
  * The HTTP ceiling, for context: the same clients and server answering GET /health, which appends
  * nothing. Requests per second; an append per request can never go faster than this.
  */
-export async function httpCeilingLeg(logsDir: string, clients: number, legMs: number): Promise<{ lines: number; ms: number }> {
+async function httpCeilingLeg(logsDir: string, clients: number, legMs: number): Promise<{ lines: number; ms: number }> {
   const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
   try {
     return await runClientsOnThread({ url: server.url, runId: 'none', clients, legMs, mode: 'health' });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildFigure, type Figure, type FigureSpec } from './figures.js';
+import { buildFigure, type Figure, type FigureSpec } from './build-figure.js';
 import { interleave, type Comparison } from './interleave.js';
 import { startBenchNats } from './nats-bench-server.js';
 import type { BenchPlan } from './options.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildFigure, type Figure, type FigureSpec } from './figures.js';
+import { buildFigure, type Figure, type FigureSpec } from './build-figure.js';
 import { interleave, type Comparison } from './interleave.js';
 import type { CollectorLegResult, LegResult } from './leg.js';
 import type { BenchPlan } from './options.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidEventError } from '../src/errors.js';
 import { RunFinished, RunResumed, RunStarted, TailQuarantined } from './run.js';
 import { compileAcceptor, type Acceptor } from './fast-accept.js';
@@ -40,7 +40,6 @@ export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
 
 /** A run event as projections see it: the discriminated union over `type`. */
 export type RunEvent = { [T in EventType]: { readonly type: T; readonly data: EventData<T> } }[EventType];
-export type RunEventOf<T extends EventType> = Extract<RunEvent, { type: T }>;
 
 export function isEventType(type: unknown): type is EventType {
   return typeof type === 'string' && Object.prototype.hasOwnProperty.call(EVENT_SCHEMAS, type);

@@ -88,7 +88,7 @@ const assemblyFile = (paths: ReplayPaths): string => path.join(paths.stateDir, '
 /** The full path of each assembled file, by its name in ASSEMBLED_FILES. */
 export const outputFiles = (paths: ReplayPaths): Record<string, string> =>
   Object.fromEntries(ASSEMBLED_FILES.map((file) => [file, file === ANALYSIS_FILE ? analysisInputsFile(paths) : path.join(paths.csvDir, file)]));
-const headerOf = (file: string): string => (file === ANALYSIS_FILE ? '' : UTF8_BOM + encodeCsvRows([TABLE_HEADERS.get(file)! as string[]]));
+const headerOf = (file: string): string => (file === ANALYSIS_FILE ? '' : UTF8_BOM + encodeCsvRows([TABLE_HEADERS.get(file)!]));
 
 /**
  * The files of the last assembly, opened for reading, if they are exactly what it wrote: the
@@ -177,6 +177,7 @@ class RangeCopier {
  * and file identities are recorded; the caller saves the index with that id last. Returns the data
  * rows per table and the new assembly id.
  */
+// eslint-disable-next-line complexity -- copy unchanged ranges or append fragments, then commit: one durable sequence, in order
 export function assembleDerivedTables(
   paths: ReplayPaths,
   runs: readonly RunIndexEntry[],

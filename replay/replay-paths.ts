@@ -49,6 +49,6 @@ export function runJsonFiles(logsDir: string, runId: string) {
  * string id as it is, except that a string of digits gets a "~" in front ("3" -> "~3") so that it
  * never takes the number's file. "~" is outside the string ids' alphabet: the mapping is one to one.
  */
-export function issueFileId(issueId: string | number): string {
+function issueFileId(issueId: string | number): string {
   return typeof issueId === 'string' && /^\d+$/.test(issueId) ? `~${issueId}` : String(issueId);
 }

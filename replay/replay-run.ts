@@ -58,6 +58,7 @@ export async function loadEventCheck(): Promise<EventCheck> {
  * `replay --full`, which read every line. For a run unchanged since then, unchangedRun answers
  * without reading; `checkEvent` checks each new line's event (loadEventCheck).
  */
+// eslint-disable-next-line complexity -- the ladder of incremental replay (unchanged, resume, rebuild), kept whole to read in order
 export function replayRun(
   paths: ReplayPaths,
   runId: string,
@@ -131,6 +132,7 @@ export function replayRun(
  * the same bytes again. They are kept as they are instead of being made and compared once more.
  * (A runledger of another version ignores the index, so its projections rebuild everything.)
  */
+// eslint-disable-next-line complexity -- a conjunction: every fact must hold for the derived files to be kept
 function derivedFromTheSameLines(paths: ReplayPaths, previous: RunIndexEntry, now: Omit<RunIndexEntry, 'refused' | 'empty' | 'tableRows' | 'tableBytes'>, replayFiles: ReadonlySet<string>): boolean {
   const [was, is] = [previous.checkpoint, now.checkpoint];
   return (

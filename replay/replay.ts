@@ -71,6 +71,7 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
 }
 
 /** Brings the derived files of every run (or the selected ones) up to date; the caller holds the lock. */
+// eslint-disable-next-line complexity -- per run: replay, note what changed, flush the batch, yield; one sequence under the lock
 export async function updateRuns(
   paths: ReplayPaths,
   lock: DerivedFilesLock,

@@ -159,6 +159,7 @@ export class ToolCallNotOpenError extends RunledgerError {
   }
 }
 
+/** A collector was started in a mode it cannot serve: live updates on with no updater to run them. */
 export class CollectorModeError extends RunledgerError {
   readonly code = 'COLLECTOR_MODE';
   constructor(detail: string) {

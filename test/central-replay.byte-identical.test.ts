@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,16 +42,15 @@ async function recordVariedRun(dir: string, runId: string, projectId: string, fi
 }
 
 // From sources there is no compiled mirror worker and the mirror verifies and writes on this thread;
-// the built package (npm test builds it first) hands that to its worker. Both must give the same files.
-const BUILT = path.resolve('dist/src/entries/ship.js');
-const MIRROR_WORKER = path.resolve('dist/src/central/mirror-worker.js');
+// the built package (npm test builds it first; imported by its name) hands that to its worker. Both must give the same files.
+const MIRROR_WORKER = path.resolve('dist/src/central/sink-worker.js');
 const variants = [
   { where: 'on this thread (from sources)', load: async () => replayFromStreamHere },
   {
     where: 'on the mirror worker (built package)',
     load: async () => {
       expect(fs.existsSync(MIRROR_WORKER)).toBe(true);
-      return ((await import(pathToFileURL(BUILT).href)) as { replayFromStream: typeof replayFromStreamHere }).replayFromStream;
+      return ((await import('runledger/ship')) as { replayFromStream: typeof replayFromStreamHere }).replayFromStream;
     },
   },
 ];

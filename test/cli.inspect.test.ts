@@ -34,7 +34,7 @@ describe('runledger runs', () => {
     expect(all.status).toBe(0);
     expect(all.stdout).toMatch(/run-a\s+completed\s+2026-11-01 10:00:00\s+deepseek-chat\s+0\.2\s+1\s+1\/2\s+50%\s+unpriced/);
     expect(all.stdout).toMatch(/run-b\s+crashed/);
-    expect(all.stdout).not.toMatch(/\x1b\[/); // no colour when piped
+    expect(all.stdout).not.toContain('\x1b['); // no colour when piped
     const crashed = JSON.parse(cli('runs', '--dir', dir, '--status', 'crashed', '--json').stdout);
     expect(crashed.map((r: { runId: string }) => r.runId)).toEqual(['run-b']);
     const byConfig = JSON.parse(cli('runs', '--dir', dir, '--config', 'llm.model=deepseek-chat', '--json').stdout);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_TEXT_LENGTH, MetricsCollector, RunledgerError } from '../src/index.js';
+import { MAX_TEXT_LENGTH, type MetricsCollector, RunledgerError } from '../src/index.js';
 import { readLines, startRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 

@@ -79,7 +79,7 @@ function mutated(base: Record<string, unknown>): fc.Arbitrary<unknown> {
       }
       else if (c.kind === 'nested') {
         const inner = copy[c.key];
-        copy[c.key] = inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...(inner as object), ...(c.value as object) } : c.value;
+        copy[c.key] = inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...inner, ...(c.value as object) } : c.value;
       } else Object.defineProperty(copy, c.key, { value: c.value, enumerable: true, writable: true, configurable: true });
     }
     return copy;

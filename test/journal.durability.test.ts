@@ -100,7 +100,7 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
     const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
     const followUps: Array<Promise<void>> = [];
     c.events$.subscribe((e) => {
-      if (e.type === 'ToolCallEnded') followUps.push(c.recordError({ kind: 'tool', message: `after ${e.data.callId}`, recoverable: true }));
+      if (e.type === 'ToolCallEnded') followUps.push(c.recordError({ kind: 'tool', message: `after ${(e.data as { callId: string }).callId}`, recoverable: true }));
     });
     const calls = await Promise.all(Array.from({ length: 8 }, () => c.startToolCall('run_tests')));
     await Promise.all(calls.map((id) => c.endToolCall(id, { success: false })));

@@ -57,6 +57,7 @@ function switchTimes(model: ModelInfo): Date[] {
 
 describe('plain per-token prices are computed bit for bit as genai-prices computes them', async () => {
   const providers = await waitForUpdate();
+  if (providers === null) throw new Error('@pydantic/genai-prices has no price table');
   const models = providers.flatMap((provider) => provider.models.map((model) => ({ provider, model })));
 
   it('covers most of the bundled table (the rest stays with calcPrice)', () => {

@@ -1,3 +1,5 @@
+/* eslint-disable complexity -- expectedValue has one branch per kind of figure on the page, and the case
+   that compares them checks each kind's way of showing a number. */
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**

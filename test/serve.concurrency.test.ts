@@ -1,3 +1,5 @@
+/* eslint-disable complexity -- each client checks every answer the server may give under contention:
+   its callback is long by design. */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../src/analysis/stats/random.js';
 import { runPaths, verifyRun } from '../src/index.js';

@@ -24,7 +24,7 @@ export function eventLogProjection<T extends EventType>(type: T): EventLogProjec
     type,
     initialState: () => ({ records: [] }),
     evolve: (state, entry) => {
-      if (entry.type === type) state.records.push({ ...(entry.data as EventData<T>), seq: entry.seq, recordedAt: entry.ts } as LogRecord<T>);
+      if (entry.type === type) state.records.push({ ...(entry.data as EventData<T>), seq: entry.seq, recordedAt: entry.ts });
       return state;
     },
   };

@@ -38,6 +38,7 @@ export function initialIssues(): IssuesState {
   return { issues: new Map(), callIssue: new Map() };
 }
 
+// eslint-disable-next-line complexity, max-lines-per-function -- one fold, one case per event type, like the other projections
 export function evolveIssues(state: IssuesState, entry: RunEntry): IssuesState {
   const issueOf = (id: IssueId | null): IssueState | undefined => (id === null ? undefined : state.issues.get(issueKey(id)));
   switch (entry.type) {

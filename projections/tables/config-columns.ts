@@ -1,5 +1,5 @@
 import type { SystemConfig } from '../../events/config.js';
-import type { Column } from './table.js';
+import type { Column } from './csv-table.js';
 
 /** The configuration columns runs.csv and issues.csv share: what comparisons group by. */
 export function configColumns<T>(configOf: (row: T) => SystemConfig): Column<T>[] {

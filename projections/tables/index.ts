@@ -1,3 +1,3 @@
 export { toCell, seconds, type CellValue } from './cells.js';
-export { headerOf, rowsOf, type Column, type Table } from './table.js';
+export { headerOf, rowsOf, type Column, type Table } from './csv-table.js';
 export * from './tables.js';

@@ -1,5 +1,5 @@
 import type { TokenTotals } from '../shared/token-totals.js';
-import type { Column } from './table.js';
+import type { Column } from './csv-table.js';
 
 /** Every token kind and the cost, for runs, issues and agents. */
 export function tokenColumns<T>(tokensOf: (row: T) => TokenTotals): Column<T>[] {

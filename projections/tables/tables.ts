@@ -1,7 +1,7 @@
 import type { AgentModel, IssueModel, RunModel, RunReadModels } from '../run-projection.js';
 import { seconds } from './cells.js';
 import { configColumns } from './config-columns.js';
-import { headerOf, rowsOf, type Table } from './table.js';
+import { headerOf, rowsOf, type Table } from './csv-table.js';
 import { activityColumns, tokenColumns } from './shared-columns.js';
 
 export const runsTable: Table<RunModel> = {

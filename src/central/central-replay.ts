@@ -9,8 +9,8 @@ import { resolveLogsDir } from '../journal/paths.js';
 import { parseNatsServers } from '../ship/nats-connection.js';
 import { DEFAULT_STREAM, isValidStreamName } from '../ship/subject.js';
 import { emptyCentralState, loadCentralState, saveCentralState, type CentralState, type RefusedSubject } from './central-state.js';
-import { startMirrorSink, type MirrorSink } from './mirror-sink.js';
-import { removeUnrecorded, truncateToRecorded } from './mirror-writer.js';
+import { startMirrorSink, type MirrorSink } from './chunk-sink.js';
+import { removeUnrecorded, truncateToRecorded } from './mirrored-journals.js';
 
 export interface CentralReplayOptions {
   /** The central folder: mirrored journals and every derived file (default: RUNLEDGER_DIR or ./logs). */

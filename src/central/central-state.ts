@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../durable/atomic-file.js';
 
 /** A run as mirrored from the stream: its subject and the verified end of its mirrored journal. */
-export interface MirroredRun {
+interface MirroredRun {
   readonly runId: string;
   readonly subject: string;
   readonly seq: number;
@@ -34,7 +34,7 @@ export interface CentralState {
 
 const STATE_VERSION = 1;
 
-export function centralStateFile(logsDir: string): string {
+function centralStateFile(logsDir: string): string {
   return path.join(logsDir, '.central', 'state.json');
 }
 

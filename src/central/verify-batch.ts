@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import type { FileOps } from '../durable/file-ops.js';
 import { nodeFileOps } from '../durable/file-ops.js';
 import { scanJournal, type ScanResult } from '../journal/reader.js';

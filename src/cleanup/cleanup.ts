@@ -39,6 +39,7 @@ export interface CleanupReport {
  * JetStream (`runledger ship` wrote `.ship/target.json`), a run is removed only once the shipper
  * has recorded its last verified line as on the stream (`.ship/runs/<runId>.json`), unless `force`.
  */
+// eslint-disable-next-line complexity -- each check is a reason to keep a run (corrupt, unshipped, live writer), in the order tried
 export async function cleanupRuns(options: CleanupOptions): Promise<CleanupReport> {
   if (options.olderThanMs === undefined && options.keepLast === undefined) {
     throw new RangeError('cleanupRuns needs olderThanMs or keepLast: it never removes everything by default');

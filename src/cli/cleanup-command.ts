@@ -2,7 +2,7 @@ import { cleanupRuns, parseDuration, type CleanupReport } from '../cleanup/clean
 import { resolveLogsDir } from '../journal/paths.js';
 import { UsageError } from './exit-codes.js';
 
-export function formatCleanupReport(report: CleanupReport): string {
+function formatCleanupReport(report: CleanupReport): string {
   const verb = report.dryRun ? 'Would remove' : 'Removed';
   const lines = [`${verb} ${report.removed.length} run(s) from ${report.dir}; ${report.kept} kept.`];
   for (const run of report.removed) lines.push(`  ${report.dryRun ? 'would remove' : 'removed'}  ${run.runId} (last event ${run.lastEventAt ?? 'unknown'})`);

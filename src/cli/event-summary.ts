@@ -4,6 +4,7 @@ const usd = (x: number): string => `$${x < 0.01 ? x.toPrecision(3) : x.toFixed(4
 const issue = (id: string | number | null): string => (id === null ? '' : ` issue ${id}`);
 
 /** The important fields of one event, on one line, for `show` and `tail`. */
+// eslint-disable-next-line complexity -- one case per event type: the one-line summary of each
 export function summarizeEvent(entry: RunEntry): string {
   switch (entry.type) {
     case 'RunStarted': {

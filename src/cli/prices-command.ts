@@ -4,7 +4,7 @@ import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook, type PriceQuote } from '../prices/price-book.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 
-export interface ModelPrices {
+interface ModelPrices {
   readonly model: string;
   readonly provider: string | null;
   /** USD per million tokens; null when the model has no price. */
@@ -13,7 +13,7 @@ export interface ModelPrices {
 }
 
 /** The prices runledger would use now for a model, per million tokens of each kind, and where they come from. */
-export function modelPrices(book: PriceBook, model: string, provider: string | null): ModelPrices {
+function modelPrices(book: PriceBook, model: string, provider: string | null): ModelPrices {
   const quote = (input: number, output: number, cacheRead: number, cacheWrite: number): PriceQuote =>
     book.quote({ model, provider, inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite });
   const base = quote(1_000_000, 1_000_000, 0, 0);

@@ -3,7 +3,7 @@ import type { CentralReplayReport } from '../central/central-replay.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 
-export function formatReplayReport(report: ReplayReport): string {
+function formatReplayReport(report: ReplayReport): string {
   const count = (kind: string): number => report.runs.filter((r) => r.outcome === kind).length;
   const lines = [
     `Replayed ${report.dir}: ${count('replayed')} run(s) brought up to date, ${count('unchanged')} unchanged, ${count('refused')} refused, ${count('empty')} without events.`,
@@ -16,7 +16,7 @@ export function formatReplayReport(report: ReplayReport): string {
   return lines.join('\n');
 }
 
-export function formatCentralReport(report: CentralReplayReport): string {
+function formatCentralReport(report: CentralReplayReport): string {
   const lines = [`Mirrored stream ${report.stream} into ${report.dir}: ${report.messages} message(s), stream seq ${report.fromStreamSeq} -> ${report.toStreamSeq}.`];
   for (const refused of report.refused) lines.push(`  REFUSED  ${refused.reason}`);
   if (report.replay) lines.push(formatReplayReport(report.replay));

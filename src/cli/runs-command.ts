@@ -15,7 +15,7 @@ export interface RunFilters {
   readonly until?: string;
 }
 
-export function filterRuns(runs: readonly AnalysisRun[], filters: RunFilters): AnalysisRun[] {
+function filterRuns(runs: readonly AnalysisRun[], filters: RunFilters): AnalysisRun[] {
   for (const status of filters.statuses ?? []) {
     if (!RUN_STATUSES.includes(status)) throw new UsageError(`--status ${JSON.stringify(status)} is not one of ${RUN_STATUSES.join(', ')}`);
   }

@@ -2,7 +2,7 @@ import { shipJournals, type ShipReport } from '../ship/shipper.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 
-export function formatShipReport(report: ShipReport): string {
+function formatShipReport(report: ShipReport): string {
   const published = report.runs.reduce((n, r) => n + r.published, 0);
   const lines = [`Shipped ${report.dir} to stream ${report.stream}: ${published} line(s) published, ${report.runs.length} run(s) looked at.`];
   for (const run of report.runs) {

@@ -2,14 +2,14 @@ import { listRunIds, verifyRun, type RunVerification } from '../audit/verify-run
 import { assertRunId, resolveLogsDir } from '../journal/paths.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 
-export interface VerifyReport {
+interface VerifyReport {
   readonly dir: string;
   readonly ok: boolean;
   readonly counts: { readonly intact: number; readonly tornTail: number; readonly corrupt: number };
   readonly runs: readonly RunVerification[];
 }
 
-export function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport {
+function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport {
   for (const runId of runIds) assertRunId(runId);
   const ids = runIds.length > 0 ? runIds : listRunIds(dir);
   const runs = ids.map((runId) => {
@@ -21,7 +21,7 @@ export function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport
   return { dir, ok: count('corrupt') === 0, counts: { intact: count('intact'), tornTail: count('torn-tail'), corrupt: count('corrupt') }, runs };
 }
 
-export function formatVerifyReport(report: VerifyReport): string {
+function formatVerifyReport(report: VerifyReport): string {
   const lines = [`Verified ${report.runs.length} run${report.runs.length === 1 ? '' : 's'} in ${report.dir}`];
   for (const run of report.runs) {
     if (run.verdict === 'intact') {

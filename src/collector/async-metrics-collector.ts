@@ -1,5 +1,3 @@
-import type { Observable } from 'rxjs';
-import type { JournalEntry } from '../journal/envelope.js';
 import type { IssueId } from '../../events/fields.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 import type { IssueStatus } from '../../events/work.js';
@@ -17,6 +15,7 @@ import type {
   TokenUsageInput,
   ToolCallOptions,
 } from './planner.js';
+import { CollectorBase } from './collector-base.js';
 import { RunSession, type ResumeOptions, type StartOptions } from './run-session.js';
 import { trackAgent, trackIssue, trackToolCall, type TrackAgentOptions, type TrackIssueOptions, type TrackToolCallOptions } from './tracking.js';
 
@@ -25,28 +24,12 @@ import { trackAgent, trackIssue, trackToolCall, type TrackAgentOptions, type Tra
  * Calls made while an fdatasync is in flight share the next one (group commit); each promise
  * resolves only after the fdatasync that covers its event. Events keep the order of the calls.
  */
-export class AsyncMetricsCollector {
-  private constructor(private readonly session: RunSession) {}
-
+export class AsyncMetricsCollector extends CollectorBase {
   static async start(options: StartOptions): Promise<AsyncMetricsCollector> {
     return new AsyncMetricsCollector(await RunSession.start(options));
   }
   static async resume(options: ResumeOptions): Promise<AsyncMetricsCollector> {
     return new AsyncMetricsCollector(await RunSession.resume(options));
-  }
-
-  get runId(): string {
-    return this.session.runId;
-  }
-  get journalPath(): string {
-    return this.session.journalPath;
-  }
-  /** Resolves when the background update of logs/csv and the JSON reports (after a finalize) is done. */
-  whenDerivedFilesUpdated(): Promise<void> {
-    return this.session.whenDerivedFilesUpdated();
-  }
-  get events$(): Observable<JournalEntry> {
-    return this.session.events$.asObservable();
   }
 
   startIssue(issueId: IssueId, options?: IssueOptions): Promise<void> {
@@ -89,18 +72,15 @@ export class AsyncMetricsCollector {
     }
     return plan ? this.session.commitAsync(plan) : (this.session.runFinishedDurable ?? Promise.resolve());
   }
-  close(): void {
-    this.session.close();
-  }
 
   trackIssue<T>(issueId: IssueId, work: () => T, options?: TrackIssueOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackIssue(this, issueId, work, options)) as Promise<Awaited<T>>;
+    return Promise.resolve(trackIssue(this, issueId, work, options));
   }
   trackAgent<T>(agentType: string, work: (agentId: string) => T, options?: TrackAgentOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackAgent(this, agentType, work, options)) as Promise<Awaited<T>>;
+    return Promise.resolve(trackAgent(this, agentType, work, options));
   }
   trackToolCall<T>(tool: string, work: (callId: string) => T, options?: TrackToolCallOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackToolCall(this, tool, work, options)) as Promise<Awaited<T>>;
+    return Promise.resolve(trackToolCall(this, tool, work, options));
   }
 
   /** Refusals (bad input, finalized run, failed journal) come back as rejected promises. */

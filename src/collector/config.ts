@@ -38,6 +38,7 @@ export const CONFIG_ENV = {
  * `defaults`: what is set in the environment wins. The result is checked like any config: no
  * model, no run.
  */
+// eslint-disable-next-line complexity -- one `if` or `??` per RUNLEDGER_* variable, each over the defaults
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, defaults: Partial<SystemConfigInput> = {}): SystemConfig {
   const number = (name: keyof typeof CONFIG_ENV): number | undefined => {
     const raw = env[name];

@@ -1,20 +1,21 @@
 import type { SystemConfig } from '../../events/config.js';
 import type { JournalEntry } from '../journal/envelope.js';
 import type { IssueId } from '../../events/fields.js';
+import type { RunEvent } from '../../events/registry.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 
 /** An issue id as a map key: 3 and "3" stay different issues. */
 export type IssueKey = string;
 export const issueKey = (id: IssueId): IssueKey => JSON.stringify(id);
 
-export interface OpenAgent {
+interface OpenAgent {
   readonly agentId: string;
   readonly agentType: string;
   readonly issueId: IssueId | null;
   readonly startedAt: string;
 }
 
-export interface OpenToolCall {
+interface OpenToolCall {
   readonly callId: string;
   readonly tool: string;
   readonly startedAt: string;
@@ -70,7 +71,7 @@ const bump = <K>(map: Map<K, number>, key: K): void => {
 
 export function evolveContext(ctx: CollectorContext, entry: JournalEntry): CollectorContext {
   // The entry read as the discriminated union it holds (its type and data), without a copy.
-  const event = entry as unknown as import('../../events/registry.js').RunEvent;
+  const event = entry as unknown as RunEvent;
   switch (event.type) {
     case 'RunStarted':
       ctx.projectId = event.data.projectId;

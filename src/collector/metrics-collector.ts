@@ -1,5 +1,3 @@
-import type { Observable } from 'rxjs';
-import type { JournalEntry } from '../journal/envelope.js';
 import type { IssueId } from '../../events/fields.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 import type { IssueStatus } from '../../events/work.js';
@@ -16,6 +14,7 @@ import type {
   TokenUsageInput,
   ToolCallOptions,
 } from './planner.js';
+import { CollectorBase } from './collector-base.js';
 import { RunSession, type ResumeOptions, type StartOptions } from './run-session.js';
 import { trackAgent, trackIssue, trackToolCall, type TrackAgentOptions, type TrackIssueOptions, type TrackToolCallOptions } from './tracking.js';
 
@@ -24,9 +23,7 @@ import { trackAgent, trackIssue, trackToolCall, type TrackAgentOptions, type Tra
  * is fdatasync'd: what a call acknowledged survives any crash. For many concurrent agents in one
  * process, AsyncMetricsCollector has the same methods with group commit.
  */
-export class MetricsCollector {
-  private constructor(private readonly session: RunSession) {}
-
+export class MetricsCollector extends CollectorBase {
   static async start(options: StartOptions): Promise<MetricsCollector> {
     return new MetricsCollector(await RunSession.start(options));
   }
@@ -34,21 +31,6 @@ export class MetricsCollector {
   /** Continues a crashed or interrupted run: see README "Resuming a run". */
   static async resume(options: ResumeOptions): Promise<MetricsCollector> {
     return new MetricsCollector(await RunSession.resume(options));
-  }
-
-  get runId(): string {
-    return this.session.runId;
-  }
-  get journalPath(): string {
-    return this.session.journalPath;
-  }
-  /** Events as they become durable. Completes when the run is finalized or closed. */
-  /** Resolves when the background update of logs/csv and the JSON reports (after a finalize) is done. */
-  whenDerivedFilesUpdated(): Promise<void> {
-    return this.session.whenDerivedFilesUpdated();
-  }
-  get events$(): Observable<JournalEntry> {
-    return this.session.events$.asObservable();
   }
 
   startIssue(issueId: IssueId, options?: IssueOptions): void {
@@ -88,10 +70,6 @@ export class MetricsCollector {
   finalizeRun(status: RunStatusRecorded = 'completed', reason?: string): void {
     const plan = this.session.planner.finalizeRun(status, reason);
     if (plan) this.session.commitSync(plan);
-  }
-  /** Releases the run without finalizing it (it then shows as crashed until resumed). */
-  close(): void {
-    this.session.close();
   }
 
   trackIssue<T>(issueId: IssueId, work: () => T, options?: TrackIssueOptions<T>): T {

@@ -10,6 +10,7 @@ export const MAX_CONFIG_BYTES = 65_536;
  * and undefined inside arrays are refused; undefined object properties are dropped (as JSON does).
  * Keys such as `__proto__` are kept as ordinary data, never as prototypes.
  */
+// eslint-disable-next-line complexity -- one branch per JSON kind and per refused kind: the whole definition of plain JSON
 export function toPlainJson(value: unknown, path = '', seen: Set<object> = new Set(), depth = 0): JsonValue {
   const where = path || '(config)';
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
@@ -34,7 +35,7 @@ export function toPlainJson(value: unknown, path = '', seen: Set<object> = new S
     }
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
-      throw new InvalidConfigError(where, value, `a plain object, not a ${(value as object).constructor?.name ?? 'class instance'}`);
+      throw new InvalidConfigError(where, value, `a plain object, not a ${value.constructor?.name ?? 'class instance'}`);
     }
     const copy: { [key: string]: JsonValue } = {};
     for (const key of Object.keys(value)) {

@@ -1,3 +1,5 @@
+/* eslint-disable max-lines -- EventPlanner has one method per collector call, each checking its input;
+   the input types of those calls are declared beside it. */
 import { z } from 'zod';
 import { compileAcceptor } from '../../events/fast-accept.js';
 import { IssueId as IssueIdSchema, type IssueId } from '../../events/fields.js';

@@ -1,3 +1,5 @@
+/* eslint-disable max-lines -- a run's whole life in one class: start, resume, sync and group commits,
+   finalize, close and emergency finalize share its lock, writer and state. */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -100,6 +102,7 @@ export class RunSession implements GuardedRun {
     if (guarded) guardRun(this);
   }
 
+  // eslint-disable-next-line complexity -- every option checked and defaulted before the first folder is made
   static async start(options: StartOptions): Promise<RunSession> {
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;

@@ -27,7 +27,7 @@ export class LineEncoder {
     const hash = sha256Hex(body);
     const text = `${body}${HASH_SUFFIX_START}${hash}"}\n`;
     const byteLength = text.length + this.runIdExtraBytes + typePart.extraBytes + Buffer.byteLength(dataJson) - dataJson.length;
-    return { entry: { v: SCHEMA_VERSION, seq, ts, runId: this.runId, type, data, prev, hash } as JournalEntry, text, byteLength };
+    return { entry: { v: SCHEMA_VERSION, seq, ts, runId: this.runId, type, data, prev, hash }, text, byteLength };
   }
 
   private typePart(type: string): { readonly json: string; readonly extraBytes: number } {

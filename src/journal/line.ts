@@ -10,7 +10,7 @@ import type { JournalEntry } from './envelope.js';
  */
 export const HASH_SUFFIX_START = ',"hash":"';
 /** `,"hash":"` + 64 hex + `"}` */
-export const HASH_SUFFIX_LENGTH = HASH_SUFFIX_START.length + 64 + 2;
+const HASH_SUFFIX_LENGTH = HASH_SUFFIX_START.length + 64 + 2;
 
 type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string;
 // crypto.hash (Node >= 20.12) skips the Hash object; it is the hot path of every append.
@@ -36,7 +36,7 @@ export function encodeLine(fields: Omit<JournalEntry, 'hash'>): EncodedLine {
   const body = `{"v":${JSON.stringify(v)},"seq":${JSON.stringify(seq)},"ts":${JSON.stringify(ts)},"runId":${JSON.stringify(runId)},"type":${JSON.stringify(type)},"data":${JSON.stringify(data)},"prev":${JSON.stringify(prev)}`;
   const hash = sha256Hex(body);
   const text = `${body}${HASH_SUFFIX_START}${hash}"}\n`;
-  return { entry: { v, seq, ts, runId, type, data, prev, hash } as JournalEntry, text, byteLength: Buffer.byteLength(text) };
+  return { entry: { v, seq, ts, runId, type, data, prev, hash }, text, byteLength: Buffer.byteLength(text) };
 }
 
 export type LineCheck =

@@ -50,6 +50,9 @@ export interface ScanResult {
   readonly tail: TailState;
 }
 
+/** One line checked against the chain: the entry, or why it breaks the chain and whether it was written whole. */
+type ChainCheck = { ok: true; entry: JournalEntry } | { ok: false; problem: string; writtenWhole: boolean };
+
 /**
  * The recovering reader (docs/DESIGN.md rule 6 and §5). Calls `onEntry` for each line of the verified prefix, in
  * order, and then says how the file ends. Reads in chunks: memory is bounded by the longest line.
@@ -69,6 +72,7 @@ export interface ScanResult {
  * 5. An unterminated last line is torn even if it happens to parse: its append never finished
  *    (the newline is written with the line), so it was never acknowledged.
  */
+// eslint-disable-next-line complexity, max-lines-per-function -- rules 1-5 above, applied in one pass over the bytes
 export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry: JournalEntry, end: number) => void): ScanResult {
   const ops = options.ops ?? nodeFileOps;
   const chunkBytes = options.chunkBytes ?? 1 << 20;
@@ -112,7 +116,8 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
       return true;
     };
 
-    const checkChained = (line: Buffer, terminated: boolean): { ok: true; entry: JournalEntry } | { ok: false; problem: string; writtenWhole: boolean } => {
+    // eslint-disable-next-line complexity -- one check per way a line can break the chain, each with its own problem text
+    const checkChained = (line: Buffer, terminated: boolean): ChainCheck => {
       const checked = checkLine(line);
       if (!checked.ok) return { ok: false, problem: terminated ? checked.problem : `unterminated line (${checked.problem})`, writtenWhole: false };
       const e = checked.value;

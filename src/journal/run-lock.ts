@@ -162,7 +162,7 @@ export class RunLock {
         try {
           outcome = removeStaleLock(String(file), this.acquiringStaleMs);
         } catch (error) {
-          return process.nextTick(callback, error as NodeJS.ErrnoException);
+          return process.nextTick(callback, error);
         }
         if (outcome === 'fresh' || outcome === 'busy') {
           const detail = outcome === 'fresh' ? 'was just taken by another process' : 'is being taken over by another process';

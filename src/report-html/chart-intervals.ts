@@ -1,5 +1,5 @@
 import type { Estimate } from '../analysis/stats/bootstrap.js';
-import { figureAttrs, type FigureRef } from './figures.js';
+import { figureAttrs, type FigureRef } from './figure-markup.js';
 import { linearScale } from './scale.js';
 import { svgChart, svgCircle, svgLine, svgRect, svgText, textWidth, xGrid } from './svg.js';
 

@@ -1,4 +1,4 @@
-import { figureAttrs, type FigureRef } from './figures.js';
+import { figureAttrs, type FigureRef } from './figure-markup.js';
 import { linearScale, logScale, niceDomain, usdTick, type Scale } from './scale.js';
 import { svgChart, svgCircle, svgText, textWidth, xGrid, yGrid } from './svg.js';
 
@@ -28,6 +28,7 @@ const BOTTOM = 48;
  * look like a front in these two dimensions) are filled and ringed; the rest are hollow, and groups
  * with too little data are drawn in the warning colour with ⚠.
  */
+// eslint-disable-next-line complexity -- axes, ticks and points in three styles (front, other, too little data), in one pass
 export function scatterChart(name: string, title: string, points: readonly ScatterPoint[]): string {
   const costs = points.map((p) => p.cost);
   const minCost = Math.min(...costs);

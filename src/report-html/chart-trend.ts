@@ -1,5 +1,5 @@
 import { attrs, escapeHtml } from './escape.js';
-import { figureAttrs } from './figures.js';
+import { figureAttrs } from './figure-markup.js';
 import { linearScale, niceDomain, px } from './scale.js';
 import { svgChart, svgLine, svgPolyline, svgText, xGrid, yGrid } from './svg.js';
 

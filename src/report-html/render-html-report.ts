@@ -1,7 +1,8 @@
 import type { RunReadModels } from '../../projections/run-projection.js';
+import { MIN_ISSUES, MIN_RUNS } from '../analysis/index.js';
 import type { AnalysisReport } from '../analysis/report.js';
 import { escapeHtml } from './escape.js';
-import { int } from './figures.js';
+import { int } from './figure-markup.js';
 import { page } from './layout.js';
 import { activitySection } from './section-activity.js';
 import { comparisonsSection, configurationsSection, costVersusSuccessSection, influenceAndCostSection } from './section-configurations.js';
@@ -57,7 +58,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     activitySection(runs),
   ].join('\n');
   const footer = [
-    '<p>Issue success and first-time-right rates: Wilson score intervals over pooled issues. Run success, costs and slopes: percentile bootstrap over runs. Differences: Newcombe\'s hybrid score interval, Fisher\'s exact test, Holm-adjusted. Trends: Mann-Kendall test. A group with fewer than 10 issues or 3 runs is flagged and never ranked first.</p>',
+    "<p>Issue success and first-time-right rates: Wilson score intervals over pooled issues. Run success, costs and slopes: percentile bootstrap over runs. Differences: Newcombe's hybrid score interval, Fisher's exact test, Holm-adjusted. Trends: Mann-Kendall test.",
+    ` A group with fewer than ${MIN_ISSUES} issues or ${MIN_RUNS} runs is flagged and never ranked first.</p>`,
     `<p>Journals written by runledger ${escapeHtml(versions.join(', ') || '–')}; prices from @pydantic/genai-prices ${escapeHtml(priceTables.join(', ') || '–')} as recorded in each run. This page is one file: it loads nothing.</p>`,
   ].join('');
   return page({

@@ -2,15 +2,15 @@ import type { RunReadModels } from '../../projections/run-projection.js';
 import { duration, pct } from '../analysis/render/format.js';
 import { errorGroups, pipelineTriggerRows, toolRows, unsuccessfulPipelines, type ErrorGroup, type PipelineRecord, type PipelineTriggerRow, type ToolRow } from './activity.js';
 import { escapeHtml } from './escape.js';
-import { int } from './figures.js';
+import { int } from './figure-markup.js';
 import { breakableId, shortTime } from './section-runs.js';
-import { htmlTable, type Column } from './table.js';
+import { htmlTable, type Column } from './html-table.js';
 import { badge } from './warnings.js';
 
-export const MAX_TOOL_ROWS = 40;
-export const MAX_PIPELINE_ROWS = 15;
-export const MAX_ERROR_ROWS = 30;
-export const MAX_MESSAGE_CHARS = 400;
+const MAX_TOOL_ROWS = 40;
+const MAX_PIPELINE_ROWS = 15;
+const MAX_ERROR_ROWS = 30;
+const MAX_MESSAGE_CHARS = 400;
 
 const rate = (part: number, whole: number): string => (whole === 0 ? '–' : pct(part / whole));
 

@@ -9,8 +9,8 @@ import { bestVerdictLines, influenceNotes, strongestEffect } from '../analysis/r
 import { intervalChart } from './chart-intervals.js';
 import { scatterChart, type ScatterPoint } from './chart-scatter.js';
 import { escapeHtml } from './escape.js';
-import { figure, int, intervalFigure } from './figures.js';
-import { htmlTable, type Column } from './table.js';
+import { figure, int, intervalFigure } from './figure-markup.js';
+import { htmlTable, type Column } from './html-table.js';
 import { badge, sampleWarning } from './warnings.js';
 
 export const compareSource = (c: Comparison): string => `compare:${c.by.join('+')}`;

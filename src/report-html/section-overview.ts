@@ -3,7 +3,7 @@ import type { Comparison } from '../analysis/compare.js';
 import { pct, pctInterval, usd, usdInterval } from '../analysis/render/format.js';
 import type { AnalysisReport } from '../analysis/report.js';
 import { escapeHtml } from './escape.js';
-import { figure, int, intervalFigure } from './figures.js';
+import { figure, int, intervalFigure } from './figure-markup.js';
 import { compareSource } from './section-configurations.js';
 import { verdictHtml } from './section-trends.js';
 import { sampleWarning } from './warnings.js';

@@ -2,11 +2,11 @@ import type { RunReadModels, RunStatus } from '../../projections/run-projection.
 import { configValue, formatValue } from '../analysis/config-keys.js';
 import { duration, pct, usd } from '../analysis/render/format.js';
 import { escapeHtml } from './escape.js';
-import { figure, int } from './figures.js';
-import { htmlTable, type Column } from './table.js';
+import { figure, int } from './figure-markup.js';
+import { htmlTable, type Column } from './html-table.js';
 import { badge } from './warnings.js';
 
-export const MAX_RUN_ROWS = 200;
+const MAX_RUN_ROWS = 200;
 
 /** A time as "2026-01-05 09:00 UTC", cut from the ISO text in the journal (no clock, no locale). */
 export const utcMinute = (iso: string | null): string => (iso === null ? '–' : `${shortTime(iso)} UTC`);
@@ -15,7 +15,7 @@ export const shortTime = (iso: string): string => `${iso.slice(0, 10)} ${iso.sli
 
 const STATUS_TEXT: Record<RunStatus, string> = { completed: 'completed', failed: 'failed', interrupted: 'interrupted', crashed: 'crashed', running: 'running' };
 
-export function statusBadge(status: RunStatus, runId: string, reason: string | null): string {
+function statusBadge(status: RunStatus, runId: string, reason: string | null): string {
   const text = status === 'crashed' ? `⚠ ${STATUS_TEXT[status]}` : STATUS_TEXT[status];
   return badge(status, text, { 'data-status': status, 'data-run-id': runId, ...(reason ? { title: reason } : {}) });
 }

@@ -6,12 +6,12 @@ import type { Estimate } from '../analysis/stats/bootstrap.js';
 import type { TrendLine, TrendReport } from '../analysis/trends.js';
 import { trendChart } from './chart-trend.js';
 import { escapeHtml } from './escape.js';
-import { figure, int, intervalFigure } from './figures.js';
+import { figure, int, intervalFigure } from './figure-markup.js';
 import { utcMinute } from './section-runs.js';
-import { htmlTable, type Column } from './table.js';
+import { htmlTable, type Column } from './html-table.js';
 
 /** The runs the trend analysis used, in its order: finished runs by start, then id; the last N if asked. */
-export function trendRuns(runs: readonly RunReadModels[], lastN: number | null): AnalysisRun[] {
+function trendRuns(runs: readonly RunReadModels[], lastN: number | null): AnalysisRun[] {
   const ordered = runs
     .map(analysisRunOf)
     .filter((r) => r.status !== 'running')
@@ -33,6 +33,7 @@ export function verdictHtml(source: string, line: TrendLine): string {
 }
 
 /** Run success rate and cost per run over time: one chart each, and the test's verdicts in a table. */
+// eslint-disable-next-line complexity -- two charts, each with its empty case, and a table; the rest is `?.`/`??` on estimates
 export function trendsSection(trends: TrendReport, runs: readonly RunReadModels[]): string {
   const ordered = trendRuns(runs, trends.lastN);
   const withIssues = ordered.filter((r) => r.issues > 0);

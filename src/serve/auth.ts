@@ -6,7 +6,7 @@ import { TOKEN_ENV } from './defaults.js';
 
 export { TOKEN_ENV };
 /** Shorter tokens are refused: a bearer token is the only lock on the door once bound beyond loopback. */
-export const MIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_LENGTH = 16;
 
 /** Whether `host` only accepts connections from this machine. */
 export function isLoopbackHost(host: string): boolean {
@@ -32,7 +32,7 @@ export function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv 
     }
     source = `the token file ${tokenFile}`;
   } else if (env[TOKEN_ENV] !== undefined && env[TOKEN_ENV] !== '') {
-    token = env[TOKEN_ENV]!.trim();
+    token = env[TOKEN_ENV].trim();
     source = TOKEN_ENV;
   } else {
     return null;

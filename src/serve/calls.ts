@@ -31,7 +31,7 @@ const PIPELINE = ['pipelineId', 'commitSha', 'status', 'triggeredBy', 'attempt',
 const DEBUGGING_CYCLE = ['trigger', 'resolved', 'failingTests', 'durationMs', 'issueId', 'agentId'];
 const ERROR = ['kind', 'message', 'recoverable', 'issueId', 'agentId', 'callId', 'tool'];
 
-export const CALLS: Readonly<Record<string, CallSpec>> = {
+const CALLS: Readonly<Record<string, CallSpec>> = {
   startIssue: {
     args: ['issueId', 'title', 'labels'],
     plan: (p, a) => p.startIssue(a.issueId as IssueId, pick(a, ['title', 'labels'])),

@@ -1,7 +1,7 @@
 import { describeValue, RunledgerError } from '../errors.js';
 
 /** The JSON body of every refusal: `{ "error": { code, message, field?, value?, ... } }`. */
-export interface ErrorBody {
+interface ErrorBody {
   readonly code: string;
   readonly message: string;
   readonly [detail: string]: unknown;

@@ -70,6 +70,7 @@ export function checkShipOptions(options: ShipOptions): { servers: string[]; str
  * each to JetStream with RunShipper. Survives NATS being down or a node dying: it retries with
  * capped backoff and says what it waits for. With `once`, returns when everything there is shipped.
  */
+// eslint-disable-next-line complexity, max-lines-per-function -- the shipper's lifetime: connect, watch, rescan, retry, report
 export async function shipJournals(options: ShipOptions): Promise<ShipReport> {
   const { servers, stream, replicas } = checkShipOptions(options);
   const logsDir = resolveLogsDir(options.dir);

@@ -35,7 +35,7 @@ export function decodeSubjectToken(token: string): string {
 export const DEFAULT_STREAM = 'RUNLEDGER';
 
 /** The stream name as a subject token (names are checked by isValidStreamName; encoded all the same). */
-export function streamSubjectPrefix(stream: string): string {
+function streamSubjectPrefix(stream: string): string {
   return `runledger.${encodeSubjectToken(stream)}`;
 }
 

@@ -17,7 +17,7 @@ import type { AnalysisRun, FinishedIssues } from '../../projections/analysis-inp
 import type { RunStatus } from '../../projections/run-projection.js';
 
 /** Runs start at T0 plus their index in minutes unless told otherwise. */
-export const T0_MS = Date.parse('2025-01-01T00:00:00.000Z');
+const T0_MS = Date.parse('2025-01-01T00:00:00.000Z');
 
 /** The start time of the i-th run of a history: T0 plus i minutes. */
 export const startedAt = (i: number): string => new Date(T0_MS + i * 60_000).toISOString();
@@ -33,7 +33,7 @@ export interface ConfigSpec {
 }
 
 /** A config as a run records it: llm.provider, llm.model, llm.temperature, maxRetries, and extra keys. */
-export function configOf(spec: ConfigSpec = {}): SystemConfig {
+function configOf(spec: ConfigSpec = {}): SystemConfig {
   const llm: { [key: string]: JsonValue } = { provider: spec.provider ?? 'deepseek', model: spec.model ?? 'deepseek-chat' };
   const temperature = 'temperature' in spec ? spec.temperature : 0.7;
   if (temperature !== undefined) llm.temperature = temperature;
@@ -89,6 +89,7 @@ let sequence = 0;
  * start time. finishedIssues agrees with the counts: as many "c", "f", "s" and "1" as completed,
  * failed, skipped and first-time-right issues (see RunSpec.issueIds for which issue is which).
  */
+// eslint-disable-next-line complexity -- one `??` default per field of the run spec
 export function analysisRun(spec: RunSpec = {}): AnalysisRun {
   sequence += 1;
   const issues = spec.issues ?? 10;
@@ -170,7 +171,7 @@ export interface HistorySpec {
  * domain), its state filled from the seed by splitmix32. Deliberately not the analyzer's mulberry32,
  * so a history drawn with seed s never shares its random stream with a bootstrap seeded s.
  */
-export function historyRandom(seed: number): () => number {
+function historyRandom(seed: number): () => number {
   let s = seed >>> 0;
   const splitmix32 = (): number => {
     s = (s + 0x9e3779b9) | 0;
@@ -227,7 +228,7 @@ export function simulateHistory(spec: HistorySpec): AnalysisRun[] {
 // ---- Independent formulas ---------------------------------------------------------------------
 
 /** The 97.5th percentile of the standard normal (R: qnorm(0.975)). */
-export const Z975 = 1.959963984540054;
+const Z975 = 1.959963984540054;
 
 /**
  * Wilson's score interval written out (Wilson 1927; Newcombe 1998, method 3):

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The project root: children run there, fixtures import the BUILT package from dist/. */
+/** The project root: children run there; fixtures import the BUILT package by its name (`runledger`, its entry in dist/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const FIXTURES = path.join(ROOT, 'test/fixtures');
+const FIXTURES = path.join(ROOT, 'test/fixtures');
 export const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 
 /** A message a child printed on stdout: one JSON object per line. */
@@ -89,7 +89,6 @@ export class Child {
   /** The first message matching `predicate`; rejects if the child exits first or after timeoutMs. */
   waitFor(predicate: (message: Message) => boolean, what: string, timeoutMs = 30_000): Promise<Message> {
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
       const check = (): void => {
         const found = this.messages.find(predicate);
         if (found) {
@@ -102,9 +101,9 @@ export class Child {
       };
       const done = (): void => {
         this.listeners.delete(check);
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
       };
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         done();
         reject(new Error(`child ${this.pid}: no ${what} within ${timeoutMs} ms; stderr:\n${this.stderrText}`));
       }, timeoutMs);

@@ -22,7 +22,7 @@ export function filesUnder(dir: string): Map<string, Buffer> {
 }
 
 /** replay's index records each journal's mtime (to notice changes) and a random id of its last assembly; everything else in it must match. */
-export function withoutMtimes(index: Buffer): string {
+function withoutMtimes(index: Buffer): string {
   const parsed = JSON.parse(index.toString('utf8')) as { assembly: unknown; runs: unknown[][] };
   // Position 5 of an entry is the journal's mtime (replay/run-index-codec.ts).
   return JSON.stringify({ ...parsed, assembly: '', runs: parsed.runs.map((entry) => entry.map((value, i) => (i === 5 ? 0 : value))) });

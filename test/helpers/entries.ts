@@ -23,12 +23,12 @@ import {
 
 export const RUN_ID = 'run-spec';
 export const T0 = '2025-03-01T10:00:00.000Z';
-export const PLACEHOLDER_HASH = 'f'.repeat(64);
+const PLACEHOLDER_HASH = 'f'.repeat(64);
 
 /** One event before it is placed in a journal: its type, its data and, optionally, a pinned time. */
 export type GivenEvent = { [T in EventType]: { readonly type: T; readonly data: EventData<T>; readonly ts?: string } }[EventType];
 
-export function event<T extends EventType>(type: T, data: EventData<T>): GivenEvent {
+function event<T extends EventType>(type: T, data: EventData<T>): GivenEvent {
   return { type, data: validateEventData(type, data) } as GivenEvent;
 }
 
@@ -83,7 +83,7 @@ export function given(...events: GivenEvent[]): Given {
 
 // ---- The vocabulary with test defaults -------------------------------------------------------
 
-export const HOST = { hostname: 'spec-host', pid: 4242, platform: 'linux', nodeVersion: 'v20.0.0' };
+const HOST = { hostname: 'spec-host', pid: 4242, platform: 'linux', nodeVersion: 'v20.0.0' };
 export const SPEC_CONFIG = { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 }, maxRetries: 3 };
 
 export function runStarted(options: { config?: EventData<'RunStarted'>['config']; runId?: string; projectId?: string } = {}): GivenEvent {

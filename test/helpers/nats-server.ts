@@ -8,12 +8,12 @@ import { connect } from '@nats-io/transport-node';
 import { ROOT } from './child.js';
 
 /** Debian's nats-server (scripts/ensure-binaries.sh installs it). */
-export const NATS_SERVER = fs.existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
+const NATS_SERVER = fs.existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
 /** The cluster config the README shows; the tests start their nodes from this same file. */
-export const CLUSTER_CONFIG = path.join(ROOT, 'examples/nats-cluster/node.conf');
+const CLUSTER_CONFIG = path.join(ROOT, 'examples/nats-cluster/node.conf');
 
 /** A port nobody listens on right now (the OS picks it; a tiny race with other processes is accepted). */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -57,8 +57,8 @@ export class NatsNode {
     if (this.proc) throw new Error(`nats node ${this.name} is already running`);
     const { args, env } = this.argsFor();
     const proc = spawn(NATS_SERVER, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout!.setEncoding('utf8').on('data', (c: string) => (this.logText += c));
-    proc.stderr!.setEncoding('utf8').on('data', (c: string) => (this.logText += c));
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (this.logText += c));
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => (this.logText += c));
     this.exitedPromise = new Promise((resolve) => proc.on('close', () => resolve()));
     proc.on('close', () => {
       if (this.proc === proc) this.proc = null;
@@ -81,7 +81,7 @@ export class NatsNode {
 }
 
 /** Waits until JetStream answers through `urls` (a cluster has elected its meta leader). */
-export async function waitForJetStream(urls: readonly string[], timeoutMs = 20_000, describe: () => string = () => ''): Promise<void> {
+async function waitForJetStream(urls: readonly string[], timeoutMs = 20_000, describe: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < deadline) {

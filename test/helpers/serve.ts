@@ -17,7 +17,7 @@ export interface RequestOptions {
   readonly rawBody?: string;
 }
 
-export async function request(url: string, method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Answer> {
+async function request(url: string, method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Answer> {
   const headers: Record<string, string> = {};
   let payload: string | undefined;
   if (options.ndjson !== undefined) {

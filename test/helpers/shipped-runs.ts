@@ -28,7 +28,7 @@ export function exactlyOnceProblems(messages: readonly StreamMessage[], logsDir:
     expectedTotal += lines.length;
     const shipped = messages.filter((m) => m.subject === runSubject(stream, projectId, runId)).map((m) => m.data);
     if (shipped.length !== lines.length) problems.push(`${runId}: ${shipped.length} message(s) for ${lines.length} line(s)`);
-    const firstDiff = lines.findIndex((line, i) => shipped[i] === undefined || !line.equals(shipped[i]!));
+    const firstDiff = lines.findIndex((line, i) => shipped[i] === undefined || !line.equals(shipped[i]));
     if (firstDiff !== -1) problems.push(`${runId}: message ${firstDiff + 1} is not line ${firstDiff + 1}`);
   }
   if (messages.length !== expectedTotal) problems.push(`the stream holds ${messages.length} message(s) for ${expectedTotal} journal line(s)`);

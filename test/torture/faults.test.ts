@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../replay/index.js';
-import { AsyncMetricsCollector, JournalFailedError, MetricsCollector, RunledgerError, runPaths, verifyRun, type FileOps } from '../../src/index.js';
+import { AsyncMetricsCollector, JournalFailedError, MetricsCollector, type RunledgerError, runPaths, verifyRun, type FileOps } from '../../src/index.js';
 import { seededRandom, testSeed } from '../helpers/child.js';
 import { tortureDir } from './helpers/dirs.js';
 import { countingOps, faultyOps, type Fault, type FaultCode, type FaultOp, type WriteDamage } from './helpers/faulty-ops.js';
@@ -140,7 +140,7 @@ async function runAsync(dir: string, runId: string, ops: FileOps, what: string):
   const ids: Record<string, string> = {};
   for (const batch of ASYNC_BATCHES) {
     const settled = await Promise.allSettled(batch(collector, ids));
-    const rejected = settled.filter((s) => s.status === 'rejected') as PromiseRejectedResult[];
+    const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (rejected.length > 0) {
       // One batch is one write and one fdatasync: it fails as a whole.
       expect(rejected.length, `${what}: a batch that shares one flush must fail as a whole`).toBe(settled.length);

@@ -218,6 +218,7 @@ function describeThrown(error: unknown): string {
   }
 }
 
+// eslint-disable-next-line complexity -- one check per text field a call may carry
 function checkTexts(call: Call, entry: JournalEntry, problems: string[]): void {
   const d = entry.data as Record<string, unknown>;
   const check = (input: unknown, recorded: unknown, field: string): void => {

@@ -185,6 +185,7 @@ const sha256 = (bytes: Buffer): string => crypto.createHash('sha256').update(byt
  * read by the recovering reader from the last verified line on (every hash, the chain, every
  * schema). Every tenth check of a run re-reads the whole journal, as verifyRun does.
  */
+// eslint-disable-next-line complexity -- every invariant a killed run must keep, checked in one place (see the doc comment)
 function checkRunAfterKill(expect: ExpectStatic, run: RunState, round: Round): void {
   const where = `run ${run.runId} after kill ${round.number} of pipeline ${round.pipeline} (${round.trigger}; seed ${seed})`;
   const paths = runPaths(run.dir, run.runId);

@@ -1,3 +1,5 @@
+/* eslint-disable complexity -- each race checks every outcome a racer may have (won, refused with each
+   code, crashed): its callback is long by design. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -8,8 +8,8 @@ import fc from 'fast-check';
  */
 
 /** 10 MB strings, made once. */
-export const HUGE_ASCII = 'a'.repeat(10 * 1024 * 1024);
-export const HUGE_UNICODE = '€ü😀'.repeat((10 * 1024 * 1024) / 8);
+const HUGE_ASCII = 'a'.repeat(10 * 1024 * 1024);
+const HUGE_UNICODE = '€ü😀'.repeat((10 * 1024 * 1024) / 8);
 
 /** Cells that a spreadsheet would run as a formula (OWASP "CSV injection"). */
 export const FORMULAS = ['=1+1', '+1+1', '-1+1', '@SUM(1,1)', '\t=1+1', '\r=1+1', '=HYPERLINK("http://example.invalid","x")', "=cmd|' /C calc'!A0", '=1+1\r\n=2+2'] as const;
@@ -95,7 +95,7 @@ const body = (alphabet: string, min: number, max: number): fc.Arbitrary<string> 
  * A credential in one of the formats README promises to redact, with the part that must never
  * reach the journal. Shapes follow the providers' documented formats.
  */
-export const secret: fc.Arbitrary<{ text: string; hidden: string }> = fc.oneof(
+const secret: fc.Arbitrary<{ text: string; hidden: string }> = fc.oneof(
   fc.tuple(fc.constantFrom('sk-', 'sk-proj-', 'sk-ant-'), body(`${alnum}_-`, 20, 60)).map(([p, b]) => ({ text: p + b, hidden: b })),
   fc.tuple(fc.constantFrom('ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'), body(alnum, 36, 36)).map(([p, b]) => ({ text: p + b, hidden: b })),
   body(`${alnum}_`, 60, 82).map((b) => ({ text: `github_pat_${b}`, hidden: b })),

@@ -40,7 +40,7 @@ export function reencodeForRun(journal: Buffer, runId: string, transform: (type:
   const out: string[] = [];
   for (const line of splitLines(journal)) {
     const e = JSON.parse(line.toString('utf8')) as JournalEntry;
-    const data = transform(e.type, e.type === 'RunStarted' ? { ...(e.data as Record<string, unknown>), runId } : (e.data as Record<string, unknown>));
+    const data = transform(e.type, e.type === 'RunStarted' ? { ...(e.data as Record<string, unknown>), runId } : e.data);
     const encoded = encodeLine({ v: e.v, seq: e.seq, ts: e.ts, runId, type: e.type, data, prev } as Omit<JournalEntry, 'hash'>);
     prev = encoded.entry.hash;
     out.push(encoded.text);

@@ -11,11 +11,11 @@ import { LONG, MODE } from './mode.js';
  * vitest run (keyed by the vitest main process: its pid and start time). When the last part
  * arrives, the whole summary is printed and, in long mode, written to test/torture/last-long-run.json.
  */
-export const PARTS = ['killLoop', 'powerLoss', 'corruption', 'faults', 'locks', 'hostileInput'] as const;
+const PARTS = ['killLoop', 'powerLoss', 'corruption', 'faults', 'locks', 'hostileInput'] as const;
 export type PartName = (typeof PARTS)[number];
 export type Figures = Record<string, number | string | boolean | Record<string, number> | null>;
 
-export const SUMMARY_FILE = path.join(ROOT, 'test/torture/last-long-run.json');
+const SUMMARY_FILE = path.join(ROOT, 'test/torture/last-long-run.json');
 
 interface StagedPart {
   readonly part: PartName;
@@ -86,7 +86,7 @@ export function torturePart(part: PartName, figures: () => Figures, seed: number
   });
 }
 
-const num = (figures: Figures, key: string): number => (typeof figures[key] === 'number' ? (figures[key] as number) : 0);
+const num = (figures: Figures, key: string): number => (typeof figures[key] === 'number' ? figures[key] : 0);
 
 function composeSummary(parts: StagedPart[]): Record<string, unknown> {
   const by = Object.fromEntries(parts.map((p) => [p.part, p])) as Record<PartName, StagedPart>;

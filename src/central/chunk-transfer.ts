@@ -1,4 +1,4 @@
-import type { MirrorMessage } from './mirror-stage.js';
+import type { MirrorMessage } from './verify-and-write.js';
 
 /** A chunk of stream messages in a few flat arrays, to cross to the mirror worker without a copy per message. */
 export interface MirrorPacket {

@@ -33,7 +33,7 @@ export interface FigureSpec {
   readonly note?: string;
 }
 
-export type FigureUnit = 'lines/s' | 'events/s' | 'µs/call' | 'ms' | 'MB';
+type FigureUnit = 'lines/s' | 'events/s' | 'µs/call' | 'ms' | 'MB';
 
 function measureOf(unit: FigureUnit): (leg: LegResult) => number {
   switch (unit) {

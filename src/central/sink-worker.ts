@@ -1,14 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import type { CentralState } from './central-state.js';
 import { sharedLockView, type HeldLock } from './lock-flag.js';
-import { unpackChunk, type MirrorPacket } from './mirror-packet.js';
-import { stageChunk } from './mirror-stage.js';
-import { durableStep } from './mirror-step.js';
-import { MirrorFiles } from './mirror-writer.js';
+import { unpackChunk, type MirrorPacket } from './chunk-transfer.js';
+import { stageChunk } from './verify-and-write.js';
+import { durableStep } from './durable-step.js';
+import { MirrorFiles } from './mirrored-journals.js';
 
 /**
  * The mirror's verifying and writing, on a thread of its own while the main thread receives
- * (mirror-sink.ts). One mirror at a time: `begin` starts one, `finish` ends it, and the thread
+ * (chunk-sink.ts). One mirror at a time: `begin` starts one, `finish` ends it, and the thread
  * may then be given the next (a process that mirrors again reuses a thread whose code is warm).
  */
 export interface MirrorJob {

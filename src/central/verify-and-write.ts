@@ -3,7 +3,7 @@ import { CentralRunRefusedError } from '../errors.js';
 import { checkLine } from '../journal/line.js';
 import { isValidRunId } from '../journal/paths.js';
 import type { CentralState, RefusedSubject } from './central-state.js';
-import type { MirrorFiles } from './mirror-writer.js';
+import type { MirrorFiles } from './mirrored-journals.js';
 import { verifyBatch } from './verify-batch.js';
 
 /** What the mirror needs of a stream message (a JetStream message has it). */

@@ -4,11 +4,11 @@ import { Worker } from 'node:worker_threads';
 import { DerivedFilesLockError } from '../errors.js';
 import type { CentralState } from './central-state.js';
 import { shareLock, type HeldLock } from './lock-flag.js';
-import { packChunk, packetTransfers } from './mirror-packet.js';
-import { stageChunk, type MirrorMessage } from './mirror-stage.js';
-import { durableStep } from './mirror-step.js';
-import type { MirrorJob, MirrorWorkerReply, MirrorWorkerRequest } from './mirror-worker.js';
-import { MirrorFiles } from './mirror-writer.js';
+import { packChunk, packetTransfers } from './chunk-transfer.js';
+import { stageChunk, type MirrorMessage } from './verify-and-write.js';
+import { durableStep } from './durable-step.js';
+import type { MirrorJob, MirrorWorkerReply, MirrorWorkerRequest } from './sink-worker.js';
+import { MirrorFiles } from './mirrored-journals.js';
 
 /**
  * Where the received messages go to be verified against their runs' chains and written, in
@@ -30,7 +30,7 @@ export interface MirrorSink {
   close(): Promise<void>;
 }
 
-const WORKER = new URL('./mirror-worker.js', import.meta.url);
+const WORKER = new URL('./sink-worker.js', import.meta.url);
 
 /**
  * Mirror threads between two mirrors of this process, unref'd (they keep no process alive): the
