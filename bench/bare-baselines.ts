@@ -44,7 +44,8 @@ export function syncFsyncLoop(dir: string, line: Buffer, legMs: number): LegResu
 
 const write = (fd: number, buffer: Buffer, position: number): Promise<number> =>
   new Promise((resolve, reject) => fs.write(fd, buffer, 0, buffer.length, position, (err, n) => (err ? reject(err) : resolve(n))));
-const fdatasync = (fd: number): Promise<void> => new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+const fdatasync = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
 /**
  * Baseline 2: `linesPerBatch` lines in one async `fs.write`, then one async `fs.fdatasync`, in a
@@ -59,7 +60,7 @@ export async function batchFsyncLoop(dir: string, line: Buffer, linesPerBatch: n
     let position = 0;
     const start = performance.now();
     while (elapsedMs(start) < legMs) {
-      for (let written = 0; written < batch.length; ) {
+      for (let written = 0; written < batch.length;) {
         written += await write(fd, written === 0 ? batch : batch.subarray(written), position + written);
       }
       await fdatasync(fd);

@@ -55,6 +55,8 @@ export function assertFreeSpace(dir: string, bytes: number): void {
   const free = stats.bavail * stats.bsize;
   if (free < bytes) {
     const gib = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GiB`;
-    throw new Error(`the bench needs about ${gib(bytes)} free under ${dir} for its generated histories, and ${gib(free)} is free: free some space (or run npm run bench:quick)`);
+    throw new Error(
+      `the bench needs about ${gib(bytes)} free under ${dir} for its generated histories, and ${gib(free)} is free: free some space (or run npm run bench:quick)`,
+    );
   }
 }

@@ -22,7 +22,12 @@ export interface Figure {
   readonly note?: string;
   readonly lineBytes: { readonly baseline: number; readonly collectorMedian: number };
   /** Per round, in order; `medianRatio` pairs each round's legs, a check on `ratio`. */
-  readonly rounds: { readonly values: number[]; readonly baselineValues: number[]; readonly ratios: number[]; readonly medianRatio: number };
+  readonly rounds: {
+    readonly values: number[];
+    readonly baselineValues: number[];
+    readonly ratios: number[];
+    readonly medianRatio: number;
+  };
 }
 
 export interface FigureSpec {
@@ -61,7 +66,12 @@ export function buildFigure(spec: FigureSpec, legs: ComparisonLegs, baselineLine
   const ratio = value / baseline;
   const ratios = values.map((v, i) => v / baselineValues[i]!);
   const checked = spec.target.of === 'ratio' ? ratio : value;
-  const pass = spec.target.comparison === '>=' ? checked >= spec.target.threshold : spec.target.comparison === '<=' ? checked <= spec.target.threshold : checked < spec.target.threshold;
+  const pass =
+    spec.target.comparison === '>='
+      ? checked >= spec.target.threshold
+      : spec.target.comparison === '<='
+        ? checked <= spec.target.threshold
+        : checked < spec.target.threshold;
   return {
     name: spec.name,
     value,

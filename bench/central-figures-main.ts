@@ -30,7 +30,11 @@ async function main(): Promise<void> {
       return leg;
     };
     const comparisons: Comparison[] = [
-      { name: 'mirror + replay', baseline: () => bareOrderedReadLeg(nats.url, 'BENCH_CENTRAL'), collector: measured('mirror + replay', false) },
+      {
+        name: 'mirror + replay',
+        baseline: () => bareOrderedReadLeg(nats.url, 'BENCH_CENTRAL'),
+        collector: measured('mirror + replay', false),
+      },
       { name: 'mirror only', baseline: () => bareOrderedReadLeg(nats.url, 'BENCH_CENTRAL'), collector: measured('mirror only', true) },
     ].filter((c) => !process.env.CENTRAL_BENCH_ONLY || c.name === process.env.CENTRAL_BENCH_ONLY);
     await interleave(1, comparisons, () => undefined);
@@ -40,9 +44,18 @@ async function main(): Promise<void> {
     for (const [name, { baseline, collector }] of legs) {
       const ratios = collector.map((c, i) => linesPerSecond(c) / linesPerSecond(baseline[i]!));
       const sorted = [...ratios].sort((a, b) => a - b);
-      process.stdout.write(`${name}: ratios ${ratios.map((r) => r.toFixed(3)).join(' ')}; median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)}\n`);
-      process.stdout.write(`  central CPU ms ${cpuMs.get(name)!.map((ms) => ms.toFixed(0)).join(' ')} (wall ms ${collector.map((c) => c.ms.toFixed(0)).join(' ')})\n`);
-      process.stdout.write(`  central lines/s ${collector.map((c) => linesPerSecond(c).toFixed(0)).join(' ')}\n  bare    lines/s ${baseline.map((c) => linesPerSecond(c).toFixed(0)).join(' ')}\n`);
+      process.stdout.write(
+        `${name}: ratios ${ratios.map((r) => r.toFixed(3)).join(' ')}; median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)}\n`,
+      );
+      process.stdout.write(
+        `  central CPU ms ${cpuMs
+          .get(name)!
+          .map((ms) => ms.toFixed(0))
+          .join(' ')} (wall ms ${collector.map((c) => c.ms.toFixed(0)).join(' ')})\n`,
+      );
+      process.stdout.write(
+        `  central lines/s ${collector.map((c) => linesPerSecond(c).toFixed(0)).join(' ')}\n  bare    lines/s ${baseline.map((c) => linesPerSecond(c).toFixed(0)).join(' ')}\n`,
+      );
     }
   } finally {
     await nats.stop();

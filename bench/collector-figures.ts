@@ -41,12 +41,22 @@ export async function measureCollectorFigures(plan: BenchPlan, dir: string): Pro
   ];
   const comparisons = (legMs: number): Comparison[] => [
     { name: specs[0]!.name, baseline: () => syncFsyncLoop(bareDir, line, legMs), collector: () => syncCollectorLeg(logsDir, legMs) },
-    { name: specs[1]!.name, baseline: () => batchFsyncLoop(bareDir, line, writers, legMs), collector: () => asyncCollectorLeg(logsDir, writers, legMs) },
-    { name: specs[2]!.name, baseline: () => writeOnlyLoop(bareDir, line, legMs), collector: () => syncCollectorLeg(logsDir, legMs, noSyncFileOps) },
+    {
+      name: specs[1]!.name,
+      baseline: () => batchFsyncLoop(bareDir, line, writers, legMs),
+      collector: () => asyncCollectorLeg(logsDir, writers, legMs),
+    },
+    {
+      name: specs[2]!.name,
+      baseline: () => writeOnlyLoop(bareDir, line, legMs),
+      collector: () => syncCollectorLeg(logsDir, legMs, noSyncFileOps),
+    },
   ];
 
   await interleave(1, comparisons(plan.warmupMs), () => process.stderr.write('collector warm-up done\n'));
-  const legs = await interleave(plan.rounds, comparisons(plan.legMs), (round) => process.stderr.write(`collector round ${round}/${plan.rounds} done\n`));
+  const legs = await interleave(plan.rounds, comparisons(plan.legMs), (round) =>
+    process.stderr.write(`collector round ${round}/${plan.rounds} done\n`),
+  );
   fs.rmSync(logsDir, { recursive: true, force: true });
   fs.rmSync(bareDir, { recursive: true, force: true });
   return specs.map((spec) => buildFigure(spec, legs.get(spec.name)!, lineBytes));

@@ -44,7 +44,16 @@ export function assertSameTotals(ours: readonly ModelTotals[], duckdb: readonly 
     ours.length === duckdb.length &&
     ours.every((o, i) => {
       const d = duckdb[i]!;
-      return o.model === d.model && o.runs === d.runs && o.issues === d.issues && o.completedIssues === d.completedIssues && Math.abs(o.costUsd - d.costUsd) <= 1e-6 * Math.max(1, d.costUsd);
+      return (
+        o.model === d.model &&
+        o.runs === d.runs &&
+        o.issues === d.issues &&
+        o.completedIssues === d.completedIssues &&
+        Math.abs(o.costUsd - d.costUsd) <= 1e-6 * Math.max(1, d.costUsd)
+      );
     });
-  if (!same) throw new Error(`runledger and DuckDB disagree on the per-model totals:\n  runledger ${JSON.stringify(ours)}\n  duckdb    ${JSON.stringify(duckdb)}`);
+  if (!same)
+    throw new Error(
+      `runledger and DuckDB disagree on the per-model totals:\n  runledger ${JSON.stringify(ours)}\n  duckdb    ${JSON.stringify(duckdb)}`,
+    );
 }

@@ -6,7 +6,12 @@ import type { AsyncMetricsCollector, MetricsCollector } from '../src/index.js';
  */
 const TOKENS = { model: 'deepseek-chat', provider: 'deepseek', inputTokens: 1500, outputTokens: 800 } as const;
 const TOOL = 'run_tests';
-const ERROR = { kind: 'tool', message: 'run_tests exited with code 1: 2 failing tests in payment.spec.ts', recoverable: true, tool: TOOL } as const;
+const ERROR = {
+  kind: 'tool',
+  message: 'run_tests exited with code 1: 2 failing tests in payment.spec.ts',
+  recoverable: true,
+  tool: TOOL,
+} as const;
 export const CALLS_PER_CYCLE = 4;
 
 /** Gives the run an open issue and agent first, so the mix's lines carry both, as in a real run. */

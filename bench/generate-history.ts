@@ -21,12 +21,15 @@ const workerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ge
 
 function runWorker(dir: string, spec: HistorySpec, first: number, count: number): Promise<{ events: number; runs: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [workerScript, JSON.stringify({ dir, spec, first, count })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [workerScript, JSON.stringify({ dir, spec, first, count })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      if (code !== 0) return reject(new Error(`history generator worker (runs ${first}..${first + count - 1}) ended with ${signal ?? `code ${code}`}`));
+      if (code !== 0)
+        return reject(new Error(`history generator worker (runs ${first}..${first + count - 1}) ended with ${signal ?? `code ${code}`}`));
       resolve(JSON.parse(out) as { events: number; runs: number });
     });
   });
@@ -86,12 +89,29 @@ export async function appendToHistory(logsDir: string, spec: HistorySpec, events
     const index = crashed[(round * resumedRuns + i) % crashed.length]!;
     const run = runOf(spec, index);
     // Issue ids far above any the run has used; the simulated clock moves on a day per round.
-    written += await appendToCrashedRun({ ...run, dir: logsDir, priceBook, targetEvents: perRun, startAt: run.startAt + (round + 1) * 86_400_000, seed: run.seed + round + 1 }, 100_000 * (round + 1));
+    written += await appendToCrashedRun(
+      {
+        ...run,
+        dir: logsDir,
+        priceBook,
+        targetEvents: perRun,
+        startAt: run.startAt + (round + 1) * 86_400_000,
+        seed: run.seed + round + 1,
+      },
+      100_000 * (round + 1),
+    );
   }
   for (let i = 0; i < newRuns; i += 1) {
     const index = spec.runs + round * newRuns + i;
     const run = runOf(spec, index);
-    written += await writeSimulatedRun({ ...run, runId: `${runIdOf(index)}_appended`, dir: logsDir, priceBook, targetEvents: perRun, ending: 'completed' });
+    written += await writeSimulatedRun({
+      ...run,
+      runId: `${runIdOf(index)}_appended`,
+      dir: logsDir,
+      priceBook,
+      targetEvents: perRun,
+      ending: 'completed',
+    });
   }
   return written;
 }

@@ -43,7 +43,9 @@ export function bytesNeededFor(spec: HistorySpec): number {
 async function generate(logsDir: string, spec: HistorySpec): Promise<{ history: GeneratedHistory; first: LegResult }> {
   log(`generating ${runsText(spec.runs)} runs, ~${millions(spec.events)} events ...`);
   const history = await generateHistory(logsDir, spec);
-  log(`  ${history.events.toLocaleString('en-US')} events, ${(history.journalBytes / 2 ** 20).toFixed(0)} MiB in ${history.seconds.toFixed(1)} s; first replay ...`);
+  log(
+    `  ${history.events.toLocaleString('en-US')} events, ${(history.journalBytes / 2 ** 20).toFixed(0)} MiB in ${history.seconds.toFixed(1)} s; first replay ...`,
+  );
   const first = await replayInChild(logsDir, false);
   if (first.lines !== history.events) throw new Error(`the first replay read ${first.lines} events of ${history.events}`);
   log(`  first replay ${(first.ms / 1000).toFixed(1)} s, peak RSS ${(first.peakRssBytes! / 2 ** 20).toFixed(0)} MB`);
@@ -66,7 +68,10 @@ function infoOf(history: GeneratedHistory, first: LegResult): HistoryInfo {
  * against DuckDB, incremental replay against full replay, and replay memory at two sizes.
  */
 // eslint-disable-next-line max-lines-per-function -- the history legs in the order the README table lists them; each leg is a few lines
-export async function measureHistoryFigures(plan: BenchPlan, dir: string): Promise<{ figures: Figure[]; histories: Record<string, HistoryInfo> }> {
+export async function measureHistoryFigures(
+  plan: BenchPlan,
+  dir: string,
+): Promise<{ figures: Figure[]; histories: Record<string, HistoryInfo> }> {
   const rounds = plan.historyRounds;
   const logsDir = path.join(dir, 'history', 'logs');
   const small = await generate(logsDir, plan.history);
@@ -80,7 +85,9 @@ export async function measureHistoryFigures(plan: BenchPlan, dir: string): Promi
     target: { of: 'ratio', comparison: '>=', threshold: 0.5 },
     note: 'replay --full in-process: hash, chain and schema of every line, projections, derived files written where they changed',
   };
-  const replayComparison = (): Comparison[] => [{ name: replaySpec.name, baseline: () => bareParseLeg(logsDir), collector: () => fullReplayLeg(logsDir, lineBytes) }];
+  const replayComparison = (): Comparison[] => [
+    { name: replaySpec.name, baseline: () => bareParseLeg(logsDir), collector: () => fullReplayLeg(logsDir, lineBytes) },
+  ];
   await interleave(1, replayComparison(), () => log('replay warm-up done'));
   const replayLegs = await interleave(rounds, replayComparison(), (round) => log(`replay round ${round}/${rounds} done`));
 
@@ -123,7 +130,9 @@ export async function measureHistoryFigures(plan: BenchPlan, dir: string): Promi
       },
     ];
     await interleave(1, compareComparison(), () => log('compare warm-up done'));
-    compareLegs = (await interleave(rounds, compareComparison(), (round) => log(`compare round ${round}/${rounds} done`))).get(compareSpecs[0]!.name)!;
+    compareLegs = (await interleave(rounds, compareComparison(), (round) => log(`compare round ${round}/${rounds} done`))).get(
+      compareSpecs[0]!.name,
+    )!;
   } finally {
     duckdb.close();
   }
@@ -156,7 +165,10 @@ export async function measureHistoryFigures(plan: BenchPlan, dir: string): Promi
   fs.rmSync(path.dirname(bigLogsDir), { recursive: true, force: true });
 
   const memoryName = (spec: HistorySpec): string => `${runsText(spec.runs)} runs, ${millions(spec.events)} events`;
-  const memoryLegs = { baseline: [small.first], collector: [{ ...big.first, lineBytes: big.history.journalBytes / big.history.events }] as CollectorLegResult[] };
+  const memoryLegs = {
+    baseline: [small.first],
+    collector: [{ ...big.first, lineBytes: big.history.journalBytes / big.history.events }] as CollectorLegResult[],
+  };
   const memorySpecs: FigureSpec[] = [
     {
       name: `replay peak RSS (${memoryName(plan.bigHistory)})`,

@@ -10,7 +10,11 @@ export interface HistorySpec {
 
 /** The demo's grid: 3 models × 3 temperatures × 2 retry settings. */
 const MODELS = ['gpt-4o', 'deepseek-chat', 'gpt-4o-mini'] as const;
-const PROVIDERS: Readonly<Record<(typeof MODELS)[number], string>> = { 'gpt-4o': 'openai', 'deepseek-chat': 'deepseek', 'gpt-4o-mini': 'openai' };
+const PROVIDERS: Readonly<Record<(typeof MODELS)[number], string>> = {
+  'gpt-4o': 'openai',
+  'deepseek-chat': 'deepseek',
+  'gpt-4o-mini': 'openai',
+};
 const TEMPERATURES = [0, 0.4, 0.8] as const;
 const RETRIES = [1, 3] as const;
 /** Runs spread over 90 simulated days, as a team's history. */

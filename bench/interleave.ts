@@ -18,7 +18,11 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * Runs every comparison once per round, baseline and collector back to back on the same disk.
  * Odd rounds run the collector first, so a drift in disk or CPU speed hits both sides alike.
  */
-export async function interleave(rounds: number, comparisons: readonly Comparison[], onRound: (round: number) => void): Promise<Map<string, ComparisonLegs>> {
+export async function interleave(
+  rounds: number,
+  comparisons: readonly Comparison[],
+  onRound: (round: number) => void,
+): Promise<Map<string, ComparisonLegs>> {
   const legs = new Map(comparisons.map((c): [string, ComparisonLegs] => [c.name, { baseline: [], collector: [] }]));
   for (let round = 0; round < rounds; round += 1) {
     for (const comparison of comparisons) {

@@ -35,7 +35,13 @@ export async function fullReplayLeg(logsDir: string, lineBytes: number): Promise
  * Appends `fraction` more events to the history (untimed: resumed crashed runs and new runs, as a
  * working day adds them), then times the incremental `runledger replay` that catches up.
  */
-export async function incrementalReplayLeg(logsDir: string, spec: HistorySpec, events: number, round: number, lineBytes: number): Promise<CollectorLegResult> {
+export async function incrementalReplayLeg(
+  logsDir: string,
+  spec: HistorySpec,
+  events: number,
+  round: number,
+  lineBytes: number,
+): Promise<CollectorLegResult> {
   const appended = await appendToHistory(logsDir, spec, events, round);
   const start = performance.now();
   const report = await replay({ dir: logsDir });
@@ -51,7 +57,9 @@ const replayChildScript = path.join(path.dirname(fileURLToPath(import.meta.url))
 /** A replay in a child process of its own: its time, the events it read, and its peak RSS. */
 export function replayInChild(logsDir: string, full: boolean): Promise<LegResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [replayChildScript, logsDir, ...(full ? ['full'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [replayChildScript, logsDir, ...(full ? ['full'] : [])], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.on('error', reject);

@@ -25,7 +25,14 @@ const targetText = (t: Target): string => `${t.of} ${t.comparison} ${t.threshold
 
 function table(rows: readonly string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function formatResults(results: BenchResults): string {
@@ -41,7 +48,10 @@ export function formatResults(results: BenchResults): string {
       f.pass ? 'PASS' : 'FAIL',
     ]),
   ];
-  const baselines = results.figures.map((f) => `  ${f.name}: ${f.baseline.name}${f.lineBytes.baseline > 0 ? `; lines ${f.lineBytes.baseline.toFixed(0)} B (collector side ${f.lineBytes.collectorMedian.toFixed(1)} B)` : ''}${f.note ? `\n    ${f.note}` : ''}`);
+  const baselines = results.figures.map(
+    (f) =>
+      `  ${f.name}: ${f.baseline.name}${f.lineBytes.baseline > 0 ? `; lines ${f.lineBytes.baseline.toFixed(0)} B (collector side ${f.lineBytes.collectorMedian.toFixed(1)} B)` : ''}${f.note ? `\n    ${f.note}` : ''}`,
+  );
   const histories = Object.entries(results.histories).map(
     ([name, h]) =>
       `  ${name}: ${h.runs.toLocaleString('en-US')} runs, ${h.events.toLocaleString('en-US')} events, ${(h.journalBytes / 2 ** 20).toFixed(0)} MiB (${h.averageLineBytes.toFixed(0)} B a line), generated in ${h.generationSeconds.toFixed(1)} s; first replay ${h.firstReplay.seconds.toFixed(1)} s (${Math.round(h.firstReplay.eventsPerSecond).toLocaleString('en-US')} events/s), peak RSS ${h.firstReplay.peakRssMB.toFixed(0)} MB${h.tablesRewrite ? `; tables and analyzer inputs (${(h.tablesRewrite.bytes / 2 ** 20).toFixed(0)} MiB) rewritten alone in ${h.tablesRewrite.ms.toFixed(0)} ms` : ''}`,
@@ -68,7 +78,8 @@ export function writeResults(file: string, results: BenchResults): void {
 }
 
 const mdNumber = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const mdTarget = (t: Target): string => `${t.of === 'ratio' ? 'ratio' : 'value'} ${{ '>=': '≥', '<=': '≤', '<': '<' }[t.comparison]} ${t.threshold}`;
+const mdTarget = (t: Target): string =>
+  `${t.of === 'ratio' ? 'ratio' : 'value'} ${{ '>=': '≥', '<=': '≤', '<': '<' }[t.comparison]} ${t.threshold}`;
 
 /** The figures as the README's Markdown table: value, baseline, ratio (and its range over the rounds), target, met or not. */
 export function formatResultsMarkdown(results: BenchResults): string {

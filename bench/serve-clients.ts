@@ -44,7 +44,13 @@ async function send(pool: Pool, method: 'GET' | 'POST', path: string, contentTyp
 }
 
 /** Runs the loops for `legMs` and returns how many lines the server acknowledged (requests, for 'health'), and in how long. */
-export async function runHttpClients(baseUrl: string, runId: string, clients: number, legMs: number, mode: ClientMode = 'calls'): Promise<{ lines: number; ms: number }> {
+export async function runHttpClients(
+  baseUrl: string,
+  runId: string,
+  clients: number,
+  legMs: number,
+  mode: ClientMode = 'calls',
+): Promise<{ lines: number; ms: number }> {
   // One connection per loop, one request at a time on each (no pipelining): as 64 supervisors would.
   const pool = new Pool(baseUrl, { connections: clients, pipelining: 1 });
   const path = `/runs/${runId}/calls`;
@@ -72,7 +78,13 @@ export async function runHttpClients(baseUrl: string, runId: string, clients: nu
       case 'steps': {
         let openCallId: unknown = null;
         return async () => {
-          const step: Array<[string, unknown]> = openCallId === null ? [] : [['endToolCall', { callId: openCallId, success: false, error: 'exit code 1' }], ['recordError', ERROR]];
+          const step: Array<[string, unknown]> =
+            openCallId === null
+              ? []
+              : [
+                  ['endToolCall', { callId: openCallId, success: false, error: 'exit code 1' }],
+                  ['recordError', ERROR],
+                ];
           step.push(['recordTokenUsage', TOKENS], ['startToolCall', { tool: TOOL }]);
           openCallId = (await batch(step)).at(-1);
           return step.length;

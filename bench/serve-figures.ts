@@ -24,11 +24,16 @@ export async function measureServeFigures(plan: BenchPlan, dir: string): Promise
   fs.mkdirSync(logsDir, { recursive: true });
   const writers = plan.concurrentWriters;
   const modes: ServeMode[] = ['calls', 'steps'];
-  const comparisons = (legMs: number) => [...modes.map((mode) => serveComparison(logsDir, writers, mode)(legMs)), httpCeilingComparison(logsDir, writers)(legMs)];
+  const comparisons = (legMs: number) => [
+    ...modes.map((mode) => serveComparison(logsDir, writers, mode)(legMs)),
+    httpCeilingComparison(logsDir, writers)(legMs),
+  ];
   let legs: Map<string, ComparisonLegs>;
   try {
     await interleave(1, comparisons(plan.warmupMs), () => process.stderr.write('serve warm-up done\n'));
-    legs = await interleave(plan.rounds, comparisons(plan.legMs), (round) => process.stderr.write(`serve round ${round}/${plan.rounds} done\n`));
+    legs = await interleave(plan.rounds, comparisons(plan.legMs), (round) =>
+      process.stderr.write(`serve round ${round}/${plan.rounds} done\n`),
+    );
   } finally {
     await stopClientThread();
   }

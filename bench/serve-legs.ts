@@ -47,8 +47,15 @@ async function serveLeg(logsDir: string, clients: number, legMs: number, mode: S
   const server = await startServer({ dir: logsDir, port: 0, prices: null, liveUpdates: false });
   const runId = `serve-bench-${process.pid}-${(legNumber += 1)}`;
   try {
-    await postJson(`${server.url}/runs`, { projectId: 'runledger-bench', runId, config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 } } });
-    await postJson(`${server.url}/runs/${runId}/calls`, { call: 'startIssue', args: { issueId: 1, title: 'Add login endpoint', labels: ['backend'] } });
+    await postJson(`${server.url}/runs`, {
+      projectId: 'runledger-bench',
+      runId,
+      config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 } },
+    });
+    await postJson(`${server.url}/runs/${runId}/calls`, {
+      call: 'startIssue',
+      args: { issueId: 1, title: 'Add login endpoint', labels: ['backend'] },
+    });
     await postJson(`${server.url}/runs/${runId}/calls`, { call: 'startAgent', args: { agentType: 'coding' } });
     const timed = await runClientsOnThread({ url: server.url, runId, clients, legMs, mode });
     await postJson(`${server.url}/runs/${runId}/finalize`, { status: 'completed' });

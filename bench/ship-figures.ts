@@ -46,9 +46,21 @@ export async function measureShipFigures(plan: BenchPlan, dir: string): Promise<
       },
     ];
     const comparisons: Comparison[] = [
-      { name: specs[0]!.name, baseline: () => barePublishLeg(byRun, nats.url, `BENCH_BARE_${(leg += 1)}`, WINDOW), collector: () => shipLeg(corpus, nats.url, `BENCH_SHIP_${(leg += 1)}`, WINDOW) },
-      { name: specs[1]!.name, baseline: () => bareOrderedReadLeg(nats.url, 'BENCH_CENTRAL'), collector: () => centralReplayLeg(centralDir, nats.url, 'BENCH_CENTRAL', false, corpus.lineBytes) },
-      { name: specs[2]!.name, baseline: () => bareOrderedReadLeg(nats.url, 'BENCH_CENTRAL'), collector: () => centralReplayLeg(centralDir, nats.url, 'BENCH_CENTRAL', true, corpus.lineBytes) },
+      {
+        name: specs[0]!.name,
+        baseline: () => barePublishLeg(byRun, nats.url, `BENCH_BARE_${(leg += 1)}`, WINDOW),
+        collector: () => shipLeg(corpus, nats.url, `BENCH_SHIP_${(leg += 1)}`, WINDOW),
+      },
+      {
+        name: specs[1]!.name,
+        baseline: () => bareOrderedReadLeg(nats.url, 'BENCH_CENTRAL'),
+        collector: () => centralReplayLeg(centralDir, nats.url, 'BENCH_CENTRAL', false, corpus.lineBytes),
+      },
+      {
+        name: specs[2]!.name,
+        baseline: () => bareOrderedReadLeg(nats.url, 'BENCH_CENTRAL'),
+        collector: () => centralReplayLeg(centralDir, nats.url, 'BENCH_CENTRAL', true, corpus.lineBytes),
+      },
     ];
     const rounds = plan.mode === 'quick' ? 3 : 7;
     await interleave(1, comparisons, () => process.stderr.write('ship warm-up done\n'));

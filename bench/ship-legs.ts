@@ -97,17 +97,28 @@ export function corpusLines(corpus: ShipCorpus): Array<{ subject: string; lines:
  * expectation, no file reading, no verification. Stream creation is untimed. The connection is
  * configured as the shipper's (no async traces).
  */
-export async function barePublishLeg(byRun: ReadonlyArray<{ subject: string; lines: Buffer[] }>, url: string, stream: string, window: number): Promise<LegResult> {
+export async function barePublishLeg(
+  byRun: ReadonlyArray<{ subject: string; lines: Buffer[] }>,
+  url: string,
+  stream: string,
+  window: number,
+): Promise<LegResult> {
   const nc = await connect({ servers: url, noAsyncTraces: true });
   try {
     const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: stream, subjects: ['runledger.BARE.>'], storage: StorageType.File, num_replicas: 1, discard: DiscardPolicy.New });
+    await jsm.streams.add({
+      name: stream,
+      subjects: ['runledger.BARE.>'],
+      storage: StorageType.File,
+      num_replicas: 1,
+      discard: DiscardPolicy.New,
+    });
     const js = jetstream(nc);
     const cursors = byRun.map(() => 0);
     let lines = 0;
     const inFlight = new Set<Promise<PubAck>>();
     const start = performance.now();
-    for (let active = true; active; ) {
+    for (let active = true; active;) {
       active = false;
       for (const [r, run] of byRun.entries()) {
         const line = run.lines[cursors[r]!];
@@ -135,7 +146,13 @@ export async function barePublishLeg(byRun: ReadonlyArray<{ subject: string; lin
  * verification, fsync'd mirror, then the ordinary replay (projections, JSON layout, seven CSVs)
  * unless `mirrorOnly`.
  */
-export async function centralReplayLeg(centralDir: string, url: string, stream: string, mirrorOnly: boolean, lineBytes: number): Promise<CollectorLegResult> {
+export async function centralReplayLeg(
+  centralDir: string,
+  url: string,
+  stream: string,
+  mirrorOnly: boolean,
+  lineBytes: number,
+): Promise<CollectorLegResult> {
   fs.rmSync(centralDir, { recursive: true, force: true });
   const start = performance.now();
   const report = await replayFromStream({ dir: centralDir, servers: url, stream, skipReplay: mirrorOnly });

@@ -12,7 +12,10 @@ import { noSyncFileOps } from './no-sync-file-ops.js';
 export interface SimulatedRun {
   readonly dir: string;
   readonly runId: string;
-  readonly config: { readonly llm: { readonly provider: string; readonly model: string; readonly temperature: number }; readonly maxRetries: number };
+  readonly config: {
+    readonly llm: { readonly provider: string; readonly model: string; readonly temperature: number };
+    readonly maxRetries: number;
+  };
   readonly seed: number;
   /** Simulated start time, ms since the epoch. */
   readonly startAt: number;
@@ -25,7 +28,15 @@ export interface SimulatedRun {
 /** Events an average issue of the mix produces: starting another one stops when half of it would overshoot. */
 const EVENTS_PER_ISSUE = 40;
 const ATTEMPT_SUCCESS: Readonly<Record<string, number>> = { 'gpt-4o': 0.62, 'deepseek-chat': 0.55, 'gpt-4o-mini': 0.35 };
-const TITLES = ['Add login endpoint', 'Fix flaky payment test', 'Paginate the orders API', 'Upgrade the ORM', 'Cache product search', 'Validate webhook signatures', 'Split the user service'];
+const TITLES = [
+  'Add login endpoint',
+  'Fix flaky payment test',
+  'Paginate the orders API',
+  'Upgrade the ORM',
+  'Cache product search',
+  'Validate webhook signatures',
+  'Split the user service',
+];
 
 /** Collector options every generated run shares: no fsync, no signal handlers, no background replay. */
 function collectorOptions(run: Pick<SimulatedRun, 'dir' | 'priceBook'>, clock: () => Date) {
@@ -36,7 +47,12 @@ function collectorOptions(run: Pick<SimulatedRun, 'dir' | 'priceBook'>, clock: (
 export async function writeSimulatedRun(run: SimulatedRun): Promise<number> {
   let now = run.startAt;
   const clock = (): Date => new Date(now);
-  const metrics = await MetricsCollector.start({ ...collectorOptions(run, clock), runId: run.runId, projectId: 'shop-backend', config: run.config });
+  const metrics = await MetricsCollector.start({
+    ...collectorOptions(run, clock),
+    runId: run.runId,
+    projectId: 'shop-backend',
+    config: run.config,
+  });
   const issues = new IssueWriter(metrics, run.config, mulberry32(run.seed), (ms) => (now += ms), run.seed);
   issues.events = 1; // RunStarted
   return finishRun(metrics, issues, run.targetEvents, run.ending);
@@ -47,7 +63,10 @@ export async function writeSimulatedRun(run: SimulatedRun): Promise<number> {
  * and leaves it crashed again (the writer closes without RunFinished), so it can be resumed again.
  * Returns the events appended (RunResumed included).
  */
-export async function appendToCrashedRun(run: Pick<SimulatedRun, 'dir' | 'runId' | 'config' | 'seed' | 'startAt' | 'targetEvents' | 'priceBook'>, firstIssueId: number): Promise<number> {
+export async function appendToCrashedRun(
+  run: Pick<SimulatedRun, 'dir' | 'runId' | 'config' | 'seed' | 'startAt' | 'targetEvents' | 'priceBook'>,
+  firstIssueId: number,
+): Promise<number> {
   let now = run.startAt;
   const clock = (): Date => new Date(now);
   const metrics = await MetricsCollector.resume({ ...collectorOptions(run, clock), runId: run.runId });

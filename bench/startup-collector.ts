@@ -8,5 +8,10 @@ import { MetricsCollector } from 'runledger';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: startup-collector.js <logsDir>');
-const collector = await MetricsCollector.start({ dir, projectId: 'startup', config: { llm: { provider: 'openai', model: 'gpt-4o', temperature: 0 } }, liveUpdates: false });
+const collector = await MetricsCollector.start({
+  dir,
+  projectId: 'startup',
+  config: { llm: { provider: 'openai', model: 'gpt-4o', temperature: 0 } },
+  liveUpdates: false,
+});
 collector.finalizeRun('completed');

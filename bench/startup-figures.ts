@@ -18,7 +18,8 @@ function timeProcess(args: readonly string[]): LegResult {
   const start = performance.now();
   const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const ms = performance.now() - start;
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} ended with ${result.signal ?? `code ${result.status}`}: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`node ${args.join(' ')} ended with ${result.signal ?? `code ${result.status}`}: ${result.stderr}`);
   return { lines: 1, ms };
 }
 
@@ -28,7 +29,10 @@ const asCollectorLeg = (leg: LegResult): CollectorLegResult => ({ ...leg, lineBy
 /** Records the demo's folder (54 runs, the seed's configurations) once, replayed as the demo leaves it. */
 function recordDemoFolder(dir: string): string {
   const demoDir = path.join(dir, 'demo-logs');
-  const result = spawnSync(process.execPath, [DEMO, '--dir', demoDir, '--seed', '42'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [DEMO, '--dir', demoDir, '--seed', '42'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`the demo failed (${result.signal ?? `code ${result.status}`}): ${result.stderr}`);
   return demoDir;
 }
@@ -47,7 +51,13 @@ export async function measureStartupFigures(plan: BenchPlan, dir: string): Promi
     { name: 'start-up: runledger runs --help', args: [CLI, 'runs', '--help'], threshold: 2 },
     { name: 'start-up: runledger runs (demo folder, 54 runs)', args: [CLI, 'runs', '--dir', demoDir], threshold: 3 },
     { name: "start-up: import 'runledger', start(), finalizeRun()", args: [COLLECTOR_SCRIPT, collectorDir], threshold: 4 },
-  ].map(({ name, args, threshold }) => ({ name, args, baselineName: BASELINE, unit: 'ms', target: { of: 'ratio', comparison: '<=', threshold } }));
+  ].map(({ name, args, threshold }) => ({
+    name,
+    args,
+    baselineName: BASELINE,
+    unit: 'ms',
+    target: { of: 'ratio', comparison: '<=', threshold },
+  }));
   const comparisons: Comparison[] = specs.map((spec) => ({
     name: spec.name,
     baseline: nodeBaseline,
@@ -55,7 +65,9 @@ export async function measureStartupFigures(plan: BenchPlan, dir: string): Promi
   }));
   try {
     await interleave(1, comparisons, () => process.stderr.write('start-up warm-up done\n'));
-    const legs = await interleave(plan.startupRounds, comparisons, (round) => process.stderr.write(`start-up round ${round}/${plan.startupRounds} done\n`));
+    const legs = await interleave(plan.startupRounds, comparisons, (round) =>
+      process.stderr.write(`start-up round ${round}/${plan.startupRounds} done\n`),
+    );
     return specs.map((spec) => buildFigure(spec, legs.get(spec.name)!, 0));
   } finally {
     fs.rmSync(collectorDir, { recursive: true, force: true });

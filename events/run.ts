@@ -6,7 +6,10 @@ export const PriceTableInfo = z.strictObject({
   package: Identifier,
   version: Identifier,
   overrideFile: z.string().max(4096).nullable(),
-  overrideSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  overrideSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
 });
 
 /**

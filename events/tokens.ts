@@ -70,5 +70,6 @@ export function tokensUsedInconsistencies(t: z.infer<typeof TokensUsedFields>): 
  * reasoningTokens are part of outputTokens.
  */
 export const TokensUsed = TokensUsedFields.superRefine((t, ctx) => {
-  for (const problem of tokensUsedInconsistencies(t)) ctx.addIssue({ code: 'custom', path: [problem.path], input: problem.input, message: problem.message });
+  for (const problem of tokensUsedInconsistencies(t))
+    ctx.addIssue({ code: 'custom', path: [problem.path], input: problem.input, message: problem.message });
 });

@@ -75,7 +75,13 @@ export interface RunModel {
   readonly endedAt: string | null;
   readonly durationMs: number | null;
   readonly config: SystemConfig;
-  readonly issues: { readonly total: number; readonly completed: number; readonly failed: number; readonly skipped: number; readonly unfinished: number };
+  readonly issues: {
+    readonly total: number;
+    readonly completed: number;
+    readonly failed: number;
+    readonly skipped: number;
+    readonly unfinished: number;
+  };
   /** Completed ÷ started issues; null with no issue. */
   readonly successRate: number | null;
   readonly firstTimeRightRate: number | null;
@@ -188,7 +194,13 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
     endedAt: s.finishedAt ?? (running ? null : s.lastEventAt),
     durationMs: s.recordedDurationMs ?? msBetween(s.startedAt, s.lastEventAt),
     config: s.config,
-    issues: { total: issues.length, completed: count('completed'), failed: count('failed'), skipped: count('skipped'), unfinished: count('open') + count('unfinished') },
+    issues: {
+      total: issues.length,
+      completed: count('completed'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      unfinished: count('open') + count('unfinished'),
+    },
     successRate: rate(count('completed')),
     firstTimeRightRate: rate(issues.filter((i) => i.firstTimeRight).length),
     averageComplexity: finished.length === 0 ? null : finished.reduce((sum, i) => sum + i.complexity.score, 0) / finished.length,

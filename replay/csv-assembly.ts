@@ -22,7 +22,9 @@ export interface RunFragments {
  * never turns a run's rows into JS strings again (for a run of 1,000 events they are tens of KB).
  */
 export function encodeFragments(fragments: RunFragments): { bytes: Buffer; tableBytes: Record<string, number> } {
-  const parts = ASSEMBLED_FILES.map((file) => Buffer.from(file === ANALYSIS_FILE ? `${JSON.stringify(fragments.analysis)}\n` : (fragments.tables[file]?.csv ?? ''), 'utf8'));
+  const parts = ASSEMBLED_FILES.map((file) =>
+    Buffer.from(file === ANALYSIS_FILE ? `${JSON.stringify(fragments.analysis)}\n` : (fragments.tables[file]?.csv ?? ''), 'utf8'),
+  );
   const tableBytes = Object.fromEntries(ASSEMBLED_FILES.map((file, i) => [file, parts[i]!.length]));
   const header = Buffer.from(`${JSON.stringify({ bytes: tableBytes })}\n`, 'utf8');
   return { bytes: Buffer.concat([header, ...parts]), tableBytes };
@@ -43,7 +45,7 @@ class FragmentReader {
     try {
       size = fs.fstatSync(fd).size;
       if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(size, this.buffer.length * 2));
-      for (let at = 0; at < size; ) {
+      for (let at = 0; at < size;) {
         const n = fs.readSync(fd, this.buffer, at, size - at, at);
         if (n <= 0) throw new Error(`${file} ended early`);
         at += n;
@@ -58,7 +60,8 @@ class FragmentReader {
     let at = newline + 1;
     for (const output of ASSEMBLED_FILES) {
       const length = header.bytes?.[output];
-      if (newline < 0 || typeof length !== 'number' || at + length > size) throw new Error(`${file} is not a fragment file of this runledger; delete logs/.replay and run "runledger replay"`);
+      if (newline < 0 || typeof length !== 'number' || at + length > size)
+        throw new Error(`${file} is not a fragment file of this runledger; delete logs/.replay and run "runledger replay"`);
       parts.set(output, bytes.subarray(at, at + length));
       at += length;
     }
@@ -87,7 +90,9 @@ interface FileIdentity {
 const assemblyFile = (paths: ReplayPaths): string => path.join(paths.stateDir, 'tables.json');
 /** The full path of each assembled file, by its name in ASSEMBLED_FILES. */
 export const outputFiles = (paths: ReplayPaths): Record<string, string> =>
-  Object.fromEntries(ASSEMBLED_FILES.map((file) => [file, file === ANALYSIS_FILE ? analysisInputsFile(paths) : path.join(paths.csvDir, file)]));
+  Object.fromEntries(
+    ASSEMBLED_FILES.map((file) => [file, file === ANALYSIS_FILE ? analysisInputsFile(paths) : path.join(paths.csvDir, file)]),
+  );
 const headerOf = (file: string): string => (file === ANALYSIS_FILE ? '' : UTF8_BOM + encodeCsvRows([TABLE_HEADERS.get(file)!]));
 
 /**
@@ -158,7 +163,7 @@ class RangeCopier {
   }
 
   flush(): void {
-    for (let at = this.start; at < this.end; ) {
+    for (let at = this.start; at < this.end;) {
       const n = fs.readSync(this.from, this.chunk, 0, Math.min(this.chunk.length, this.end - at), at);
       if (n <= 0) throw new Error('the previous table ended early');
       this.to.write(this.chunk.subarray(0, n));

@@ -27,7 +27,9 @@ export class DerivedFilesLock {
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new DerivedFilesLockError(`Another process is writing the derived files under ${paths.logsDir} (lock ${paths.lock}); try again when it is done.`);
+        throw new DerivedFilesLockError(
+          `Another process is writing the derived files under ${paths.logsDir} (lock ${paths.lock}); try again when it is done.`,
+        );
       }
       throw error;
     }
@@ -35,7 +37,10 @@ export class DerivedFilesLock {
   }
 
   assertHeld(): void {
-    if (this.lost) throw new DerivedFilesLockError(`The lock on derived files (${this.paths.lock}) was lost: ${this.lost.message}. Run "runledger replay" again.`);
+    if (this.lost)
+      throw new DerivedFilesLockError(
+        `The lock on derived files (${this.paths.lock}) was lost: ${this.lost.message}. Run "runledger replay" again.`,
+      );
   }
 
   release(): void {

@@ -14,7 +14,13 @@ export interface ReplayPaths {
 
 export function replayPaths(logsDir: string): ReplayPaths {
   const stateDir = path.join(logsDir, '.replay');
-  return { logsDir, csvDir: path.join(logsDir, 'csv'), stateDir, index: path.join(stateDir, 'index.json'), lock: path.join(logsDir, '.replay.lock') };
+  return {
+    logsDir,
+    csvDir: path.join(logsDir, 'csv'),
+    stateDir,
+    index: path.join(stateDir, 'index.json'),
+    lock: path.join(logsDir, '.replay.lock'),
+  };
 }
 
 /** The analyzer's inputs: one JSON line per run (projections/analysis-input.ts), in table order. */

@@ -34,7 +34,14 @@ export type RunReplayOutcome =
  * The outcome of a run whose journal is as it was at its last replay and whose derived files are
  * there: nothing to read. Null when replayRun must read it (or `full` asks for every run).
  */
-export function unchangedRun(paths: ReplayPaths, runId: string, previous: RunIndexEntry | undefined, full: boolean, replayFiles: ReadonlySet<string>, stat: fs.Stats): RunReplayOutcome | null {
+export function unchangedRun(
+  paths: ReplayPaths,
+  runId: string,
+  previous: RunIndexEntry | undefined,
+  full: boolean,
+  replayFiles: ReadonlySet<string>,
+  stat: fs.Stats,
+): RunReplayOutcome | null {
   if (full || !previous) return null;
   const hasRowsFile = (id: string): boolean => replayFiles.has(path.basename(runRowsFile(paths, id)));
   // Built only when needed: at 10,000 runs most are unchanged, and need neither path nor lock.
@@ -106,7 +113,14 @@ export function replayRun(
   }
   const tornTail = base.tornTail;
   if (resumeFrom === null && previous && derivedFromTheSameLines(paths, previous, base, replayFiles)) {
-    return { kind: 'replayed', entry: previous.journalMtimeMs === stat.mtimeMs ? previous : { ...previous, journalMtimeMs: stat.mtimeMs }, newEvents: scan.entries, fromScratch: true, tornTail, derivedKept: true };
+    return {
+      kind: 'replayed',
+      entry: previous.journalMtimeMs === stat.mtimeMs ? previous : { ...previous, journalMtimeMs: stat.mtimeMs },
+      newEvents: scan.entries,
+      fromScratch: true,
+      tornTail,
+      derivedKept: true,
+    };
   }
   const models = runReadModels(state, { writerAlive, bytes: stat.size, tornTail });
   if (models === null) {
@@ -122,7 +136,14 @@ export function replayRun(
   batch.write(runRowsFile(paths, runId), fragmentFile);
   batch.write(runStateFile(paths, runId), encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState));
   const tableRows = Object.fromEntries(Object.entries(fragments.tables).map(([file, t]) => [file, t.rows]));
-  return { kind: 'replayed', entry: { ...base, refused: null, empty: false, tableRows, tableBytes }, newEvents: scan.entries, fromScratch: resumeFrom === null, tornTail, derivedKept: false };
+  return {
+    kind: 'replayed',
+    entry: { ...base, refused: null, empty: false, tableRows, tableBytes },
+    newEvents: scan.entries,
+    fromScratch: resumeFrom === null,
+    tornTail,
+    derivedKept: false,
+  };
 }
 
 /**
@@ -133,7 +154,12 @@ export function replayRun(
  * (A runledger of another version ignores the index, so its projections rebuild everything.)
  */
 // eslint-disable-next-line complexity -- a conjunction: every fact must hold for the derived files to be kept
-function derivedFromTheSameLines(paths: ReplayPaths, previous: RunIndexEntry, now: Omit<RunIndexEntry, 'refused' | 'empty' | 'tableRows' | 'tableBytes'>, replayFiles: ReadonlySet<string>): boolean {
+function derivedFromTheSameLines(
+  paths: ReplayPaths,
+  previous: RunIndexEntry,
+  now: Omit<RunIndexEntry, 'refused' | 'empty' | 'tableRows' | 'tableBytes'>,
+  replayFiles: ReadonlySet<string>,
+): boolean {
   const [was, is] = [previous.checkpoint, now.checkpoint];
   return (
     previous.refused === null &&
@@ -169,7 +195,12 @@ export function readRunState(paths: ReplayPaths, runId: string): CheckpointedSta
   }
 }
 
-function isUnchanged(previous: RunIndexEntry, stat: fs.Stats, lockedWithin: (staleMs: number) => boolean, hasRowsFile: (runId: string) => boolean): boolean {
+function isUnchanged(
+  previous: RunIndexEntry,
+  stat: fs.Stats,
+  lockedWithin: (staleMs: number) => boolean,
+  hasRowsFile: (runId: string) => boolean,
+): boolean {
   if (previous.journalBytes !== stat.size || previous.journalMtimeMs !== stat.mtimeMs) return false;
   // Without RunFinished the status is "running" or "crashed" by the writer's lock, which can change alone.
   // (Asked only then: a finished run's status never depends on its lock.)

@@ -76,7 +76,13 @@ export async function updateRuns(
   paths: ReplayPaths,
   lock: DerivedFilesLock,
   options: Pick<ReplayOptions, 'runIds' | 'full' | 'progress'>,
-): Promise<{ index: Map<string, RunIndexEntry>; runs: RunReplayReport[]; changed: boolean; indexChanged: boolean; previous: PreviousAssembly }> {
+): Promise<{
+  index: Map<string, RunIndexEntry>;
+  runs: RunReplayReport[];
+  changed: boolean;
+  indexChanged: boolean;
+  previous: PreviousAssembly;
+}> {
   const { index, assembly } = loadRunIndexWithAssembly(paths);
   // The entries the last table assembly was made from (updates replace entries, never change them).
   const entries = new Map(index);
@@ -113,12 +119,12 @@ export async function updateRuns(
       }
       if (index.get(runId) !== outcome.entry) indexChanged = true;
       index.set(runId, outcome.entry);
-    runs.push({
-      runId,
-      outcome: outcome.kind,
-      newEvents: outcome.kind === 'replayed' ? outcome.newEvents : 0,
-      fromScratch: outcome.kind === 'replayed' ? outcome.fromScratch : false,
-      tornTail: outcome.kind === 'replayed' ? outcome.tornTail : null,
+      runs.push({
+        runId,
+        outcome: outcome.kind,
+        newEvents: outcome.kind === 'replayed' ? outcome.newEvents : 0,
+        fromScratch: outcome.kind === 'replayed' ? outcome.fromScratch : false,
+        tornTail: outcome.kind === 'replayed' ? outcome.tornTail : null,
         refused: outcome.entry.refused,
       });
       progress.update(i + 1);
@@ -173,7 +179,11 @@ function listFileNames(dir: string): Set<string> {
 
 /** The seven tables and the analyzer's inputs are all in place (a user may have deleted logs/csv). */
 function tablesPresent(paths: ReplayPaths): boolean {
-  return fs.existsSync(analysisInputsFile(paths)) && fs.existsSync(paths.index) && TABLE_FILES.every((file) => fs.existsSync(path.join(paths.csvDir, file)));
+  return (
+    fs.existsSync(analysisInputsFile(paths)) &&
+    fs.existsSync(paths.index) &&
+    TABLE_FILES.every((file) => fs.existsSync(path.join(paths.csvDir, file)))
+  );
 }
 
 /** Drops a run's replay bookkeeping (its journal is gone); its rows leave the tables at the next assembly. */

@@ -62,14 +62,19 @@ const isTimeOrNull = (t: unknown): t is string | null => t === null || typeof t 
 // eslint-disable-next-line complexity -- one guard per field of an index row, in the order encodeEntry writes them
 export function decodeEntry(a: unknown): RunIndexEntry | null {
   if (!Array.isArray(a) || a.length !== 12) return null;
-  const [runId, startedAt, lastEventAt, checkpoint, journalBytes, journalMtimeMs, flags, lockStaleMs, tornTail, refused, rows, bytes] = a as unknown[];
+  const [runId, startedAt, lastEventAt, checkpoint, journalBytes, journalMtimeMs, flags, lockStaleMs, tornTail, refused, rows, bytes] =
+    a as unknown[];
   if (typeof runId !== 'string' || !isTimeOrNull(startedAt) || !isTimeOrNull(lastEventAt)) return null;
   if (!Array.isArray(checkpoint) || checkpoint.length !== 4) return null;
   const [offset, seq, hash, lastLineStart] = checkpoint as unknown[];
   if (!isCount(offset) || !isCount(seq) || typeof hash !== 'string' || !isCount(lastLineStart)) return null;
   if (!isCount(journalBytes) || typeof journalMtimeMs !== 'number' || !isCount(flags) || !isCount(lockStaleMs)) return null;
   if (tornTail !== null && !(Array.isArray(tornTail) && tornTail.length === 2 && isCount(tornTail[0]) && isCount(tornTail[1]))) return null;
-  if (refused !== null && !(Array.isArray(refused) && refused.length === 3 && isCount(refused[0]) && isCount(refused[1]) && typeof refused[2] === 'string')) return null;
+  if (
+    refused !== null &&
+    !(Array.isArray(refused) && refused.length === 3 && isCount(refused[0]) && isCount(refused[1]) && typeof refused[2] === 'string')
+  )
+    return null;
   const tableRows = recordOf(rows, TABLE_FILES);
   const tableBytes = recordOf(bytes, ASSEMBLED_FILES);
   if (!tableRows || !tableBytes) return null;

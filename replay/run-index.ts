@@ -23,8 +23,14 @@ export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
  */
 export function loadRunIndexWithAssembly(paths: ReplayPaths): { index: Map<string, RunIndexEntry>; assembly: string | null } {
   try {
-    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version?: number; runledger?: string; assembly?: unknown; runs?: unknown[] };
-    if (parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion() || !Array.isArray(parsed.runs)) return { index: new Map(), assembly: null };
+    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as {
+      version?: number;
+      runledger?: string;
+      assembly?: unknown;
+      runs?: unknown[];
+    };
+    if (parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion() || !Array.isArray(parsed.runs))
+      return { index: new Map(), assembly: null };
     const index = new Map<string, RunIndexEntry>();
     for (const encoded of parsed.runs) {
       const entry = decodeEntry(encoded);
@@ -49,7 +55,9 @@ export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunI
 export function tableOrder(index: ReadonlyMap<string, RunIndexEntry>): RunIndexEntry[] {
   return [...index.values()]
     .filter((e) => e.refused === null && !e.empty && e.startedAt !== null)
-    .sort((a, b) => (a.startedAt! < b.startedAt! ? -1 : a.startedAt! > b.startedAt! ? 1 : a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+    .sort((a, b) =>
+      a.startedAt! < b.startedAt! ? -1 : a.startedAt! > b.startedAt! ? 1 : a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0,
+    );
 }
 
 /** Rows per table over the runs in the tables, from the index alone. */

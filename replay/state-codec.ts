@@ -25,7 +25,8 @@ function toJson(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(v)) {
     const value = toJson((v as Record<string, unknown>)[key]);
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true }); // user data, never a prototype
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true }); // user data, never a prototype
     else out[key.startsWith('$') ? `$${key}` : key] = value;
   }
   return out;
@@ -39,14 +40,20 @@ function fromJson(v: unknown): unknown {
   }
   const record = v as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length === 1 && keys[0] === '$map' && Array.isArray(record.$map)) return new Map((fromJson(record.$map) as Array<[unknown, unknown]>));
+  if (keys.length === 1 && keys[0] === '$map' && Array.isArray(record.$map))
+    return new Map(fromJson(record.$map) as Array<[unknown, unknown]>);
   if (!keys.some((k) => k.startsWith('$'))) {
     for (const key of keys) record[key] = fromJson(record[key]);
     return record;
   }
   const out: Record<string, unknown> = {};
   for (const key of keys) {
-    Object.defineProperty(out, key.startsWith('$') ? key.slice(1) : key, { value: fromJson(record[key]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key.startsWith('$') ? key.slice(1) : key, {
+      value: fromJson(record[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -31,10 +31,12 @@ export function describeValue(value: unknown): string {
 
 export class InvalidRunIdError extends RunledgerError {
   readonly code = 'RUN_ID_INVALID';
-  constructor(readonly value: unknown, reason: string) {
+  constructor(
+    readonly value: unknown,
+    reason: string,
+  ) {
     super(
-      `Invalid run id ${describeValue(value)}: ${reason}. ` +
-        'A run id is 1-128 characters of A-Z a-z 0-9 . _ - and is not "." or "..".',
+      `Invalid run id ${describeValue(value)}: ${reason}. ` + 'A run id is 1-128 characters of A-Z a-z 0-9 . _ - and is not "." or "..".',
     );
   }
 }
@@ -65,72 +67,123 @@ export class InvalidConfigError extends RunledgerError {
 
 export class PriceFileError extends RunledgerError {
   readonly code = 'PRICE_FILE_INVALID';
-  constructor(readonly file: string, problem: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Price override file ${file}: ${problem}`, options);
   }
 }
 
 export class RunExistsError extends RunledgerError {
   readonly code = 'RUN_EXISTS';
-  constructor(readonly runId: string, readonly path: string) {
-    super(`Run ${runId} already has a journal at ${path}. Use MetricsCollector.resume({ runId: '${runId}' }) to continue it, or pick another run id.`);
+  constructor(
+    readonly runId: string,
+    readonly path: string,
+  ) {
+    super(
+      `Run ${runId} already has a journal at ${path}. Use MetricsCollector.resume({ runId: '${runId}' }) to continue it, or pick another run id.`,
+    );
   }
 }
 
 export class RunNotFoundError extends RunledgerError {
   readonly code = 'RUN_NOT_FOUND';
-  constructor(readonly runId: string, readonly path: string) {
+  constructor(
+    readonly runId: string,
+    readonly path: string,
+  ) {
     super(`Run ${runId} has no journal at ${path}. Check --dir / RUNLEDGER_DIR and the run id.`);
   }
 }
 
 export class RunLockedError extends RunledgerError {
   readonly code = 'RUN_LOCKED';
-  constructor(readonly runId: string, detail: string, options?: { cause?: unknown }) {
-    super(`Run ${runId} is being written by another live writer (${detail}). One writer per run: stop that writer, or wait until its lock is stale if it was killed.`, options);
+  constructor(
+    readonly runId: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Run ${runId} is being written by another live writer (${detail}). One writer per run: stop that writer, or wait until its lock is stale if it was killed.`,
+      options,
+    );
   }
 }
 
 export class LockCompromisedError extends RunledgerError {
   readonly code = 'LOCK_COMPROMISED';
-  constructor(readonly runId: string, detail: string, options?: { cause?: unknown }) {
-    super(`The lock on run ${runId} was lost (${detail}); appends are stopped so that two writers never interleave. Events acknowledged before this are safe. Resume the run from one process.`, options);
+  constructor(
+    readonly runId: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The lock on run ${runId} was lost (${detail}); appends are stopped so that two writers never interleave. Events acknowledged before this are safe. Resume the run from one process.`,
+      options,
+    );
   }
 }
 
 /** A write or fsync failed; the journal was truncated back to its last good line and takes no more appends. */
 export class JournalFailedError extends RunledgerError {
   readonly code = 'JOURNAL_FAILED';
-  constructor(readonly runId: string, detail: string, options?: { cause?: unknown }) {
-    super(`Journal of run ${runId} failed and takes no more appends: ${detail}. Events acknowledged before the failure are intact; fix the cause (disk full? I/O error?) and resume the run.`, options);
+  constructor(
+    readonly runId: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Journal of run ${runId} failed and takes no more appends: ${detail}. Events acknowledged before the failure are intact; fix the cause (disk full? I/O error?) and resume the run.`,
+      options,
+    );
   }
 }
 
 export class CorruptJournalError extends RunledgerError {
   readonly code = 'JOURNAL_CORRUPT';
-  constructor(readonly runId: string, readonly line: number, readonly offset: number, problem: string) {
-    super(`Journal of run ${runId} is corrupt at line ${line} (byte ${offset}): ${problem}. Run "runledger verify ${runId}" for details; a corrupt journal is never resumed or rewritten.`);
+  constructor(
+    readonly runId: string,
+    readonly line: number,
+    readonly offset: number,
+    problem: string,
+  ) {
+    super(
+      `Journal of run ${runId} is corrupt at line ${line} (byte ${offset}): ${problem}. Run "runledger verify ${runId}" for details; a corrupt journal is never resumed or rewritten.`,
+    );
   }
 }
 
 export class ResumeFinishedRunError extends RunledgerError {
   readonly code = 'RUN_FINISHED';
-  constructor(readonly runId: string, readonly status: string) {
+  constructor(
+    readonly runId: string,
+    readonly status: string,
+  ) {
     super(`Run ${runId} finished as ${status}; only crashed or interrupted runs can be resumed. Start a new run instead.`);
   }
 }
 
 export class RunFinalizedError extends RunledgerError {
   readonly code = 'RUN_FINALIZED';
-  constructor(readonly runId: string, readonly status: string) {
+  constructor(
+    readonly runId: string,
+    readonly status: string,
+  ) {
     super(`Run ${runId} is already finalized (${status}); no more events are accepted. Start a new run.`);
   }
 }
 
 export class IssueNotOpenError extends RunledgerError {
   readonly code = 'ISSUE_NOT_OPEN';
-  constructor(readonly operation: string, readonly issueId: string | number) {
-    super(`${operation}: issue ${describeValue(issueId)} is not open. Open issues are those started with startIssue and not yet finalized.`);
+  constructor(
+    readonly operation: string,
+    readonly issueId: string | number,
+  ) {
+    super(
+      `${operation}: issue ${describeValue(issueId)} is not open. Open issues are those started with startIssue and not yet finalized.`,
+    );
   }
 }
 
@@ -143,7 +196,10 @@ export class IssueAlreadyOpenError extends RunledgerError {
 
 export class NoOpenAgentError extends RunledgerError {
   readonly code = 'NO_OPEN_AGENT';
-  constructor(readonly operation: string, readonly agentId?: string) {
+  constructor(
+    readonly operation: string,
+    readonly agentId?: string,
+  ) {
     super(
       agentId === undefined
         ? `${operation}: no agent is open. Call startAgent(type) first.`
@@ -155,7 +211,9 @@ export class NoOpenAgentError extends RunledgerError {
 export class ToolCallNotOpenError extends RunledgerError {
   readonly code = 'TOOL_CALL_NOT_OPEN';
   constructor(readonly callId: unknown) {
-    super(`endToolCall: tool call ${describeValue(callId)} is not open (never started, or already ended). Use the id returned by startToolCall, once.`);
+    super(
+      `endToolCall: tool call ${describeValue(callId)} is not open (never started, or already ended). Use the id returned by startToolCall, once.`,
+    );
   }
 }
 
@@ -186,7 +244,10 @@ export class AnalysisInputError extends RunledgerError {
 /** A `nats://host:port[,…]` argument that is not one. */
 export class NatsUrlError extends RunledgerError {
   readonly code = 'NATS_URL_INVALID';
-  constructor(readonly value: string, reason: string) {
+  constructor(
+    readonly value: string,
+    reason: string,
+  ) {
     super(`NATS address ${describeValue(value)} is not usable: ${reason}. Give nats://host:port, several separated by commas.`);
   }
 }
@@ -194,7 +255,10 @@ export class NatsUrlError extends RunledgerError {
 /** An existing JetStream stream whose configuration could lose or misplace shipped events. */
 export class StreamConfigError extends RunledgerError {
   readonly code = 'STREAM_CONFIG';
-  constructor(readonly stream: string, problem: string) {
+  constructor(
+    readonly stream: string,
+    problem: string,
+  ) {
     super(`JetStream stream ${stream}: ${problem}`);
   }
 }
@@ -202,15 +266,23 @@ export class StreamConfigError extends RunledgerError {
 /** The stream holds, for a run id, lines that are not this journal's: another run with the same id, or a rewritten journal. */
 export class ShipConflictError extends RunledgerError {
   readonly code = 'SHIP_CONFLICT';
-  constructor(readonly runId: string, detail: string) {
-    super(`Run ${runId} cannot be shipped: ${detail}. Nothing of it is shipped past this point; give one of the runs another id, or ship to another stream.`);
+  constructor(
+    readonly runId: string,
+    detail: string,
+  ) {
+    super(
+      `Run ${runId} cannot be shipped: ${detail}. Nothing of it is shipped past this point; give one of the runs another id, or ship to another stream.`,
+    );
   }
 }
 
 /** Central replay met a run it must not merge or mirror past: a broken chain on the stream, or one run id from two sources. */
 export class CentralRunRefusedError extends RunledgerError {
   readonly code = 'CENTRAL_RUN_REFUSED';
-  constructor(readonly runId: string, detail: string) {
+  constructor(
+    readonly runId: string,
+    detail: string,
+  ) {
     super(`Run ${runId} is refused by central replay: ${detail}`);
   }
 }
@@ -239,7 +311,9 @@ export class RunNotOpenError extends RunledgerError {
 export class UnauthorizedError extends RunledgerError {
   readonly code = 'UNAUTHORIZED';
   constructor(detail: string) {
-    super(`${detail}. Send the header "Authorization: Bearer <token>" with the token the server was started with (--token-file or RUNLEDGER_SERVE_TOKEN).`);
+    super(
+      `${detail}. Send the header "Authorization: Bearer <token>" with the token the server was started with (--token-file or RUNLEDGER_SERVE_TOKEN).`,
+    );
   }
 }
 
@@ -255,6 +329,8 @@ export class ServeConfigError extends RunledgerError {
 export class ServerStoppingError extends RunledgerError {
   readonly code = 'SERVER_STOPPING';
   constructor() {
-    super('The server is stopping; this request was not handled and wrote nothing. Its open runs are recorded as interrupted: resume them (POST /runs/:runId/resume) on the restarted server.');
+    super(
+      'The server is stopping; this request was not handled and wrote nothing. Its open runs are recorded as interrupted: resume them (POST /runs/:runId/resume) on the restarted server.',
+    );
   }
 }

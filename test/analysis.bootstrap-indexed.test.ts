@@ -24,18 +24,25 @@ const run = fc
     costUsd: fc.oneof(fc.double({ min: 0, max: 50, noNaN: true }), fc.constantFrom(0, 0.1, 1e-9, 12345.678)),
     unpriced: fc.boolean(),
   })
-  .map(({ issues, share, costUsd, unpriced }) => analysisRun({ issues, completed: Math.floor(issues * share), costUsd, unpricedRecords: unpriced ? 1 : 0 }));
+  .map(({ issues, share, costUsd, unpriced }) =>
+    analysisRun({ issues, completed: Math.floor(issues * share), costUsd, unpricedRecords: unpriced ? 1 : 0 }),
+  );
 
 describe('the group bootstraps, computed on positions with shared draws', () => {
   it('give bit for bit the intervals of bootstrapInterval over run arrays (runs with and without issues, priced or not)', () => {
     fc.assert(
-      fc.property(fc.array(run, { minLength: MIN_BOOTSTRAP_RUNS, maxLength: 40 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 300 }), (runs, seed, resamples) => {
-        const stats = groupStats(runs, { seed, resamples });
-        const expected = reference(runs, { seed, resamples });
-        expect(stats.runSuccessRate).toEqual(expected.runSuccessRate);
-        expect(stats.costPerRun).toEqual(expected.costPerRun);
-        expect(stats.costPerSuccessfulIssue).toEqual(expected.costPerSuccessfulIssue);
-      }),
+      fc.property(
+        fc.array(run, { minLength: MIN_BOOTSTRAP_RUNS, maxLength: 40 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 300 }),
+        (runs, seed, resamples) => {
+          const stats = groupStats(runs, { seed, resamples });
+          const expected = reference(runs, { seed, resamples });
+          expect(stats.runSuccessRate).toEqual(expected.runSuccessRate);
+          expect(stats.costPerRun).toEqual(expected.costPerRun);
+          expect(stats.costPerSuccessfulIssue).toEqual(expected.costPerSuccessfulIssue);
+        },
+      ),
       { numRuns: 300 },
     );
   });

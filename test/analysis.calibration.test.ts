@@ -4,7 +4,14 @@ import { bestConfiguration, compareConfigurations, parameterInfluence } from '..
 import { configValue } from '../src/analysis/config-keys.js';
 import type { ConfigSpec } from './helpers/analysis-runs.js';
 import { holmByHand, wilsonBounds } from './helpers/analysis-runs.js';
-import { configurationRuns, equalConfigurations, historySeed, populationRate, simulateRuns, type SimulatedRun } from './helpers/calibration-simulator.js';
+import {
+  configurationRuns,
+  equalConfigurations,
+  historySeed,
+  populationRate,
+  simulateRuns,
+  type SimulatedRun,
+} from './helpers/calibration-simulator.js';
 import { mulberry32 } from '../src/analysis/stats/random.js';
 
 /**
@@ -58,7 +65,8 @@ function fisher(a: number, b: number, c: number, d: number): number {
   const r1 = a + b;
   const c1 = a + c;
   const n = a + b + c + d;
-  const logP = (x: number): number => lf(r1) + lf(n - r1) + lf(c1) + lf(n - c1) - lf(n) - lf(x) - lf(r1 - x) - lf(c1 - x) - lf(n - r1 - c1 + x);
+  const logP = (x: number): number =>
+    lf(r1) + lf(n - r1) + lf(c1) + lf(n - c1) - lf(n) - lf(x) - lf(r1 - x) - lf(c1 - x) - lf(n - r1 - c1 + x);
   const observed = logP(a);
   let p = 0;
   for (let x = Math.max(0, r1 + c1 - n); x <= Math.min(r1, c1); x += 1) {
@@ -150,6 +158,7 @@ const EQUAL_LOGIT = 0;
 describe('six equal configurations: coverage of the 95% group interval and the family-wise false-positive rate', () => {
   const cells = [0, 1].flatMap((sd) => [3, 10, 30].flatMap((runs) => [6, 20].map((issues) => ({ sd, runs, issues }))));
   cells.forEach(({ sd, runs, issues }, cellIndex) => {
+    // eslint-disable-next-line complexity -- one loop measuring both methods' coverage and false positives side by side
     it(`sd ${sd}, ${runs} runs × ${issues} issues`, () => {
       const truth = populationRate(EQUAL_LOGIT, sd);
       const specs = equalConfigurations(6, { logitMean: EQUAL_LOGIT, runs, issues });
@@ -174,14 +183,36 @@ describe('six equal configurations: coverage of the 95% group interval and the f
         const pooled = pooledBy(history, 'llm.model');
         for (const g of pooled) {
           if (covers(wilsonBounds(g.y, g.n), truth)) coveredOld += 1;
-          if (runs === 3 && covers(exactPercentileBootstrap(g.runs.map((r) => r.completedIssues / r.issues)), truth)) runRateCoveredOld += 1;
+          if (runs === 3 && covers(exactPercentileBootstrap(g.runs.map((r) => r.completedIssues / r.issues)), truth))
+            runRateCoveredOld += 1;
         }
         if (oldAnyDifference(pooled)) anyFalseOld += 1;
       }
       const cell = `sd ${sd}, ${runs} runs × ${issues} issues`;
-      const coverage = record({ cell, measure: 'coverage of the 95% issue success interval', before: coveredOld / groups, after: covered / groups, target: runs >= 10 ? '0.93–0.99' : '≥ 0.93' });
-      const fwer = record({ cell, measure: 'six equal configurations: any difference (Holm p < 0.05)', before: anyFalseOld / HISTORIES, after: anyFalse / HISTORIES, target: '≤ 0.06' });
-      const runRate = runs === 3 ? record({ cell, measure: 'coverage of the 95% run success interval (3 runs: bootstrap before, t after)', before: runRateCoveredOld / groups, after: runRateCovered / groups, target: '≥ 0.93' }) : null;
+      const coverage = record({
+        cell,
+        measure: 'coverage of the 95% issue success interval',
+        before: coveredOld / groups,
+        after: covered / groups,
+        target: runs >= 10 ? '0.93–0.99' : '≥ 0.93',
+      });
+      const fwer = record({
+        cell,
+        measure: 'six equal configurations: any difference (Holm p < 0.05)',
+        before: anyFalseOld / HISTORIES,
+        after: anyFalse / HISTORIES,
+        target: '≤ 0.06',
+      });
+      const runRate =
+        runs === 3
+          ? record({
+              cell,
+              measure: 'coverage of the 95% run success interval (3 runs: bootstrap before, t after)',
+              before: runRateCoveredOld / groups,
+              after: runRateCovered / groups,
+              target: '≥ 0.93',
+            })
+          : null;
 
       expect(coverage.after, `coverage ${cell}`).toBeGreaterThanOrEqual(0.93);
       if (runs >= 10) expect(coverage.after, `coverage ${cell}`).toBeLessThanOrEqual(0.99);
@@ -209,7 +240,13 @@ describe('power and verdicts', () => {
         const [a, bb] = pooledBy(history, 'llm.model');
         if (fisher(bb!.y, bb!.n - bb!.y, a!.y, a!.n - a!.y) < 0.05 && bb!.y / bb!.n > a!.y / a!.n) foundOld += 1;
       }
-      const power = record({ cell: `sd ${sd}, 10 runs × 20 issues`, measure: 'power: +0.7 logit found (p < 0.05)', before: foundOld / HISTORIES, after: found / HISTORIES, target: sd === 0 ? '≥ 0.60' : '(reported)' });
+      const power = record({
+        cell: `sd ${sd}, 10 runs × 20 issues`,
+        measure: 'power: +0.7 logit found (p < 0.05)',
+        before: foundOld / HISTORIES,
+        after: found / HISTORIES,
+        target: sd === 0 ? '≥ 0.60' : '(reported)',
+      });
       if (sd === 0) expect(power.after, 'power at sd 0').toBeGreaterThanOrEqual(0.6);
     }
   });
@@ -229,7 +266,10 @@ describe('power and verdicts', () => {
       // The old best crowned the top score whenever a group had 10 issues and 3 runs: every one here has.
       if (pooledBy(history, 'llm.model').some((g) => g.n >= 10 && g.runs.length >= 3)) crownedOld += 1;
 
-      const lucky = simulateRuns([{ config: { model: 'model-19' }, logitMean: 50, issues: 1, costPerIssueUsd: 0.0001, issueDurationMs: 1000 }], { seed: historySeed(301, h), runEffectSd: 0 })[0]!;
+      const lucky = simulateRuns(
+        [{ config: { model: 'model-19' }, logitMean: 50, issues: 1, costPerIssueUsd: 0.0001, issueDurationMs: 1000 }],
+        { seed: historySeed(301, h), runEffectSd: 0 },
+      )[0]!;
       expect(lucky.completedIssues).toBe(1);
       const withLucky = bestConfiguration([...history, { ...lucky, runId: 'lucky' }], RESAMPLES);
       expect(withLucky.insufficientGroups).toEqual(['model-19']);
@@ -237,9 +277,27 @@ describe('power and verdicts', () => {
       if (withLucky.leader?.label !== report.leader?.label) leaderChanged += 1;
       if (JSON.stringify(oldParetoFront([...history, lucky])) !== JSON.stringify(oldParetoFront(history))) frontChangedOld += 1;
     }
-    const verdict = record({ cell: '18 configurations, sd 1, 3 runs × 6 issues', measure: 'equal configurations: "no-clear-winner" (before: no winner crowned)', before: 1 - crownedOld / HISTORIES, after: noClearWinner / HISTORIES, target: '≥ 0.90' });
-    const front = record({ cell: '18 + 1 lucky run (1 issue, completed, cheap, fast)', measure: 'Pareto front changed by one lucky run', before: frontChangedOld / HISTORIES, after: frontChanged / HISTORIES, target: '0' });
-    record({ cell: '18 + 1 lucky run (1 issue, completed, cheap, fast)', measure: 'leader changed by one lucky run', before: 0, after: leaderChanged / HISTORIES, target: '0' });
+    const verdict = record({
+      cell: '18 configurations, sd 1, 3 runs × 6 issues',
+      measure: 'equal configurations: "no-clear-winner" (before: no winner crowned)',
+      before: 1 - crownedOld / HISTORIES,
+      after: noClearWinner / HISTORIES,
+      target: '≥ 0.90',
+    });
+    const front = record({
+      cell: '18 + 1 lucky run (1 issue, completed, cheap, fast)',
+      measure: 'Pareto front changed by one lucky run',
+      before: frontChangedOld / HISTORIES,
+      after: frontChanged / HISTORIES,
+      target: '0',
+    });
+    record({
+      cell: '18 + 1 lucky run (1 issue, completed, cheap, fast)',
+      measure: 'leader changed by one lucky run',
+      before: 0,
+      after: leaderChanged / HISTORIES,
+      target: '0',
+    });
     expect(verdict.after, '"no-clear-winner" among equal configurations').toBeGreaterThanOrEqual(0.9);
     expect(front.after, 'Pareto front changed by a lucky run').toBe(0);
     expect(leaderChanged, 'leader changed by a lucky run').toBe(0);
@@ -261,7 +319,10 @@ function oldParetoFront(runs: readonly AnalysisRun[]): string[] {
     return { key: g.key, success: g.y / g.n, cost: g.y === 0 ? Infinity : cost / g.y, duration: median(g.runs.map((r) => r.durationMs!)) };
   });
   const dominates = (a: (typeof points)[number], b: (typeof points)[number]): boolean =>
-    a.success >= b.success && a.cost <= b.cost && a.duration <= b.duration && (a.success > b.success || a.cost < b.cost || a.duration < b.duration);
+    a.success >= b.success &&
+    a.cost <= b.cost &&
+    a.duration <= b.duration &&
+    (a.success > b.success || a.cost < b.cost || a.duration < b.duration);
   return points.filter((p) => !points.some((o) => o !== p && dominates(o, p))).map((p) => p.key);
 }
 
@@ -275,9 +336,14 @@ describe('which keys matter (influence)', () => {
     for (let h = 0; h < HISTORIES; h += 1) {
       const seed = historySeed(400 + sd, h);
       const draw = mulberry32(seed ^ 0x5bd1e995);
-      const pick = <T,>(values: readonly T[]): T => values[Math.floor(draw() * values.length)]!;
+      const pick = <T>(values: readonly T[]): T => values[Math.floor(draw() * values.length)]!;
       const specs: SimulatedRun[] = Array.from({ length: 24 }, () => ({
-        config: { model: pick(['model-a', 'model-b', 'model-c']), temperature: pick([0, 0.7]), maxRetries: pick([1, 3]), extra: { planner: { depth: pick([1, 2]) } } } satisfies ConfigSpec,
+        config: {
+          model: pick(['model-a', 'model-b', 'model-c']),
+          temperature: pick([0, 0.7]),
+          maxRetries: pick([1, 3]),
+          extra: { planner: { depth: pick([1, 2]) } },
+        } satisfies ConfigSpec,
         logitMean: 0,
         issues: 20,
       }));
@@ -285,10 +351,17 @@ describe('which keys matter (influence)', () => {
       const report = parameterInfluence(history, RESAMPLES);
       if (report.keys.some((k) => k.test !== null)) tested += 1;
       if (report.keys.some((k) => k.significant)) anySignificant += 1;
-      if (['llm.model', 'llm.temperature', 'maxRetries', 'planner.depth'].some((key) => oldKeySignificant(history, key))) anySignificantOld += 1;
+      if (['llm.model', 'llm.temperature', 'maxRetries', 'planner.depth'].some((key) => oldKeySignificant(history, key)))
+        anySignificantOld += 1;
     }
     expect(tested, 'histories where the joint model could test a key').toBe(HISTORIES);
-    const fwer = record({ cell: `sd ${sd}, 24 runs × 20 issues, 4 keys`, measure: 'no key matters: some key called significant', before: anySignificantOld / HISTORIES, after: anySignificant / HISTORIES, target: '≤ 0.06' });
+    const fwer = record({
+      cell: `sd ${sd}, 24 runs × 20 issues, 4 keys`,
+      measure: 'no key matters: some key called significant',
+      before: anySignificantOld / HISTORIES,
+      after: anySignificant / HISTORIES,
+      target: '≤ 0.06',
+    });
     expect(fwer.after, `influence family-wise false-positive rate, sd ${sd}`).toBeLessThanOrEqual(0.06);
   });
 
@@ -316,9 +389,21 @@ describe('which keys matter (influence)', () => {
       if (oldKeySignificant(history, 'llm.temperature')) significantOld += 1;
     }
     const cell = `sd ${sd}, 2 models × 10 runs × 20 issues`;
-    const flag = record({ cell, measure: 'partial confounding flagged (temperature with model)', before: 0, after: flagged / HISTORIES, target: '≥ 0.90' });
+    const flag = record({
+      cell,
+      measure: 'partial confounding flagged (temperature with model)',
+      before: 0,
+      after: flagged / HISTORIES,
+      target: '≥ 0.90',
+    });
     record({ cell, measure: '…of which fully confounded (one set)', before: null, after: fullyConfounded / HISTORIES, target: '' });
-    const credited = record({ cell, measure: 'temperature (no effect) called significant', before: significantOld / HISTORIES, after: significant / HISTORIES, target: '≈ 0.05' });
+    const credited = record({
+      cell,
+      measure: 'temperature (no effect) called significant',
+      before: significantOld / HISTORIES,
+      after: significant / HISTORIES,
+      target: '≈ 0.05',
+    });
     expect(flag.after, `partial confounding flagged, sd ${sd}`).toBeGreaterThanOrEqual(0.9);
     expect(credited.after, `temperature credited, sd ${sd}`).toBeLessThanOrEqual(0.06);
   });

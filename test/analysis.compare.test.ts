@@ -10,7 +10,19 @@ import {
   type ConfigGroup,
 } from '../src/analysis/index.js';
 import { runPython } from './helpers/scipy.js';
-import { analysisRun, holmByHand, medianOf, newcombeBounds, pythonClusteredWilson, pythonFisher, pythonTMeanInterval, pythonWelch, runsWith, sumOf, wilsonBounds } from './helpers/analysis-runs.js';
+import {
+  analysisRun,
+  holmByHand,
+  medianOf,
+  newcombeBounds,
+  pythonClusteredWilson,
+  pythonFisher,
+  pythonTMeanInterval,
+  pythonWelch,
+  runsWith,
+  sumOf,
+  wilsonBounds,
+} from './helpers/analysis-runs.js';
 
 /**
  * compareConfigurations and the v2 metrics system's shortcuts on synthetic runs whose every count is known:
@@ -31,12 +43,22 @@ function fleet(): { runs: AnalysisRun[]; byModel: Record<string, AnalysisRun[]>;
     firstTimeRight: [6, 5, 8, 4][i],
     complexity: { sum: [20, 30, 25, 15][i]!, count: 10 },
   }));
-  const ds02 = runsWith({ ...DEEPSEEK, temperature: 0.2 }, [9, 9, 10], { issues: 10, costUsd: 0.1 }, (i) => ({ durationMs: [50_000, 55_000, 52_000][i] }));
+  const ds02 = runsWith({ ...DEEPSEEK, temperature: 0.2 }, [9, 9, 10], { issues: 10, costUsd: 0.1 }, (i) => ({
+    durationMs: [50_000, 55_000, 52_000][i],
+  }));
   const gpt = runsWith({ ...GPT, temperature: 0.7 }, [9, 10, 9, 8], { issues: 10 }, (i) => ({
     costUsd: [0.5, 0.6, 0.55, 0.45][i],
     durationMs: [30_000, 32_000, 31_000, 29_000][i],
   }));
-  const unpriced = analysisRun({ ...ACME, runId: 'acme-unpriced', issues: 10, completed: 6, costUsd: 0.02, unpricedRecords: 3, unpricedModels: ['acme-coder'] });
+  const unpriced = analysisRun({
+    ...ACME,
+    runId: 'acme-unpriced',
+    issues: 10,
+    completed: 6,
+    costUsd: 0.02,
+    unpricedRecords: 3,
+    unpricedModels: ['acme-coder'],
+  });
   const acme = [...runsWith({ ...ACME }, [5, 4], { issues: 10, costUsd: 0.2 }), unpriced];
   const running = analysisRun({ ...GPT, runId: 'gpt-running', status: 'running', issues: 2, completed: 0, durationMs: null });
   return {
@@ -61,7 +83,9 @@ describe('compare: per-group figures', () => {
     expect(c.by).toEqual(['llm.model']);
     expect([...labels(c)].sort()).toEqual(['acme-coder', 'deepseek-chat', 'gpt-4o']);
     const models = Object.keys(byModel);
-    const expected = pythonClusteredWilson(models.map((m) => ({ successes: byModel[m]!.map((r) => r.completedIssues), issues: byModel[m]!.map((r) => r.issues) })));
+    const expected = pythonClusteredWilson(
+      models.map((m) => ({ successes: byModel[m]!.map((r) => r.completedIssues), issues: byModel[m]!.map((r) => r.issues) })),
+    );
     models.forEach((model, i) => {
       const mine = byModel[model]!;
       const g = groupOf(c, model);
@@ -100,7 +124,7 @@ describe('compare: per-group figures', () => {
     });
   });
 
-  it('uses the percentile bootstrap over runs from 10 runs on, inside the range of the runs\' rates', () => {
+  it("uses the percentile bootstrap over runs from 10 runs on, inside the range of the runs' rates", () => {
     const rates = [5, 6, 7, 8, 6, 5, 9, 7, 6, 8];
     const c = compareConfigurations(runsWith({ model: 'many' }, rates, { issues: 10 }), { by: ['llm.model'] });
     const g = c.groups[0]!;
@@ -257,7 +281,10 @@ describe('compare: the baseline and the tests against it', () => {
   it('never lets a group look surer than its issues allow: each variance is floored at the binomial one (python3), Holm across groups', () => {
     const { runs } = fleet();
     const c = compareConfigurations(runs, { by: ['llm.model', 'llm.temperature'], baseline: 'deepseek-chat, 0.7' });
-    const counts = (label: string): number[] => runs.filter((r) => r.status !== 'running' && `${r.config.llm.model}, ${r.config.llm.temperature}` === label).map((r) => r.completedIssues);
+    const counts = (label: string): number[] =>
+      runs
+        .filter((r) => r.status !== 'running' && `${r.config.llm.model}, ${r.config.llm.temperature}` === label)
+        .map((r) => r.completedIssues);
     const others = c.groups.filter((g) => !g.isBaseline);
     expect(others).toHaveLength(3);
     // Every run here has 10 issues. The floored cluster t test written out: V = max(s²/K, p(1−p)/N), Satterthwaite, t(ν).
@@ -315,7 +342,12 @@ done(out)
   });
 
   it('with one run a side and no shared issues, uses Fisher (python3) with Newcombe and says that it assumes independent issues', () => {
-    const a = analysisRun({ model: 'a', issues: 10, completed: 8, issueIds: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10'] });
+    const a = analysisRun({
+      model: 'a',
+      issues: 10,
+      completed: 8,
+      issueIds: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10'],
+    });
     const b = analysisRun({ model: 'b', issues: 10, completed: 3 });
     const c = compareConfigurations([a, b], { by: ['llm.model'], baseline: 'b' });
     const v = groupOf(c, 'a').versusBaseline!;
@@ -381,7 +413,10 @@ describe('compare: small samples and ranking', () => {
       expect(flagged.map((g) => g.label).sort(), metric).toEqual(['lucky-one', 'lucky-three', 'two-runs']);
       expect(Math.min(...flagged.map((g) => g.rank)), metric).toBeGreaterThan(Math.max(...sufficient.map((g) => g.rank)));
       expect(c.groups[0]!.insufficientSample, metric).toBeNull();
-      expect(c.groups.map((g) => g.rank), metric).toEqual(c.groups.map((_, i) => i + 1));
+      expect(
+        c.groups.map((g) => g.rank),
+        metric,
+      ).toEqual(c.groups.map((_, i) => i + 1));
     }
     // the 100% groups really have the highest rates
     const c = compareConfigurations(runs, { by: ['llm.model'] });
@@ -436,7 +471,9 @@ describe('compare: small samples and ranking', () => {
     // Below 10 runs the run-level intervals are Student's t: no resampling either. From 10 runs on, the seed matters.
     expect(groupOf(b, 'deepseek-chat').runSuccessRate).toEqual(groupOf(a, 'deepseek-chat').runSuccessRate);
     const many = runsWith({ model: 'many' }, [5, 6, 7, 8, 6, 5, 9, 7, 6, 8], { issues: 10 });
-    expect(compareConfigurations(many, { by: ['llm.model'], seed: 2 }).groups[0]!.runSuccessRate).not.toEqual(compareConfigurations(many, { by: ['llm.model'] }).groups[0]!.runSuccessRate);
+    expect(compareConfigurations(many, { by: ['llm.model'], seed: 2 }).groups[0]!.runSuccessRate).not.toEqual(
+      compareConfigurations(many, { by: ['llm.model'] }).groups[0]!.runSuccessRate,
+    );
   });
 });
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisRun } from '../projections/analysis-input.js';
-import { bestConfiguration, costEfficiency, mannKendall, wilsonInterval, parameterInfluence, performanceTrends, SCORE_WEIGHTS, type BestConfigurationReport } from '../src/analysis/index.js';
-import { analysisRun, newcombeBounds, pythonFisher, runsWith, simulateHistory, startedAt, sumOf } from './helpers/analysis-runs.js';
+import {
+  bestConfiguration,
+  costEfficiency,
+  mannKendall,
+  wilsonInterval,
+  parameterInfluence,
+  performanceTrends,
+  SCORE_WEIGHTS,
+  type BestConfigurationReport,
+} from '../src/analysis/index.js';
+import { analysisRun, runsWith, simulateHistory, startedAt, sumOf } from './helpers/analysis-runs.js';
 
 /**
  * Which keys matter (influence, with confounded keys kept together), cost efficiency, trends over
@@ -141,13 +150,20 @@ describe('influence: which configuration keys matter', () => {
     };
     expect(cost.difference!.estimate).toBeCloseTo(perIssue('gpt-4o') - perIssue('deepseek-chat'), 12);
     expect(cost.difference!.estimate).toBeCloseTo(6 / 24 - 0.6 / 54, 12);
-    expect(cost.difference!.low!).toBeGreaterThan(0);
-    expect(cost.difference!.low!).toBeLessThanOrEqual(cost.difference!.estimate);
-    expect(cost.difference!.high!).toBeGreaterThanOrEqual(cost.difference!.estimate);
+    expect(cost.difference!.low).toBeGreaterThan(0);
+    expect(cost.difference!.low).toBeLessThanOrEqual(cost.difference!.estimate);
+    expect(cost.difference!.high).toBeGreaterThanOrEqual(cost.difference!.estimate);
   });
 
   it('leaves still-running runs out', () => {
-    const running = analysisRun({ model: 'gpt-4o', provider: 'openai', status: 'running', issues: 0, completed: 0, extra: { planner: { depth: 3 } } });
+    const running = analysisRun({
+      model: 'gpt-4o',
+      provider: 'openai',
+      status: 'running',
+      issues: 0,
+      completed: 0,
+      extra: { planner: { depth: 3 } },
+    });
     const report = parameterInfluence([...designedRuns(), running]);
     expect(report.runs).toBe(12);
     expect(report.keys.find((k) => k.keys.includes('planner.depth'))!.levels).toHaveLength(2);
@@ -162,8 +178,19 @@ describe('cost efficiency', () => {
       ...runsWith({ model: 'mid' }, [8, 8, 8], { issues: 10, costUsd: 0.4 }), // $0.05 per successful issue
       ...runsWith({ model: 'cheap' }, [5, 5, 5], { issues: 10, costUsd: 0.1 }), // $0.02
       ...runsWith({ model: 'dear' }, [9, 9, 9], { issues: 10, costUsd: 1.8 }), // $0.20
-      analysisRun({ model: 'mid', runId: 'mid-partly-unpriced', issues: 10, completed: 9, costUsd: 0.01, unpricedRecords: 2, unpricedModels: ['mid', 'helper-embedder'] }),
-      ...runsWith({ model: 'local' }, [6, 6, 6], { issues: 10, costUsd: 0, unpricedRecords: 5 }, (i) => ({ runId: `local-${i}`, unpricedModels: ['local'] })),
+      analysisRun({
+        model: 'mid',
+        runId: 'mid-partly-unpriced',
+        issues: 10,
+        completed: 9,
+        costUsd: 0.01,
+        unpricedRecords: 2,
+        unpricedModels: ['mid', 'helper-embedder'],
+      }),
+      ...runsWith({ model: 'local' }, [6, 6, 6], { issues: 10, costUsd: 0, unpricedRecords: 5 }, (i) => ({
+        runId: `local-${i}`,
+        unpricedModels: ['local'],
+      })),
     ];
   }
 
@@ -205,7 +232,10 @@ describe('cost efficiency', () => {
   });
 
   it('groups by other keys when asked', () => {
-    const runs = [...runsWith({ temperature: 0.2 }, [5, 5, 5], { costUsd: 0.5 }), ...runsWith({ temperature: 0.7 }, [5, 5, 5], { costUsd: 0.25 })];
+    const runs = [
+      ...runsWith({ temperature: 0.2 }, [5, 5, 5], { costUsd: 0.5 }),
+      ...runsWith({ temperature: 0.7 }, [5, 5, 5], { costUsd: 0.25 }),
+    ];
     const report = costEfficiency(runs, { by: ['llm.temperature'] });
     expect(report.by).toEqual(['llm.temperature']);
     expect(report.groups.map((g) => g.label)).toEqual(['0.7', '0.2']);
@@ -277,20 +307,36 @@ describe('trends over simulated histories', () => {
 
   it('calls cost per run rising over time "degrading" and falling "improving"', () => {
     const up = performanceTrends(
-      simulateHistory({ runs: 40, seed: 11, successProbability: () => 0.6, costUsd: (i, random) => 0.1 + 0.005 * i + (random() - 0.5) * 0.02 }),
+      simulateHistory({
+        runs: 40,
+        seed: 11,
+        successProbability: () => 0.6,
+        costUsd: (i, random) => 0.1 + 0.005 * i + (random() - 0.5) * 0.02,
+      }),
     );
     expect(up.costPerRun.verdict).toBe('degrading');
     expect(up.costPerRun.slopePerRun!.low!).toBeGreaterThan(0);
     expect(up.costPerRun.lastThirdMean!.estimate).toBeGreaterThan(up.costPerRun.firstThirdMean!.estimate);
     const down = performanceTrends(
-      simulateHistory({ runs: 40, seed: 12, successProbability: () => 0.6, costUsd: (i, random) => 0.4 - 0.005 * i + (random() - 0.5) * 0.02 }),
+      simulateHistory({
+        runs: 40,
+        seed: 12,
+        successProbability: () => 0.6,
+        costUsd: (i, random) => 0.4 - 0.005 * i + (random() - 0.5) * 0.02,
+      }),
     );
     expect(down.costPerRun.verdict).toBe('improving');
   });
 
   it('leaves unpriced runs out of the cost trend and runs without issues out of the success trend', () => {
     const runs = Array.from({ length: 12 }, (_, i) =>
-      analysisRun({ runId: `r${i}`, startedAt: startedAt(i), issues: i % 4 === 0 ? 0 : 10, completed: i % 4 === 0 ? 0 : 6, unpricedRecords: i % 3 === 0 ? 1 : 0 }),
+      analysisRun({
+        runId: `r${i}`,
+        startedAt: startedAt(i),
+        issues: i % 4 === 0 ? 0 : 10,
+        completed: i % 4 === 0 ? 0 : 6,
+        unpricedRecords: i % 3 === 0 ? 1 : 0,
+      }),
     );
     const report = performanceTrends(runs);
     expect(report.successRate.runs).toBe(9);
@@ -306,14 +352,18 @@ describe('trends over simulated histories', () => {
       expect(line.test).toBeNull();
       expect(line.slopePerRun).toBeNull();
     }
-    expect(performanceTrends(simulateHistory({ runs: 6, seed: 1, successProbability: rising })).successRate.verdict).not.toBe('not enough runs');
+    expect(performanceTrends(simulateHistory({ runs: 6, seed: 1, successProbability: rising })).successRate.verdict).not.toBe(
+      'not enough runs',
+    );
     expect(performanceTrends([]).successRate.verdict).toBe('not enough runs');
   });
 
   it('uses only the last N runs with lastN', () => {
     // 40 runs rising from 0 to 10 completed of 10, then 20 runs at exactly 6 of 10.
     const runs = [
-      ...Array.from({ length: 40 }, (_, i) => analysisRun({ runId: `a${i}`, startedAt: startedAt(i), issues: 10, completed: Math.floor(i / 4) })),
+      ...Array.from({ length: 40 }, (_, i) =>
+        analysisRun({ runId: `a${i}`, startedAt: startedAt(i), issues: 10, completed: Math.floor(i / 4) }),
+      ),
       ...Array.from({ length: 20 }, (_, i) => analysisRun({ runId: `b${i}`, startedAt: startedAt(40 + i), issues: 10, completed: 6 })),
     ];
     const all = performanceTrends(runs);
@@ -388,7 +438,9 @@ describe('best configuration', () => {
     expect(lucky.map((g) => g.insufficientSample)).toEqual([expect.stringContaining('only'), expect.stringContaining('only')]);
     // Not judged at all: listed apart, never on the front.
     expect([...report.insufficientGroups].sort()).toEqual(['lucky-one', 'lucky-three']);
-    expect(report.ranking.filter((g) => g.label.startsWith('lucky')).every((g) => !g.onParetoFront && g.probabilityBest === null)).toBe(true);
+    expect(report.ranking.filter((g) => g.label.startsWith('lucky')).every((g) => !g.onParetoFront && g.probabilityBest === null)).toBe(
+      true,
+    );
     expect(report.bestRun!.config.llm.model).toBe('solid');
   });
 
@@ -460,7 +512,8 @@ describe('best configuration', () => {
   });
 
   it('never lets one lucky 1-issue run change the front or the leader of the groups with enough data', () => {
-    const group = (model: string, completed: number[], costUsd: number): AnalysisRun[] => runsWith({ model }, completed, { issues: 10, costUsd, durationMs: 100_000 });
+    const group = (model: string, completed: number[], costUsd: number): AnalysisRun[] =>
+      runsWith({ model }, completed, { issues: 10, costUsd, durationMs: 100_000 });
     const runs = [...group('a', [8, 7, 8], 1), ...group('b', [6, 6, 7], 0.4), ...group('c', [5, 6, 5], 0.6)];
     const before = bestConfiguration(runs);
     const lucky = analysisRun({ model: 'lucky', issues: 1, completed: 1, costUsd: 0.0001, durationMs: 10 });
@@ -468,7 +521,11 @@ describe('best configuration', () => {
     expect(after.paretoFront).toEqual(before.paretoFront);
     expect(after.leader!.label).toBe(before.leader!.label);
     expect(after.insufficientGroups).toEqual(['lucky']);
-    expect(after.ranking.find((g) => g.label === 'lucky')!).toMatchObject({ onParetoFront: false, contender: false, probabilityBest: null });
+    expect(after.ranking.find((g) => g.label === 'lucky')!).toMatchObject({
+      onParetoFront: false,
+      contender: false,
+      probabilityBest: null,
+    });
   });
 
   it('says "not enough data" when only one group can be judged, naming the others', () => {
@@ -490,7 +547,14 @@ describe('best configuration', () => {
     //   E 0.5, $3, 200 s   dominated by all
     const group = (model: string, completed: number, costPerIssue: number, durationMs: number): AnalysisRun[] =>
       runsWith({ model }, [completed, completed, completed], { issues: 10, costUsd: costPerIssue * completed, durationMs });
-    const runs = [...group('A', 9, 2, 100_000), ...group('B', 6, 1, 100_000), ...group('B2', 6, 1, 100_000), ...group('C', 6, 2, 50_000), ...group('D', 6, 2, 100_000), ...group('E', 5, 3, 200_000)];
+    const runs = [
+      ...group('A', 9, 2, 100_000),
+      ...group('B', 6, 1, 100_000),
+      ...group('B2', 6, 1, 100_000),
+      ...group('C', 6, 2, 50_000),
+      ...group('D', 6, 2, 100_000),
+      ...group('E', 5, 3, 200_000),
+    ];
     const report = bestConfiguration(runs);
     expect([...report.paretoFront].sort()).toEqual(['A', 'B', 'B2', 'C']);
     for (const g of report.ranking) expect(g.onParetoFront, g.label).toBe(['A', 'B', 'B2', 'C'].includes(g.label));
@@ -498,7 +562,11 @@ describe('best configuration', () => {
 
   it("gives the best configuration's best run in the v2 metrics system's shape", () => {
     const runs = [
-      ...runsWith({ model: 'winner' }, [9, 10, 10], { issues: 10 }, (i) => ({ runId: `w${i}`, costUsd: [0.5, 0.9, 0.7][i], durationMs: [50_000, 40_000, 60_000][i] })),
+      ...runsWith({ model: 'winner' }, [9, 10, 10], { issues: 10 }, (i) => ({
+        runId: `w${i}`,
+        costUsd: [0.5, 0.9, 0.7][i],
+        durationMs: [50_000, 40_000, 60_000][i],
+      })),
       ...runsWith({ model: 'loser' }, [3, 4, 2], { issues: 10, costUsd: 0.5 }),
     ];
     const report = bestConfiguration(runs);
@@ -552,7 +620,11 @@ describe('best configuration', () => {
     const report = bestConfiguration(runs);
     expect(report.by).toEqual(['llm.model', 'llm.temperature']);
     expect(report.ranking.map((g) => g.label).sort()).toEqual(['m1, 0.2', 'm1, 0.7', 'm2, 0.2']);
-    expect(bestConfiguration(runs, { by: ['llm.model'] }).ranking.map((g) => g.label).sort()).toEqual(['m1', 'm2']);
+    expect(
+      bestConfiguration(runs, { by: ['llm.model'] })
+        .ranking.map((g) => g.label)
+        .sort(),
+    ).toEqual(['m1', 'm2']);
     expect(bestConfiguration(runsWith({}, [5, 5, 5])).by).toEqual(['llm.model']);
   });
 });

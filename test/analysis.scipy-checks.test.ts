@@ -21,7 +21,7 @@ import { relativeError as relative, runPython } from './helpers/scipy.js';
  */
 
 /** runPython (helpers/scipy.ts: Debian's python3, `data` in, `done(result)` out) with numpy and scipy.stats imported. */
-const python = <T,>(script: string, data: unknown): T => runPython<T>(`import numpy as np\nfrom scipy import stats\n${script}`, data);
+const python = <T>(script: string, data: unknown): T => runPython<T>(`import numpy as np\nfrom scipy import stats\n${script}`, data);
 
 /** Arithmetic only (sums, squares, ratios): as exact as double precision allows. */
 const ARITHMETIC = 1e-12;
@@ -33,7 +33,13 @@ const ARITHMETIC = 1e-12;
 const TAIL = 1e-8;
 
 /** Deterministic per-run success counts: K runs of m issues, each run's rate spread around `centre`. */
-function runCounts(random: () => number, runs: number, issues: number | readonly number[], centre: number, spread: number): { successes: number[]; issues: number[] } {
+function runCounts(
+  random: () => number,
+  runs: number,
+  issues: number | readonly number[],
+  centre: number,
+  spread: number,
+): { successes: number[]; issues: number[] } {
   const sizes = Array.from({ length: runs }, (_, r) => (typeof issues === 'number' ? issues : issues[r % issues.length]!));
   const successes = sizes.map((m) => {
     const p = Math.min(1, Math.max(0, centre + spread * (random() - 0.5)));
@@ -48,7 +54,18 @@ describe('cluster t (cluster-t.ts) against scipy.stats.ttest_ind(equal_var=False
   // Equal run sizes: V = K/(K−1)·Σ(y_r − R·m)²/(K·m)² = s²/K of the run rates, so the test is Welch's.
   const random = mulberry32(20261206);
   const equal: Array<{ a: { successes: number[]; issues: number[] }; b: { successes: number[]; issues: number[] } }> = [];
-  const shapes: Array<[number, number, number]> = [[2, 2, 6], [3, 3, 6], [3, 5, 20], [5, 3, 20], [10, 10, 20], [10, 4, 6], [30, 30, 20], [30, 2, 20], [7, 12, 10], [4, 25, 20]];
+  const shapes: Array<[number, number, number]> = [
+    [2, 2, 6],
+    [3, 3, 6],
+    [3, 5, 20],
+    [5, 3, 20],
+    [10, 10, 20],
+    [10, 4, 6],
+    [30, 30, 20],
+    [30, 2, 20],
+    [7, 12, 10],
+    [4, 25, 20],
+  ];
   for (const [ka, kb, m] of shapes) {
     // Keep only draws where the between-run variance is above the binomial floor, where the two tests are the same.
     for (;;) {
@@ -115,7 +132,16 @@ describe('the ratio variance, its floor and the clustered interval (cluster-rati
     { successes: [6, 8, 10], issues: [6, 8, 10] }, // p̂ = 1
     { successes: [7], issues: [12] }, // one run: Wilson with z
   ];
-  type Python = { estimate: number; variance: number | null; floored: number | null; designEffect: number; effectiveIssues: number; df: number | null; low: number; high: number };
+  type Python = {
+    estimate: number;
+    variance: number | null;
+    floored: number | null;
+    designEffect: number;
+    effectiveIssues: number;
+    df: number | null;
+    low: number;
+    high: number;
+  };
   let expected: Python[] = [];
   beforeAll(() => {
     expected = python<Python[]>(
@@ -172,7 +198,7 @@ done(out)
     const none = groups[5]!;
     const all = groups[6]!;
     const got = clusterTDifference(all, none)!;
-    const q = (y: number, n: number): number => ((y + 0.5) / (n + 1)) * (1 - (y + 0.5) / (n + 1)) / n;
+    const q = (y: number, n: number): number => (((y + 0.5) / (n + 1)) * (1 - (y + 0.5) / (n + 1))) / n;
     expect(got.varianceA).toBeCloseTo(q(24, 24), 15);
     expect(got.varianceB).toBeCloseTo(q(0, 24), 15);
     expect(got.t).toBeCloseTo(1 / Math.sqrt(q(24, 24) + q(0, 24)), 9);
@@ -181,11 +207,25 @@ done(out)
 });
 
 describe('power (power.ts) against scipy.stats.t.ppf', () => {
-  const detectable: Array<[number, number]> = [[0.05, 2], [0.02, 9], [0.1, 3.7], [0.013, 58], [0.2, 1], [0.04, 1000]];
+  const detectable: Array<[number, number]> = [
+    [0.05, 2],
+    [0.02, 9],
+    [0.1, 3.7],
+    [0.013, 58],
+    [0.2, 1],
+    [0.04, 1000],
+  ];
   const needed: Array<[number, number, number]> = [
-    [0.05, 0.03, 0.03], [0.3, 0.03, 0.03], [0.1, 0.01, 0.05], [0.05, 0.2, 0.001], [0.9, 0.01, 0.01], [0.02, 0.04, 0.06],
+    [0.05, 0.03, 0.03],
+    [0.3, 0.03, 0.03],
+    [0.1, 0.01, 0.05],
+    [0.05, 0.2, 0.001],
+    [0.9, 0.01, 0.01],
+    [0.02, 0.04, 0.06],
     [0.001, 0.25, 0.25], // beyond MAX_RUNS_NEEDED
-    [0.0005, 0.001, 0.002], [0.15, 0.25, 0.0], [0.07, 0.0, 0.0],
+    [0.0005, 0.001, 0.002],
+    [0.15, 0.25, 0.0],
+    [0.07, 0.0, 0.0],
   ];
   let want: { detectable: number[]; needed: Array<number | null> } = { detectable: [], needed: [] };
   beforeAll(() => {
@@ -207,7 +247,9 @@ done(dict(detectable=det, needed=needed))
   });
 
   it('gives the detectable difference (t(ν, 0.975) + t(ν, 0.8))·se', () => {
-    detectable.forEach(([se, df], i) => expect(relative(detectableDifference(se, df), want.detectable[i]!), `se ${se}, df ${df}`).toBeLessThan(TAIL));
+    detectable.forEach(([se, df], i) =>
+      expect(relative(detectableDifference(se, df), want.detectable[i]!), `se ${se}, df ${df}`).toBeLessThan(TAIL),
+    );
   });
 
   it('gives the least K whose detectable difference reaches the target, by brute force over K = 2 … 100,000 (null beyond)', () => {
@@ -219,7 +261,18 @@ done(dict(detectable=det, needed=needed))
 });
 
 describe('the F distribution (f-distribution.ts) against scipy.stats.f.sf', () => {
-  const cases: Array<[number, number, number]> = [[0.5, 1, 1], [1, 2, 10], [3.2, 3, 20.5], [10, 5, 100], [0.01, 4, 7], [50, 2, 3], [2.5, 1, 1000], [0.001, 10, 10], [1000, 3, 30], [4.3, 6, 2.5]];
+  const cases: Array<[number, number, number]> = [
+    [0.5, 1, 1],
+    [1, 2, 10],
+    [3.2, 3, 20.5],
+    [10, 5, 100],
+    [0.01, 4, 7],
+    [50, 2, 3],
+    [2.5, 1, 1000],
+    [0.001, 10, 10],
+    [1000, 3, 30],
+    [4.3, 6, 2.5],
+  ];
   let want: number[] = [];
   beforeAll(() => {
     want = python<number[]>('done([float(stats.f.sf(f, d1, d2)) for f, d1, d2 in data])', cases);
@@ -240,7 +293,11 @@ describe('the joint model (joint-model.ts) against numpy’s weighted least squa
     const specs: SimulatedRun[] = Array.from({ length: runs }, (_, r) => {
       const model = ['model-a', 'model-b', 'model-c'][r % 3]!;
       const temperature = draw() < (model === 'model-a' ? 0.8 : 0.3) ? 0 : 0.7;
-      return { config: { model, temperature, maxRetries: draw() < 0.5 ? 1 : 3 }, logitMean: model === 'model-a' ? 0.6 : model === 'model-b' ? 0 : -0.3, issues: 5 + Math.floor(draw() * 20) };
+      return {
+        config: { model, temperature, maxRetries: draw() < 0.5 ? 1 : 3 },
+        logitMean: model === 'model-a' ? 0.6 : model === 'model-b' ? 0 : -0.3,
+        issues: 5 + Math.floor(draw() * 20),
+      };
     });
     return simulateRuns(specs, { seed, runEffectSd: 1 });
   }
@@ -250,7 +307,10 @@ describe('the joint model (joint-model.ts) against numpy’s weighted least squa
     const value = configValue(run.config, key);
     return typeof value === 'string' ? value : JSON.stringify(value);
   };
-  type Fit = { effects: Array<Array<{ estimate: number; low: number; high: number }>>; tests: Array<{ f: number; df1: number; df2: number; p: number } | null> };
+  type Fit = {
+    effects: Array<Array<{ estimate: number; low: number; high: number }>>;
+    tests: Array<{ f: number; df1: number; df2: number; p: number } | null>;
+  };
   let fits: Fit[] = [];
   beforeAll(() => {
     fits = python<Fit[]>(
@@ -304,7 +364,9 @@ done(out)
         for (const run of runs) counts.set(label(run, key), (counts.get(label(run, key)) ?? 0) + 1);
         const most = Math.max(...counts.values());
         expect(counts.get(models[i]![s]!.reference), `${key} in history ${i}`).toBe(most);
-        expect(models[i]![s]!.effects.map((e) => e.level).sort(), `${key} in history ${i}`).toEqual([...counts.keys()].filter((l) => l !== models[i]![s]!.reference).sort());
+        expect(models[i]![s]!.effects.map((e) => e.level).sort(), `${key} in history ${i}`).toEqual(
+          [...counts.keys()].filter((l) => l !== models[i]![s]!.reference).sort(),
+        );
       }),
     );
   });
@@ -344,7 +406,14 @@ describe('Cramér’s V (cramers-v.ts) against scipy.stats.contingency.associati
     }
     return [a, b];
   };
-  const cases = [labelled(20, 2, 2, 0.6), labelled(40, 3, 2, 0.5), labelled(60, 3, 4, 0.3), labelled(24, 2, 2, 0), labelled(200, 5, 3, 0.8), labelled(12, 4, 4, 1)];
+  const cases = [
+    labelled(20, 2, 2, 0.6),
+    labelled(40, 3, 2, 0.5),
+    labelled(60, 3, 4, 0.3),
+    labelled(24, 2, 2, 0),
+    labelled(200, 5, 3, 0.8),
+    labelled(12, 4, 4, 1),
+  ];
   let want: number[] = [];
   beforeAll(() => {
     want = python<number[]>(
@@ -370,7 +439,14 @@ done(out)
 });
 
 describe('the simulator’s true rate (populationRate) against scipy.integrate.quad', () => {
-  const cases: Array<[number, number]> = [[0, 0], [0, 1], [0.7, 1], [-1.7346, 1], [2.5, 0.5], [-3, 2]];
+  const cases: Array<[number, number]> = [
+    [0, 0],
+    [0, 1],
+    [0.7, 1],
+    [-1.7346, 1],
+    [2.5, 0.5],
+    [-3, 2],
+  ];
   let want: number[] = [];
   beforeAll(() => {
     want = python<number[]>(

@@ -41,7 +41,10 @@ describe('binomial CDF', () => {
   });
 
   it('matches scipy.stats.binom.cdf to 1e-12 relative for n up to 100,000, tails down to 1e-300', () => {
-    const found = worst(rows.filter((r) => r.scipy > 1e-300), (r) => relativeError(binomialCdf(r.k, r.n, r.p), r.scipy));
+    const found = worst(
+      rows.filter((r) => r.scipy > 1e-300),
+      (r) => relativeError(binomialCdf(r.k, r.n, r.p), r.scipy),
+    );
     expect(found.error, JSON.stringify(found.at)).toBeLessThan(1e-12);
     expect(rows.filter((r) => r.scipy < 1e-100 && r.scipy > 1e-300).length).toBeGreaterThan(3);
   });
@@ -118,7 +121,10 @@ describe('exact McNemar test', () => {
 done([mcnemar([[a, b], [c, d]], exact=True).pvalue for a, b, c, d in data])`,
       tables,
     );
-    const found = worst(tables.map(([, b, c], i) => ({ b, c, expected: expected[i]! })), (r) => relativeError(mcnemarExactP(r.b, r.c), r.expected));
+    const found = worst(
+      tables.map(([, b, c], i) => ({ b, c, expected: expected[i]! })),
+      (r) => relativeError(mcnemarExactP(r.b, r.c), r.expected),
+    );
     expect(found.error, JSON.stringify(found.at)).toBeLessThan(1e-12);
     expect(expected.some((p) => p < 1e-100)).toBe(true);
   });
@@ -204,7 +210,7 @@ done([paired(*t) for t in data])`,
     expect(got.high).toBeCloseTo(0.2954, 4);
   });
 
-  it("reduces to the unpaired square-and-add interval on the margins when φ is 0, and is narrower when the pairs agree", () => {
+  it('reduces to the unpaired square-and-add interval on the margins when φ is 0, and is narrower when the pairs agree', () => {
     // ad − bc = 20 − 12 = 8 lies in [0, n/2 = 10]: the corrected φ is 0
     const flat = newcombePairedDifference(5, 4, 3, 4)!;
     const unpaired = newcombeDifference(5 + 4, 16, 5 + 3, 16)!;

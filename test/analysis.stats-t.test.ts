@@ -33,8 +33,29 @@ import { relativeError, runPython, worst } from './helpers/scipy.js';
 const DFS = [0.5, 0.7, 1, 2, 2.5, 3, 5, 9.3, 30, 1000, 1e5, 1e6];
 const T_VALUES = [0, 1e-8, 0.01, 0.3, 1, 1.5, 1.96, 2, 3, 5, 8, 12, 20, 37, 50, 100, 1e3, 1e5, 1e8];
 const P_VALUES = [
-  1e-12, 1e-8, 1e-6, 1e-4, 1e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.4, 0.4999, 0.5, 0.5001, 0.6, 0.75, 0.9, 0.95, 0.975, 0.99,
-  0.999, 0.9999, 1 - 1e-6,
+  1e-12,
+  1e-8,
+  1e-6,
+  1e-4,
+  1e-3,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.4,
+  0.4999,
+  0.5,
+  0.5001,
+  0.6,
+  0.75,
+  0.9,
+  0.95,
+  0.975,
+  0.99,
+  0.999,
+  0.9999,
+  1 - 1e-6,
 ];
 
 interface TailRow {
@@ -82,8 +103,14 @@ done(out)`,
 
   it('gives the CDF and the upper tail to 1e-12 relative, tails down to 1e-300 included', () => {
     expect(tails).toHaveLength(DFS.length * T_VALUES.length * 2);
-    const cdf = worst(tails.filter((r) => r.cdf > 1e-300), (r) => relativeError(studentTCdf(r.t, r.df), r.cdf));
-    const sf = worst(tails.filter((r) => r.sf > 1e-300), (r) => relativeError(studentTUpperTail(r.t, r.df), r.sf));
+    const cdf = worst(
+      tails.filter((r) => r.cdf > 1e-300),
+      (r) => relativeError(studentTCdf(r.t, r.df), r.cdf),
+    );
+    const sf = worst(
+      tails.filter((r) => r.sf > 1e-300),
+      (r) => relativeError(studentTUpperTail(r.t, r.df), r.sf),
+    );
     expect(cdf.error, JSON.stringify(cdf.at)).toBeLessThan(1e-12);
     expect(sf.error, JSON.stringify(sf.at)).toBeLessThan(1e-12);
     // the grid reaches real tails: P(T > 37) for ν = 1e5 is 6.0e-298; P(T > 1e8) for ν = 5 is
@@ -100,7 +127,10 @@ done(out)`,
   });
 
   it('gives two-sided p-values 2·P(T > |t|) to 1e-12 relative, and at most 1', () => {
-    const found = worst(tails.filter((r) => r.twoSided > 1e-300), (r) => relativeError(twoSidedTP(r.t, r.df), Math.min(1, r.twoSided)));
+    const found = worst(
+      tails.filter((r) => r.twoSided > 1e-300),
+      (r) => relativeError(twoSidedTP(r.t, r.df), Math.min(1, r.twoSided)),
+    );
     expect(found.error, JSON.stringify(found.at)).toBeLessThan(1e-12);
     expect(twoSidedTP(0, 3)).toBe(1);
     expect(twoSidedTP(-2.5, 9.3)).toBe(twoSidedTP(2.5, 9.3));
@@ -116,9 +146,15 @@ done(out)`,
   });
 
   it('agrees with scipy.stats.t.ppf within the 4.6e-9 relative error of Debian scipy 1.10 (1e-13 for ν = ∞)', () => {
-    const finite = worst(quantiles.filter((r) => Number.isFinite(r.df)), (r) => Math.abs(r.t - r.ppf) / Math.max(1, Math.abs(r.ppf)));
+    const finite = worst(
+      quantiles.filter((r) => Number.isFinite(r.df)),
+      (r) => Math.abs(r.t - r.ppf) / Math.max(1, Math.abs(r.ppf)),
+    );
     expect(finite.error, JSON.stringify(finite.at)).toBeLessThan(1e-8);
-    const normal = worst(quantiles.filter((r) => !Number.isFinite(r.df)), (r) => Math.abs(r.t - r.ppf) / Math.max(1, Math.abs(r.ppf)));
+    const normal = worst(
+      quantiles.filter((r) => !Number.isFinite(r.df)),
+      (r) => Math.abs(r.t - r.ppf) / Math.max(1, Math.abs(r.ppf)),
+    );
     expect(normal.error, JSON.stringify(normal.at)).toBeLessThan(1e-13);
     // the textbook values: t(0.975; 1) = 12.7062, t(0.975; 30) = 2.0423, z(0.975) = 1.96
     expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.7062047361747, 12);
@@ -167,18 +203,14 @@ done([{'p': p, 'one': cauchy(p), 'two': (2 * p - 1) / math.sqrt(2 * p * (1 - p))
 
   it('inverts its own CDF and tail: quantile(P(T ≤ t)) = t (property, ν from 0.5 to 1e6)', () => {
     fc.assert(
-      fc.property(
-        fc.double({ min: 0.5, max: 1e6, noNaN: true }),
-        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
-        (df, t) => {
-          const tails = studentTTails(t, df);
-          if (Math.min(tails.lower, tails.upper) < 1e-300) return;
-          // invert on the side whose probability carries the digits
-          const back = t <= 0 ? studentTQuantile(tails.lower, df) : -studentTQuantile(tails.upper, df);
-          expect(Math.abs(back - t), `t=${t} ν=${df}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(t)));
-          expect(Math.abs(tails.lower + tails.upper - 1)).toBeLessThan(1e-15);
-        },
-      ),
+      fc.property(fc.double({ min: 0.5, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), (df, t) => {
+        const tails = studentTTails(t, df);
+        if (Math.min(tails.lower, tails.upper) < 1e-300) return;
+        // invert on the side whose probability carries the digits
+        const back = t <= 0 ? studentTQuantile(tails.lower, df) : -studentTQuantile(tails.upper, df);
+        expect(Math.abs(back - t), `t=${t} ν=${df}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(t)));
+        expect(Math.abs(tails.lower + tails.upper - 1)).toBeLessThan(1e-15);
+      }),
       { numRuns: 300, seed: 20261204 },
     );
   });
@@ -196,7 +228,9 @@ done([{'p': p, 'one': cauchy(p), 'two': (2 * p - 1) / math.sqrt(2 * p * (1 - p))
 });
 
 describe('the standard normal distribution against scipy.stats.norm', () => {
-  const zs = [-40, -38, -37.5, -30, -20, -10, -8.3, -6, -5.66, -3, -1.96, -1, -0.67, -0.3, 0, 1e-10, 0.5, 0.6745, 1, 2.5, 5.6, 7, 9, 20, 37];
+  const zs = [
+    -40, -38, -37.5, -30, -20, -10, -8.3, -6, -5.66, -3, -1.96, -1, -0.67, -0.3, 0, 1e-10, 0.5, 0.6745, 1, 2.5, 5.6, 7, 9, 20, 37,
+  ];
   const ps = [1e-300, 1e-100, 1e-20, 1e-10, 1e-6, 0.001, 0.025, 0.075, 0.2, 0.4999, 0.5, 0.6, 0.925, 0.975, 0.999, 1 - 1e-10];
 
   it('gives Φ(z) and 1 − Φ(z) to 2e-13 relative, each tail computed directly', () => {
@@ -206,14 +240,24 @@ done([{'cdf': stats.norm.cdf(z), 'sf': stats.norm.sf(z)} for z in data])`,
       zs,
     );
     const rows = zs.map((z, i) => ({ z, ...expected[i]! }));
-    const cdf = worst(rows.filter((r) => r.cdf > 1e-300), (r) => relativeError(normalCdf(r.z), r.cdf));
-    const sf = worst(rows.filter((r) => r.sf > 1e-300), (r) => relativeError(normalUpperTail(r.z), r.sf));
+    const cdf = worst(
+      rows.filter((r) => r.cdf > 1e-300),
+      (r) => relativeError(normalCdf(r.z), r.cdf),
+    );
+    const sf = worst(
+      rows.filter((r) => r.sf > 1e-300),
+      (r) => relativeError(normalUpperTail(r.z), r.sf),
+    );
     // scipy 1.10's ndtr (Cephes erfc) is the looser one far out: P(Z > 37) is 5.7255712225245768e-300
     // by mpmath, 5.725571222524577e-300 here and 5.7255712225239266e-300 (1.1e-13 off) by scipy.
     expect(cdf.error, JSON.stringify(cdf.at)).toBeLessThan(2e-13);
     expect(sf.error, JSON.stringify(sf.at)).toBeLessThan(2e-13);
+    // eslint-disable-next-line no-loss-of-precision -- mpmath's value as printed, 17 digits
     expect(relativeError(normalUpperTail(37), 5.7255712225245768e-300)).toBeLessThan(1e-15);
-    const two = worst(rows.filter((r) => r.sf > 1e-300 && r.z > 0), (r) => relativeError(twoSidedNormalP(-r.z), 2 * r.sf));
+    const two = worst(
+      rows.filter((r) => r.sf > 1e-300 && r.z > 0),
+      (r) => relativeError(twoSidedNormalP(-r.z), 2 * r.sf),
+    );
     expect(two.error, JSON.stringify(two.at)).toBeLessThan(2e-13);
     expect(normalTails(Number.NaN).lower).toBeNaN();
     expect(normalTails(1e308)).toEqual({ lower: 1, upper: 0 });
@@ -221,7 +265,10 @@ done([{'cdf': stats.norm.cdf(z), 'sf': stats.norm.sf(z)} for z in data])`,
 
   it('gives Φ⁻¹(p) (Wichura AS 241) to 1e-14 relative against scipy.stats.norm.ppf', () => {
     const expected = runPython<number[]>(`from scipy import stats\ndone([stats.norm.ppf(p) for p in data])`, ps);
-    const found = worst(ps.map((p, i) => ({ p, ppf: expected[i]! })), (r) => Math.abs(normalQuantile(r.p) - r.ppf) / Math.max(1, Math.abs(r.ppf)));
+    const found = worst(
+      ps.map((p, i) => ({ p, ppf: expected[i]! })),
+      (r) => Math.abs(normalQuantile(r.p) - r.ppf) / Math.max(1, Math.abs(r.ppf)),
+    );
     expect(found.error, JSON.stringify(found.at)).toBeLessThan(1e-14);
     expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 15);
     expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY);
@@ -234,7 +281,7 @@ describe('the regularized incomplete beta function and log Γ against scipy.spec
   // dyadic x, so that y = 1 − x is exact and both sides evaluate the same function
   const XS = [2 ** -20, 2 ** -7, 0.125, 0.3125, 0.5, 0.6875, 0.875, 1 - 2 ** -10];
 
-  it('gives I_x(a, b) and its complement within scipy.special.betainc\'s own error (shapes from 0.3 to 10,000)', () => {
+  it("gives I_x(a, b) and its complement within scipy.special.betainc's own error (shapes from 0.3 to 10,000)", () => {
     const shapes = [0.3, 0.5, 1, 2.5, 10, 100, 1e4];
     const points = shapes.flatMap((a) => shapes.flatMap((b) => XS.map((x) => ({ a, b, x, y: 1 - x }))));
     // the complement is I_y(b, a), which scipy computes directly (scipy 1.10 has no betaincc)
@@ -248,8 +295,14 @@ done([{'lower': special.betainc(p['a'], p['b'], p['x']), 'upper': special.betain
     // I(0.9990234375; 10000, 10) is 0.48640307591280539 by mpmath (60 digits), 0.4864030759128056
     // here, 0.4864030759222323 by scipy. So the bound here is 5e-11; the exact sums below hold us
     // to 5e-13.
-    const lower = worst(rows.filter((r) => r.lower > 1e-300), (r) => relativeError(r.ours.lower, r.lower));
-    const upper = worst(rows.filter((r) => r.upper > 1e-300), (r) => relativeError(r.ours.upper, r.upper));
+    const lower = worst(
+      rows.filter((r) => r.lower > 1e-300),
+      (r) => relativeError(r.ours.lower, r.lower),
+    );
+    const upper = worst(
+      rows.filter((r) => r.upper > 1e-300),
+      (r) => relativeError(r.ours.upper, r.upper),
+    );
     expect(lower.error, JSON.stringify(lower.at)).toBeLessThan(5e-11);
     expect(upper.error, JSON.stringify(upper.at)).toBeLessThan(5e-11);
     expect(rows.filter((r) => Math.min(r.lower, r.upper) < 1e-100 && Math.min(r.lower, r.upper) > 1e-300).length).toBeGreaterThan(5);
@@ -283,8 +336,14 @@ done([tails(p['a'], p['b'], p['x']) for p in data])`,
     );
     const rows = points.map((p, i) => ({ ...p, ...expected[i]!, ours: incompleteBetaTails(p.x, 1 - p.x, p.a, p.b) }));
     // a tail of 1e-200 is exp(−460): the rounding of its logarithm alone is about 1e-13 of it
-    const lower = worst(rows.filter((r) => r.lower > 1e-300), (r) => relativeError(r.ours.lower, r.lower));
-    const upper = worst(rows.filter((r) => r.upper > 1e-300), (r) => relativeError(r.ours.upper, r.upper));
+    const lower = worst(
+      rows.filter((r) => r.lower > 1e-300),
+      (r) => relativeError(r.ours.lower, r.lower),
+    );
+    const upper = worst(
+      rows.filter((r) => r.upper > 1e-300),
+      (r) => relativeError(r.ours.upper, r.upper),
+    );
     expect(lower.error, JSON.stringify(lower.at)).toBeLessThan(5e-13);
     expect(upper.error, JSON.stringify(upper.at)).toBeLessThan(5e-13);
     expect(rows.filter((r) => r.lower < 1e-100 && r.lower > 1e-300).length).toBeGreaterThan(3);
@@ -306,7 +365,10 @@ done([tails(p['a'], p['b'], p['x']) for p in data])`,
   it('gives log Γ(x) to 1e-14·max(1, |log Γ(x)|) against scipy.special.gammaln', () => {
     const xs = [1e-8, 0.01, 0.1, 0.5, 1, 1.28, 1.5, 2, 2.5, 3.7, 10, 15.5, 100, 1234.5, 1e6];
     const expected = runPython<number[]>(`from scipy import special\ndone([special.gammaln(x) for x in data])`, xs);
-    const found = worst(xs.map((x, i) => ({ x, e: expected[i]! })), (r) => Math.abs(logGamma(r.x) - r.e) / Math.max(1, Math.abs(r.e)));
+    const found = worst(
+      xs.map((x, i) => ({ x, e: expected[i]! })),
+      (r) => Math.abs(logGamma(r.x) - r.e) / Math.max(1, Math.abs(r.e)),
+    );
     expect(found.error, JSON.stringify(found.at)).toBeLessThan(1e-14);
     expect(logGamma(0)).toBeNaN();
   });

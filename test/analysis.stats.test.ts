@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { bootstrapDifference, bootstrapInterval, fisherExactTwoSided, holmAdjust, mannKendall, newcombeDifference, wilsonInterval } from '../src/analysis/index.js';
+import {
+  bootstrapDifference,
+  bootstrapInterval,
+  fisherExactTwoSided,
+  holmAdjust,
+  mannKendall,
+  newcombeDifference,
+  wilsonInterval,
+} from '../src/analysis/index.js';
 import { newcombeBounds, pythonFisher, wilsonBounds } from './helpers/analysis-runs.js';
 
 /**
@@ -10,11 +18,13 @@ import { newcombeBounds, pythonFisher, wilsonBounds } from './helpers/analysis-r
 
 /** 2·(1 − Φ(|z|)) computed by python3's math.erfc, independently of the analyzer's normal CDF. */
 function pythonTwoSidedP(z: number): number {
-  return Number(execFileSync('python3', ['-c', `import math; print(repr(math.erfc(abs(${z}) / math.sqrt(2))))`], { encoding: 'utf8' }).trim());
+  return Number(
+    execFileSync('python3', ['-c', `import math; print(repr(math.erfc(abs(${z}) / math.sqrt(2))))`], { encoding: 'utf8' }).trim(),
+  );
 }
 
 describe('Wilson score interval', () => {
-  it('gives Newcombe\'s published interval for 81 of 263: [0.2553, 0.3662]', () => {
+  it("gives Newcombe's published interval for 81 of 263: [0.2553, 0.3662]", () => {
     const i = wilsonInterval(81, 263)!;
     expect(i.estimate).toBeCloseTo(81 / 263, 12);
     expect(i.low).toBeCloseTo(0.2553, 4);
@@ -22,7 +32,13 @@ describe('Wilson score interval', () => {
   });
 
   it('matches the score formula written out for small and large n', () => {
-    for (const [s, n] of [[1, 1], [3, 7], [15, 20], [0, 5], [50, 1000]] as const) {
+    for (const [s, n] of [
+      [1, 1],
+      [3, 7],
+      [15, 20],
+      [0, 5],
+      [50, 1000],
+    ] as const) {
       const i = wilsonInterval(s, n)!;
       const expected = wilsonBounds(s, n);
       expect(i.low, `${s}/${n}`).toBeCloseTo(Math.max(0, expected.low), 12);
@@ -115,7 +131,12 @@ describe("Fisher's exact test (two-sided)", () => {
   });
 
   it('gives the same p for the mirrored tables (rows swapped, columns swapped, transposed)', () => {
-    for (const [a, b, c, d] of [[18, 2, 10, 10], [3, 1, 1, 3], [7, 12, 0, 5], [1, 9, 11, 3]] as const) {
+    for (const [a, b, c, d] of [
+      [18, 2, 10, 10],
+      [3, 1, 1, 3],
+      [7, 12, 0, 5],
+      [1, 9, 11, 3],
+    ] as const) {
       const p = fisherExactTwoSided(a, b, c, d);
       expect(fisherExactTwoSided(c, d, a, b)).toBeCloseTo(p, 12);
       expect(fisherExactTwoSided(b, a, d, c)).toBeCloseTo(p, 12);
@@ -124,7 +145,14 @@ describe("Fisher's exact test (two-sided)", () => {
   });
 
   it('matches python3 exact-integer sums of hypergeometric probabilities (18/20 vs 10/20 and others)', () => {
-    const tables = [[18, 2, 10, 10], [9, 1, 3, 7], [56, 14, 48, 32], [0, 10, 10, 0], [2, 30, 9, 25], [3, 1, 1, 3]] as const;
+    const tables = [
+      [18, 2, 10, 10],
+      [9, 1, 3, 7],
+      [56, 14, 48, 32],
+      [0, 10, 10, 0],
+      [2, 30, 9, 25],
+      [3, 1, 1, 3],
+    ] as const;
     const expected = pythonFisher(tables);
     tables.forEach(([a, b, c, d], i) => expect(fisherExactTwoSided(a, b, c, d), `table ${[a, b, c, d]}`).toBeCloseTo(expected[i]!, 10));
     // 18/20 vs 10/20: R's fisher.test gives 0.01381.

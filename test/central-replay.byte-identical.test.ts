@@ -34,7 +34,12 @@ async function recordVariedRun(dir: string, runId: string, projectId: string, fi
     c.recordTokenUsage({ model: 'gpt-4o', inputTokens: 1000 * issue, outputTokens: 100 * issue });
     if (issue === 2) c.recordError({ kind: 'test-failure', message: 'tests failed', recoverable: true });
     c.finalizeAgent({ agentId: agent, success: issue !== 2 });
-    c.recordPipeline({ pipelineId: `p${issue}`, commitSha: `sha${issue}`, status: issue === 2 ? 'failed' : 'success', triggeredBy: 'testing' });
+    c.recordPipeline({
+      pipelineId: `p${issue}`,
+      commitSha: `sha${issue}`,
+      status: issue === 2 ? 'failed' : 'success',
+      triggeredBy: 'testing',
+    });
     if (finish || issue < 3) c.finalizeIssue(issue, issue === 2 ? 'failed' : 'completed', { linesAdded: 5 * issue });
   }
   if (finish) c.finalizeRun('completed');
@@ -72,7 +77,10 @@ describe.each(variants)('central replay (replay --from), mirror $where', ({ load
 
     const report = await replayFromStream({ dir: central, servers: nats.url, stream, durableBytes: 4096 });
     expect(report.ok).toBe(true);
-    const state = JSON.parse(fs.readFileSync(path.join(central, '.central/state.json'), 'utf8')) as { streamSeq: number; runs: Array<{ runId: string; offset: number }> };
+    const state = JSON.parse(fs.readFileSync(path.join(central, '.central/state.json'), 'utf8')) as {
+      streamSeq: number;
+      runs: Array<{ runId: string; offset: number }>;
+    };
     expect(state.streamSeq).toBe(report.toStreamSeq);
     for (const run of state.runs) expect(run.offset).toBe(fs.statSync(path.join(local, 'runs', run.runId, 'events.ndjson')).size);
     await replay({ dir: local });
@@ -98,7 +106,10 @@ describe.each(variants)('central replay (replay --from), mirror $where', ({ load
     fs.rmSync(path.join(central, 'runs/second'));
     const report = await replayFromStream({ dir: central, servers: nats.url, stream });
     expect(report.ok).toBe(true);
-    for (const id of ['first', 'second']) expect(fs.readFileSync(path.join(central, 'runs', id, 'events.ndjson'))).toEqual(fs.readFileSync(path.join(local, 'runs', id, 'events.ndjson')));
+    for (const id of ['first', 'second'])
+      expect(fs.readFileSync(path.join(central, 'runs', id, 'events.ndjson'))).toEqual(
+        fs.readFileSync(path.join(local, 'runs', id, 'events.ndjson')),
+      );
   });
 
   it('writes byte for byte the derived files a local replay of the same journals writes, and continues incrementally', async () => {
@@ -113,7 +124,12 @@ describe.each(variants)('central replay (replay --from), mirror $where', ({ load
 
     const first = await replayFromStream({ dir: central, servers: nats.url, stream });
     expect(first.ok).toBe(true);
-    expect(first.messages).toBe(['sample.1', 'varied-a', 'varied.b', 'crashed-c'].reduce((n, id) => n + readLines(path.join(local, 'runs', id, 'events.ndjson')).length, 0));
+    expect(first.messages).toBe(
+      ['sample.1', 'varied-a', 'varied.b', 'crashed-c'].reduce(
+        (n, id) => n + readLines(path.join(local, 'runs', id, 'events.ndjson')).length,
+        0,
+      ),
+    );
     await replay({ dir: local });
     const localFiles = filesUnder(local);
     expect([...localFiles.keys()].filter((f) => f.startsWith('csv/')).length).toBe(7);
@@ -144,7 +160,15 @@ describe.each(variants)('central replay (replay --from), mirror $where', ({ load
     const journal = path.join(local, 'runs/broken/events.ndjson');
     const lines = readLines(journal);
     const last = JSON.parse(lines.at(-1)!) as { seq: number };
-    const forged = encodeLine({ v: 1, seq: last.seq + 1, ts: new Date().toISOString(), runId: 'broken', type: 'ErrorRecorded', data: { kind: 'k', message: 'forged', recoverable: true, issueId: null, agentId: null, callId: null, tool: null }, prev: 'f'.repeat(64) } as never);
+    const forged = encodeLine({
+      v: 1,
+      seq: last.seq + 1,
+      ts: new Date().toISOString(),
+      runId: 'broken',
+      type: 'ErrorRecorded',
+      data: { kind: 'k', message: 'forged', recoverable: true, issueId: null, agentId: null, callId: null, tool: null },
+      prev: 'f'.repeat(64),
+    } as never);
     const nc = await connect({ servers: nats.url });
     await jetstream(nc).publish(runSubject(stream, 'test-project', 'broken'), forged.text);
     await nc.close();
@@ -153,9 +177,13 @@ describe.each(variants)('central replay (replay --from), mirror $where', ({ load
     expect(report.ok).toBe(false);
     expect(report.refused).toHaveLength(1);
     expect(report.refused[0]!.runId).toBe('broken');
-    expect(report.refused[0]!.reason).toMatch(/Run broken is refused by central replay: .*broken chain.*mirrored up to seq \d+ and not past it/);
+    expect(report.refused[0]!.reason).toMatch(
+      /Run broken is refused by central replay: .*broken chain.*mirrored up to seq \d+ and not past it/,
+    );
     expect(fs.readFileSync(path.join(central, 'runs/broken/events.ndjson'))).toEqual(fs.readFileSync(journal));
-    expect(fs.readFileSync(path.join(central, 'runs/fine/events.ndjson'))).toEqual(fs.readFileSync(path.join(local, 'runs/fine/events.ndjson')));
+    expect(fs.readFileSync(path.join(central, 'runs/fine/events.ndjson'))).toEqual(
+      fs.readFileSync(path.join(local, 'runs/fine/events.ndjson')),
+    );
   });
 
   it('does not merge two runs that share a run id but come from different projects', async () => {
@@ -172,7 +200,9 @@ describe.each(variants)('central replay (replay --from), mirror $where', ({ load
     expect(report.ok).toBe(false);
     expect(report.refused.map((r) => [r.runId, r.subject])).toEqual([['same-id', runSubject(stream, 'project-b', 'same-id')]]);
     expect(report.refused[0]!.reason).toMatch(/already holds a run with this id/);
-    expect(fs.readFileSync(path.join(central, 'runs/same-id/events.ndjson'))).toEqual(fs.readFileSync(path.join(machineA, 'runs/same-id/events.ndjson')));
+    expect(fs.readFileSync(path.join(central, 'runs/same-id/events.ndjson'))).toEqual(
+      fs.readFileSync(path.join(machineA, 'runs/same-id/events.ndjson')),
+    );
   });
 
   it('refuses a second shipper that would append another run with the same id to the same subject', async () => {
@@ -224,12 +254,16 @@ describe.each(variants)('central replay (replay --from), mirror $where', ({ load
     expect((await ship(local, stream)).ok).toBe(true);
     const report = await replayFromStream({ dir: central, servers: nats.url, stream });
     expect(report.ok).toBe(true);
-    expect(fs.readFileSync(path.join(central, 'runs/resumed/events.ndjson'))).toEqual(fs.readFileSync(path.join(local, 'runs/resumed/events.ndjson')));
+    expect(fs.readFileSync(path.join(central, 'runs/resumed/events.ndjson'))).toEqual(
+      fs.readFileSync(path.join(local, 'runs/resumed/events.ndjson')),
+    );
   });
 
   it('refuses a folder that already holds journals it did not mirror', async () => {
     const dir = tempDir();
     await recordSampleRun(dir, 'local-run');
-    await expect(replayFromStream({ dir, servers: nats.url, stream: newStream() })).rejects.toThrow(/already holds journals .*local-run.*folder of its own/);
+    await expect(replayFromStream({ dir, servers: nats.url, stream: newStream() })).rejects.toThrow(
+      /already holds journals .*local-run.*folder of its own/,
+    );
   });
 });

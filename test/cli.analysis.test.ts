@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisRun } from '../projections/analysis-input.js';
 import { loadAnalysisRuns } from '../replay/analysis-inputs.js';
-import { analysisReport, bestConfiguration, compareConfigurations, costEfficiency, parameterInfluence, performanceTrends } from '../src/analysis/index.js';
+import {
+  analysisReport,
+  bestConfiguration,
+  compareConfigurations,
+  costEfficiency,
+  parameterInfluence,
+  performanceTrends,
+} from '../src/analysis/index.js';
 import { MetricsCollector } from '../src/index.js';
 import { CLI, runNode } from './helpers/child.js';
 
@@ -100,7 +107,16 @@ describe('analysis commands of the built CLI on recorded runs', () => {
   });
 
   it('compare --by llm.model --json equals compareConfigurations', async () => {
-    const json = (await cliJson('compare', '--by', 'llm.model')) as { groups: Array<{ label: string; runs: number; issues: number; completedIssues: number; unpricedRuns: string[]; costPerSuccessfulIssue: unknown }> };
+    const json = (await cliJson('compare', '--by', 'llm.model')) as {
+      groups: Array<{
+        label: string;
+        runs: number;
+        issues: number;
+        completedIssues: number;
+        unpricedRuns: string[];
+        costPerSuccessfulIssue: unknown;
+      }>;
+    };
     expect(json).toEqual(asJson(compareConfigurations(runs, { by: ['llm.model'] })));
     expect(json.groups.map((g) => [g.label, g.runs, g.issues, g.completedIssues]).sort()).toEqual([
       ['acme-coder-local', 4, 20, 8],
@@ -113,7 +129,10 @@ describe('analysis commands of the built CLI on recorded runs', () => {
   });
 
   it('compare --by llm.model,llm.temperature --baseline "gpt-4o, 0.7" --json equals compareConfigurations', async () => {
-    const json = (await cliJson('compare', '--by', 'llm.model,llm.temperature', '--baseline', 'gpt-4o, 0.7')) as { baseline: string; groups: Array<{ label: string }> };
+    const json = (await cliJson('compare', '--by', 'llm.model,llm.temperature', '--baseline', 'gpt-4o, 0.7')) as {
+      baseline: string;
+      groups: Array<{ label: string }>;
+    };
     expect(json).toEqual(asJson(compareConfigurations(runs, { by: ['llm.model', 'llm.temperature'], baseline: 'gpt-4o, 0.7' })));
     expect(json.baseline).toBe('gpt-4o, 0.7');
     expect(json.groups).toHaveLength(6);
@@ -134,7 +153,12 @@ describe('analysis commands of the built CLI on recorded runs', () => {
   it('cost --json equals costEfficiency and names the unpriced runs with their model', async () => {
     const json = (await cliJson('cost')) as { unpricedRuns: Array<{ runId: string; models: string[] }>; mostEfficient: string[] };
     expect(json).toEqual(asJson(costEfficiency(runs)));
-    expect(json.unpricedRuns.map((r) => r.runId).sort()).toEqual(['acme-coder-local-0', 'acme-coder-local-1', 'acme-coder-local-2', 'acme-coder-local-3']);
+    expect(json.unpricedRuns.map((r) => r.runId).sort()).toEqual([
+      'acme-coder-local-0',
+      'acme-coder-local-1',
+      'acme-coder-local-2',
+      'acme-coder-local-3',
+    ]);
     expect(json.unpricedRuns.every((r) => r.models.join() === 'acme-coder-local')).toBe(true);
     expect(json.mostEfficient).toEqual(['deepseek-chat']);
   });
@@ -184,7 +208,14 @@ describe('analysis commands of the built CLI on recorded runs', () => {
     expect(result.stderr).toContain(file);
     expect(result.stdout).toContain('runledger analysis');
     expect(result.stdout).toContain('12 finished runs');
-    for (const title of ['Comparison by llm.model', 'Comparison by llm.temperature', 'Which parameters matter', 'Cost efficiency by llm.model', 'Trends over all runs', 'Best configuration']) {
+    for (const title of [
+      'Comparison by llm.model',
+      'Comparison by llm.temperature',
+      'Which parameters matter',
+      'Cost efficiency by llm.model',
+      'Trends over all runs',
+      'Best configuration',
+    ]) {
       expect(result.stdout).toContain(title);
     }
     expect(result.stdout).toMatch(RATE_WITH_INTERVAL);

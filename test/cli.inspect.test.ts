@@ -9,7 +9,11 @@ const CLI = path.resolve('dist/src/cli/main.js');
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
 
 async function recordRuns(dir: string): Promise<void> {
-  const a = await startRun(dir, { runId: 'run-a', config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.2 }, maxRetries: 1 }, clock: () => new Date('2026-11-01T10:00:00Z') });
+  const a = await startRun(dir, {
+    runId: 'run-a',
+    config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.2 }, maxRetries: 1 },
+    clock: () => new Date('2026-11-01T10:00:00Z'),
+  });
   a.startIssue(1, { title: 'first' });
   a.startAgent('coding');
   const call = a.startToolCall('run_tests');
@@ -21,7 +25,11 @@ async function recordRuns(dir: string): Promise<void> {
   a.recordTokenUsage({ model: 'acme-9000', inputTokens: 10, outputTokens: 10 });
   a.finalizeIssue(2, 'failed');
   a.finalizeRun('completed');
-  const b = await startRun(dir, { runId: 'run-b', config: { llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.7 } }, clock: () => new Date('2026-11-03T10:00:00Z') });
+  const b = await startRun(dir, {
+    runId: 'run-b',
+    config: { llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.7 } },
+    clock: () => new Date('2026-11-03T10:00:00Z'),
+  });
   b.startIssue(1);
   b.close(); // crashed: no RunFinished, no live writer
 }
@@ -54,7 +62,9 @@ describe('runledger show', () => {
     const out = cli('show', 'run-a', '--dir', dir);
     expect(out.status).toBe(0);
     const lines = out.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^\s+1 {2}2026-11-01T10:00:00\.000Z {2}RunStarted\s+project test-project; deepseek\/deepseek-chat t=0\.2 retries=1/);
+    expect(lines[0]).toMatch(
+      /^\s+1 {2}2026-11-01T10:00:00\.000Z {2}RunStarted\s+project test-project; deepseek\/deepseek-chat t=0\.2 retries=1/,
+    );
     expect(out.stdout).toMatch(/ToolCallEnded\s+run_tests call-1 failed in 0 ms: two tests failed/);
     expect(lines.at(-1)).toBe(`chain verified: ${readLines(path.join(dir, 'runs', 'run-a', 'events.ndjson')).length} events intact`);
     const issue2 = cli('show', 'run-a', '--dir', dir, '--issue', '2', '--json');
@@ -75,7 +85,9 @@ describe('runledger tail', () => {
     const dir = tempDir();
     const c = await startRun(dir, { runId: 'live' });
     c.startIssue(1);
-    const child = spawn(process.execPath, [CLI, 'tail', 'live', '--dir', dir, '--follow', '--json', '-n', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'tail', 'live', '--dir', dir, '--follow', '--json', '-n', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const seen: Array<{ seq: number; type: string }> = [];
     let buffer = '';
     const waiters: Array<() => void> = [];
@@ -105,7 +117,12 @@ describe('runledger tail', () => {
     c.recordError({ kind: 'tool', message: 'boom', recoverable: true });
     c.finalizeRun('completed');
     await waitFor(4);
-    expect(seen.map((e) => [e.seq, e.type])).toEqual([[2, 'IssueStarted'], [3, 'AgentStarted'], [4, 'ErrorRecorded'], [5, 'RunFinished']]);
+    expect(seen.map((e) => [e.seq, e.type])).toEqual([
+      [2, 'IssueStarted'],
+      [3, 'AgentStarted'],
+      [4, 'ErrorRecorded'],
+      [5, 'RunFinished'],
+    ]);
     child.kill('SIGINT');
     await new Promise((resolve) => child.on('exit', resolve));
   });
@@ -125,7 +142,10 @@ describe('runledger prices', () => {
     const overrides = path.join(tempDir(), 'prices.json');
     fs.writeFileSync(overrides, JSON.stringify({ models: { 'acme-9000': { input: 2, output: 8 } } }));
     const custom = JSON.parse(cli('prices', 'acme-9000', '--prices', overrides, '--json').stdout);
-    expect(custom).toMatchObject({ perMillion: { input: 2, output: 8, cacheRead: 2, cacheWrite: 2 }, source: { kind: 'override', entry: 'acme-9000' } });
+    expect(custom).toMatchObject({
+      perMillion: { input: 2, output: 8, cacheRead: 2, cacheWrite: 2 },
+      source: { kind: 'override', entry: 'acme-9000' },
+    });
     const unknown = cli('prices', 'acme-9000');
     expect(unknown.status).toBe(1);
     expect(unknown.stdout).toContain('No price for acme-9000');
@@ -140,7 +160,21 @@ describe('runledger prices', () => {
 });
 
 it('every command has --help with an example', () => {
-  for (const command of ['runs', 'show', 'tail', 'verify', 'replay', 'cleanup', 'compare', 'influence', 'cost', 'trends', 'best', 'report', 'prices']) {
+  for (const command of [
+    'runs',
+    'show',
+    'tail',
+    'verify',
+    'replay',
+    'cleanup',
+    'compare',
+    'influence',
+    'cost',
+    'trends',
+    'best',
+    'report',
+    'prices',
+  ]) {
     const help = execFileSync(process.execPath, [CLI, command, '--help'], { encoding: 'utf8' });
     expect(help, command).toMatch(/Example/);
     expect(help, command).toContain('--dir');

@@ -24,7 +24,12 @@ interface JsonReport {
     events: number;
     bytes: number;
     tornTail: { offset: number; bytes: number; line: number; problem: string } | null;
-    corruption: { line: number; offset: number; problem: string; verifiedAfter: { line: number; offset: number; seq: number } | null } | null;
+    corruption: {
+      line: number;
+      offset: number;
+      problem: string;
+      verifiedAfter: { line: number; offset: number; seq: number } | null;
+    } | null;
   }>;
 }
 
@@ -76,7 +81,7 @@ describe('runledger verify (the built CLI in a child process)', () => {
     ]);
   });
 
-  it('exits 0 and prints the torn tail\'s byte offset for a journal whose last line was cut', async () => {
+  it("exits 0 and prints the torn tail's byte offset for a journal whose last line was cut", async () => {
     const dir = tempDir();
     const journal = await recordSampleRun(dir, 'torn-run');
     const lastStart = lineStarts(journal).at(-1)!;
@@ -90,11 +95,25 @@ describe('runledger verify (the built CLI in a child process)', () => {
     const { code, report } = await verifyJson(dir, 'torn-run');
     expect(code).toBe(0);
     expect(report).toMatchObject({ ok: true, counts: { intact: 0, tornTail: 1, corrupt: 0 } });
-    expect(report.runs[0]).toMatchObject({ runId: 'torn-run', verdict: 'torn-tail', events: 9, bytes: lastStart + 37, corruption: null, tornTail: { offset: lastStart, bytes: 37, line: 10 } });
+    expect(report.runs[0]).toMatchObject({
+      runId: 'torn-run',
+      verdict: 'torn-tail',
+      events: 9,
+      bytes: lastStart + 37,
+      corruption: null,
+      tornTail: { offset: lastStart, bytes: 37, line: 10 },
+    });
   });
 
   // Line 5 of 10 is damaged; each case gives the line and byte the CLI must name, and the later line that proves corruption.
-  const damages: Array<{ name: string; damage: (file: string) => void; line: number; offsetOfLine: number; problem: RegExp; verifiedAfter: { line: number; seq: number } | null }> = [
+  const damages: Array<{
+    name: string;
+    damage: (file: string) => void;
+    line: number;
+    offsetOfLine: number;
+    problem: RegExp;
+    verifiedAfter: { line: number; seq: number } | null;
+  }> = [
     {
       name: 'a flipped byte',
       damage: (file) => {
@@ -132,28 +151,31 @@ describe('runledger verify (the built CLI in a child process)', () => {
     },
   ];
 
-  it.each(damages)('exits 1 naming run, line number and byte offset for $name in the middle (text and --json)', async ({ damage, line, offsetOfLine, problem, verifiedAfter }) => {
-    const dir = tempDir();
-    const journal = await recordSampleRun(dir, 'damaged-run');
-    // The offset of the damaged line is the same before and after each damage (it follows intact lines).
-    const offset = lineStarts(journal)[offsetOfLine]!;
-    damage(journal);
+  it.each(damages)(
+    'exits 1 naming run, line number and byte offset for $name in the middle (text and --json)',
+    async ({ damage, line, offsetOfLine, problem, verifiedAfter }) => {
+      const dir = tempDir();
+      const journal = await recordSampleRun(dir, 'damaged-run');
+      // The offset of the damaged line is the same before and after each damage (it follows intact lines).
+      const offset = lineStarts(journal)[offsetOfLine]!;
+      damage(journal);
 
-    const text = await verify(dir, 'damaged-run');
-    expect(text.code, text.stderr).toBe(1);
-    expect(text.stdout).toMatch(new RegExp(`CORRUPT\\s+damaged-run: line ${line} at byte ${offset}: `));
-    expect(text.stdout).toMatch(problem);
-    expect(text.stdout).toContain('0 intact, 0 with a torn tail, 1 corrupt');
+      const text = await verify(dir, 'damaged-run');
+      expect(text.code, text.stderr).toBe(1);
+      expect(text.stdout).toMatch(new RegExp(`CORRUPT\\s+damaged-run: line ${line} at byte ${offset}: `));
+      expect(text.stdout).toMatch(problem);
+      expect(text.stdout).toContain('0 intact, 0 with a torn tail, 1 corrupt');
 
-    const { code, report } = await verifyJson(dir, 'damaged-run');
-    expect(code).toBe(1);
-    expect(report).toMatchObject({ ok: false, counts: { intact: 0, tornTail: 0, corrupt: 1 } });
-    const run = report.runs[0]!;
-    expect(run).toMatchObject({ runId: 'damaged-run', verdict: 'corrupt', tornTail: null, corruption: { line, offset } });
-    expect(run.corruption!.problem).toMatch(problem);
-    if (verifiedAfter === null) expect(run.corruption!.verifiedAfter).toBeNull();
-    else expect(run.corruption!.verifiedAfter).toMatchObject({ ...verifiedAfter, offset: lineStarts(journal)[verifiedAfter.line - 1] });
-  });
+      const { code, report } = await verifyJson(dir, 'damaged-run');
+      expect(code).toBe(1);
+      expect(report).toMatchObject({ ok: false, counts: { intact: 0, tornTail: 0, corrupt: 1 } });
+      const run = report.runs[0]!;
+      expect(run).toMatchObject({ runId: 'damaged-run', verdict: 'corrupt', tornTail: null, corruption: { line, offset } });
+      expect(run.corruption!.problem).toMatch(problem);
+      if (verifiedAfter === null) expect(run.corruption!.verifiedAfter).toBeNull();
+      else expect(run.corruption!.verifiedAfter).toMatchObject({ ...verifiedAfter, offset: lineStarts(journal)[verifiedAfter.line - 1] });
+    },
+  );
 
   it('exits 1 when one run of several is corrupt, and still reports the intact ones', async () => {
     const dir = tempDir();

@@ -13,7 +13,13 @@ describe('a run recorded through the collector', () => {
     const [first] = events(c);
     expect(c.runId).toMatch(/^run_\d{8}_\d{6}_test-project_[0-9a-f]{6}$/);
     expect(first).toMatchObject({ v: 1, seq: 1, runId: c.runId, type: 'RunStarted', prev: '0'.repeat(64) });
-    expect(first.data).toMatchObject({ projectId: 'test-project', runId: c.runId, config: CONFIG, runledgerVersion: '0.1.0', host: { pid: process.pid, nodeVersion: process.version } });
+    expect(first.data).toMatchObject({
+      projectId: 'test-project',
+      runId: c.runId,
+      config: CONFIG,
+      runledgerVersion: '0.1.0',
+      host: { pid: process.pid, nodeVersion: process.version },
+    });
     expect(new Date(first.ts).toISOString()).toBe(first.ts);
   });
 
@@ -49,7 +55,13 @@ describe('a run recorded through the collector', () => {
     ]);
     expect(all.find((e) => e.type === 'DebuggingCycleRecorded').data).toMatchObject({ cycle: 1, issueId: 3 });
     expect(all.find((e) => e.type === 'IssueFinished' && e.data.issueId === 3).data.code).toEqual({
-      filesCreated: 3, filesModified: 0, filesDeleted: 0, linesAdded: 250, linesRemoved: 0, testsAdded: 0, coveragePercent: null,
+      filesCreated: 3,
+      filesModified: 0,
+      filesDeleted: 0,
+      linesAdded: 250,
+      linesRemoved: 0,
+      testsAdded: 0,
+      coveragePercent: null,
     });
     expect(all.at(-1)).toMatchObject({ type: 'RunFinished', data: { status: 'completed' } });
   });
@@ -65,7 +77,12 @@ describe('a run recorded through the collector', () => {
     c.finalizeRun();
     const all = events(c);
     expect(all.find((e) => e.type === 'ToolCallStarted').data).toEqual({ callId: call, tool: 'git_commit', issueId: 1, agentId: agent });
-    expect(all.find((e) => e.type === 'ToolCallEnded').data).toMatchObject({ callId: call, tool: 'git_commit', success: false, error: 'nothing to commit' });
+    expect(all.find((e) => e.type === 'ToolCallEnded').data).toMatchObject({
+      callId: call,
+      tool: 'git_commit',
+      success: false,
+      error: 'nothing to commit',
+    });
     expect(all.find((e) => e.type === 'TokensUsed').data).toMatchObject({ issueId: 1, agentId: agent });
   });
 
@@ -81,25 +98,50 @@ describe('trackIssue, trackAgent, trackToolCall record success or failure and re
   it('sync work: values pass through, a throw is recorded as failure and rethrown', async () => {
     const dir = tempDir();
     const c = await startRun(dir);
-    const value = c.trackIssue(1, () => c.trackAgent('coding', (agentId) => c.trackToolCall('lint', (callId) => `${agentId}/${callId}`)), { code: { linesAdded: 5 } });
+    const value = c.trackIssue(1, () => c.trackAgent('coding', (agentId) => c.trackToolCall('lint', (callId) => `${agentId}/${callId}`)), {
+      code: { linesAdded: 5 },
+    });
     expect(value).toBe('agent-1/call-1');
-    expect(() => c.trackIssue(2, () => c.trackToolCall('deploy', () => { throw new TypeError('no target'); }))).toThrow('no target');
+    expect(() =>
+      c.trackIssue(2, () =>
+        c.trackToolCall('deploy', () => {
+          throw new TypeError('no target');
+        }),
+      ),
+    ).toThrow('no target');
     c.finalizeRun();
     const all = events(c);
-    expect(all.filter((e) => e.type === 'IssueFinished').map((e) => [e.data.issueId, e.data.status])).toEqual([[1, 'completed'], [2, 'failed']]);
-    expect(all.filter((e) => e.type === 'ToolCallEnded').map((e) => [e.data.tool, e.data.success, e.data.error])).toEqual([['lint', true, null], ['deploy', false, 'TypeError: no target']]);
-    expect(all.filter((e) => e.type === 'ErrorRecorded').map((e) => [e.data.kind, e.data.message])).toEqual([['tool', 'TypeError: no target'], ['issue', 'TypeError: no target']]);
+    expect(all.filter((e) => e.type === 'IssueFinished').map((e) => [e.data.issueId, e.data.status])).toEqual([
+      [1, 'completed'],
+      [2, 'failed'],
+    ]);
+    expect(all.filter((e) => e.type === 'ToolCallEnded').map((e) => [e.data.tool, e.data.success, e.data.error])).toEqual([
+      ['lint', true, null],
+      ['deploy', false, 'TypeError: no target'],
+    ]);
+    expect(all.filter((e) => e.type === 'ErrorRecorded').map((e) => [e.data.kind, e.data.message])).toEqual([
+      ['tool', 'TypeError: no target'],
+      ['issue', 'TypeError: no target'],
+    ]);
   });
 
-  it('async work: the sync collector returns the work\'s promise, settled after the record', async () => {
+  it("async work: the sync collector returns the work's promise, settled after the record", async () => {
     const dir = tempDir();
     const c = await startRun(dir);
     c.startIssue(1);
     await expect(c.trackAgent('review', async () => 42)).resolves.toBe(42);
-    await expect(c.trackAgent('review', async () => { throw new Error('model timeout'); })).rejects.toThrow('model timeout');
+    await expect(
+      c.trackAgent('review', async () => {
+        throw new Error('model timeout');
+      }),
+    ).rejects.toThrow('model timeout');
     await expect(c.trackAgent('review', async () => ({ ok: false }), { succeeded: (r) => r.ok })).resolves.toEqual({ ok: false });
     c.finalizeRun();
-    expect(events(c).filter((e) => e.type === 'AgentFinished').map((e) => [e.data.agentId, e.data.success, e.data.error])).toEqual([
+    expect(
+      events(c)
+        .filter((e) => e.type === 'AgentFinished')
+        .map((e) => [e.data.agentId, e.data.success, e.data.error]),
+    ).toEqual([
       ['agent-1', true, null],
       ['agent-2', false, 'model timeout'],
       ['agent-3', false, null],
@@ -108,7 +150,14 @@ describe('trackIssue, trackAgent, trackToolCall record success or failure and re
 
   it('the async collector: many agents at once, each awaiting its own calls', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
+    const c = await AsyncMetricsCollector.start({
+      dir,
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     await c.startIssue(1);
     const results = await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
@@ -149,9 +198,16 @@ describe('resume rebuilds the context from the journal', () => {
     r.finalizeIssue(5, 'completed');
     r.finalizeRun();
     const all = events(r);
-    expect(all.filter((e) => e.type === 'AgentStarted').map((e) => [e.data.agentId, e.data.attempt])).toEqual([['agent-1', 1], ['agent-2', 2]]);
+    expect(all.filter((e) => e.type === 'AgentStarted').map((e) => [e.data.agentId, e.data.attempt])).toEqual([
+      ['agent-1', 1],
+      ['agent-2', 2],
+    ]);
     expect(all.filter((e) => e.type === 'PipelineFinished').map((e) => e.data.attempt)).toEqual([1, 2]);
-    expect(all.find((e) => e.type === 'RunResumed').data).toMatchObject({ afterSeq: 5, abandonedAgents: ['agent-1'], abandonedToolCalls: ['call-1'] });
+    expect(all.find((e) => e.type === 'RunResumed').data).toMatchObject({
+      afterSeq: 5,
+      abandonedAgents: ['agent-1'],
+      abandonedToolCalls: ['call-1'],
+    });
   });
 
   it('an interrupted run can be resumed; a completed one cannot', async () => {
@@ -160,13 +216,17 @@ describe('resume rebuilds the context from the journal', () => {
     c.finalizeRun('interrupted', 'SIGTERM');
     const r = await MetricsCollector.resume({ dir, runId: 'i', handleSignals: false, prices: null, liveUpdates: false });
     r.finalizeRun('completed');
-    await expect(MetricsCollector.resume({ dir, runId: 'i', handleSignals: false, prices: null, liveUpdates: false })).rejects.toMatchObject({ code: 'RUN_FINISHED' });
-    await expect(MetricsCollector.resume({ dir, runId: 'nope', handleSignals: false, prices: null, liveUpdates: false })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    await expect(
+      MetricsCollector.resume({ dir, runId: 'i', handleSignals: false, prices: null, liveUpdates: false }),
+    ).rejects.toMatchObject({ code: 'RUN_FINISHED' });
+    await expect(
+      MetricsCollector.resume({ dir, runId: 'nope', handleSignals: false, prices: null, liveUpdates: false }),
+    ).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });
 });
 
 describe('configFromEnv', () => {
-  it('reads RUNLEDGER_* variables over the program\'s defaults', () => {
+  it("reads RUNLEDGER_* variables over the program's defaults", () => {
     const config = configFromEnv(
       {
         RUNLEDGER_LLM_PROVIDER: 'openai',
@@ -177,15 +237,27 @@ describe('configFromEnv', () => {
       },
       { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 }, maxRetries: 3, minCoveragePercent: 70 },
     );
-    expect(config).toEqual({ llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.2 }, maxRetries: 5, minCoveragePercent: 70, planner: { depth: 2 } });
+    expect(config).toEqual({
+      llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.2 },
+      maxRetries: 5,
+      minCoveragePercent: 70,
+      planner: { depth: 2 },
+    });
   });
 
   it('keeps the defaults where the environment says nothing', () => {
-    expect(configFromEnv({}, { llm: { model: 'deepseek-chat' }, maxRetries: 2 })).toEqual({ llm: { model: 'deepseek-chat' }, maxRetries: 2 });
+    expect(configFromEnv({}, { llm: { model: 'deepseek-chat' }, maxRetries: 2 })).toEqual({
+      llm: { model: 'deepseek-chat' },
+      maxRetries: 2,
+    });
   });
 
   it('refuses a missing model and a malformed number, naming the variable', () => {
-    expect(() => configFromEnv({})).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('RUNLEDGER_LLM_MODEL') }));
-    expect(() => configFromEnv({ RUNLEDGER_LLM_MODEL: 'm', RUNLEDGER_MAX_RETRIES: 'three' })).toThrow(expect.objectContaining({ message: expect.stringContaining('RUNLEDGER_MAX_RETRIES') }));
+    expect(() => configFromEnv({})).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('RUNLEDGER_LLM_MODEL') }),
+    );
+    expect(() => configFromEnv({ RUNLEDGER_LLM_MODEL: 'm', RUNLEDGER_MAX_RETRIES: 'three' })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('RUNLEDGER_MAX_RETRIES') }),
+    );
   });
 });

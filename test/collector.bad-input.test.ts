@@ -15,7 +15,8 @@ async function openRun(): Promise<{ c: MetricsCollector; dir: string }> {
   return { c, dir };
 }
 
-const tokens = (extra: object) => (c: MetricsCollector) => c.recordTokenUsage({ model: 'deepseek-chat', inputTokens: 100, outputTokens: 10, ...extra });
+const tokens = (extra: object) => (c: MetricsCollector) =>
+  c.recordTokenUsage({ model: 'deepseek-chat', inputTokens: 100, outputTokens: 10, ...extra });
 
 const cases: Array<[string, Call, string, RegExp]> = [
   ['negative input tokens', tokens({ inputTokens: -1 }), 'EVENT_INVALID', /inputTokens = -1/],
@@ -23,11 +24,21 @@ const cases: Array<[string, Call, string, RegExp]> = [
   ['NaN tokens', tokens({ inputTokens: Number.NaN }), 'EVENT_INVALID', /inputTokens = NaN/],
   ['huge tokens', tokens({ inputTokens: 1e13 }), 'EVENT_INVALID', /inputTokens = 10000000000000/],
   ['string tokens', tokens({ inputTokens: '100' }), 'EVENT_INVALID', /inputTokens = "100"/],
-  ['cache tokens larger than input', tokens({ cacheReadTokens: 80, cacheWriteTokens: 30 }), 'EVENT_INVALID', /cacheReadTokens \+ cacheWriteTokens must not exceed inputTokens \(100\)/],
+  [
+    'cache tokens larger than input',
+    tokens({ cacheReadTokens: 80, cacheWriteTokens: 30 }),
+    'EVENT_INVALID',
+    /cacheReadTokens \+ cacheWriteTokens must not exceed inputTokens \(100\)/,
+  ],
   ['reasoning larger than output', tokens({ reasoningTokens: 11 }), 'EVENT_INVALID', /reasoningTokens must not exceed outputTokens/],
   ['empty model', tokens({ model: '' }), 'EVENT_INVALID', /model = ""/],
   ['unknown issue status', (c) => c.finalizeIssue(1, 'done' as never), 'EVENT_INVALID', /status = "done"/],
-  ['unknown pipeline status', (c) => c.recordPipeline({ pipelineId: 'p', commitSha: 'a', status: 'green' as never, triggeredBy: 't' }), 'EVENT_INVALID', /status = "green"/],
+  [
+    'unknown pipeline status',
+    (c) => c.recordPipeline({ pipelineId: 'p', commitSha: 'a', status: 'green' as never, triggeredBy: 't' }),
+    'EVENT_INVALID',
+    /status = "green"/,
+  ],
   ['unknown run status', (c) => c.finalizeRun('succeeded' as never), 'EVENT_INVALID', /status = "succeeded"/],
   ['ending a tool call that is not open', (c) => c.endToolCall('call-99', { success: true }), 'TOOL_CALL_NOT_OPEN', /call-99/],
   ['finalizing an issue that is not open', (c) => c.finalizeIssue(7, 'completed'), 'ISSUE_NOT_OPEN', /issue 7/],
@@ -95,7 +106,9 @@ describe('bad input is refused with a typed error and the journal stays byte-ide
     const { c } = await openRun();
     c.recordError({ kind: 'tool', message: 'x'.repeat(MAX_TEXT_LENGTH + 1000), recoverable: true });
     c.finalizeRun();
-    const error = readLines(c.journalPath).map((l) => JSON.parse(l)).find((e) => e.type === 'ErrorRecorded');
+    const error = readLines(c.journalPath)
+      .map((l) => JSON.parse(l))
+      .find((e) => e.type === 'ErrorRecorded');
     expect(error.data.message).toHaveLength(MAX_TEXT_LENGTH);
     expect(error.data.message).toMatch(/…\[truncated \d+ chars\]$/);
     const marker = /…\[truncated (\d+) chars\]$/.exec(error.data.message)!;
@@ -105,7 +118,11 @@ describe('bad input is refused with a typed error and the journal stays byte-ide
 
   it('secrets in error messages are redacted before they reach the journal', async () => {
     const { c } = await openRun();
-    c.recordError({ kind: 'llm', message: 'auth failed for sk-proj-abcdefghijklmnopqrstuvwxyz123456 with header Bearer abcdefghijklmnop1234', recoverable: false });
+    c.recordError({
+      kind: 'llm',
+      message: 'auth failed for sk-proj-abcdefghijklmnopqrstuvwxyz123456 with header Bearer abcdefghijklmnop1234',
+      recoverable: false,
+    });
     c.finalizeRun();
     const text = fs.readFileSync(c.journalPath, 'utf8');
     expect(text).not.toContain('abcdefghijklmnopqrstuvwxyz123456');
@@ -116,12 +133,15 @@ describe('bad input is refused with a typed error and the journal stays byte-ide
 });
 
 describe('bad run ids and configs are refused before anything is created', () => {
-  it.each([['../escape'], ['a/b'], ['.'], ['..'], [''], ['x'.repeat(129)], ['nul\u0000byte'], ['space id'], [42]])('run id %j', async (runId) => {
-    const dir = tempDir();
-    await expect(startRun(dir, { runId: runId as string })).rejects.toMatchObject({ code: 'RUN_ID_INVALID' });
-    expect(fs.readdirSync(dir)).toEqual([]);
-    expect(fs.existsSync(path.join(dir, '..', 'escape'))).toBe(false);
-  });
+  it.each([['../escape'], ['a/b'], ['.'], ['..'], [''], ['x'.repeat(129)], ['nul\u0000byte'], ['space id'], [42]])(
+    'run id %j',
+    async (runId) => {
+      const dir = tempDir();
+      await expect(startRun(dir, { runId: runId as string })).rejects.toMatchObject({ code: 'RUN_ID_INVALID' });
+      expect(fs.readdirSync(dir)).toEqual([]);
+      expect(fs.existsSync(path.join(dir, '..', 'escape'))).toBe(false);
+    },
+  );
 
   it.each([
     ['no model', { llm: { provider: 'openai' } }, 'llm.model', /model name is required/],
@@ -133,7 +153,16 @@ describe('bad run ids and configs are refused before anything is created', () =>
     ['a Date inside', { llm: { model: 'm' }, when: new Date(0) }, 'when', /plain object, not a Date/],
     ['NaN inside', { llm: { model: 'm' }, extra: { ratio: Number.NaN } }, 'extra.ratio', /finite number/],
     ['an array hole inside', { llm: { model: 'm' }, extra: { tags: ['a', , 'b'] } }, 'extra.tags[1]', /array holes are not/], // eslint-disable-line no-sparse-arrays -- the hole is the case
-    ['a cycle', (() => { const o: Record<string, unknown> = { llm: { model: 'm' } }; o.self = o; return o; })(), 'self', /without cycles/],
+    [
+      'a cycle',
+      (() => {
+        const o: Record<string, unknown> = { llm: { model: 'm' } };
+        o.self = o;
+        return o;
+      })(),
+      'self',
+      /without cycles/,
+    ],
     ['not an object', 'deepseek-chat', '(config)', /an object/],
   ])('config with %s', async (_name, config, field, message) => {
     const dir = tempDir();

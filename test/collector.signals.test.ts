@@ -38,17 +38,25 @@ function finishedLine(dir: string, runId: string): JournalLine {
 }
 
 describe('crash protection in a child process (handleSignals: true, the default)', () => {
-  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('%s: the journal ends with RunFinished "interrupted", then the process dies by that signal', async (signal) => {
-    const { child, dir, runId } = await openRun();
-    child.kill(signal);
-    const exit = await child.exited;
-    expect(exit, `stderr:\n${child.stderr}`).toEqual({ code: null, signal });
-    const finished = finishedLine(dir, runId);
-    expect(finished.data).toMatchObject({ status: 'interrupted', reason: `received ${signal}` });
-    expect(journalEntries(runPaths(dir, runId).journal).map((l) => l.type)).toEqual(['RunStarted', 'ErrorRecorded', 'ErrorRecorded', 'RunFinished']);
-    // The run was closed properly: its lock is released.
-    expect(fs.existsSync(runPaths(dir, runId).lock)).toBe(false);
-  });
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
+    '%s: the journal ends with RunFinished "interrupted", then the process dies by that signal',
+    async (signal) => {
+      const { child, dir, runId } = await openRun();
+      child.kill(signal);
+      const exit = await child.exited;
+      expect(exit, `stderr:\n${child.stderr}`).toEqual({ code: null, signal });
+      const finished = finishedLine(dir, runId);
+      expect(finished.data).toMatchObject({ status: 'interrupted', reason: `received ${signal}` });
+      expect(journalEntries(runPaths(dir, runId).journal).map((l) => l.type)).toEqual([
+        'RunStarted',
+        'ErrorRecorded',
+        'ErrorRecorded',
+        'RunFinished',
+      ]);
+      // The run was closed properly: its lock is released.
+      expect(fs.existsSync(runPaths(dir, runId).lock)).toBe(false);
+    },
+  );
 
   it('a supervisor that records on every turn of the event loop: SIGTERM ends it by the signal, no call reaches the finalized run', async () => {
     const { child, dir, runId } = await openRun();
@@ -97,7 +105,12 @@ describe('crash protection in a child process (handleSignals: true, the default)
 
     child.send({ id: 0, op: 'end' });
     expect(await child.exited).toEqual({ code: 0, signal: null });
-    expect(journalEntries(runPaths(dir, runId).journal).map((l) => l.type)).toEqual(['RunStarted', 'ErrorRecorded', 'ErrorRecorded', 'RunFinished']);
+    expect(journalEntries(runPaths(dir, runId).journal).map((l) => l.type)).toEqual([
+      'RunStarted',
+      'ErrorRecorded',
+      'ErrorRecorded',
+      'RunFinished',
+    ]);
   });
 
   it('the process ends by itself (exit code 0) without finalizeRun: RunFinished "interrupted"', async () => {
@@ -176,7 +189,10 @@ describe('crash protection with the AsyncMetricsCollector: appends queued when S
     expect(lines.at(-1)).toMatchObject({ type: 'RunFinished', data: { status: 'interrupted' } });
     // The report file usually gets the journal's old fd number; runledger must not truncate, extend or write it.
     const bytes = fs.readFileSync(report);
-    expect(bytes.length, `report file (fd ${String(written.fd)}, journal had fd ${String(written.journalFd)}) is ${bytes.length} bytes`).toBe(6);
+    expect(
+      bytes.length,
+      `report file (fd ${String(written.fd)}, journal had fd ${String(written.journalFd)}) is ${bytes.length} bytes`,
+    ).toBe(6);
     expect(bytes.toString('latin1')).toBe('REPORT');
   });
 });

@@ -8,14 +8,19 @@ import { tempDir } from './helpers/temp-dir.js';
 describe('npm start: the demo', () => {
   it('records 54 runs across 18 configurations, one crashed and one interrupted, and prints the comparison and the reports', async () => {
     const dir = path.join(tempDir(), 'demo');
-    const result = spawnSync(process.execPath, ['dist/examples/demo/run-demo.js', '--dir', dir, '--seed', '7'], { encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(process.execPath, ['dist/examples/demo/run-demo.js', '--dir', dir, '--seed', '7'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(result.status, `the demo failed:\n${result.stderr}\n${result.stdout.slice(-2000)}`).toBe(0);
     const out = result.stdout;
     expect(out).toContain('Recording 54 runs (3 models × 3 temperatures × 2 retry settings × 3)');
     expect(out).toMatch(/Comparison by llm\.model \(baseline: /);
     expect(out).toMatch(/Comparison by llm\.temperature \(baseline: /);
     // 18 configurations of 3 runs × 6 issues cannot be told apart: the demo says so, and what it would take.
-    expect(out).toMatch(/No clear winner among \d+ configurations \(the contenders in the table\): none of them is significantly worse than the leader .+ on success; to separate them \(by the differences seen, at least 5 pp\) you need about \d+ runs each\./);
+    expect(out).toMatch(
+      /No clear winner among \d+ configurations \(the contenders in the table\): none of them is significantly worse than the leader .+ on success; to separate them \(by the differences seen, at least 5 pp\) you need about \d+ runs each\./,
+    );
     expect(out).toMatch(/to tell a \d+\.\d pp difference you need about \d+ runs per configuration; you have 18 and 18/);
     expect(out).toMatch(/\d+\.\d% \[\d+\.\d–\d+\.\d\]/); // intervals beside rates
     expect(out).toContain(`HTML report: ${path.join(dir, 'report.html')}`);

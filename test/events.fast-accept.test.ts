@@ -9,7 +9,11 @@ const VALID: Partial<Record<EventType, Record<string, unknown>>> = {
   RunStarted: {
     projectId: 'shop-backend',
     runId: 'run-1',
-    config: { llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.7, extra: { depth: [1, 'two', null, { x: true }] } }, maxRetries: 3, planner: { depth: 2, $map: [] } },
+    config: {
+      llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.7, extra: { depth: [1, 'two', null, { x: true }] } },
+      maxRetries: 3,
+      planner: { depth: 2, $map: [] },
+    },
     runledgerVersion: '0.1.0',
     priceTable: { package: '@pydantic/genai-prices', version: '0.1.8', overrideFile: null, overrideSha256: null },
     host: { hostname: 'box', pid: 42, platform: 'linux', nodeVersion: 'v20.20.2' },
@@ -33,8 +37,25 @@ const VALID: Partial<Record<EventType, Record<string, unknown>>> = {
     issueId: 3,
     agentId: 'agent-1',
   },
-  PipelineFinished: { pipelineId: 'p1', commitSha: 'abc123', status: 'failed', triggeredBy: 'testing', attempt: 2, durationMs: null, failingTests: 3, issueId: 3 },
-  DebuggingCycleRecorded: { cycle: 1, trigger: 'pipeline_failed', failingTests: 2, resolved: true, durationMs: 5000, issueId: 3, agentId: null },
+  PipelineFinished: {
+    pipelineId: 'p1',
+    commitSha: 'abc123',
+    status: 'failed',
+    triggeredBy: 'testing',
+    attempt: 2,
+    durationMs: null,
+    failingTests: 3,
+    issueId: 3,
+  },
+  DebuggingCycleRecorded: {
+    cycle: 1,
+    trigger: 'pipeline_failed',
+    failingTests: 2,
+    resolved: true,
+    durationMs: 5000,
+    issueId: 3,
+    agentId: null,
+  },
   ErrorRecorded: { kind: 'tool', message: 'boom', recoverable: true, issueId: 3, agentId: null, callId: null, tool: 'run_tests' },
   IssueFinished: {
     issueId: 3,
@@ -48,9 +69,48 @@ const VALID: Partial<Record<EventType, Record<string, unknown>>> = {
 /** Values that sit on and around the schemas' limits, and of every JSON kind. */
 const tricky = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom(0, -0, -1, 1, 0.5, 1.5, 2, 100, 100.5, 1e12, 1e12 + 1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, NaN, Infinity, -Infinity),
-  fc.constantFrom('', 'a', 'x'.repeat(128), 'x'.repeat(129), 'x'.repeat(256), 'x'.repeat(257), 'x'.repeat(16_384), 'x'.repeat(16_385), 'a/b', '3', 'f'.repeat(64)),
-  fc.constantFrom(null, undefined, true, false, [], {}, ['a'], [''], Array.from({ length: 257 }, () => 'l')),
+  fc.constantFrom(
+    0,
+    -0,
+    -1,
+    1,
+    0.5,
+    1.5,
+    2,
+    100,
+    100.5,
+    1e12,
+    1e12 + 1,
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER + 2,
+    NaN,
+    Infinity,
+    -Infinity,
+  ),
+  fc.constantFrom(
+    '',
+    'a',
+    'x'.repeat(128),
+    'x'.repeat(129),
+    'x'.repeat(256),
+    'x'.repeat(257),
+    'x'.repeat(16_384),
+    'x'.repeat(16_385),
+    'a/b',
+    '3',
+    'f'.repeat(64),
+  ),
+  fc.constantFrom(
+    null,
+    undefined,
+    true,
+    false,
+    [],
+    {},
+    ['a'],
+    [''],
+    Array.from({ length: 257 }, () => 'l'),
+  ),
   fc.constantFrom('package', 'override', 'none', 'completed', 'failed', 'skipped', 'success', 'canceled', 'interrupted', 'crashed'),
 );
 
@@ -60,13 +120,38 @@ function mutated(base: Record<string, unknown>): fc.Arbitrary<unknown> {
   const change = fc.oneof(
     fc.record({ kind: fc.constant('set' as const), key: fc.constantFrom(...keys), value: tricky }),
     fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...keys), value: fc.constant(null) }),
-    fc.record({ kind: fc.constant('add' as const), key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'extra')), value: tricky }),
+    fc.record({
+      kind: fc.constant('add' as const),
+      key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'extra')),
+      value: tricky,
+    }),
     fc.record({
       kind: fc.constant('nested' as const),
       key: fc.constantFrom(...keys),
-      value: fc.dictionary(fc.constantFrom('kind', 'totalUsd', 'inputUsd', 'outputUsd', 'linesAdded', 'coveragePercent', 'x', 'llm', 'model', 'temperature', 'maxRetries', '__proto__', 'pid'), tricky),
+      value: fc.dictionary(
+        fc.constantFrom(
+          'kind',
+          'totalUsd',
+          'inputUsd',
+          'outputUsd',
+          'linesAdded',
+          'coveragePercent',
+          'x',
+          'llm',
+          'model',
+          'temperature',
+          'maxRetries',
+          '__proto__',
+          'pid',
+        ),
+        tricky,
+      ),
     }),
-    fc.record({ kind: fc.constant('llm' as const), key: fc.constantFrom('model', 'provider', 'temperature', 'other', '__proto__'), value: fc.oneof(tricky, fc.constantFrom('unknown', ' Unknown ', 'UNKNOWN')) }),
+    fc.record({
+      kind: fc.constant('llm' as const),
+      key: fc.constantFrom('model', 'provider', 'temperature', 'other', '__proto__'),
+      value: fc.oneof(tricky, fc.constantFrom('unknown', ' Unknown ', 'UNKNOWN')),
+    }),
   );
   return fc.array(change, { minLength: 0, maxLength: 3 }).map((changes) => {
     // Built as JSON.parse would build it: a "__proto__" key becomes an own property.
@@ -75,9 +160,9 @@ function mutated(base: Record<string, unknown>): fc.Arbitrary<unknown> {
       if (c.kind === 'delete') delete copy[c.key];
       else if (c.kind === 'llm') {
         const config = copy.config as { llm?: Record<string, unknown> } | undefined;
-        if (config?.llm && typeof config.llm === 'object') Object.defineProperty(config.llm, c.key, { value: c.value, enumerable: true, writable: true, configurable: true });
-      }
-      else if (c.kind === 'nested') {
+        if (config?.llm && typeof config.llm === 'object')
+          Object.defineProperty(config.llm, c.key, { value: c.value, enumerable: true, writable: true, configurable: true });
+      } else if (c.kind === 'nested') {
         const inner = copy[c.key];
         copy[c.key] = inner && typeof inner === 'object' && !Array.isArray(inner) ? { ...inner, ...(c.value as object) } : c.value;
       } else Object.defineProperty(copy, c.key, { value: c.value, enumerable: true, writable: true, configurable: true });
@@ -133,7 +218,9 @@ describe('fast acceptance of event data', () => {
 
   it('compiles recursive JSON values (lazy, records, arrays) and trusted refinements only', () => {
     type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-    const json: z.ZodType<Json> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]));
+    const json: z.ZodType<Json> = z.lazy(() =>
+      z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]),
+    );
     const accept = compileAcceptor(json)!;
     expect(accept({ a: [1, { b: null, c: 'x' }], d: true })).toBe(true);
     expect(accept({ a: [1, { b: undefined }] })).toBe(false);
@@ -152,7 +239,8 @@ describe('fast acceptance of event data', () => {
       z.strictObject({ kind: z.literal('d') }),
     ]);
     const accept = compileAcceptor(shape)!;
-    for (const valid of [{ kind: 'a', n: 2 }, { kind: 'b', s: 'xy' }, { kind: 'c', s: '' }, { kind: 'd' }]) expect(accept(valid)).toBe(true);
+    for (const valid of [{ kind: 'a', n: 2 }, { kind: 'b', s: 'xy' }, { kind: 'c', s: '' }, { kind: 'd' }])
+      expect(accept(valid)).toBe(true);
     const value = fc.oneof(fc.constantFrom('a', 'b', 'c', 'd', 'e', 1, 0, null, undefined, 'xyzw', ''), fc.jsonValue({ maxDepth: 1 }));
     const candidate = fc.oneof(
       fc.record({ kind: value, n: value, s: value }, { requiredKeys: [] }),

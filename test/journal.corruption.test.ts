@@ -61,18 +61,38 @@ describe('corruption before the tail is loud, with line number and byte offset',
     const { dir, journal, lines } = await journalWithLines();
     const edited = JSON.parse(lines[4]!);
     edited.data = { ...edited.data, success: false };
-    const { text } = encodeLine({ v: edited.v, seq: edited.seq, ts: edited.ts, runId: edited.runId, type: edited.type, data: edited.data, prev: edited.prev });
+    const { text } = encodeLine({
+      v: edited.v,
+      seq: edited.seq,
+      ts: edited.ts,
+      runId: edited.runId,
+      type: edited.type,
+      data: edited.data,
+      prev: edited.prev,
+    });
     const changed = [...lines.slice(0, 4), text.trimEnd(), ...lines.slice(5)];
     write(journal, changed);
     const v = verifyRun(dir, RUN);
     expect(v.verdict).toBe('corrupt');
-    expect(v.corruption).toMatchObject({ line: 6, offset: offsetOfLine(changed, 6), problem: 'broken chain: prev does not match the hash of seq 5' });
+    expect(v.corruption).toMatchObject({
+      line: 6,
+      offset: offsetOfLine(changed, 6),
+      problem: 'broken chain: prev does not match the hash of seq 5',
+    });
   });
 
   it('an unknown event type with a valid hash and chain is corruption even as the last line', async () => {
     const { dir, journal, lines } = await journalWithLines();
     const last = JSON.parse(lines.at(-1)!);
-    const { text } = encodeLine({ v: 1, seq: last.seq + 1, ts: last.ts, runId: RUN, type: 'MoonLanded' as never, data: {} as never, prev: last.hash });
+    const { text } = encodeLine({
+      v: 1,
+      seq: last.seq + 1,
+      ts: last.ts,
+      runId: RUN,
+      type: 'MoonLanded' as never,
+      data: {} as never,
+      prev: last.hash,
+    });
     fs.appendFileSync(journal, text);
     const v = verifyRun(dir, RUN);
     expect(v.verdict).toBe('corrupt');
@@ -82,7 +102,15 @@ describe('corruption before the tail is loud, with line number and byte offset',
   it('event data that fails its schema is named with the field', async () => {
     const { dir, journal, lines } = await journalWithLines();
     const last = JSON.parse(lines.at(-1)!);
-    const { text } = encodeLine({ v: 1, seq: last.seq + 1, ts: last.ts, runId: RUN, type: 'ErrorRecorded', data: { kind: 'x', message: 'm', recoverable: 'yes' } as never, prev: last.hash });
+    const { text } = encodeLine({
+      v: 1,
+      seq: last.seq + 1,
+      ts: last.ts,
+      runId: RUN,
+      type: 'ErrorRecorded',
+      data: { kind: 'x', message: 'm', recoverable: 'yes' } as never,
+      prev: last.hash,
+    });
     fs.appendFileSync(journal, text);
     expect(verifyRun(dir, RUN).corruption?.problem).toMatch(/ErrorRecorded: recoverable = "yes"/);
   });
@@ -92,7 +120,9 @@ describe('corruption before the tail is loud, with line number and byte offset',
     const finished = lines.slice(0, -1); // drop RunFinished so the run could be resumed
     write(journal, [...finished.slice(0, 3), ...finished.slice(4)]);
     const before = fs.readFileSync(journal);
-    await expect(MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null, liveUpdates: false })).rejects.toMatchObject({
+    await expect(
+      MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null, liveUpdates: false }),
+    ).rejects.toMatchObject({
       code: 'JOURNAL_CORRUPT',
       line: 4,
       offset: offsetOfLine(lines, 4),

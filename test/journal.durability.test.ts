@@ -14,7 +14,14 @@ describe('durable before acknowledged (rule 4)', () => {
     const created = log.calls.indexOf('openSync events.ndjson');
     expect(created).toBeGreaterThan(-1);
     // file fsync, then the run folder opened and fsynced, then the first line written and fdatasynced
-    expect(log.calls.slice(created, created + 6)).toEqual(['openSync events.ndjson', 'fsyncSync', 'openSync r1', 'fsyncSync', 'writeSync', 'fdatasyncSync']);
+    expect(log.calls.slice(created, created + 6)).toEqual([
+      'openSync events.ndjson',
+      'fsyncSync',
+      'openSync r1',
+      'fsyncSync',
+      'writeSync',
+      'fdatasyncSync',
+    ]);
     // runs/ and runs/r1 were new: the parent of each was fsynced, so both folders survive a power loss
     expect(log.calls.slice(0, created)).toEqual(['openSync runs', 'fsyncSync', `openSync ${path.basename(dir)}`, 'fsyncSync']);
     c.finalizeRun();
@@ -46,7 +53,16 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
   it('64 concurrent appends land in call order with far fewer than 64 fdatasyncs', async () => {
     const dir = tempDir();
     const { ops, log } = recordingOps();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false, fileOps: ops });
+    const c = await AsyncMetricsCollector.start({
+      dir,
+      runId: 'g',
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+      fileOps: ops,
+    });
     const syncsBefore = log.count('fdatasync');
     await Promise.all(Array.from({ length: 64 }, (_, i) => c.recordError({ kind: 'tool', message: `error ${i}`, recoverable: true })));
     const syncs = log.count('fdatasync') - syncsBefore;
@@ -69,7 +85,16 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
         releaseSync = () => nodeFileOps.fdatasync(fd, cb);
       },
     };
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false, fileOps: ops });
+    const c = await AsyncMetricsCollector.start({
+      dir,
+      runId: 'g',
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+      fileOps: ops,
+    });
     let resolved = false;
     const pending = c.startIssue(1).then(() => {
       resolved = true;
@@ -85,7 +110,15 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
 
   it('events$ emits each event once it is durable, in seq order', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
+    const c = await AsyncMetricsCollector.start({
+      dir,
+      runId: 'g',
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     const seen: number[] = [];
     let completed = false;
     c.events$.subscribe({ next: (e) => seen.push(e.seq), complete: () => (completed = true) });
@@ -97,10 +130,19 @@ describe('group commit: concurrent async appends share fdatasyncs', () => {
 
   it('an events$ subscriber may record events from inside its callback without breaking the chain', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'g', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
+    const c = await AsyncMetricsCollector.start({
+      dir,
+      runId: 'g',
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     const followUps: Array<Promise<void>> = [];
     c.events$.subscribe((e) => {
-      if (e.type === 'ToolCallEnded') followUps.push(c.recordError({ kind: 'tool', message: `after ${(e.data as { callId: string }).callId}`, recoverable: true }));
+      if (e.type === 'ToolCallEnded')
+        followUps.push(c.recordError({ kind: 'tool', message: `after ${(e.data as { callId: string }).callId}`, recoverable: true }));
     });
     const calls = await Promise.all(Array.from({ length: 8 }, () => c.startToolCall('run_tests')));
     await Promise.all(calls.map((id) => c.endToolCall(id, { success: false })));

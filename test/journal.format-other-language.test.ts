@@ -24,7 +24,9 @@ describe('the journal format can be read and verified without runledger (docs/DE
     expect(torn.stdout).toMatch(/torn tail at line \d+, byte \d+/);
 
     const edited = Buffer.from(original);
-    const third = readLines(journal).slice(0, 2).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    const third = readLines(journal)
+      .slice(0, 2)
+      .reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
     edited[third + 40] = edited[third + 40]! ^ 0x02;
     fs.writeFileSync(journal, edited);
     const corrupt = spawnSync('python3', [PYTHON_READER, journal], { encoding: 'utf8' });

@@ -32,7 +32,14 @@ interface Ack {
 const isAck = (m: Message): boolean => typeof m.ack === 'string';
 
 /** Resume options from the task: the dead writer's lock is taken over once 2 s stale. */
-const resumeOptions = (dir: string, runId: string) => ({ dir, runId, lockStaleMs: 2000, handleSignals: false, prices: null, liveUpdates: false });
+const resumeOptions = (dir: string, runId: string) => ({
+  dir,
+  runId,
+  lockStaleMs: 2000,
+  handleSignals: false,
+  prices: null,
+  liveUpdates: false,
+});
 
 function spawnWriter(dir: string, runId: string, mode: Mode, round: number): Child {
   const args = { dir, runId, resume: round > 0, mode, tag: `${runId}-r${round}`, concurrency: 32 };
@@ -93,11 +100,19 @@ async function resumeAndCheck(dir: string, runId: string, after: AfterKill): Pro
   const collector = await MetricsCollector.resume(resumeOptions(dir, runId));
   const paths = runPaths(dir, runId);
   const lines = journalEntries(paths.journal);
-  expect(lines[after.lastSeq], 'first resumed line').toMatchObject({ seq: after.lastSeq + 1, type: 'RunResumed', data: { afterSeq: after.lastSeq } });
+  expect(lines[after.lastSeq], 'first resumed line').toMatchObject({
+    seq: after.lastSeq + 1,
+    type: 'RunResumed',
+    data: { afterSeq: after.lastSeq },
+  });
   if (after.tornTail) {
     // The torn tail was kept aside, not dropped: a quarantine file with exactly its bytes.
     const quarantined = lines[after.lastSeq + 1];
-    expect(quarantined).toMatchObject({ seq: after.lastSeq + 2, type: 'TailQuarantined', data: { offset: after.tornTail.offset, bytes: after.tornTail.bytes } });
+    expect(quarantined).toMatchObject({
+      seq: after.lastSeq + 2,
+      type: 'TailQuarantined',
+      data: { offset: after.tornTail.offset, bytes: after.tornTail.bytes },
+    });
     expect(fs.statSync(path.join(paths.runDir, String(quarantined!.data.file))).size).toBe(after.tornTail.bytes);
   } else {
     expect(lines.length).toBe(after.lastSeq + 1);
@@ -155,14 +170,18 @@ describe('a child process killed with SIGKILL in a loop while appending never lo
       { runId: 'parallel-c', mode: 'sync' },
     ];
     const killed = await Promise.all(runs.map(({ runId, mode }) => killAtRandomMoment(spawnWriter(dir, runId, mode, 0))));
-    const afters = runs.map(({ runId }, i) => checkJournalAfterKill(dir, runId, killed[i]!.acks, `of ${runId} ${killed[i]!.trigger} (seed ${seed})`));
+    const afters = runs.map(({ runId }, i) =>
+      checkJournalAfterKill(dir, runId, killed[i]!.acks, `of ${runId} ${killed[i]!.trigger} (seed ${seed})`),
+    );
     // All three dead writers' locks go stale together: resume them in parallel.
     const collectors = await Promise.all(runs.map(({ runId }, i) => resumeAndCheck(dir, runId, afters[i]!)));
     for (const c of collectors) c.finalizeRun('completed');
     runs.forEach(({ runId }, i) => {
       checkFinalJournal(dir, runId, killed[i]!.acks, 1);
       // No line of another run leaked in (verify checks runId per line; the messages carry the run id too).
-      const messages = journalEntries(runPaths(dir, runId).journal).filter((l) => l.type === 'ErrorRecorded').map((l) => String(l.data.message));
+      const messages = journalEntries(runPaths(dir, runId).journal)
+        .filter((l) => l.type === 'ErrorRecorded')
+        .map((l) => String(l.data.message));
       expect(messages.every((m) => m.startsWith(`${runId}-`))).toBe(true);
     });
   }, 90_000);

@@ -63,7 +63,15 @@ describe("the writer's LineEncoder", () => {
       fc.property(writerFields, fc.array(writerFields, { maxLength: 4 }), (first, more) => {
         const encoder = new LineEncoder(first.runId);
         for (const f of [first, ...more]) {
-          const expected = encodeLine({ v: 1, seq: f.seq, ts: f.ts, runId: first.runId, type: f.type as never, data: f.data as never, prev: f.prev });
+          const expected = encodeLine({
+            v: 1,
+            seq: f.seq,
+            ts: f.ts,
+            runId: first.runId,
+            type: f.type as never,
+            data: f.data as never,
+            prev: f.prev,
+          });
           const actual = encoder.encode(f.seq, f.ts, f.type as never, f.data as never, f.prev);
           expect(actual.text).toBe(expected.text);
           expect(actual.byteLength).toBe(Buffer.byteLength(expected.text));

@@ -9,7 +9,8 @@ describe('isRunLocked', () => {
   it("says what proper-lockfile's checkSync says, for no lock and for locks of every age around the stale time", () => {
     const paths = runPaths(tempDir(), 'run-1');
     fs.mkdirSync(paths.runDir, { recursive: true });
-    const check = (staleMs: number): boolean => lockfile.checkSync(paths.runDir, { lockfilePath: paths.lock, realpath: false, stale: Math.max(staleMs, 2000) });
+    const check = (staleMs: number): boolean =>
+      lockfile.checkSync(paths.runDir, { lockfilePath: paths.lock, realpath: false, stale: Math.max(staleMs, 2000) });
     const seen = new Set<boolean>();
     expect(isRunLocked(paths, 10_000)).toBe(false);
     expect(check(10_000)).toBe(false);

@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AsyncMetricsCollector, LockCompromisedError, MetricsCollector, RunExistsError, RunLockedError, runPaths, verifyRun } from '../src/index.js';
+import {
+  AsyncMetricsCollector,
+  LockCompromisedError,
+  MetricsCollector,
+  RunExistsError,
+  RunLockedError,
+  runPaths,
+  verifyRun,
+} from '../src/index.js';
 import { ChildPool, journalEntries, type Child, type Message } from './helpers/child.js';
 import { startRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -69,7 +77,14 @@ describe('rule 1: a second writer on a live run is refused with RUN_LOCKED namin
     expect(expectOk(await live.call('append', { prefix: 'after', count: 2 })).seqs).toEqual([4, 5]);
     expectOk(await live.call('finalize'));
     const lines = journalEntries(runPaths(dir, runId).journal);
-    expect(lines.map((l) => l.type)).toEqual(['RunStarted', 'ErrorRecorded', 'ErrorRecorded', 'ErrorRecorded', 'ErrorRecorded', 'RunFinished']);
+    expect(lines.map((l) => l.type)).toEqual([
+      'RunStarted',
+      'ErrorRecorded',
+      'ErrorRecorded',
+      'ErrorRecorded',
+      'ErrorRecorded',
+      'RunFinished',
+    ]);
     expect(lines[0]!.data.host).toMatchObject({ pid: live.pid });
     expect(verifyRun(dir, runId).verdict).toBe('intact');
     expect(await endWriter(second)).toMatchObject({ code: 0, signal: null });
@@ -90,7 +105,9 @@ describe('rule 1: a second writer on a live run is refused with RUN_LOCKED namin
     expect(sync).toBeInstanceOf(RunLockedError);
     expect(sync).toMatchObject({ code: 'RUN_LOCKED', runId });
     expect((sync as Error).message).toContain(`Run ${runId} is being written by another live writer`);
-    await expect(AsyncMetricsCollector.resume(options)).rejects.toSatisfy((e) => e instanceof RunLockedError && (e as Error).message.includes(runId));
+    await expect(AsyncMetricsCollector.resume(options)).rejects.toSatisfy(
+      (e) => e instanceof RunLockedError && (e as Error).message.includes(runId),
+    );
     await expect(startRun(dir, { runId })).rejects.toBeInstanceOf(RunExistsError);
 
     // The refused attempts left the live writer's lock and journal alone.
@@ -105,7 +122,15 @@ describe('rule 1: a second writer on a live run is refused with RUN_LOCKED namin
     const dir = tempDir();
     const runId = 'fresh-lock-age';
     const first = await startRun(dir, { runId, lockStaleMs: STALE });
-    const refused = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, lockWaitMs: 0, handleSignals: false, prices: null, liveUpdates: false }).then(
+    const refused = await MetricsCollector.resume({
+      dir,
+      runId,
+      lockStaleMs: STALE,
+      lockWaitMs: 0,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    }).then(
       () => null,
       (error: unknown) => error as Error,
     );
@@ -123,7 +148,10 @@ describe('rule 1: a second writer on a live run is refused with RUN_LOCKED namin
     for (let round = 1; round <= 5; round++) {
       const runId = `race-${round}`;
       // Both commands leave back to back; each child starts the run as soon as it reads its line.
-      const [ra, rb] = await Promise.all([a.call('start', { dir, runId, lockStaleMs: STALE }), b.call('start', { dir, runId, lockStaleMs: STALE })]);
+      const [ra, rb] = await Promise.all([
+        a.call('start', { dir, runId, lockStaleMs: STALE }),
+        b.call('start', { dir, runId, lockStaleMs: STALE }),
+      ]);
       const winners = [ra, rb].filter((r) => r.ok === true);
       expect(winners, `round ${round}: ${JSON.stringify([ra, rb])}`).toHaveLength(1);
       const [winner, loserReply] = ra.ok === true ? [a, rb] : [b, ra];
@@ -158,14 +186,29 @@ describe("rule 1: a killed writer's lock is taken over once stale", () => {
     expect(fs.existsSync(paths.lock)).toBe(true);
 
     // By a 10 s threshold the dead writer's lock (refreshed within the last second) is not stale yet.
-    const early = await MetricsCollector.resume({ dir, runId, lockStaleMs: 10_000, lockWaitMs: 0, handleSignals: false, prices: null, liveUpdates: false }).then(
+    const early = await MetricsCollector.resume({
+      dir,
+      runId,
+      lockStaleMs: 10_000,
+      lockWaitMs: 0,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    }).then(
       () => null,
       (error: unknown) => error,
     );
     expect(early).toBeInstanceOf(RunLockedError);
     expect((early as Error).message).toMatch(new RegExp(`Run ${runId} .*was refreshed .* s ago`));
 
-    const resumed = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, handleSignals: false, prices: null, liveUpdates: false });
+    const resumed = await MetricsCollector.resume({
+      dir,
+      runId,
+      lockStaleMs: STALE,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     resumed.recordError({ kind: 'k', message: 'after takeover', recoverable: true });
     resumed.finalizeRun('completed');
     const lines = journalEntries(paths.journal);
@@ -254,7 +297,7 @@ describe('rule 1: a lock removed or stolen under a live writer stops appends wit
 
     expect(journalEntries(paths.journal).map((l) => l.type)).toEqual(['RunStarted', 'ErrorRecorded']);
     // The lock is the new owner's now: the old writer must not remove it, on close or on exit.
-    expect(fs.existsSync(paths.lock), 'the new owner\'s writer.lock was removed by the old writer').toBe(true);
+    expect(fs.existsSync(paths.lock), "the new owner's writer.lock was removed by the old writer").toBe(true);
   });
 
   it("lock stolen and found by proper-lockfile's refresh timer: the process stays alive, appends fail with LOCK_COMPROMISED, the new owner keeps its lock", async () => {
@@ -325,7 +368,15 @@ describe('fencing a previous writer at resume: the new writer never appends to t
     // The old writer froze long enough for its lock to go stale: a new process takes the run over.
     const stale = new Date(Date.now() - 60_000);
     fs.utimesSync(paths.lock, stale, stale);
-    const resumed = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, lockWaitMs: 0, handleSignals: false, prices: null, liveUpdates: false });
+    const resumed = await MetricsCollector.resume({
+      dir,
+      runId,
+      lockStaleMs: STALE,
+      lockWaitMs: 0,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     expect(fs.statSync(paths.journal).ino).not.toBe(inodeBefore);
     expect(() => old.recordError({ kind: 'k', message: 'late', recoverable: true })).toThrow(LockCompromisedError);
     resumed.recordError({ kind: 'k', message: 'after resume', recoverable: true });
@@ -358,7 +409,16 @@ describe('fencing a previous writer at resume: the new writer never appends to t
 
   it('the async collector rejects the batch whose fdatasync finished after the journal was replaced, and every later append', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'replaced-async', projectId: 'p', config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 }, maxRetries: 3 }, handleSignals: false, prices: null, liveUpdates: false, lockStaleMs: STALE });
+    const c = await AsyncMetricsCollector.start({
+      dir,
+      runId: 'replaced-async',
+      projectId: 'p',
+      config: { llm: { provider: 'deepseek', model: 'deepseek-chat', temperature: 0.7 }, maxRetries: 3 },
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+      lockStaleMs: STALE,
+    });
     await c.recordError({ kind: 'k', message: 'durable', recoverable: true });
     const journal = c.journalPath;
     fs.copyFileSync(journal, `${journal}.copy`);
@@ -369,7 +429,7 @@ describe('fencing a previous writer at resume: the new writer never appends to t
     expect(journalEntries(journal).map((e) => (e.data as { message?: string }).message ?? e.type)).toEqual(['RunStarted', 'durable']);
   });
 
-  it("resume removes the copy a dead resumer left behind, but not one whose process is alive", async () => {
+  it('resume removes the copy a dead resumer left behind, but not one whose process is alive', async () => {
     const dir = tempDir();
     const runId = 'leftovers';
     const paths = runPaths(dir, runId);
@@ -380,7 +440,14 @@ describe('fencing a previous writer at resume: the new writer never appends to t
     const alive = `${paths.journal}.takeover-${process.ppid}-cafebabe`;
     fs.writeFileSync(dead, 'x');
     fs.writeFileSync(alive, 'y');
-    const resumed = await MetricsCollector.resume({ dir, runId, lockStaleMs: STALE, handleSignals: false, prices: null, liveUpdates: false });
+    const resumed = await MetricsCollector.resume({
+      dir,
+      runId,
+      lockStaleMs: STALE,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     resumed.close();
     expect(fs.existsSync(dead)).toBe(false);
     expect(fs.existsSync(alive)).toBe(true);

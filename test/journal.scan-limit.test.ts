@@ -8,7 +8,15 @@ import { tempDir } from './helpers/temp-dir.js';
 describe('scanJournal with maxEntries', () => {
   it('stops after that many verified lines, without judging what follows', async () => {
     const dir = tempDir();
-    const c = await MetricsCollector.start({ dir, runId: 'run-limit', projectId: 'p', config: { llm: { model: 'deepseek-chat' } }, handleSignals: false, liveUpdates: false, priceBook: new PriceBook({ overrideFile: null }) });
+    const c = await MetricsCollector.start({
+      dir,
+      runId: 'run-limit',
+      projectId: 'p',
+      config: { llm: { model: 'deepseek-chat' } },
+      handleSignals: false,
+      liveUpdates: false,
+      priceBook: new PriceBook({ overrideFile: null }),
+    });
     for (let i = 1; i <= 5; i += 1) c.startIssue(i);
     c.finalizeRun('completed');
     const journal = path.join(dir, 'runs', 'run-limit', 'events.ndjson');
@@ -19,7 +27,9 @@ describe('scanJournal with maxEntries', () => {
     expect(whole.tail.kind).toBe('torn');
 
     const seen: number[] = [];
-    const first = scanJournal(journal, { runId: 'run-limit', checkEvent: checkJournalEvent, maxEntries: 1 }, (entry) => seen.push(entry.seq));
+    const first = scanJournal(journal, { runId: 'run-limit', checkEvent: checkJournalEvent, maxEntries: 1 }, (entry) =>
+      seen.push(entry.seq),
+    );
     expect(first.entries).toBe(1);
     expect(seen).toEqual([1]);
     expect(first.lastSeq).toBe(1);

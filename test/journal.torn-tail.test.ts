@@ -13,7 +13,7 @@ function withTail(journal: string, keepBytes: number, tail: Buffer | string): vo
 }
 
 describe('torn tails: everything after the last verified line, when nothing after it verifies', () => {
-  it('every truncation of the last line verifies as a torn tail at that line\'s offset', async () => {
+  it("every truncation of the last line verifies as a torn tail at that line's offset", async () => {
     const dir = tempDir();
     const journal = await recordSampleRun(dir, RUN);
     const original = fs.readFileSync(journal);
@@ -75,7 +75,15 @@ describe('torn tails: everything after the last verified line, when nothing afte
 describe('resume quarantines a torn tail and continues the chain', () => {
   it('copies the tail to quarantine/, cuts it off, and records RunResumed then TailQuarantined', async () => {
     const dir = tempDir();
-    const c = await MetricsCollector.start({ dir, runId: RUN, projectId: 'p', config: { llm: { model: 'deepseek-chat' } }, handleSignals: false, prices: null, liveUpdates: false });
+    const c = await MetricsCollector.start({
+      dir,
+      runId: RUN,
+      projectId: 'p',
+      config: { llm: { model: 'deepseek-chat' } },
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     c.startIssue(1);
     c.startAgent('coding');
     c.startToolCall('run_tests');
@@ -97,15 +105,31 @@ describe('resume quarantines a torn tail and continues the chain', () => {
     resumed.finalizeRun('completed');
     const entries = readLines(journal).map((l) => JSON.parse(l));
     const resumedAt = entries[goodLines]!;
-    expect(resumedAt).toMatchObject({ seq: goodLines + 1, type: 'RunResumed', data: { afterSeq: goodLines, abandonedAgents: ['agent-1'], abandonedToolCalls: ['call-1'] } });
-    expect(entries[goodLines + 1]).toMatchObject({ seq: goodLines + 2, type: 'TailQuarantined', data: { offset: goodSize, bytes: tail.length, file: `quarantine/${files[0]}` } });
+    expect(resumedAt).toMatchObject({
+      seq: goodLines + 1,
+      type: 'RunResumed',
+      data: { afterSeq: goodLines, abandonedAgents: ['agent-1'], abandonedToolCalls: ['call-1'] },
+    });
+    expect(entries[goodLines + 1]).toMatchObject({
+      seq: goodLines + 2,
+      type: 'TailQuarantined',
+      data: { offset: goodSize, bytes: tail.length, file: `quarantine/${files[0]}` },
+    });
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
     expect(verifyRun(dir, RUN)).toMatchObject({ verdict: 'intact', events: entries.length });
   });
 
   it('records a quarantine file that a resume which died midway left unrecorded', async () => {
     const dir = tempDir();
-    const c = await MetricsCollector.start({ dir, runId: RUN, projectId: 'p', config: { llm: { model: 'm1' } }, handleSignals: false, prices: null, liveUpdates: false });
+    const c = await MetricsCollector.start({
+      dir,
+      runId: RUN,
+      projectId: 'p',
+      config: { llm: { model: 'm1' } },
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     c.close();
     const quarantine = path.join(dir, 'runs', RUN, 'quarantine');
     fs.mkdirSync(quarantine);
@@ -113,6 +137,8 @@ describe('resume quarantines a torn tail and continues the chain', () => {
     const resumed = await MetricsCollector.resume({ dir, runId: RUN, handleSignals: false, prices: null, liveUpdates: false });
     resumed.finalizeRun('completed');
     const types = readLines(c.journalPath).map((l) => JSON.parse(l));
-    expect(types.find((e) => e.type === 'TailQuarantined')).toMatchObject({ data: { offset: 123, bytes: 9, file: 'quarantine/tail-123-0123456789abcdef.bin' } });
+    expect(types.find((e) => e.type === 'TailQuarantined')).toMatchObject({
+      data: { offset: 123, bytes: 9, file: 'quarantine/tail-123-0123456789abcdef.bin' },
+    });
   });
 });

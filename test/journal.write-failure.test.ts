@@ -48,11 +48,24 @@ describe.each([
 ] as const)('a failed %s (%s) in group commit', (op, code, n) => {
   it('rejects every append of the batch, truncates, and refuses later appends', async () => {
     const dir = tempDir();
-    const c = await AsyncMetricsCollector.start({ dir, runId: 'f', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false, fileOps: failingOps(nodeFileOps, op, n, code) });
+    const c = await AsyncMetricsCollector.start({
+      dir,
+      runId: 'f',
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+      fileOps: failingOps(nodeFileOps, op, n, code),
+    });
     await Promise.all([c.startIssue(1), c.startAgent('coding')]);
     const acknowledged = fs.readFileSync(c.journalPath);
-    const batch = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => c.recordError({ kind: 'x', message: `m${i}`, recoverable: true })));
-    expect(batch.map((r) => (r.status === 'rejected' ? (r.reason as JournalFailedError).code : 'fulfilled'))).toEqual(Array(8).fill('JOURNAL_FAILED'));
+    const batch = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => c.recordError({ kind: 'x', message: `m${i}`, recoverable: true })),
+    );
+    expect(batch.map((r) => (r.status === 'rejected' ? (r.reason as JournalFailedError).code : 'fulfilled'))).toEqual(
+      Array(8).fill('JOURNAL_FAILED'),
+    );
     expect(fs.readFileSync(c.journalPath).equals(acknowledged)).toBe(true);
     await expect(c.finalizeRun()).rejects.toBeInstanceOf(JournalFailedError);
     expect(readLines(c.journalPath)).toHaveLength(3);

@@ -16,7 +16,10 @@ const CONFIG = path.join(ROOT, '.dependency-cruiser.cjs');
 
 function tree(files: Record<string, string>): string {
   const dir = tempDir('runledger-layers-');
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }),
+  );
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
@@ -25,10 +28,14 @@ function tree(files: Record<string, string>): string {
 }
 
 function cruise(dir: string): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, [DEPCRUISE, '--config', CONFIG, '--output-type', 'err', 'src', 'events', 'projections', 'replay', 'examples'], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [DEPCRUISE, '--config', CONFIG, '--output-type', 'err', 'src', 'events', 'projections', 'replay', 'examples'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+    },
+  );
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -36,15 +43,20 @@ function cruise(dir: string): { status: number | null; output: string } {
 const LAWFUL = {
   'src/errors.ts': 'export class RunledgerError extends Error {}\n',
   'src/durable/file-ops.ts': "import fs from 'node:fs';\nexport const open = fs.openSync;\n",
-  'events/registry.ts': "import { RunledgerError } from '../src/errors.js';\nexport const EVENT_TYPES = ['RunStarted'];\nexport const Invalid = RunledgerError;\n",
-  'src/journal/envelope.ts': "import { EVENT_TYPES } from '../../events/registry.js';\nexport type JournalEntry = { type: (typeof EVENT_TYPES)[number] };\n",
-  'src/journal/writer.ts': "import { open } from '../durable/file-ops.js';\nimport type { JournalEntry } from './envelope.js';\nexport const write = (e: JournalEntry) => open(e.type, 'a');\n",
-  'projections/run.ts': "import type { JournalEntry } from '../src/journal/envelope.js';\nexport const fold = (e: JournalEntry) => e.type;\n",
+  'events/registry.ts':
+    "import { RunledgerError } from '../src/errors.js';\nexport const EVENT_TYPES = ['RunStarted'];\nexport const Invalid = RunledgerError;\n",
+  'src/journal/envelope.ts':
+    "import { EVENT_TYPES } from '../../events/registry.js';\nexport type JournalEntry = { type: (typeof EVENT_TYPES)[number] };\n",
+  'src/journal/writer.ts':
+    "import { open } from '../durable/file-ops.js';\nimport type { JournalEntry } from './envelope.js';\nexport const write = (e: JournalEntry) => open(e.type, 'a');\n",
+  'projections/run.ts':
+    "import type { JournalEntry } from '../src/journal/envelope.js';\nexport const fold = (e: JournalEntry) => e.type;\n",
   'src/collector/session.ts': "import { write } from '../journal/writer.js';\nexport const record = write;\n",
   'replay/replay.ts': "import { fold } from '../projections/run.js';\nexport const replay = fold;\n",
   'src/index.ts': "export * from './collector/session.js';\n",
   'src/entries/replay.ts': "export * from '../../replay/replay.js';\n",
-  'examples/demo.ts': "import { record } from '../src/index.js';\nimport { replay } from '../src/entries/replay.js';\nexport const demo = [record, replay];\n",
+  'examples/demo.ts':
+    "import { record } from '../src/index.js';\nimport { replay } from '../src/entries/replay.js';\nexport const demo = [record, replay];\n",
 };
 
 describe('layer rules (npm run lint:layers)', () => {
@@ -59,14 +71,17 @@ describe('layer rules (npm run lint:layers)', () => {
       tree({
         ...LAWFUL,
         // The lowest layer reaching up.
-        'events/registry.ts': "import { record } from '../src/collector/session.js';\nexport const EVENT_TYPES = ['RunStarted'];\nexport const r = record;\n",
+        'events/registry.ts':
+          "import { record } from '../src/collector/session.js';\nexport const EVENT_TYPES = ['RunStarted'];\nexport const r = record;\n",
         // The collector importing replay instead of being given an updater.
-        'src/collector/session.ts': "import { write } from '../journal/writer.js';\nimport { replay } from '../../replay/replay.js';\nexport const record = write;\nexport const live = replay;\n",
+        'src/collector/session.ts':
+          "import { write } from '../journal/writer.js';\nimport { replay } from '../../replay/replay.js';\nexport const record = write;\nexport const live = replay;\n",
         // A type-only cycle.
         'replay/index-entry.ts': "import type { Codec } from './index-codec.js';\nexport interface Entry { codec: Codec }\n",
         'replay/index-codec.ts': "import type { Entry } from './index-entry.js';\nexport interface Codec { entry: Entry }\n",
         // A projection touching the file system.
-        'projections/run.ts': "import fs from 'node:fs';\nimport type { JournalEntry } from '../src/journal/envelope.js';\nexport const fold = (e: JournalEntry) => fs.existsSync(e.type);\n",
+        'projections/run.ts':
+          "import fs from 'node:fs';\nimport type { JournalEntry } from '../src/journal/envelope.js';\nexport const fold = (e: JournalEntry) => fs.existsSync(e.type);\n",
         // The CLI's help loading a command's implementation.
         'src/cli/runs-command.ts': 'export const runs = 1;\n',
         'src/cli/main.ts': "import { runs } from './runs-command.js';\nexport const main = runs;\n",

@@ -25,13 +25,19 @@ const usage = (model: string, provider: string | null, input: number, output: nu
 describe('costs come from @pydantic/genai-prices and match a hand computation', () => {
   const book = new PriceBook({ overrideFile: null, onUnpriced: () => {} });
 
-  it('deepseek-chat: input and output at the package\'s per-million prices', () => {
+  it("deepseek-chat: input and output at the package's per-million prices", () => {
     const p = packagePrices('deepseek-chat', 'deepseek');
     const quote = book.quote(usage('deepseek-chat', 'deepseek', 1500, 800));
     expect(quote.cost!.inputUsd).toBeCloseTo((1500 * p.input_mtok!) / 1e6, 12);
     expect(quote.cost!.outputUsd).toBeCloseTo((800 * p.output_mtok!) / 1e6, 12);
     expect(quote.cost!.totalUsd).toBeCloseTo((1500 * p.input_mtok! + 800 * p.output_mtok!) / 1e6, 12);
-    expect(quote.priceSource).toEqual({ kind: 'package', package: '@pydantic/genai-prices', version: pricePackageVersion(), providerId: 'deepseek', modelId: 'deepseek-chat' });
+    expect(quote.priceSource).toEqual({
+      kind: 'package',
+      package: '@pydantic/genai-prices',
+      version: pricePackageVersion(),
+      providerId: 'deepseek',
+      modelId: 'deepseek-chat',
+    });
   });
 
   it('cache tokens are parts of the input, priced at their own rates, never added on top', () => {
@@ -42,7 +48,7 @@ describe('costs come from @pydantic/genai-prices and match a hand computation', 
     expect(quote.cost!.totalUsd).toBeCloseTo(expectedInput + (1000 * p.output_mtok!) / 1e6, 12);
   });
 
-  it('the v2 metrics spec\'s worked example: 1M input and 0.5M output tokens of gpt-4', () => {
+  it("the v2 metrics spec's worked example: 1M input and 0.5M output tokens of gpt-4", () => {
     const p = packagePrices('gpt-4', 'openai');
     expect(book.quote(usage('gpt-4', 'openai', 1_000_000, 500_000)).cost!.totalUsd).toBeCloseTo(p.input_mtok! + p.output_mtok! / 2, 9);
   });
@@ -70,7 +76,9 @@ describe('the price override file', () => {
   }
 
   it('wins over the package, provider:model before model, and is named as the source with its hash', () => {
-    const file = overrideFile({ models: { 'deepseek-chat': { input: 1, output: 2 }, 'deepseek:deepseek-chat': { input: 10, output: 20, cacheRead: 1 } } });
+    const file = overrideFile({
+      models: { 'deepseek-chat': { input: 1, output: 2 }, 'deepseek:deepseek-chat': { input: 10, output: 20, cacheRead: 1 } },
+    });
     const book = new PriceBook({ overrideFile: file });
     const quote = book.quote(usage('deepseek-chat', 'deepseek', 1_000_000, 1_000_000, 500_000));
     expect(quote.cost).toEqual({ inputUsd: 5 + 0.5, outputUsd: 20, totalUsd: 25.5 });
@@ -103,7 +111,9 @@ describe('the price override file', () => {
     ['no models key', { prices: {} }, /models/],
   ])('refuses a file that is %s, before any run starts', async (_name, content, message) => {
     const file = content === null ? '/nonexistent/prices.json' : overrideFile(content);
-    expect(() => new PriceBook({ overrideFile: file })).toThrow(expect.objectContaining({ code: 'PRICE_FILE_INVALID', message: expect.stringMatching(message) }));
+    expect(() => new PriceBook({ overrideFile: file })).toThrow(
+      expect.objectContaining({ code: 'PRICE_FILE_INVALID', message: expect.stringMatching(message) }),
+    );
     const dir = tempDir();
     await expect(startRun(dir, { prices: file })).rejects.toMatchObject({ code: 'PRICE_FILE_INVALID' });
     expect(fs.readdirSync(dir)).toEqual([]);
@@ -114,7 +124,13 @@ describe('TokensUsed events store cost and price source, so replays never re-pri
   it('records the cost and the package version at the time of the call', async () => {
     const dir = tempDir();
     const c = await startRun(dir, { runId: 't' });
-    const returned = c.recordTokenUsage({ model: 'deepseek-chat', provider: 'deepseek', inputTokens: 1500, outputTokens: 800, reasoningTokens: 300 });
+    const returned = c.recordTokenUsage({
+      model: 'deepseek-chat',
+      provider: 'deepseek',
+      inputTokens: 1500,
+      outputTokens: 800,
+      reasoningTokens: 300,
+    });
     c.recordTokenUsage({ model: 'in-house-model', inputTokens: 10, outputTokens: 10 });
     c.finalizeRun();
     const events = readLines(c.journalPath).map((l) => JSON.parse(l));
@@ -124,6 +140,11 @@ describe('TokensUsed events store cost and price source, so replays never re-pri
     expect(priced.data.reasoningTokens).toBe(300);
     expect(unpriced.data.cost).toBeNull();
     expect(unpriced.data.priceSource).toEqual({ kind: 'none' });
-    expect(events[0].data.priceTable).toEqual({ package: '@pydantic/genai-prices', version: pricePackageVersion(), overrideFile: null, overrideSha256: null });
+    expect(events[0].data.priceTable).toEqual({
+      package: '@pydantic/genai-prices',
+      version: pricePackageVersion(),
+      overrideFile: null,
+      overrideSha256: null,
+    });
   });
 });

@@ -5,11 +5,21 @@ import { PriceBook } from '../src/index.js';
 import { compilePlainPrices, type PlainUsage } from '../src/prices/plain-prices.js';
 
 /** What calcPrice says for one model alone (the way PriceBook asks it after the first quote), or null where it throws. */
-function packageCost(provider: Provider, model: ModelInfo, usage: PlainUsage, at: Date): { input: number; output: number; total: number } | null | 'unmatched' {
+function packageCost(
+  provider: Provider,
+  model: ModelInfo,
+  usage: PlainUsage,
+  at: Date,
+): { input: number; output: number; total: number } | null | 'unmatched' {
   let result;
   try {
     result = calcPrice(
-      { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_read_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
+      {
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        cache_read_tokens: usage.cacheReadTokens,
+        cache_write_tokens: usage.cacheWriteTokens,
+      },
       model.id,
       { provider: { ...provider, models: [model] }, timestamp: at },
     );
@@ -19,7 +29,11 @@ function packageCost(provider: Provider, model: ModelInfo, usage: PlainUsage, at
   return result ? { input: result.input_price, output: result.output_price, total: result.total_price } : 'unmatched';
 }
 
-const tokens = fc.oneof(fc.integer({ min: 0, max: 2_000_000 }), fc.integer({ min: 0, max: 1_000_000_000_000 }), fc.constantFrom(0, 1, 999_999, 1_000_000));
+const tokens = fc.oneof(
+  fc.integer({ min: 0, max: 2_000_000 }),
+  fc.integer({ min: 0, max: 1_000_000_000_000 }),
+  fc.constantFrom(0, 1, 999_999, 1_000_000),
+);
 /** Counts as the collector sends them, and some it refuses before pricing (cache beyond the input, fractions, negatives). */
 const usageArb = fc.oneof(
   fc.record({ inputTokens: tokens, outputTokens: tokens, cacheReadTokens: tokens, cacheWriteTokens: tokens }).map((u) => ({
@@ -37,9 +51,14 @@ const usageArb = fc.oneof(
 /** Any time from 2022 to 2030, and times of day around the half hours where time-of-day prices switch. */
 const atArb = fc.oneof(
   fc.integer({ min: Date.UTC(2022, 0, 1), max: Date.UTC(2030, 0, 1) }).map((ms) => new Date(ms)),
-  fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 29, 30, 31), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 999 })).map(
-    ([h, m, s, ms]) => new Date(Date.UTC(2026, 5, 1, h, m, s, ms)),
-  ),
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 23 }),
+      fc.constantFrom(0, 29, 30, 31),
+      fc.integer({ min: 0, max: 59 }),
+      fc.integer({ min: 0, max: 999 }),
+    )
+    .map(([h, m, s, ms]) => new Date(Date.UTC(2026, 5, 1, h, m, s, ms))),
 );
 
 /** The instants where a model's prices switch, and a millisecond either side: where an off-by-one would show. */
@@ -72,18 +91,26 @@ describe('plain per-token prices are computed bit for bit as genai-prices comput
       const plain = compilePlainPrices(model);
       if (!plain) continue;
       fc.assert(
-        fc.property(usageArb, switchTimes(model).length > 0 ? fc.oneof(atArb, fc.constantFrom(...switchTimes(model))) : atArb, (usage, at) => {
-          const expected = packageCost(provider, model, usage, at);
-          if (expected === 'unmatched') return; // the model's id is not a name its own match rule takes
-          compared += 1;
-          const actual = plain(usage, at);
-          if (expected === null) expect(actual).toBeNull();
-          else {
-            expect(actual).not.toBeNull();
-            // Object.is: the same float, bit for bit (and -0 is not 0).
-            expect([Object.is(actual!.input, expected.input), Object.is(actual!.output, expected.output), Object.is(actual!.total, expected.total)]).toEqual([true, true, true]);
-          }
-        }),
+        fc.property(
+          usageArb,
+          switchTimes(model).length > 0 ? fc.oneof(atArb, fc.constantFrom(...switchTimes(model))) : atArb,
+          (usage, at) => {
+            const expected = packageCost(provider, model, usage, at);
+            if (expected === 'unmatched') return; // the model's id is not a name its own match rule takes
+            compared += 1;
+            const actual = plain(usage, at);
+            if (expected === null) expect(actual).toBeNull();
+            else {
+              expect(actual).not.toBeNull();
+              // Object.is: the same float, bit for bit (and -0 is not 0).
+              expect([
+                Object.is(actual!.input, expected.input),
+                Object.is(actual!.output, expected.output),
+                Object.is(actual!.total, expected.total),
+              ]).toEqual([true, true, true]);
+            }
+          },
+        ),
         { numRuns: 40, seed: 8 },
       );
     }
@@ -100,11 +127,26 @@ describe('plain per-token prices are computed bit for bit as genai-prices comput
   it('tiered prices, other units and unknown constraints compile to null', () => {
     const base: ModelInfo = { id: 'm', match: { equals: 'm' }, prices: { input_mtok: 1, output_mtok: 2 } };
     expect(compilePlainPrices(base)).not.toBeNull();
-    expect(compilePlainPrices({ ...base, prices: { input_mtok: { base: 1, tiers: [{ start: 200_000, price: 2 }] }, output_mtok: 2 } })).toBeNull();
+    expect(
+      compilePlainPrices({ ...base, prices: { input_mtok: { base: 1, tiers: [{ start: 200_000, price: 2 }] }, output_mtok: 2 } }),
+    ).toBeNull();
     expect(compilePlainPrices({ ...base, prices: { input_mtok: 1, output_mtok: 2, web_searches_kcount: 10 } })).toBeNull();
     expect(compilePlainPrices({ ...base, prices: { cache_read_mtok: 1, output_mtok: 2 } })).toBeNull();
-    expect(compilePlainPrices({ ...base, prices: [{ prices: { input_mtok: 1 } }, { constraint: { type: 'weekday' } as never, prices: { input_mtok: 2 } }] })).toBeNull();
-    expect(compilePlainPrices({ ...base, prices: [{ prices: { input_mtok: 1 } }, { constraint: { type: 'time_of_date', start_time: '25:00:00Z', end_time: '01:00:00Z' }, prices: { input_mtok: 2 } }] })).toBeNull();
+    expect(
+      compilePlainPrices({
+        ...base,
+        prices: [{ prices: { input_mtok: 1 } }, { constraint: { type: 'weekday' } as never, prices: { input_mtok: 2 } }],
+      }),
+    ).toBeNull();
+    expect(
+      compilePlainPrices({
+        ...base,
+        prices: [
+          { prices: { input_mtok: 1 } },
+          { constraint: { type: 'time_of_date', start_time: '25:00:00Z', end_time: '01:00:00Z' }, prices: { input_mtok: 2 } },
+        ],
+      }),
+    ).toBeNull();
   });
 });
 

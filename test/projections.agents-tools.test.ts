@@ -34,8 +34,30 @@ describe('agents', () => {
       at(t(29), agentFinished('a2', 'coding', 1, true, { durationMs: 9000 })),
     ).when();
     expect(agents).toEqual([
-      expect.objectContaining({ runId: RUN_ID, agentId: 'a1', agentType: 'coding', issueId: 1, attempt: 1, status: 'failed', startedAt: t(10), endedAt: t(15), durationMs: 5000, error: 'compile error' }),
-      expect.objectContaining({ runId: RUN_ID, agentId: 'a2', agentType: 'coding', issueId: 1, attempt: 2, status: 'succeeded', startedAt: t(20), endedAt: t(29), durationMs: 9000, error: null }),
+      expect.objectContaining({
+        runId: RUN_ID,
+        agentId: 'a1',
+        agentType: 'coding',
+        issueId: 1,
+        attempt: 1,
+        status: 'failed',
+        startedAt: t(10),
+        endedAt: t(15),
+        durationMs: 5000,
+        error: 'compile error',
+      }),
+      expect.objectContaining({
+        runId: RUN_ID,
+        agentId: 'a2',
+        agentType: 'coding',
+        issueId: 1,
+        attempt: 2,
+        status: 'succeeded',
+        startedAt: t(20),
+        endedAt: t(29),
+        durationMs: 9000,
+        error: null,
+      }),
     ]);
   });
 
@@ -60,14 +82,24 @@ describe('agents', () => {
   });
 
   it('RunResumed does not turn a finished agent into an abandoned one', () => {
-    const { agents } = given(runStarted(), agentStarted('a1', 'coding', null), agentFinished('a1', 'coding', null, true), runResumed({ abandonedAgents: ['a1'] })).when({
+    const { agents } = given(
+      runStarted(),
+      agentStarted('a1', 'coding', null),
+      agentFinished('a1', 'coding', null, true),
+      runResumed({ abandonedAgents: ['a1'] }),
+    ).when({
       writerAlive: true,
     });
     expect(agents[0]!.status).toBe('succeeded');
   });
 
   it('an open agent in a crashed run shows "abandoned", and in a finished run too', () => {
-    const events: GivenEvent[] = [runStarted(), agentStarted('a1', 'coding', null), agentStarted('a2', 'review', null), agentFinished('a2', 'review', null, true)];
+    const events: GivenEvent[] = [
+      runStarted(),
+      agentStarted('a1', 'coding', null),
+      agentStarted('a2', 'review', null),
+      agentFinished('a2', 'review', null, true),
+    ];
     const crashed = given(...events).when({ writerAlive: false });
     const finished = given(...events, runFinished('interrupted')).when({ writerAlive: false });
     expect(crashed.run.status).toBe('crashed');
@@ -98,7 +130,7 @@ describe('agents', () => {
     expect(agents[1]!.tokens).toMatchObject({ inputTokens: 9, costUsd: 1, tokenRecords: 1, unpricedRecords: 0 });
   });
 
-  it('counts an agent\'s tool calls and failed calls', () => {
+  it("counts an agent's tool calls and failed calls", () => {
     const { agents } = given(
       runStarted(),
       agentStarted('a1', 'coding', null),
@@ -155,7 +187,16 @@ describe('tool usage', () => {
     const events: GivenEvent[] = [runStarted()];
     durations.forEach((d, i) => events.push(toolCallStarted(`c${i}`, 'run_tests'), toolCallEnded(`c${i}`, 'run_tests', i % 4 !== 0, d)));
     const [tool] = given(...events).when().tools;
-    expect(tool).toEqual({ runId: RUN_ID, tool: 'run_tests', calls: 20, failures: 5, abandoned: 0, totalDurationMs: 2100, meanDurationMs: 105, p95DurationMs: 190 });
+    expect(tool).toEqual({
+      runId: RUN_ID,
+      tool: 'run_tests',
+      calls: 20,
+      failures: 5,
+      abandoned: 0,
+      totalDurationMs: 2100,
+      meanDurationMs: 105,
+      p95DurationMs: 190,
+    });
   });
 
   it('nearest-rank p95 is always a value that occurred: 1 value is itself, 2 values give the larger', () => {
@@ -163,21 +204,37 @@ describe('tool usage', () => {
     expect(nearestRankPercentile([42], 95)).toBe(42);
     expect(nearestRankPercentile([5, 1], 95)).toBe(5);
     // 21 values 1..21: ceil(0.95 × 21) = ceil(19.95) = 20.
-    expect(nearestRankPercentile(Array.from({ length: 21 }, (_, i) => 21 - i), 95)).toBe(20);
+    expect(
+      nearestRankPercentile(
+        Array.from({ length: 21 }, (_, i) => 21 - i),
+        95,
+      ),
+    ).toBe(20);
   });
 
   it('an open call counts as a call, not as a failure, and adds no duration', () => {
-    const { tools } = given(runStarted(), toolCallStarted('c1', 'git'), toolCallStarted('c2', 'git'), toolCallEnded('c1', 'git', true, 50)).when({ writerAlive: true });
+    const { tools } = given(
+      runStarted(),
+      toolCallStarted('c1', 'git'),
+      toolCallStarted('c2', 'git'),
+      toolCallEnded('c1', 'git', true, 50),
+    ).when({ writerAlive: true });
     expect(tools[0]).toMatchObject({ calls: 2, failures: 0, abandoned: 0, totalDurationMs: 50, meanDurationMs: 50, p95DurationMs: 50 });
   });
 
   it('the tool usage projection alone forgets a call once it ended or was abandoned', () => {
-    const state = given(runStarted(), toolCallStarted('c1', 'git'), toolCallStarted('c2', 'git'), toolCallStarted('c3', 'git'), toolCallEnded('c1', 'git', true), runResumed({ abandonedToolCalls: ['c2'] })).foldWith(
-      initialToolUsage,
-      evolveToolUsage,
-    );
+    const state = given(
+      runStarted(),
+      toolCallStarted('c1', 'git'),
+      toolCallStarted('c2', 'git'),
+      toolCallStarted('c3', 'git'),
+      toolCallEnded('c1', 'git', true),
+      runResumed({ abandonedToolCalls: ['c2'] }),
+    ).foldWith(initialToolUsage, evolveToolUsage);
     expect([...state.openCalls.keys()]).toEqual(['c3']);
-    expect(toolUsageModels(state, true)).toEqual([{ tool: 'git', calls: 3, failures: 0, abandoned: 1, totalDurationMs: 100, meanDurationMs: 100, p95DurationMs: 100 }]);
+    expect(toolUsageModels(state, true)).toEqual([
+      { tool: 'git', calls: 3, failures: 0, abandoned: 1, totalDurationMs: 100, meanDurationMs: 100, p95DurationMs: 100 },
+    ]);
   });
 });
 
@@ -197,25 +254,105 @@ describe('pipelines, debugging cycles and errors', () => {
   it('keeps every pipeline in journal order with its seq and recording time', () => {
     const { pipelines } = given(...events).when();
     expect(pipelines).toEqual([
-      { runId: RUN_ID, pipelineId: 'p1', commitSha: 'aaa', status: 'failed', triggeredBy: 'testing', attempt: 1, durationMs: 60_000, failingTests: 3, issueId: 1, seq: 3, recordedAt: t(2) },
-      { runId: RUN_ID, pipelineId: 'p2', commitSha: 'sha-p2', status: 'canceled', triggeredBy: 'testing', attempt: 2, durationMs: null, failingTests: 0, issueId: 1, seq: 7, recordedAt: t(6) },
-      { runId: RUN_ID, pipelineId: 'p3', commitSha: 'ccc', status: 'success', triggeredBy: 'testing', attempt: 3, durationMs: null, failingTests: 0, issueId: 1, seq: 9, recordedAt: t(8) },
+      {
+        runId: RUN_ID,
+        pipelineId: 'p1',
+        commitSha: 'aaa',
+        status: 'failed',
+        triggeredBy: 'testing',
+        attempt: 1,
+        durationMs: 60_000,
+        failingTests: 3,
+        issueId: 1,
+        seq: 3,
+        recordedAt: t(2),
+      },
+      {
+        runId: RUN_ID,
+        pipelineId: 'p2',
+        commitSha: 'sha-p2',
+        status: 'canceled',
+        triggeredBy: 'testing',
+        attempt: 2,
+        durationMs: null,
+        failingTests: 0,
+        issueId: 1,
+        seq: 7,
+        recordedAt: t(6),
+      },
+      {
+        runId: RUN_ID,
+        pipelineId: 'p3',
+        commitSha: 'ccc',
+        status: 'success',
+        triggeredBy: 'testing',
+        attempt: 3,
+        durationMs: null,
+        failingTests: 0,
+        issueId: 1,
+        seq: 9,
+        recordedAt: t(8),
+      },
     ]);
   });
 
   it('keeps every debugging cycle in order with its seq and recording time', () => {
     const { debuggingCycles } = given(...events).when();
     expect(debuggingCycles).toEqual([
-      { runId: RUN_ID, cycle: 1, trigger: 'pipeline_failed', failingTests: 3, resolved: false, durationMs: 1000, issueId: 1, agentId: 'a1', seq: 4, recordedAt: t(3) },
-      { runId: RUN_ID, cycle: 2, trigger: 'pipeline_failed', failingTests: 0, resolved: true, durationMs: null, issueId: 1, agentId: null, seq: 6, recordedAt: t(5) },
+      {
+        runId: RUN_ID,
+        cycle: 1,
+        trigger: 'pipeline_failed',
+        failingTests: 3,
+        resolved: false,
+        durationMs: 1000,
+        issueId: 1,
+        agentId: 'a1',
+        seq: 4,
+        recordedAt: t(3),
+      },
+      {
+        runId: RUN_ID,
+        cycle: 2,
+        trigger: 'pipeline_failed',
+        failingTests: 0,
+        resolved: true,
+        durationMs: null,
+        issueId: 1,
+        agentId: null,
+        seq: 6,
+        recordedAt: t(5),
+      },
     ]);
   });
 
   it('keeps every error in order with its seq and recording time', () => {
     const { errors } = given(...events).when();
     expect(errors).toEqual([
-      { runId: RUN_ID, kind: 'tool_error', message: 'git push rejected', recoverable: true, issueId: 1, agentId: null, callId: 'c9', tool: 'git', seq: 5, recordedAt: t(4) },
-      { runId: RUN_ID, kind: 'fatal', message: 'out of memory', recoverable: false, issueId: null, agentId: null, callId: null, tool: null, seq: 8, recordedAt: t(7) },
+      {
+        runId: RUN_ID,
+        kind: 'tool_error',
+        message: 'git push rejected',
+        recoverable: true,
+        issueId: 1,
+        agentId: null,
+        callId: 'c9',
+        tool: 'git',
+        seq: 5,
+        recordedAt: t(4),
+      },
+      {
+        runId: RUN_ID,
+        kind: 'fatal',
+        message: 'out of memory',
+        recoverable: false,
+        issueId: null,
+        agentId: null,
+        callId: null,
+        tool: null,
+        seq: 8,
+        recordedAt: t(7),
+      },
     ]);
   });
 
@@ -226,18 +363,32 @@ describe('pipelines, debugging cycles and errors', () => {
 
   it('each log projection alone keeps only its own event type', () => {
     const g = given(...events);
-    expect(g.foldWith(pipelinesProjection.initialState, pipelinesProjection.evolve).records.map((r) => r.pipelineId)).toEqual(['p1', 'p2', 'p3']);
-    expect(g.foldWith(debuggingCyclesProjection.initialState, debuggingCyclesProjection.evolve).records.map((r) => r.cycle)).toEqual([1, 2]);
+    expect(g.foldWith(pipelinesProjection.initialState, pipelinesProjection.evolve).records.map((r) => r.pipelineId)).toEqual([
+      'p1',
+      'p2',
+      'p3',
+    ]);
+    expect(g.foldWith(debuggingCyclesProjection.initialState, debuggingCyclesProjection.evolve).records.map((r) => r.cycle)).toEqual([
+      1, 2,
+    ]);
     expect(g.foldWith(errorsProjection.initialState, errorsProjection.evolve).records.map((r) => r.kind)).toEqual(['tool_error', 'fatal']);
   });
 });
 
 describe('a crashed run that was never resumed', () => {
   it('counts its open agent and open tool call as abandoned, the same in the run, agents and tools models', () => {
-    const events = [runStarted(), agentStarted('agent-1', 'coding', null), toolCallStarted('call-1', 'run_tests', null, 'agent-1'), toolCallStarted('call-2', 'run_tests', null, 'agent-1'), toolCallEnded('call-2', 'run_tests', true, 50)];
+    const events = [
+      runStarted(),
+      agentStarted('agent-1', 'coding', null),
+      toolCallStarted('call-1', 'run_tests', null, 'agent-1'),
+      toolCallStarted('call-2', 'run_tests', null, 'agent-1'),
+      toolCallEnded('call-2', 'run_tests', true, 50),
+    ];
     const crashed = given(...events).when({ writerAlive: false });
     expect(crashed.agents.map((a) => a.status)).toEqual(['abandoned']);
-    expect(crashed.tools).toEqual([expect.objectContaining({ tool: 'run_tests', calls: 2, failures: 0, abandoned: 1, totalDurationMs: 50 })]);
+    expect(crashed.tools).toEqual([
+      expect.objectContaining({ tool: 'run_tests', calls: 2, failures: 0, abandoned: 1, totalDurationMs: 50 }),
+    ]);
     expect(crashed.run).toMatchObject({ status: 'crashed', abandonedAgents: 1, abandonedToolCalls: 1 });
     // While its writer lives, nothing is abandoned yet.
     const running = given(...events).when({ writerAlive: true });
@@ -245,4 +396,3 @@ describe('a crashed run that was never resumed', () => {
     expect(running.tools[0]!.abandoned).toBe(0);
   });
 });
-

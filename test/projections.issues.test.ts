@@ -28,7 +28,10 @@ function agentAttempts(issueId: number | string, n: number, types: (i: number) =
     const type = types(i);
     const attempt = (seen.get(type) ?? 0) + 1;
     seen.set(type, attempt);
-    events.push(agentStarted(`agent-${issueId}-${i}`, type, issueId, attempt), agentFinished(`agent-${issueId}-${i}`, type, issueId, i > 0));
+    events.push(
+      agentStarted(`agent-${issueId}-${i}`, type, issueId, attempt),
+      agentFinished(`agent-${issueId}-${i}`, type, issueId, i > 0),
+    );
   }
   return events;
 }
@@ -42,10 +45,12 @@ function cycles(issueId: number | string, n: number): GivenEvent[] {
 }
 
 const issueOf = (events: GivenEvent[], issueId: number | string = 1, config?: NonNullable<Parameters<typeof runStarted>[0]>['config']) =>
-  given(runStarted({ config }), ...events).when().issues.find((i) => i.issueId === issueId)!;
+  given(runStarted({ config }), ...events)
+    .when()
+    .issues.find((i) => i.issueId === issueId)!;
 
 describe('complexity score, folded from real events', () => {
-  it('the v2 metrics spec\'s complex issue (12 agent attempts, 3 failed pipelines, 2 debugging cycles, 1500 changed lines) scores exactly 25 + 25 + 20 + 8 = 78', () => {
+  it("the v2 metrics spec's complex issue (12 agent attempts, 3 failed pipelines, 2 debugging cycles, 1500 changed lines) scores exactly 25 + 25 + 20 + 8 = 78", () => {
     const issue = issueOf([
       issueStarted(1, { title: 'complex' }),
       ...agentAttempts(1, 12, (i) => ['coding', 'testing', 'review'][i % 3]!),
@@ -75,9 +80,11 @@ describe('complexity score, folded from real events', () => {
     expect(issue.complexity.score).not.toBe(15);
   });
 
-  it('the default expected number of agent attempts is the v2 metrics spec\'s 4: 5 points per attempt beyond it', () => {
+  it("the default expected number of agent attempts is the v2 metrics spec's 4: 5 points per attempt beyond it", () => {
     expect(DEFAULT_EXPECTED_AGENT_ATTEMPTS).toBe(4);
-    const parts = [4, 5, 6, 8, 9, 10].map((n) => issueOf([issueStarted(1), ...agentAttempts(1, n), issueFinished(1, 'completed')]).complexity.agentRetries);
+    const parts = [4, 5, 6, 8, 9, 10].map(
+      (n) => issueOf([issueStarted(1), ...agentAttempts(1, n), issueFinished(1, 'completed')]).complexity.agentRetries,
+    );
     expect(parts).toEqual([0, 5, 10, 20, 25, 25]);
   });
 
@@ -137,9 +144,27 @@ describe('complexity score, folded from real events', () => {
     expect(issue.complexity).toEqual({ score: 10, agentRetries: 0, pipelineFailures: 10, debuggingCycles: 0, codeChanges: 0 });
   });
 
-  it('complexityScore() itself agrees with the projection on the v2 metrics spec\'s examples', () => {
-    expect(complexityScore({ agentAttempts: 12, expectedAgentAttempts: 4, failedPipelines: 3, debuggingCycles: 2, linesAdded: 1500, linesRemoved: 0 }).score).toBe(78);
-    expect(complexityScore({ agentAttempts: 4, expectedAgentAttempts: 4, failedPipelines: 0, debuggingCycles: 0, linesAdded: 100, linesRemoved: 0 }).score).toBe(1);
+  it("complexityScore() itself agrees with the projection on the v2 metrics spec's examples", () => {
+    expect(
+      complexityScore({
+        agentAttempts: 12,
+        expectedAgentAttempts: 4,
+        failedPipelines: 3,
+        debuggingCycles: 2,
+        linesAdded: 1500,
+        linesRemoved: 0,
+      }).score,
+    ).toBe(78);
+    expect(
+      complexityScore({
+        agentAttempts: 4,
+        expectedAgentAttempts: 4,
+        failedPipelines: 0,
+        debuggingCycles: 0,
+        linesAdded: 100,
+        linesRemoved: 0,
+      }).score,
+    ).toBe(1);
   });
 });
 
@@ -189,7 +214,14 @@ describe('first-time-right', () => {
   });
 
   it('a retried agent on another issue does not spoil this one', () => {
-    const models = given(runStarted(), issueStarted(1), issueStarted(2), ...agentAttempts(2, 3), issueFinished(2, 'completed'), issueFinished(1, 'completed')).when();
+    const models = given(
+      runStarted(),
+      issueStarted(1),
+      issueStarted(2),
+      ...agentAttempts(2, 3),
+      issueFinished(2, 'completed'),
+      issueFinished(1, 'completed'),
+    ).when();
     expect(models.issues.map((i) => [i.issueId, i.firstTimeRight])).toEqual([
       [1, true],
       [2, false],
@@ -199,13 +231,36 @@ describe('first-time-right', () => {
 
 describe('issue model', () => {
   it('keeps title, labels, times, duration and code metrics as recorded', () => {
-    const code = { filesCreated: 2, filesModified: 3, filesDeleted: 1, linesAdded: 40, linesRemoved: 4, testsAdded: 5, coveragePercent: 81.5 };
-    const issue = issueOf([at(t(10), issueStarted(1, { title: 'Add login', labels: ['backend', 'auth'] })), at(t(70), issueFinished(1, 'completed', code, 60_000))]);
-    expect(issue).toMatchObject({ title: 'Add login', labels: ['backend', 'auth'], status: 'completed', startedAt: t(10), endedAt: t(70), durationMs: 60_000, code });
+    const code = {
+      filesCreated: 2,
+      filesModified: 3,
+      filesDeleted: 1,
+      linesAdded: 40,
+      linesRemoved: 4,
+      testsAdded: 5,
+      coveragePercent: 81.5,
+    };
+    const issue = issueOf([
+      at(t(10), issueStarted(1, { title: 'Add login', labels: ['backend', 'auth'] })),
+      at(t(70), issueFinished(1, 'completed', code, 60_000)),
+    ]);
+    expect(issue).toMatchObject({
+      title: 'Add login',
+      labels: ['backend', 'auth'],
+      status: 'completed',
+      startedAt: t(10),
+      endedAt: t(70),
+      durationMs: 60_000,
+      code,
+    });
   });
 
   it('counts attempts by agent type, sorted by type, and agent failures', () => {
-    const issue = issueOf([issueStarted(1), ...agentAttempts(1, 5, (i) => ['testing', 'coding', 'coding', 'review', 'coding'][i]!), issueFinished(1, 'completed')]);
+    const issue = issueOf([
+      issueStarted(1),
+      ...agentAttempts(1, 5, (i) => ['testing', 'coding', 'coding', 'review', 'coding'][i]!),
+      issueFinished(1, 'completed'),
+    ]);
     expect(issue.agentAttempts).toBe(5);
     expect(Object.entries(issue.agentAttemptsByType)).toEqual([
       ['coding', 3],
@@ -254,7 +309,13 @@ describe('issue model', () => {
   });
 
   it('keeps issue 3 and issue "3" apart', () => {
-    const models = given(runStarted(), issueStarted(3), issueStarted('3'), issueFinished('3', 'failed'), issueFinished(3, 'completed')).when();
+    const models = given(
+      runStarted(),
+      issueStarted(3),
+      issueStarted('3'),
+      issueFinished('3', 'failed'),
+      issueFinished(3, 'completed'),
+    ).when();
     expect(models.issues.map((i) => [i.issueId, i.status])).toEqual([
       [3, 'completed'],
       ['3', 'failed'],
@@ -282,10 +343,13 @@ describe('issue model', () => {
 
 describe('the issues projection alone', () => {
   it('keys issues by the JSON of their id and forgets a tool call once it ended', () => {
-    const state = given(runStarted(), issueStarted(7), toolCallStarted('c1', 'git', 7), toolCallStarted('c2', 'git', 7), toolCallEnded('c1', 'git', true)).foldWith(
-      initialIssues,
-      evolveIssues,
-    );
+    const state = given(
+      runStarted(),
+      issueStarted(7),
+      toolCallStarted('c1', 'git', 7),
+      toolCallStarted('c2', 'git', 7),
+      toolCallEnded('c1', 'git', true),
+    ).foldWith(initialIssues, evolveIssues);
     expect([...state.issues.keys()]).toEqual([issueKey(7)]);
     expect(issueKey(7)).toBe('7');
     expect(issueKey('7')).toBe('"7"');
@@ -293,10 +357,12 @@ describe('the issues projection alone', () => {
   });
 
   it('ignores events naming an issue it never saw start', () => {
-    const state = given(runStarted(), pipelineFinished('p', 'failed', { issueId: 99 }), issueFinished(99, 'completed'), tokensUsed({ issueId: 99 })).foldWith(
-      initialIssues,
-      evolveIssues,
-    );
+    const state = given(
+      runStarted(),
+      pipelineFinished('p', 'failed', { issueId: 99 }),
+      issueFinished(99, 'completed'),
+      tokensUsed({ issueId: 99 }),
+    ).foldWith(initialIssues, evolveIssues);
     expect(state.issues.size).toBe(0);
   });
 });

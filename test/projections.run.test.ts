@@ -26,12 +26,15 @@ import {
 } from './helpers/entries.js';
 
 describe('run status', () => {
-  it.each(['completed', 'failed', 'interrupted'] as const)('is "%s" as RunFinished recorded it, whether or not a writer is alive', (status) => {
-    const run = given(runStarted(), runFinished(status, { reason: `because ${status}` }));
-    expect(run.when({ writerAlive: false }).run.status).toBe(status);
-    expect(run.when({ writerAlive: true }).run.status).toBe(status);
-    expect(run.when().run.statusReason).toBe(`because ${status}`);
-  });
+  it.each(['completed', 'failed', 'interrupted'] as const)(
+    'is "%s" as RunFinished recorded it, whether or not a writer is alive',
+    (status) => {
+      const run = given(runStarted(), runFinished(status, { reason: `because ${status}` }));
+      expect(run.when({ writerAlive: false }).run.status).toBe(status);
+      expect(run.when({ writerAlive: true }).run.status).toBe(status);
+      expect(run.when().run.statusReason).toBe(`because ${status}`);
+    },
+  );
 
   it('is "running" without RunFinished while a writer holds a live lock, and "crashed" without one', () => {
     const run = given(runStarted(), issueStarted(1));
@@ -50,15 +53,24 @@ describe('run status', () => {
   });
 
   it('a second RunFinished after a resume is the status that counts', () => {
-    const run = given(runStarted(), runFinished('interrupted', { reason: 'SIGTERM' }), runResumed(), at(t(50), runFinished('completed', { durationMs: 50_000 })));
+    const run = given(
+      runStarted(),
+      runFinished('interrupted', { reason: 'SIGTERM' }),
+      runResumed(),
+      at(t(50), runFinished('completed', { durationMs: 50_000 })),
+    );
     const { run: model } = run.when({ writerAlive: false });
     expect([model.status, model.statusReason, model.endedAt, model.durationMs]).toEqual(['completed', null, t(50), 50_000]);
   });
 });
 
 describe('run times', () => {
-  it('startedAt is RunStarted\'s time and endedAt is RunFinished\'s', () => {
-    const { run } = given(at(T0, runStarted()), at(t(30), issueStarted(1)), at(t(90), runFinished('completed', { durationMs: 90_000 }))).when();
+  it("startedAt is RunStarted's time and endedAt is RunFinished's", () => {
+    const { run } = given(
+      at(T0, runStarted()),
+      at(t(30), issueStarted(1)),
+      at(t(90), runFinished('completed', { durationMs: 90_000 })),
+    ).when();
     expect([run.startedAt, run.endedAt, run.durationMs]).toEqual([T0, t(90), 90_000]);
   });
 
@@ -153,7 +165,16 @@ describe('tokens and cost of the run', () => {
       runStarted(),
       issueStarted(1),
       agentStarted('a1', 'coding', 1),
-      tokensUsed({ inputTokens: 1000, outputTokens: 200, cacheReadTokens: 300, cacheWriteTokens: 100, reasoningTokens: 50, costUsd: 0.25, issueId: 1, agentId: 'a1' }),
+      tokensUsed({
+        inputTokens: 1000,
+        outputTokens: 200,
+        cacheReadTokens: 300,
+        cacheWriteTokens: 100,
+        reasoningTokens: 50,
+        costUsd: 0.25,
+        issueId: 1,
+        agentId: 'a1',
+      }),
       tokensUsed({ inputTokens: 500, outputTokens: 50, costUsd: 0.5 }),
     ).when();
     expect(run.tokens).toEqual({
@@ -275,16 +296,35 @@ describe('journal facts on the run model', () => {
 
 describe('the run summary projection alone', () => {
   it('counts events and keeps the last seq and time', () => {
-    const state = given(runStarted(), issueStarted(1), at(t(99), issueFinished(1, 'completed'))).foldWith(initialRunSummary, evolveRunSummary);
+    const state = given(runStarted(), issueStarted(1), at(t(99), issueFinished(1, 'completed'))).foldWith(
+      initialRunSummary,
+      evolveRunSummary,
+    );
     expect([state.events, state.lastSeq, state.lastEventAt, state.startedAt]).toEqual([3, 3, t(99), T0]);
     expect(state.recordedStatus).toBeNull();
   });
 
   it('RunFinished records status, reason, duration and time; RunResumed clears all four', () => {
-    const finished = given(runStarted(), runFinished('failed', { reason: 'tests red', durationMs: 5 })).foldWith(initialRunSummary, evolveRunSummary);
-    expect([finished.recordedStatus, finished.statusReason, finished.recordedDurationMs, finished.finishedAt]).toEqual(['failed', 'tests red', 5, t(1)]);
-    const resumed = given(runStarted(), runFinished('failed', { reason: 'tests red', durationMs: 5 }), runResumed()).foldWith(initialRunSummary, evolveRunSummary);
-    expect([resumed.recordedStatus, resumed.statusReason, resumed.recordedDurationMs, resumed.finishedAt]).toEqual([null, null, null, null]);
+    const finished = given(runStarted(), runFinished('failed', { reason: 'tests red', durationMs: 5 })).foldWith(
+      initialRunSummary,
+      evolveRunSummary,
+    );
+    expect([finished.recordedStatus, finished.statusReason, finished.recordedDurationMs, finished.finishedAt]).toEqual([
+      'failed',
+      'tests red',
+      5,
+      t(1),
+    ]);
+    const resumed = given(runStarted(), runFinished('failed', { reason: 'tests red', durationMs: 5 }), runResumed()).foldWith(
+      initialRunSummary,
+      evolveRunSummary,
+    );
+    expect([resumed.recordedStatus, resumed.statusReason, resumed.recordedDurationMs, resumed.finishedAt]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });
 
@@ -312,7 +352,8 @@ describe('purity', () => {
 
   it('folding the same entries twice into fresh states gives deep-equal read models', () => {
     const entries = entriesOf(events);
-    const fold = () => runReadModels(entries.reduce(evolveRunProjection, initialRunProjection()), { writerAlive: false, bytes: 10, tornTail: null });
+    const fold = () =>
+      runReadModels(entries.reduce(evolveRunProjection, initialRunProjection()), { writerAlive: false, bytes: 10, tornTail: null });
     const first = fold();
     const second = fold();
     expect(first).not.toBeNull();
@@ -339,7 +380,10 @@ describe('purity', () => {
 
   it('never reads the clock: the same read models under fake timers set to another time', () => {
     const entries = entriesOf(events);
-    const fold = () => JSON.stringify(runReadModels(entries.reduce(evolveRunProjection, initialRunProjection()), { writerAlive: false, bytes: 0, tornTail: null }));
+    const fold = () =>
+      JSON.stringify(
+        runReadModels(entries.reduce(evolveRunProjection, initialRunProjection()), { writerAlive: false, bytes: 0, tornTail: null }),
+      );
     const real = fold();
     vi.useFakeTimers();
     vi.setSystemTime(new Date('2099-12-31T23:59:59.000Z'));

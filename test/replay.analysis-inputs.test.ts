@@ -96,7 +96,7 @@ const EXPECTED_FINISHED: AnalysisRun['finishedIssues'] = {
   durationMs: [60_000, 30_000, 20_000, 5_000, 45_000],
 };
 
-describe('the analyzer\'s inputs: each finished issue\'s outcome', () => {
+describe("the analyzer's inputs: each finished issue's outcome", () => {
   it('lists the finished issues of a replayed run in first-start order, with outcome, first-time-right, cost (null when unpriced) and duration', async () => {
     const dir = tempDir();
     await recordRun(dir);
@@ -108,7 +108,15 @@ describe('the analyzer\'s inputs: each finished issue\'s outcome', () => {
     // The string id stays a string, the numbers stay numbers.
     expect(run.finishedIssues.ids.map((id) => typeof id)).toEqual(['number', 'string', 'number', 'number', 'number']);
     // The run-level counts say the same.
-    expect(run).toMatchObject({ status: 'interrupted', issues: 6, completedIssues: 3, failedIssues: 1, firstTimeRightIssues: 2, complexityCount: 5, unpricedRecords: 1 });
+    expect(run).toMatchObject({
+      status: 'interrupted',
+      issues: 6,
+      completedIssues: 3,
+      failedIssues: 1,
+      firstTimeRightIssues: 2,
+      complexityCount: 5,
+      unpricedRecords: 1,
+    });
     // The run's priced cost also holds the unfinished issue's $0.75 and the failed issue's priced $0.25.
     expect(run.costUsd).toBe(1 + 0.25 + 0.5 + 0.75);
   });
@@ -121,7 +129,9 @@ describe('the analyzer\'s inputs: each finished issue\'s outcome', () => {
     const line = JSON.parse(before.trim()) as AnalysisRun;
     expect(line.finishedIssues).toEqual(EXPECTED_FINISHED);
     // Compact: five issues are one short object of parallel arrays, not five objects.
-    expect(before).toContain('"finishedIssues":{"ids":[1,"b-2",5,3,4],"outcomes":"cfcsc","firstTimeRight":"10100","costUsd":[1,null,0,0,0.5],"durationMs":[60000,30000,20000,5000,45000]}');
+    expect(before).toContain(
+      '"finishedIssues":{"ids":[1,"b-2",5,3,4],"outcomes":"cfcsc","firstTimeRight":"10100","costUsd":[1,null,0,0,0.5],"durationMs":[60000,30000,20000,5000,45000]}',
+    );
     await replay({ dir });
     expect(fs.readFileSync(analysisInputsFile(replayPaths(dir)), 'utf8')).toBe(before);
   });
@@ -168,8 +178,21 @@ describe('test/helpers/analysis-runs builds finishedIssues that agree with its c
       costUsd: [0.125, 0.125, 0.125, 0.125, 0.125],
       durationMs: [10_000, 10_000, 10_000, 10_000, 10_000],
     });
-    const chosen = analysisRun({ issues: 3, completed: 1, issueIds: ['z', 7, 'a'], unpricedRecords: 1, durationMs: null, issueCostUsd: [0.5, null, 0.25] });
-    expect(chosen.finishedIssues).toEqual({ ids: ['z', 7, 'a'], outcomes: 'cff', firstTimeRight: '100', costUsd: [0.5, null, 0.25], durationMs: [null, null, null] });
+    const chosen = analysisRun({
+      issues: 3,
+      completed: 1,
+      issueIds: ['z', 7, 'a'],
+      unpricedRecords: 1,
+      durationMs: null,
+      issueCostUsd: [0.5, null, 0.25],
+    });
+    expect(chosen.finishedIssues).toEqual({
+      ids: ['z', 7, 'a'],
+      outcomes: 'cff',
+      firstTimeRight: '100',
+      costUsd: [0.5, null, 0.25],
+      durationMs: [null, null, null],
+    });
     expect(analysisRun({ issues: 2, completed: 1, unpricedRecords: 2 }).finishedIssues.costUsd).toEqual([null, null]);
     expect(() => analysisRun({ issues: 2, completed: 1, issueIds: [1] })).toThrow(/issueIds/);
     expect(() => analysisRun({ issues: 2, completed: 1, firstTimeRight: 2 })).toThrow(/first-time-right/);

@@ -15,7 +15,15 @@ function clockFrom(start: string): () => Date {
   return () => new Date((ms += 1000));
 }
 
-const options = (dir: string) => ({ dir, handleSignals: false, prices: null, priceBook: PRICES, liveUpdates: false, clock: clockFrom('2025-02-01T00:00:00.000Z') }) as const;
+const options = (dir: string) =>
+  ({
+    dir,
+    handleSignals: false,
+    prices: null,
+    priceBook: PRICES,
+    liveUpdates: false,
+    clock: clockFrom('2025-02-01T00:00:00.000Z'),
+  }) as const;
 
 function issue(c: MetricsCollector, id: number): void {
   c.startIssue(id, { title: `issue ${id}` });
@@ -64,7 +72,9 @@ describe('replay checkpoints and durable batches', () => {
 
     expect(report.runs[0]).toMatchObject({ runId: 'run-crash', outcome: 'replayed', fromScratch: true });
     expect(derived(dir)).toEqual(await fromScratch(dir));
-    const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'run-crash', 'metadata.json'), 'utf8')) as { issues: { total: number } };
+    const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'run-crash', 'metadata.json'), 'utf8')) as {
+      issues: { total: number };
+    };
     expect(metadata.issues.total).toBe(2);
   });
 
@@ -86,10 +96,20 @@ describe('replay checkpoints and durable batches', () => {
     expect(derived(dir)).toEqual(await fromScratch(dir));
   });
 
-  it('an incremental replay copies the unchanged runs\' rows from the last tables and reads only the changed runs\' fragments', async () => {
+  it("an incremental replay copies the unchanged runs' rows from the last tables and reads only the changed runs' fragments", async () => {
     const dir = tempDir();
-    for (const [runId, day] of [['run-1', '01'], ['run-2', '02'], ['run-3', '03']] as const) {
-      const c = await MetricsCollector.start({ ...options(dir), clock: clockFrom(`2025-02-${day}T00:00:00.000Z`), runId, projectId: 'checkpoints', config: CONFIG });
+    for (const [runId, day] of [
+      ['run-1', '01'],
+      ['run-2', '02'],
+      ['run-3', '03'],
+    ] as const) {
+      const c = await MetricsCollector.start({
+        ...options(dir),
+        clock: clockFrom(`2025-02-${day}T00:00:00.000Z`),
+        runId,
+        projectId: 'checkpoints',
+        config: CONFIG,
+      });
       issue(c, 1);
       if (runId === 'run-2') c.close();
       else c.finalizeRun('completed');
@@ -103,7 +123,13 @@ describe('replay checkpoints and durable batches', () => {
     const resumed = await MetricsCollector.resume({ ...options(dir), runId: 'run-2' });
     issue(resumed, 2);
     resumed.finalizeRun('completed');
-    const late = await MetricsCollector.start({ ...options(dir), clock: clockFrom('2025-02-04T00:00:00.000Z'), runId: 'run-4', projectId: 'checkpoints', config: CONFIG });
+    const late = await MetricsCollector.start({
+      ...options(dir),
+      clock: clockFrom('2025-02-04T00:00:00.000Z'),
+      runId: 'run-4',
+      projectId: 'checkpoints',
+      config: CONFIG,
+    });
     issue(late, 1);
     late.finalizeRun('completed');
     await replay({ dir });
@@ -114,7 +140,13 @@ describe('replay checkpoints and durable batches', () => {
     const runsCsv = path.join(dir, 'csv', 'runs.csv');
     fs.writeFileSync(runsCsv, fs.readFileSync(runsCsv, 'utf8').replace('deepseek-chat', 'deepseek-chaT'));
     fs.writeFileSync(rowsOfRun1, spoiled.replaceAll('spoiled-model', 'deepseek-chat'));
-    const again = await MetricsCollector.start({ ...options(dir), clock: clockFrom('2025-02-05T00:00:00.000Z'), runId: 'run-5', projectId: 'checkpoints', config: CONFIG });
+    const again = await MetricsCollector.start({
+      ...options(dir),
+      clock: clockFrom('2025-02-05T00:00:00.000Z'),
+      runId: 'run-5',
+      projectId: 'checkpoints',
+      config: CONFIG,
+    });
     issue(again, 1);
     again.finalizeRun('completed');
     await replay({ dir });

@@ -18,7 +18,13 @@ async function finishedRun(dir: string, runId: string, at: Date): Promise<void> 
 }
 
 const runIdsInCsv = (dir: string): string[] =>
-  fs.readFileSync(path.join(dir, 'csv', 'runs.csv'), 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n').slice(1).map((l) => l.split(',')[0]!);
+  fs
+    .readFileSync(path.join(dir, 'csv', 'runs.csv'), 'utf8')
+    .replace(/^\ufeff/, '')
+    .trimEnd()
+    .split('\r\n')
+    .slice(1)
+    .map((l) => l.split(',')[0]!);
 
 describe('cleanup: retention by age or count', () => {
   const now = new Date('2026-11-26T12:00:00Z');
@@ -80,7 +86,13 @@ describe('cleanup: retention by age or count', () => {
   });
 
   it('parses ages and refuses a call that says neither age nor count', async () => {
-    expect([parseDuration('30d'), parseDuration('12h'), parseDuration('90m'), parseDuration('2w'), parseDuration('45s')]).toEqual([30 * DAY, 12 * 3_600_000, 90 * 60_000, 14 * DAY, 45_000]);
+    expect([parseDuration('30d'), parseDuration('12h'), parseDuration('90m'), parseDuration('2w'), parseDuration('45s')]).toEqual([
+      30 * DAY,
+      12 * 3_600_000,
+      90 * 60_000,
+      14 * DAY,
+      45_000,
+    ]);
     expect(parseDuration('30')).toBeNull();
     expect(parseDuration('thirty days')).toBeNull();
     await expect(cleanupRuns({ dir: tempDir() })).rejects.toThrow(/olderThanMs or keepLast/);
@@ -89,7 +101,9 @@ describe('cleanup: retention by age or count', () => {
   it('the CLI: cleanup --dry-run --json, and exit 2 for a bad age', async () => {
     const dir = tempDir();
     await finishedRun(dir, 'old', new Date('2020-01-01T00:00:00Z'));
-    const out = JSON.parse(execFileSync(process.execPath, [CLI, 'cleanup', '--dir', dir, '--older-than', '30d', '--dry-run', '--json'], { encoding: 'utf8' }));
+    const out = JSON.parse(
+      execFileSync(process.execPath, [CLI, 'cleanup', '--dir', dir, '--older-than', '30d', '--dry-run', '--json'], { encoding: 'utf8' }),
+    );
     expect(out.removed.map((r: { runId: string }) => r.runId)).toEqual(['old']);
     const bad = spawnSync(process.execPath, [CLI, 'cleanup', '--dir', dir, '--older-than', 'soon'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeCsvRows } from '../replay/csv-encoding.js';
 
 /** The encoding the tables had with csv-stringify, the reference the hand-written encoder must match. */
-const reference = (rows: string[][]): string => (rows.length === 0 ? '' : stringify(rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ }));
+const reference = (rows: string[][]): string =>
+  rows.length === 0 ? '' : stringify(rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 
 const cell = fc.oneof(
   fc.string(),

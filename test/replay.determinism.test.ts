@@ -19,7 +19,18 @@ function tickingClock(start: string): () => Date {
 }
 
 function start(dir: string, runId: string, startAt: string, overrides: Partial<StartOptions> = {}): Promise<MetricsCollector> {
-  return MetricsCollector.start({ dir, runId, projectId: 'determinism', config: CONFIG, handleSignals: false, prices: null, priceBook: PRICES, liveUpdates: false, clock: tickingClock(startAt), ...overrides });
+  return MetricsCollector.start({
+    dir,
+    runId,
+    projectId: 'determinism',
+    config: CONFIG,
+    handleSignals: false,
+    prices: null,
+    priceBook: PRICES,
+    liveUpdates: false,
+    clock: tickingClock(startAt),
+    ...overrides,
+  });
 }
 
 function resume(dir: string, runId: string): Promise<MetricsCollector> {
@@ -35,7 +46,12 @@ function work(c: MetricsCollector, issueId: number, options: { finish?: boolean;
   c.recordTokenUsage({ model: 'deepseek-chat', inputTokens: 100 * issueId, outputTokens: 10 * issueId });
   c.recordTokenUsage({ model: 'unpriced-local-model', inputTokens: 5, outputTokens: 1 });
   c.finalizeAgent({ agentId: agent, success: true });
-  c.recordPipeline({ pipelineId: `p${issueId}`, commitSha: `sha${issueId}`, status: issueId % 2 === 0 ? 'failed' : 'success', triggeredBy: 'testing' });
+  c.recordPipeline({
+    pipelineId: `p${issueId}`,
+    commitSha: `sha${issueId}`,
+    status: issueId % 2 === 0 ? 'failed' : 'success',
+    triggeredBy: 'testing',
+  });
   c.recordDebuggingCycle({ trigger: 'pipeline_failed', resolved: true });
   c.recordError({ kind: 'tool_error', message: options.errorMessage ?? `error in ${issueId}`, recoverable: true });
   if (options.finish ?? true) c.finalizeIssue(issueId, 'completed', { linesAdded: 50 * issueId });
@@ -68,7 +84,8 @@ function derivedFiles(logsDir: string): Map<string, Buffer> {
       if (fs.existsSync(file)) files.set(`runs/${runId}/${name}`, fs.readFileSync(file));
     }
     const issuesDir = path.join(runsDir, runId, 'issues');
-    if (fs.existsSync(issuesDir)) for (const name of fs.readdirSync(issuesDir)) files.set(`runs/${runId}/issues/${name}`, fs.readFileSync(path.join(issuesDir, name)));
+    if (fs.existsSync(issuesDir))
+      for (const name of fs.readdirSync(issuesDir)) files.set(`runs/${runId}/issues/${name}`, fs.readFileSync(path.join(issuesDir, name)));
   }
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
@@ -87,7 +104,8 @@ async function fullReplayOfJournals(logsDir: string): Promise<{ files: Map<strin
 }
 
 /** Files as text for readable diffs (every derived file is UTF-8 text). */
-const asText = (files: Map<string, Buffer>): Record<string, string> => Object.fromEntries([...files.entries()].map(([k, v]) => [k, v.toString('utf8')]));
+const asText = (files: Map<string, Buffer>): Record<string, string> =>
+  Object.fromEntries([...files.entries()].map(([k, v]) => [k, v.toString('utf8')]));
 
 const runReport = (report: ReplayReport, runId: string): RunReplayReport => {
   const found = report.runs.find((r) => r.runId === runId);
@@ -319,7 +337,13 @@ describe('incremental replay', () => {
     const journal = journalOf(dir, 'run-cut');
     const lines = readLines(journal);
     // Drop the last line and resume: the writer appends RunResumed where the old last line was.
-    fs.writeFileSync(journal, lines.slice(0, -1).map((l) => `${l}\n`).join(''));
+    fs.writeFileSync(
+      journal,
+      lines
+        .slice(0, -1)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     const b = await resume(dir, 'run-cut');
     work(b, 2);
     b.finalizeRun('completed');
@@ -343,7 +367,11 @@ describe('crashed, torn and corrupt runs', () => {
     expect(fs.existsSync(path.join(dir, 'runs/run-b/final_report.json'))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'runs/run-a/final_report.json'))).toBe(true);
     // Every issue has its metrics; only the finished one has a report.
-    expect(fs.readdirSync(path.join(dir, 'runs/run-b/issues')).sort()).toEqual(['issue_1_metrics.json', 'issue_1_report.json', 'issue_2_metrics.json']);
+    expect(fs.readdirSync(path.join(dir, 'runs/run-b/issues')).sort()).toEqual([
+      'issue_1_metrics.json',
+      'issue_1_report.json',
+      'issue_2_metrics.json',
+    ]);
     expect(readJson(path.join(dir, 'runs/run-b/issues/issue_2_metrics.json')).status).toBe('unfinished');
   });
 
@@ -358,7 +386,11 @@ describe('crashed, torn and corrupt runs', () => {
 
     const report = await replay({ dir });
     expect(report.ok).toBe(true);
-    expect(runReport(report, 'run-b')).toMatchObject({ outcome: 'replayed', tornTail: { offset, bytes: Buffer.byteLength(half) }, refused: null });
+    expect(runReport(report, 'run-b')).toMatchObject({
+      outcome: 'replayed',
+      tornTail: { offset, bytes: Buffer.byteLength(half) },
+      refused: null,
+    });
     const metadata = readJson(path.join(dir, 'runs/run-b/metadata.json'));
     expect(metadata.journal.tornTail).toEqual({ offset, bytes: Buffer.byteLength(half) });
     expect(metadata.journal.bytes).toBe(offset + Buffer.byteLength(half));
@@ -381,7 +413,13 @@ describe('crashed, torn and corrupt runs', () => {
     const lines = readLines(journal);
     const deleted = 5; // 1-based line number
     const offset = lines.slice(0, deleted - 1).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-    fs.writeFileSync(journal, lines.filter((_, i) => i !== deleted - 1).map((l) => `${l}\n`).join(''));
+    fs.writeFileSync(
+      journal,
+      lines
+        .filter((_, i) => i !== deleted - 1)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
 
     const report = await replay({ dir });
     expect(report.ok).toBe(false);
@@ -416,7 +454,13 @@ describe('crashed, torn and corrupt runs', () => {
     const lines = readLines(journal);
     const deleted = checkpointLines + 4; // a line appended after the checkpoint
     const offset = lines.slice(0, deleted - 1).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-    fs.writeFileSync(journal, lines.filter((_, i) => i !== deleted - 1).map((l) => `${l}\n`).join(''));
+    fs.writeFileSync(
+      journal,
+      lines
+        .filter((_, i) => i !== deleted - 1)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
 
     const verified = verifyRun(dir, 'run-late');
     expect(verified.corruption).toMatchObject({ line: deleted, offset });

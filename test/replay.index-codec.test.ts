@@ -10,7 +10,10 @@ import { tempDir } from './helpers/temp-dir.js';
 
 const count = fc.nat({ max: 2 ** 40 });
 const counts = (files: readonly string[]) =>
-  fc.oneof(fc.constant({}), fc.tuple(...files.map(() => fc.nat({ max: 10 ** 9 }))).map((ns) => Object.fromEntries(files.map((file, i) => [file, ns[i]!]))));
+  fc.oneof(
+    fc.constant({}),
+    fc.tuple(...files.map(() => fc.nat({ max: 10 ** 9 }))).map((ns) => Object.fromEntries(files.map((file, i) => [file, ns[i]!]))),
+  );
 const time = fc.option(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
 const entry: fc.Arbitrary<RunIndexEntry> = fc.record({
   runId: fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/),

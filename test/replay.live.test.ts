@@ -10,9 +10,15 @@ import { CONFIG } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const TABLES = ['runs.csv', 'issues.csv', 'agents.csv', 'pipelines.csv', 'tool_usage.csv', 'debugging_cycles.csv', 'errors.csv'];
-const readTables = (dir: string): Record<string, string> => Object.fromEntries(TABLES.map((t) => [t, fs.readFileSync(path.join(dir, 'csv', t), 'utf8')]));
+const readTables = (dir: string): Record<string, string> =>
+  Object.fromEntries(TABLES.map((t) => [t, fs.readFileSync(path.join(dir, 'csv', t), 'utf8')]));
 const csvRows = (dir: string, table: string): string[][] =>
-  fs.readFileSync(path.join(dir, 'csv', table), 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n').map((l) => l.split(','));
+  fs
+    .readFileSync(path.join(dir, 'csv', table), 'utf8')
+    .replace(/^\ufeff/, '')
+    .trimEnd()
+    .split('\r\n')
+    .map((l) => l.split(','));
 
 describe('the live path: finalizing keeps the derived files current', () => {
   it('a finished issue appears in issues.csv at once; the finished run in runs.csv and final_report.json', async () => {
@@ -24,7 +30,10 @@ describe('the live path: finalizing keeps the derived files current', () => {
     await c.whenDerivedFilesUpdated();
     const issues = csvRows(dir, 'issues.csv');
     const status = issues[0]!.indexOf('status');
-    expect(issues.slice(1).map((r) => [r[1], r[status]])).toEqual([['7', 'completed'], ['8', 'open']]);
+    expect(issues.slice(1).map((r) => [r[1], r[status]])).toEqual([
+      ['7', 'completed'],
+      ['8', 'open'],
+    ]);
     expect(csvRows(dir, 'runs.csv')[1]![2]).toBe('running');
     expect(fs.existsSync(path.join(dir, 'runs', 'live-1', 'issues', 'issue_7_report.json'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'runs', 'live-1', 'final_report.json'))).toBe(false);
@@ -33,14 +42,20 @@ describe('the live path: finalizing keeps the derived files current', () => {
     c.finalizeRun('completed');
     await c.whenDerivedFilesUpdated();
     expect(csvRows(dir, 'runs.csv')[1]![2]).toBe('completed');
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'live-1', 'final_report.json'), 'utf8')).run.issues).toMatchObject({ total: 2, completed: 1, failed: 1 });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'live-1', 'final_report.json'), 'utf8')).run.issues).toMatchObject({
+      total: 2,
+      completed: 1,
+      failed: 1,
+    });
   });
 
   it('supervisors finishing issues at the same moment in separate processes leave the tables a fresh full replay makes', async () => {
     const dir = tempDir();
     const writers = Array.from({ length: 4 }, (_, i) => `live-${i}`);
     const children = writers.map((runId) => {
-      const child = spawn(process.execPath, [path.join('test', 'fixtures', 'live-writer.mjs'), JSON.stringify({ dir, runId, issues: 6 })], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [path.join('test', 'fixtures', 'live-writer.mjs'), JSON.stringify({ dir, runId, issues: 6 })], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       return new Promise<void>((resolve, reject) =>
@@ -63,7 +78,15 @@ describe('the updater the collector is given (it never imports replay itself)', 
   it('runs a given updateDerivedFiles with the logs folder when an issue and when the run is finalized', async () => {
     const dir = tempDir();
     const calls: string[] = [];
-    const c = await MetricsCollector.start({ dir, runId: 'given', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, updateDerivedFiles: async (logsDir) => void calls.push(logsDir) });
+    const c = await MetricsCollector.start({
+      dir,
+      runId: 'given',
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      prices: null,
+      updateDerivedFiles: async (logsDir) => void calls.push(logsDir),
+    });
     c.startIssue(1);
     c.finalizeIssue(1, 'completed');
     await c.whenDerivedFilesUpdated();
@@ -78,9 +101,19 @@ describe('the updater the collector is given (it never imports replay itself)', 
     const dir = tempDir();
     setDefaultDerivedFilesUpdater(null);
     try {
-      await expect(MetricsCollector.start({ dir, runId: 'none', projectId: 'p', config: CONFIG, handleSignals: false, prices: null })).rejects.toBeInstanceOf(CollectorModeError);
+      await expect(
+        MetricsCollector.start({ dir, runId: 'none', projectId: 'p', config: CONFIG, handleSignals: false, prices: null }),
+      ).rejects.toBeInstanceOf(CollectorModeError);
       expect(fs.readdirSync(dir)).toEqual([]);
-      const c = await MetricsCollector.start({ dir, runId: 'off', projectId: 'p', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false });
+      const c = await MetricsCollector.start({
+        dir,
+        runId: 'off',
+        projectId: 'p',
+        config: CONFIG,
+        handleSignals: false,
+        prices: null,
+        liveUpdates: false,
+      });
       c.finalizeRun('completed');
     } finally {
       setDefaultDerivedFilesUpdater(replayLiveUpdate);
@@ -88,10 +121,17 @@ describe('the updater the collector is given (it never imports replay itself)', 
   });
 });
 
-describe('running or crashed: by the writer\'s own stale time', () => {
+describe("running or crashed: by the writer's own stale time", () => {
   it('a SIGKILLed writer started with lockStaleMs 2000 shows as crashed once its lock is 2 s old, not after the default 10 s', async () => {
     const dir = tempDir();
-    const child = spawn(process.execPath, [path.join('test', 'fixtures', 'kill-loop-writer.mjs'), JSON.stringify({ dir, runId: 'stale-2s', resume: false, mode: 'sync', tag: 'k', concurrency: 1 })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join('test', 'fixtures', 'kill-loop-writer.mjs'),
+        JSON.stringify({ dir, runId: 'stale-2s', resume: false, mode: 'sync', tag: 'k', concurrency: 1 }),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     const before = await replay({ dir });
     expect(before.runs[0]!.outcome).toBe('replayed');
@@ -110,4 +150,3 @@ describe('running or crashed: by the writer\'s own stale time', () => {
     expect(Date.now() - killedAt).toBeLessThan(8000); // the default 10 s would still call it running
   });
 });
-

@@ -30,7 +30,13 @@ const state = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
     // JSON has no -0: it comes back as 0.
-    fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)), fc.boolean(), fc.constant(null)),
+    fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)),
+      fc.boolean(),
+      fc.constant(null),
+    ),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map((entries) => {
       const o: Record<string, unknown> = {};

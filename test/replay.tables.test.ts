@@ -23,7 +23,18 @@ function tickingClock(start: string): () => Date {
 }
 
 function start(dir: string, runId: string, startAt: string, overrides: Partial<StartOptions> = {}): Promise<MetricsCollector> {
-  return MetricsCollector.start({ dir, runId, projectId: 'tables', config: BASE_CONFIG, handleSignals: false, prices: null, priceBook: PRICES, liveUpdates: false, clock: tickingClock(startAt), ...overrides });
+  return MetricsCollector.start({
+    dir,
+    runId,
+    projectId: 'tables',
+    config: BASE_CONFIG,
+    handleSignals: false,
+    prices: null,
+    priceBook: PRICES,
+    liveUpdates: false,
+    clock: tickingClock(startAt),
+    ...overrides,
+  });
 }
 
 /** A complete run touching every table: issues, agents, tools, tokens, pipelines, cycles, errors. */
@@ -84,8 +95,21 @@ describe('the seven CSV tables', () => {
     const report = await replay({ dir });
     expect(report.ok).toBe(true);
     const csvDir = path.join(dir, 'csv');
-    expect(fs.readdirSync(csvDir).filter((f) => f.endsWith('.csv')).sort()).toEqual([...TABLE_FILES].sort());
-    expect(TABLE_FILES).toEqual(['runs.csv', 'issues.csv', 'agents.csv', 'pipelines.csv', 'tool_usage.csv', 'debugging_cycles.csv', 'errors.csv']);
+    expect(
+      fs
+        .readdirSync(csvDir)
+        .filter((f) => f.endsWith('.csv'))
+        .sort(),
+    ).toEqual([...TABLE_FILES].sort());
+    expect(TABLE_FILES).toEqual([
+      'runs.csv',
+      'issues.csv',
+      'agents.csv',
+      'pipelines.csv',
+      'tool_usage.csv',
+      'debugging_cycles.csv',
+      'errors.csv',
+    ]);
     const parsed = readWithPython(csvDir);
     for (const { table } of TABLES) {
       expect(parsed[table.file]!.rows[0], table.file).toEqual(headerOf(table as Table<unknown>));
@@ -103,7 +127,7 @@ describe('the seven CSV tables', () => {
     ]);
   });
 
-  it('hold one run\'s numbers as recorded: statuses, counts, tokens, unpriced records, complexity', async () => {
+  it("hold one run's numbers as recorded: statuses, counts, tokens, unpriced records, complexity", async () => {
     const dir = tempDir();
     await recordFullRun(dir, 'run-a', '2025-01-01T00:00:00.000Z');
     await replay({ dir });
@@ -189,7 +213,7 @@ describe('CSV a spreadsheet and Python can trust', () => {
     c.finalizeRun('failed', MESSAGE);
   }
 
-  it('Python\'s csv module reads every one of the seven tables with the header\'s column count on every row', async () => {
+  it("Python's csv module reads every one of the seven tables with the header's column count on every row", async () => {
     const dir = tempDir();
     await recordHostileRun(dir);
     await recordFullRun(dir, 'run-plain', '2025-01-02T00:00:00.000Z');
@@ -219,7 +243,11 @@ describe('CSV a spreadsheet and Python can trust', () => {
     await replay({ dir });
     const parsed = readWithPython(path.join(dir, 'csv'));
     expect(records(parsed['issues.csv']!)[0]!.title).toBe(`'${TITLE}`);
-    expect(records(parsed['tool_usage.csv']!).map((r) => r.tool).sort()).toEqual(TOOLS.map((tool) => `'${tool}`).sort());
+    expect(
+      records(parsed['tool_usage.csv']!)
+        .map((r) => r.tool)
+        .sort(),
+    ).toEqual(TOOLS.map((tool) => `'${tool}`).sort());
     expect(records(parsed['errors.csv']!).map((r) => r.tool)).toEqual(TOOLS.map((tool) => `'${tool}`));
     // Every cell of every table: none starts with a formula character.
     for (const file of TABLE_FILES) {
@@ -239,7 +267,16 @@ describe('CSV a spreadsheet and Python can trust', () => {
     const parsed = readWithPython(path.join(dir, 'csv'));
     c.close();
     const [run] = records(parsed['runs.csv']!);
-    expect(run).toMatchObject({ status: 'running', ended_at: '', llm_provider: '', llm_temperature: '', max_retries: '', min_coverage_percent: '', avg_complexity: '0', torn_tail_offset: '' });
+    expect(run).toMatchObject({
+      status: 'running',
+      ended_at: '',
+      llm_provider: '',
+      llm_temperature: '',
+      max_retries: '',
+      min_coverage_percent: '',
+      avg_complexity: '0',
+      torn_tail_offset: '',
+    });
     const issues = records(parsed['issues.csv']!);
     expect(issues.map((i) => [i.status, i.coverage_percent, i.ended_at, i.duration_s, i.lines_added, i.llm_temperature])).toEqual([
       ['completed', '', issues[0]!.ended_at, issues[0]!.duration_s, '5', ''],

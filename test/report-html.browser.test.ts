@@ -41,7 +41,9 @@ const requests: string[] = [];
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the HTML report is tested in Debian's Chromium. Run \`bash scripts/ensure-binaries.sh\` (as root) to install it.`);
+    throw new Error(
+      `${CHROMIUM} is missing: the HTML report is tested in Debian's Chromium. Run \`bash scripts/ensure-binaries.sh\` (as root) to install it.`,
+    );
   }
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runledger-html-browser-'));
   const logs = path.join(dir, 'logs');
@@ -53,7 +55,14 @@ beforeAll(async () => {
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   page.on('console', (message) => {
@@ -86,7 +95,8 @@ type Expected = number | null | Estimate | undefined;
 /** The JSON analysis' value for a figure on the page; undefined when the page names something the analysis has not. */
 function expectedValue(f: PageFigure): Expected {
   const byLabel = <T extends { label: string }>(list: readonly T[]): T | undefined => list.find((g) => g.label === f.group);
-  if (f.source === 'summary') return f.metric === 'runs-analysed' ? expected.runs.analysed : f.metric === 'runs-running' ? expected.runs.running : undefined;
+  if (f.source === 'summary')
+    return f.metric === 'runs-analysed' ? expected.runs.analysed : f.metric === 'runs-running' ? expected.runs.running : undefined;
   if (f.source === 'best') {
     const g = byLabel(expected.best.ranking);
     if (!g) return undefined;
@@ -130,13 +140,23 @@ function expectedValue(f: PageFigure): Expected {
   if (f.source === 'cost') {
     const g = byLabel(expected.costEfficiency.groups);
     if (!g) return undefined;
-    return ({ 'cost-per-success': g.costPerSuccessfulIssue, 'successful-issues': g.successfulIssues, 'priced-runs': g.pricedRuns } as Record<string, Expected>)[f.metric];
+    return (
+      { 'cost-per-success': g.costPerSuccessfulIssue, 'successful-issues': g.successfulIssues, 'priced-runs': g.pricedRuns } as Record<
+        string,
+        Expected
+      >
+    )[f.metric];
   }
   if (f.source.startsWith('influence:')) {
     const k = expected.influence.keys.find((key) => `influence:${key.keys.join('+')}` === f.source);
     if (!k) return undefined;
     const strongest = strongestEffect(k);
-    return ({ 'success-effect': strongest, 'holm-p': k.test?.holmP ?? null, 'cost-effect': k.costEffect?.difference ?? null } as Record<string, Expected>)[f.metric];
+    return (
+      { 'success-effect': strongest, 'holm-p': k.test?.holmP ?? null, 'cost-effect': k.costEffect?.difference ?? null } as Record<
+        string,
+        Expected
+      >
+    )[f.metric];
   }
   if (f.source === 'trend:success' || f.source === 'trend:cost') {
     const line = f.source === 'trend:success' ? expected.trends.successRate : expected.trends.costPerRun;
@@ -145,7 +165,15 @@ function expectedValue(f: PageFigure): Expected {
       if (!run) return undefined;
       return f.source === 'trend:success' ? run.completedIssues / run.issues : run.costUsd;
     }
-    return ({ runs: line.runs, 'first-third-mean': line.firstThirdMean, 'last-third-mean': line.lastThirdMean, slope: line.slopePerRun, p: line.test?.p ?? null } as Record<string, Expected>)[f.metric];
+    return (
+      {
+        runs: line.runs,
+        'first-third-mean': line.firstThirdMean,
+        'last-third-mean': line.lastThirdMean,
+        slope: line.slopePerRun,
+        p: line.test?.p ?? null,
+      } as Record<string, Expected>
+    )[f.metric];
   }
   if (f.source === 'run') {
     const run = analysisRuns.find((r) => r.runId === f.group);
@@ -167,7 +195,8 @@ function intervalText(f: PageFigure, interval: Estimate | null): string | null {
   if (['issue-success', 'run-success', 'first-time-right'].includes(f.metric)) return pctInterval(interval);
   if (['cost-per-success', 'cost-per-run', 'cost-effect'].includes(f.metric)) return usdInterval(interval);
   if (['vs-baseline', 'success-effect'].includes(f.metric)) return ppInterval(interval);
-  if (f.metric === 'first-third-mean' || f.metric === 'last-third-mean') return f.source === 'trend:success' ? pctInterval(interval) : usdInterval(interval);
+  if (f.metric === 'first-third-mean' || f.metric === 'last-third-mean')
+    return f.source === 'trend:success' ? pctInterval(interval) : usdInterval(interval);
   if (f.metric === 'slope') return f.source === 'trend:success' ? ppInterval(interval) : signedUsdInterval(interval);
   return null;
 }
@@ -210,15 +239,24 @@ describe('the HTML report in Chromium', () => {
     );
     const byName = new Map(charts.map((c) => [c.name, c]));
     expect([...byName.keys()].sort()).toEqual(
-      ['cost-vs-success', 'success-by-configuration', ...expected.comparisons.map((c) => `success-by-${c.by.join('-')}`), 'trend-cost', 'trend-success'].sort(),
+      [
+        'cost-vs-success',
+        'success-by-configuration',
+        ...expected.comparisons.map((c) => `success-by-${c.by.join('-')}`),
+        'trend-cost',
+        'trend-success',
+      ].sort(),
     );
     for (const chart of charts) {
       expect(chart.drawn, `${chart.name} has drawn marks`).toBeGreaterThan(0);
       expect(chart.width, `${chart.name} has a width on screen`).toBeGreaterThan(300);
     }
     // One dot per group with a rate; one per plotted configuration; one per run in the trends.
-    expect(byName.get('success-by-configuration')!.points).toBe(expected.best.ranking.filter((g) => g.group.issueSuccessRate !== null).length);
-    for (const c of expected.comparisons) expect(byName.get(`success-by-${c.by.join('-')}`)!.points).toBe(c.groups.filter((g) => g.issueSuccessRate !== null).length);
+    expect(byName.get('success-by-configuration')!.points).toBe(
+      expected.best.ranking.filter((g) => g.group.issueSuccessRate !== null).length,
+    );
+    for (const c of expected.comparisons)
+      expect(byName.get(`success-by-${c.by.join('-')}`)!.points).toBe(c.groups.filter((g) => g.issueSuccessRate !== null).length);
     expect(byName.get('cost-vs-success')!.points).toBe(expected.best.ranking.filter((g) => g.group.costPerSuccessfulIssue !== null).length);
     expect(byName.get('trend-success')!.points).toBe(expected.trends.successRate.runs);
     expect(byName.get('trend-cost')!.points).toBe(expected.trends.costPerRun.runs);
@@ -238,7 +276,8 @@ describe('the HTML report in Chromium', () => {
       if (f.value !== exact(estimate)) mismatches.push(`${where}: page ${f.value}, analysis ${exact(estimate)}`);
       if (f.isInterval) {
         const interval = want !== null && typeof want === 'object' ? want : null;
-        if (f.low !== exact(interval?.low) || f.high !== exact(interval?.high)) mismatches.push(`${where}: page [${f.low}, ${f.high}], analysis [${exact(interval?.low)}, ${exact(interval?.high)}]`);
+        if (f.low !== exact(interval?.low) || f.high !== exact(interval?.high))
+          mismatches.push(`${where}: page [${f.low}, ${f.high}], analysis [${exact(interval?.low)}, ${exact(interval?.high)}]`);
         const text = intervalText(f, interval);
         if (text !== null && f.text !== text) mismatches.push(`${where}: page shows "${f.text}", the analysis formats "${text}"`);
       }
@@ -275,21 +314,34 @@ describe('the HTML report in Chromium', () => {
     await expect(badge.textContent()).resolves.toBe('⚠ crashed');
     expect(await badge.isVisible()).toBe(true);
     const completedId = history.runIds.find((id) => ![history.crashedRunId, history.failedRunId, history.interruptedRunId].includes(id))!;
-    const background = (id: string): Promise<string> => page.locator(`table[data-table="runs"] tr[data-run-id="${id}"] td`).first().evaluate((td) => getComputedStyle(td).backgroundColor);
+    const background = (id: string): Promise<string> =>
+      page
+        .locator(`table[data-table="runs"] tr[data-run-id="${id}"] td`)
+        .first()
+        .evaluate((td) => getComputedStyle(td).backgroundColor);
     expect(await background(history.crashedRunId)).not.toBe(await background(completedId));
-    const badgeColour = (id: string): Promise<string> => page.locator(`table[data-table="runs"] tr[data-run-id="${id}"] [data-status]`).evaluate((b) => getComputedStyle(b).backgroundColor);
+    const badgeColour = (id: string): Promise<string> =>
+      page.locator(`table[data-table="runs"] tr[data-run-id="${id}"] [data-status]`).evaluate((b) => getComputedStyle(b).backgroundColor);
     expect(await badgeColour(history.crashedRunId)).not.toBe(await badgeColour(completedId));
     await expect(page.locator(`tr[data-run-id="${history.failedRunId}"] [data-status]`).textContent()).resolves.toBe('failed');
     await expect(page.locator(`tr[data-run-id="${history.interruptedRunId}"] [data-status]`).textContent()).resolves.toBe('interrupted');
-    const statuses = await page.$$eval('table[data-table="runs"] [data-status]', (badges) => badges.map((b) => b.getAttribute('data-status')));
+    const statuses = await page.$$eval('table[data-table="runs"] [data-status]', (badges) =>
+      badges.map((b) => b.getAttribute('data-status')),
+    );
     expect(statuses.filter((s) => s === 'crashed')).toHaveLength(1);
     expect(statuses).toHaveLength(history.runIds.length);
   });
 
   it('puts a visible warning beside every group with too small a sample, and beside no other', async () => {
     const flagged: Array<{ source: string; label: string; reason: string }> = [
-      ...expected.best.ranking.filter((g) => g.insufficientSample).map((g) => ({ source: 'best', label: g.label, reason: g.insufficientSample! })),
-      ...expected.comparisons.flatMap((c) => c.groups.filter((g) => g.insufficientSample).map((g) => ({ source: `compare:${c.by.join('+')}`, label: g.label, reason: g.insufficientSample! }))),
+      ...expected.best.ranking
+        .filter((g) => g.insufficientSample)
+        .map((g) => ({ source: 'best', label: g.label, reason: g.insufficientSample! })),
+      ...expected.comparisons.flatMap((c) =>
+        c.groups
+          .filter((g) => g.insufficientSample)
+          .map((g) => ({ source: `compare:${c.by.join('+')}`, label: g.label, reason: g.insufficientSample! })),
+      ),
     ];
     expect(flagged.length).toBeGreaterThanOrEqual(2);
     for (const f of flagged) {
@@ -300,7 +352,9 @@ describe('the HTML report in Chromium', () => {
       expect(await warnings.first().isVisible()).toBe(true);
       await expect(warnings.first().textContent()).resolves.toBe(`⚠ insufficient sample: ${f.reason}`);
     }
-    const onPage = await page.$$eval('[data-warning="insufficient-sample"]', (els) => els.map((e) => `${e.getAttribute('data-source')}|${e.getAttribute('data-group')}`));
+    const onPage = await page.$$eval('[data-warning="insufficient-sample"]', (els) =>
+      els.map((e) => `${e.getAttribute('data-source')}|${e.getAttribute('data-group')}`),
+    );
     const allowed = new Set([
       ...flagged.map((f) => `${f.source}|${f.label}`),
       ...expected.costEfficiency.groups.filter((g) => g.insufficientSample).map((g) => `cost|${g.label}`),

@@ -68,7 +68,12 @@ describe('renderHtmlReport', () => {
   });
 
   it('escapes the title and the source folder too', () => {
-    const page = renderHtmlReport({ analysis, runs, title: `Q3 <script>alert('x')</script> & "more"`, generatedFrom: `/logs/<b>"a" & 'b'</b>` });
+    const page = renderHtmlReport({
+      analysis,
+      runs,
+      title: `Q3 <script>alert('x')</script> & "more"`,
+      generatedFrom: `/logs/<b>"a" & 'b'</b>`,
+    });
     expect(firstMatch(page, /<script/i)).toBeNull();
     expect(page.includes('<b>')).toBe(false);
     expect(page).toContain('<title>Q3 &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;</title>');

@@ -33,13 +33,29 @@ describe('the happy path', () => {
     expect(started).toEqual({ status: 201, body: { runId: 'run-1' } });
     expect((await api.get('/runs')).body).toEqual({ open: ['run-1'] });
 
-    expect(await api.call('run-1', 'startIssue', { issueId: 7, title: 'Add login', labels: ['backend'] })).toEqual({ status: 200, body: { result: null } });
+    expect(await api.call('run-1', 'startIssue', { issueId: 7, title: 'Add login', labels: ['backend'] })).toEqual({
+      status: 200,
+      body: { result: null },
+    });
     expect((await api.call('run-1', 'startAgent', { agentType: 'coding' })).body).toEqual({ result: 'agent-1' });
     expect((await api.call('run-1', 'startToolCall', { tool: 'run_tests' })).body).toEqual({ result: 'call-1' });
     expect((await api.call('run-1', 'endToolCall', { callId: 'call-1', success: true })).body).toEqual({ result: null });
-    const usage = await api.call('run-1', 'recordTokenUsage', { model: 'gpt-4o', provider: 'openai', inputTokens: 1000, outputTokens: 500, cacheReadTokens: 400 });
+    const usage = await api.call('run-1', 'recordTokenUsage', {
+      model: 'gpt-4o',
+      provider: 'openai',
+      inputTokens: 1000,
+      outputTokens: 500,
+      cacheReadTokens: 400,
+    });
     // Priced server-side exactly as the library prices it, current issue and agent filled in.
-    expect(usage.body.result).toMatchObject({ model: 'gpt-4o', inputTokens: 1000, cacheReadTokens: 400, issueId: 7, agentId: 'agent-1', priceSource: { kind: 'package' } });
+    expect(usage.body.result).toMatchObject({
+      model: 'gpt-4o',
+      inputTokens: 1000,
+      cacheReadTokens: 400,
+      issueId: 7,
+      agentId: 'agent-1',
+      priceSource: { kind: 'package' },
+    });
     expect(usage.body.result.cost.totalUsd).toBeGreaterThan(0);
 
     const batch = await api.batch('run-1', [
@@ -50,19 +66,50 @@ describe('the happy path', () => {
       { call: 'finalizeAgent', args: { success: true } },
       { call: 'finalizeIssue', args: { issueId: 7, status: 'completed', code: { linesAdded: 10 } } },
     ]);
-    expect(batch).toEqual({ status: 200, body: { results: ['agent-2', null, null, null, null, null], applied: 6, notApplied: 0, items: 6 } });
+    expect(batch).toEqual({
+      status: 200,
+      body: { results: ['agent-2', null, null, null, null, null], applied: 6, notApplied: 0, items: 6 },
+    });
 
-    expect((await api.get('/runs/run-1')).body).toEqual({ runId: 'run-1', open: true, status: 'running', finishedRecorded: false, lastSeq: 12 });
-    expect((await api.finalize('run-1', { status: 'completed' })).body).toEqual({ runId: 'run-1', status: 'completed', alreadyFinalized: false });
+    expect((await api.get('/runs/run-1')).body).toEqual({
+      runId: 'run-1',
+      open: true,
+      status: 'running',
+      finishedRecorded: false,
+      lastSeq: 12,
+    });
+    expect((await api.finalize('run-1', { status: 'completed' })).body).toEqual({
+      runId: 'run-1',
+      status: 'completed',
+      alreadyFinalized: false,
+    });
     // Retried (its first answer lost): says what was recorded.
     expect((await api.finalize('run-1')).body).toEqual({ runId: 'run-1', status: 'completed', alreadyFinalized: true });
-    expect((await api.get('/runs/run-1')).body).toMatchObject({ runId: 'run-1', open: false, status: 'completed', finishedRecorded: true, lastSeq: 13, verdict: 'intact' });
+    expect((await api.get('/runs/run-1')).body).toMatchObject({
+      runId: 'run-1',
+      open: false,
+      status: 'completed',
+      finishedRecorded: true,
+      lastSeq: 13,
+      verdict: 'intact',
+    });
     expect((await api.get('/runs')).body).toEqual({ open: [] });
 
     expect(verifyRun(dir, 'run-1').verdict).toBe('intact');
     expect(types(dir, 'run-1')).toEqual([
-      'RunStarted', 'IssueStarted', 'AgentStarted', 'ToolCallStarted', 'ToolCallEnded', 'TokensUsed',
-      'AgentStarted', 'DebuggingCycleRecorded', 'PipelineFinished', 'ErrorRecorded', 'AgentFinished', 'IssueFinished', 'RunFinished',
+      'RunStarted',
+      'IssueStarted',
+      'AgentStarted',
+      'ToolCallStarted',
+      'ToolCallEnded',
+      'TokensUsed',
+      'AgentStarted',
+      'DebuggingCycleRecorded',
+      'PipelineFinished',
+      'ErrorRecorded',
+      'AgentFinished',
+      'IssueFinished',
+      'RunFinished',
     ]);
     // Server-side numbering exactly as the library's: the second coding agent on issue 7 is attempt 2.
     const agent2 = journalEntries(runPaths(dir, 'run-1').journal).find((l) => l.type === 'AgentStarted' && l.data.agentId === 'agent-2')!;
@@ -75,15 +122,30 @@ describe('the happy path', () => {
     expect(started.status).toBe(201);
     const runId = started.body.runId as string;
     expect(runId).toMatch(/^run_\d{8}_\d{6}_my_project_[0-9a-f]{6}$/);
-    const batch = await api.batch(runId, [{ call: 'recordError', args: { kind: 'x', message: 'm', recoverable: false } }, { call: 'finalizeRun', args: { status: 'failed', reason: 'gave up' } }]);
+    const batch = await api.batch(runId, [
+      { call: 'recordError', args: { kind: 'x', message: 'm', recoverable: false } },
+      { call: 'finalizeRun', args: { status: 'failed', reason: 'gave up' } },
+    ]);
     expect(batch.body).toMatchObject({ applied: 2, notApplied: 0 });
     expect((await api.get('/runs')).body).toEqual({ open: [] });
-    expect(journalEntries(runPaths(dir, runId).journal).at(-1)).toMatchObject({ type: 'RunFinished', data: { status: 'failed', reason: 'gave up' } });
+    expect(journalEntries(runPaths(dir, runId).journal).at(-1)).toMatchObject({
+      type: 'RunFinished',
+      data: { status: 'failed', reason: 'gave up' },
+    });
   });
 
   it('resume: a run left without RunFinished is continued by the server, with RunResumed', async () => {
     const dir = tempDir();
-    const collector = await MetricsCollector.start({ dir, runId: 'left', projectId: 'p', config: CONFIG, handleSignals: false, liveUpdates: false, prices: null, lockStaleMs: 2000 });
+    const collector = await MetricsCollector.start({
+      dir,
+      runId: 'left',
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      liveUpdates: false,
+      prices: null,
+      lockStaleMs: 2000,
+    });
     collector.startIssue(1);
     collector.startAgent('coding');
     collector.close();
@@ -126,7 +188,8 @@ describe('a batch stops at the first refused item', () => {
   it('a line that is not JSON is refused in its turn, naming its line; blank lines are skipped', async () => {
     const { dir, api } = await serverIn();
     await api.start('r');
-    const body = '{"call":"recordError","args":{"kind":"a","message":"ok","recoverable":true}}\n\n{"call": "recordError", "args": {\n{"call":"recordError","args":{"kind":"a","message":"never","recoverable":true}}\n';
+    const body =
+      '{"call":"recordError","args":{"kind":"a","message":"ok","recoverable":true}}\n\n{"call": "recordError", "args": {\n{"call":"recordError","args":{"kind":"a","message":"never","recoverable":true}}\n';
     const answer = await api.batch('r', body);
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({ code: 'REQUEST_INVALID', field: 'line 3', index: 1, line: 3 });
@@ -177,9 +240,16 @@ describe('every error is a typed JSON body naming field and value, and writes no
     const badArgs = await api.post('/runs/r/calls', { call: 'recordError', args: 'kind=x' });
     expect(badArgs.body.error).toMatchObject({ code: 'REQUEST_INVALID', field: 'args', value: 'kind=x' });
 
-    const contentType = await api.post('/runs/r/calls', undefined, { rawBody: 'call=recordError', contentType: 'application/x-www-form-urlencoded' });
+    const contentType = await api.post('/runs/r/calls', undefined, {
+      rawBody: 'call=recordError',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(contentType.status).toBe(415);
-    expect(contentType.body.error).toMatchObject({ code: 'REQUEST_INVALID', field: 'content-type', value: 'application/x-www-form-urlencoded' });
+    expect(contentType.body.error).toMatchObject({
+      code: 'REQUEST_INVALID',
+      field: 'content-type',
+      value: 'application/x-www-form-urlencoded',
+    });
 
     const tooLarge = await api.call('r', 'recordError', { kind: 'x', message: 'y'.repeat(5000), recoverable: true });
     expect(tooLarge.status).toBe(413);
@@ -203,7 +273,10 @@ describe('every error is a typed JSON body naming field and value, and writes no
     const badRunId = await api.post('/runs', { projectId: 'p', runId: '../escape', config: CONFIG });
     expect(badRunId.status).toBe(400);
     expect(badRunId.body.error).toMatchObject({ code: 'RUN_ID_INVALID', value: '../escape' });
-    expect((await api.post('/runs/bad!id/calls', { call: 'recordError' })).body.error).toMatchObject({ code: 'RUN_ID_INVALID', value: 'bad!id' });
+    expect((await api.post('/runs/bad!id/calls', { call: 'recordError' })).body.error).toMatchObject({
+      code: 'RUN_ID_INVALID',
+      value: 'bad!id',
+    });
 
     const noModel = await api.post('/runs', { projectId: 'p', runId: 'm', config: { llm: { provider: 'openai' } } });
     expect(noModel.status).toBe(400);
@@ -215,8 +288,18 @@ describe('every error is a typed JSON body naming field and value, and writes no
     await api.start('r');
     const size = journalBytes(dir, 'r');
     const cases: Array<[string, Record<string, unknown>, number, Record<string, unknown>]> = [
-      ['recordTokenUsage', { model: 'gpt-4o', inputTokens: 10, outputTokens: 1, cacheReadTokens: 20 }, 400, { code: 'EVENT_INVALID', field: 'cacheReadTokens', value: 20 }],
-      ['recordPipeline', { pipelineId: 'p', commitSha: 'c', status: 'green', triggeredBy: 'push' }, 400, { code: 'EVENT_INVALID', field: 'status', value: 'green' }],
+      [
+        'recordTokenUsage',
+        { model: 'gpt-4o', inputTokens: 10, outputTokens: 1, cacheReadTokens: 20 },
+        400,
+        { code: 'EVENT_INVALID', field: 'cacheReadTokens', value: 20 },
+      ],
+      [
+        'recordPipeline',
+        { pipelineId: 'p', commitSha: 'c', status: 'green', triggeredBy: 'push' },
+        400,
+        { code: 'EVENT_INVALID', field: 'status', value: 'green' },
+      ],
       ['startIssue', { issueId: -3 }, 400, { code: 'EVENT_INVALID', field: 'issueId', value: -3 }],
       ['finalizeIssue', { issueId: 9, status: 'completed' }, 409, { code: 'ISSUE_NOT_OPEN', issueId: 9 }],
       ['startAgent', { agentType: 'coding', issueId: 9 }, 409, { code: 'ISSUE_NOT_OPEN', issueId: 9 }],
@@ -238,7 +321,10 @@ describe('every error is a typed JSON body naming field and value, and writes no
     expect(types(dir, 'r')).toEqual(['RunStarted', 'IssueStarted']);
 
     // Finalized inside a batch: the item after it is refused as the library refuses it.
-    const afterFinal = await api.batch('r', [{ call: 'finalizeRun' }, { call: 'recordError', args: { kind: 'x', message: 'late', recoverable: true } }]);
+    const afterFinal = await api.batch('r', [
+      { call: 'finalizeRun' },
+      { call: 'recordError', args: { kind: 'x', message: 'late', recoverable: true } },
+    ]);
     expect(afterFinal.status).toBe(409);
     expect(afterFinal.body).toMatchObject({ error: { code: 'RUN_FINALIZED', runId: 'r', status: 'completed', index: 1 }, applied: 1 });
     expect(types(dir, 'r')).toEqual(['RunStarted', 'IssueStarted', 'RunFinished']);
@@ -248,7 +334,10 @@ describe('every error is a typed JSON body naming field and value, and writes no
     const { dir, api } = await serverIn();
     expect(await api.get('/runs/nope')).toMatchObject({ status: 404, body: { error: { code: 'RUN_NOT_FOUND', runId: 'nope' } } });
     expect((await api.post('/runs/nope/resume', {})).body.error).toMatchObject({ code: 'RUN_NOT_FOUND', runId: 'nope' });
-    expect(await api.call('nope', 'recordError', { kind: 'x', message: 'y', recoverable: true })).toMatchObject({ status: 404, body: { error: { code: 'RUN_NOT_OPEN', runId: 'nope' } } });
+    expect(await api.call('nope', 'recordError', { kind: 'x', message: 'y', recoverable: true })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'RUN_NOT_OPEN', runId: 'nope' } },
+    });
     expect((await api.finalize('nope')).body.error).toMatchObject({ code: 'RUN_NOT_FOUND' });
 
     await api.start('open');
@@ -257,9 +346,15 @@ describe('every error is a typed JSON body naming field and value, and writes no
     expect(await api.post('/runs/open/resume', {})).toMatchObject({ status: 409, body: { error: { code: 'RUN_LOCKED', runId: 'open' } } });
 
     await api.finalize('open');
-    expect(await api.call('open', 'recordError', { kind: 'x', message: 'y', recoverable: true })).toMatchObject({ status: 404, body: { error: { code: 'RUN_NOT_OPEN' } } });
+    expect(await api.call('open', 'recordError', { kind: 'x', message: 'y', recoverable: true })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'RUN_NOT_OPEN' } },
+    });
     expect(await api.start('open')).toMatchObject({ status: 409, body: { error: { code: 'RUN_EXISTS' } } });
-    expect(await api.post('/runs/open/resume', {})).toMatchObject({ status: 409, body: { error: { code: 'RUN_FINISHED', runId: 'open', status: 'completed' } } });
+    expect(await api.post('/runs/open/resume', {})).toMatchObject({
+      status: 409,
+      body: { error: { code: 'RUN_FINISHED', runId: 'open', status: 'completed' } },
+    });
 
     // Held by another live process.
     const child = children.fixture('scripted-writer.mjs');
@@ -272,7 +367,15 @@ describe('every error is a typed JSON body naming field and value, and writes no
     await child.destroy();
 
     // A journal with damage followed by a line that verifies is corrupt: never resumed.
-    const collector = await MetricsCollector.start({ dir, runId: 'bad', projectId: 'p', config: CONFIG, handleSignals: false, liveUpdates: false, prices: null });
+    const collector = await MetricsCollector.start({
+      dir,
+      runId: 'bad',
+      projectId: 'p',
+      config: CONFIG,
+      handleSignals: false,
+      liveUpdates: false,
+      prices: null,
+    });
     collector.startIssue(1);
     collector.startIssue(2);
     collector.close();
@@ -302,11 +405,18 @@ describe('stopping', () => {
     await child.destroy();
     expect(await server.close('test stop')).toEqual(['open-one']);
     expect(await resume).toBeInstanceOf(Error); // its connection was closed after the grace time
-    expect(journalEntries(runPaths(dir, 'open-one').journal).at(-1)).toMatchObject({ type: 'RunFinished', data: { status: 'interrupted', reason: 'test stop' } });
+    expect(journalEntries(runPaths(dir, 'open-one').journal).at(-1)).toMatchObject({
+      type: 'RunFinished',
+      data: { status: 'interrupted', reason: 'test stop' },
+    });
     // The resume completes once the dead child's lock is stale, and is finalized at once.
     const theirs = runPaths(dir, 'theirs').journal;
     await expect.poll(() => journalEntries(theirs).at(-1)?.type, { timeout: 15_000, interval: 100 }).toBe('RunFinished');
-    expect(journalEntries(theirs).slice(-2).map((l) => l.type)).toEqual(['RunResumed', 'RunFinished']);
+    expect(
+      journalEntries(theirs)
+        .slice(-2)
+        .map((l) => l.type),
+    ).toEqual(['RunResumed', 'RunFinished']);
     expect(journalEntries(theirs).at(-1)!.data).toMatchObject({ status: 'interrupted', reason: 'test stop' });
     await expect.poll(() => fs.existsSync(runPaths(dir, 'theirs').lock), { timeout: 5000 }).toBe(false);
   });
@@ -327,10 +437,17 @@ describe('a failing disk', () => {
     expect(verifyRun(dir, 'disk').verdict).toBe('intact');
     expect(journalEntries(runPaths(dir, 'disk').journal).map((l) => l.data.message ?? l.type)).toEqual(['RunStarted', 'durable']);
     // Released, not stuck: later calls say so, and the run resumes once the disk is fine again.
-    expect((await api.call('disk', 'recordError', { kind: 'x', message: 'after', recoverable: true })).body.error.code).toBe('RUN_NOT_OPEN');
+    expect((await api.call('disk', 'recordError', { kind: 'x', message: 'after', recoverable: true })).body.error.code).toBe(
+      'RUN_NOT_OPEN',
+    );
     expect((await api.post('/runs/disk/resume', { lockWaitMs: 0 })).status).toBe(200);
     expect((await api.call('disk', 'recordError', { kind: 'x', message: 'after the resume', recoverable: true })).status).toBe(200);
-    expect(journalEntries(runPaths(dir, 'disk').journal).map((l) => l.data.message ?? l.type)).toEqual(['RunStarted', 'durable', 'RunResumed', 'after the resume']);
+    expect(journalEntries(runPaths(dir, 'disk').journal).map((l) => l.data.message ?? l.type)).toEqual([
+      'RunStarted',
+      'durable',
+      'RunResumed',
+      'after the resume',
+    ]);
   });
 });
 
@@ -345,7 +462,10 @@ describe('security', () => {
     const token = 'a-test-token-0123456789abcdef';
     const dir = tempDir();
     const server = await testServer({ dir, token });
-    for (const [path, body] of [['/health', undefined], ['/runs', { projectId: 'p', runId: 'x', config: CONFIG }]] as const) {
+    for (const [path, body] of [
+      ['/health', undefined],
+      ['/runs', { projectId: 'p', runId: 'x', config: CONFIG }],
+    ] as const) {
       const none = await clientOf(server.url).post(path, body);
       expect(none.status).toBe(401);
       expect(none.body.error).toMatchObject({ code: 'UNAUTHORIZED' });
@@ -385,7 +505,9 @@ describe('security', () => {
 
   it('a config key named __proto__ is kept as the library keeps it (plain JSON.parse, no prototype pollution)', async () => {
     const { dir, api } = await serverIn();
-    const started = await api.post('/runs', undefined, { rawBody: '{"projectId":"p","runId":"q","config":{"llm":{"model":"gpt-4o"},"__proto__":{"polluted":1}}}' });
+    const started = await api.post('/runs', undefined, {
+      rawBody: '{"projectId":"p","runId":"q","config":{"llm":{"model":"gpt-4o"},"__proto__":{"polluted":1}}}',
+    });
     expect(started.status).toBe(201);
     const config = journalEntries(runPaths(dir, 'q').journal)[0]!.data.config as Record<string, unknown>;
     expect(Object.prototype.hasOwnProperty.call(config, '__proto__')).toBe(true);

@@ -40,10 +40,26 @@ const good = (marker: string, kind: number): Item => {
 const bad = (marker: string, kind: number): Bad => {
   const variants: Bad[] = [
     { item: { call: 'recordError', args: { kind: 'tool', message: marker, recoverable: 'yes' } }, status: 400, code: 'EVENT_INVALID' },
-    { item: { call: 'recordPipeline', args: { pipelineId: marker, commitSha: 'c', status: 'green', triggeredBy: 'push' } }, status: 400, code: 'EVENT_INVALID' },
-    { item: { call: 'recordTokenUsage', args: { model: 'gpt-4o', inputTokens: -1, outputTokens: 3, agentId: marker } }, status: 400, code: 'EVENT_INVALID' },
-    { item: { call: 'recordError', args: { kind: 'tool', message: marker, recoverable: true, severity: 'high' } }, status: 400, code: 'REQUEST_INVALID' },
-    { item: { call: 'recordError', args: { kind: 'tool', message: marker, recoverable: true, issueId: 99 } }, status: 409, code: 'ISSUE_NOT_OPEN' },
+    {
+      item: { call: 'recordPipeline', args: { pipelineId: marker, commitSha: 'c', status: 'green', triggeredBy: 'push' } },
+      status: 400,
+      code: 'EVENT_INVALID',
+    },
+    {
+      item: { call: 'recordTokenUsage', args: { model: 'gpt-4o', inputTokens: -1, outputTokens: 3, agentId: marker } },
+      status: 400,
+      code: 'EVENT_INVALID',
+    },
+    {
+      item: { call: 'recordError', args: { kind: 'tool', message: marker, recoverable: true, severity: 'high' } },
+      status: 400,
+      code: 'REQUEST_INVALID',
+    },
+    {
+      item: { call: 'recordError', args: { kind: 'tool', message: marker, recoverable: true, issueId: 99 } },
+      status: 409,
+      code: 'ISSUE_NOT_OPEN',
+    },
     { item: { call: 'endToolCall', args: { callId: `never-${marker}`, success: true } }, status: 409, code: 'TOOL_CALL_NOT_OPEN' },
     { item: `{"call":"recordError","args":{"kind":"tool","message":"${marker}"`, status: 400, code: 'REQUEST_INVALID' },
   ];
@@ -92,8 +108,12 @@ describe('32 concurrent clients with bad input mixed in', () => {
           if (expectAnswer(await api.call(runId, item.call, item.args), 200, marker(0))) acks.push(marker(0));
         } else if (pick === 1) {
           const refusal = bad(marker(0), variant);
-          const answer = typeof refusal.item === 'string' ? await api.post(`/runs/${runId}/calls`, undefined, { rawBody: refusal.item }) : await api.call(runId, refusal.item.call, refusal.item.args);
-          if (expectAnswer(answer, refusal.status, marker(0)) && answer.body.error?.code !== refusal.code) unexpected.push(`${marker(0)}: code ${answer.body.error?.code}, expected ${refusal.code}`);
+          const answer =
+            typeof refusal.item === 'string'
+              ? await api.post(`/runs/${runId}/calls`, undefined, { rawBody: refusal.item })
+              : await api.call(runId, refusal.item.call, refusal.item.args);
+          if (expectAnswer(answer, refusal.status, marker(0)) && answer.body.error?.code !== refusal.code)
+            unexpected.push(`${marker(0)}: code ${answer.body.error?.code}, expected ${refusal.code}`);
           refused.add(marker(0));
         } else if (pick === 2) {
           const items = [0, 1, 2, 3, 4].map((i) => good(marker(i), variant + i));
@@ -106,7 +126,12 @@ describe('32 concurrent clients with bad input mixed in', () => {
           const items = [0, 1, 2, 3, 4].map((i) => (i === at ? refusal.item : good(marker(i), variant + i)));
           const answer = await api.batch(runId, items);
           if (expectAnswer(answer, refusal.status, `batch ${marker(at)}`)) {
-            if (answer.body.error.code !== refusal.code || answer.body.error.index !== at || answer.body.applied !== at || answer.body.notApplied !== 5 - at) {
+            if (
+              answer.body.error.code !== refusal.code ||
+              answer.body.error.index !== at ||
+              answer.body.applied !== at ||
+              answer.body.notApplied !== 5 - at
+            ) {
               unexpected.push(`batch ${marker(at)}: ${JSON.stringify(answer.body)}`);
             }
             acks.push(...[0, 1, 2, 3, 4].slice(0, at).map(marker));
@@ -115,7 +140,11 @@ describe('32 concurrent clients with bad input mixed in', () => {
         } else {
           const started = await api.call(runId, 'startToolCall', { tool: 'bash' });
           if (expectAnswer(started, 200, `startToolCall ${marker(0)}`)) {
-            expectAnswer(await api.call(runId, 'endToolCall', { callId: started.body.result, success: true }), 200, `endToolCall ${started.body.result}`);
+            expectAnswer(
+              await api.call(runId, 'endToolCall', { callId: started.body.result, success: true }),
+              200,
+              `endToolCall ${started.body.result}`,
+            );
             toolCalls.set(runId, toolCalls.get(runId)! + 1);
           }
         }

@@ -18,7 +18,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.destroy()));
 });
 
-async function serveProcess(dir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ child: Child; url: string }> {
+async function serveProcess(
+  dir: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: Child; url: string }> {
   const child = new Child(CLI, ['serve', '--dir', dir, '--port', '0', ...args], { env });
   servers.push(child);
   const ready = await child.waitFor((m) => typeof m.raw === 'string' && m.raw.includes('listening on'), 'the listening line');
@@ -55,7 +59,10 @@ function hammer(url: string, runId: string, loops: number, size: number) {
   const api = clientOf(url);
   const loop = async (n: number): Promise<void> => {
     for (let batch = 0; !stopped; batch += 1) {
-      const items = Array.from({ length: size }, (_, i) => ({ call: 'recordError', args: { kind: 'load', message: `l${n}-b${batch}-i${i}`, recoverable: true } }));
+      const items = Array.from({ length: size }, (_, i) => ({
+        call: 'recordError',
+        args: { kind: 'load', message: `l${n}-b${batch}-i${i}`, recoverable: true },
+      }));
       let answer;
       try {
         answer = await api.batch(runId, items);
@@ -107,8 +114,17 @@ describe('runledger serve as a process', () => {
 
     const types = journalEntries(runPaths(dir, 'py-run').journal).map((l) => l.type);
     expect(types).toEqual([
-      'RunStarted', 'IssueStarted', 'AgentStarted', 'ToolCallStarted', 'ToolCallEnded', 'TokensUsed',
-      'DebuggingCycleRecorded', 'PipelineFinished', 'AgentFinished', 'IssueFinished', 'RunFinished',
+      'RunStarted',
+      'IssueStarted',
+      'AgentStarted',
+      'ToolCallStarted',
+      'ToolCallEnded',
+      'TokensUsed',
+      'DebuggingCycleRecorded',
+      'PipelineFinished',
+      'AgentFinished',
+      'IssueFinished',
+      'RunFinished',
     ]);
     const verify = await runNode([CLI, 'verify', '--dir', dir, '--json']);
     expect(verify.code, verify.stderr).toBe(0);
@@ -182,7 +198,10 @@ describe('runledger serve as a process', () => {
     expect((await clientOf(url).start('ctrl-c')).status).toBe(201);
     child.kill('SIGINT');
     expect(await child.exited).toEqual({ code: null, signal: 'SIGINT' });
-    expect(journalEntries(runPaths(dir, 'ctrl-c').journal).at(-1)).toMatchObject({ type: 'RunFinished', data: { status: 'interrupted', reason: 'received SIGINT' } });
+    expect(journalEntries(runPaths(dir, 'ctrl-c').journal).at(-1)).toMatchObject({
+      type: 'RunFinished',
+      data: { status: 'interrupted', reason: 'received SIGINT' },
+    });
     // Its lock was released: a new server resumes it at once.
     const second = await serveProcess(dir);
     expect((await clientOf(second.url).post('/runs/ctrl-c/resume', { lockWaitMs: 0 })).status).toBe(200);
@@ -202,7 +221,10 @@ describe('runledger serve as a process', () => {
     expect(verifyRun(dir, 'doomed').verdict).toBe('intact');
     const lines = journalEntries(runPaths(dir, 'doomed').journal);
     expect(lines.map((l) => l.type)).toEqual(['RunStarted', 'ErrorRecorded', 'RunFinished']);
-    expect(lines.at(-1)!.data).toMatchObject({ status: 'crashed', reason: 'the runledger serve process exited with code 1 while the run was open' });
+    expect(lines.at(-1)!.data).toMatchObject({
+      status: 'crashed',
+      reason: 'the runledger serve process exited with code 1 while the run was open',
+    });
   });
 
   it('cannot start: an unreadable price file, a port in use, a bad port: exit code 2 with the reason', async () => {

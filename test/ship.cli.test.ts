@@ -26,7 +26,15 @@ describe('runledger ship and replay --from on the command line', () => {
     expect(replay.code, replay.stderr).toBe(0);
     const report = JSON.parse(replay.stdout) as { ok: boolean; messages: number };
     expect(report).toMatchObject({ ok: true, messages: readLines(journal).length });
-    expect(fs.readdirSync(path.join(central, 'csv')).sort()).toEqual(['agents.csv', 'debugging_cycles.csv', 'errors.csv', 'issues.csv', 'pipelines.csv', 'runs.csv', 'tool_usage.csv']);
+    expect(fs.readdirSync(path.join(central, 'csv')).sort()).toEqual([
+      'agents.csv',
+      'debugging_cycles.csv',
+      'errors.csv',
+      'issues.csv',
+      'pipelines.csv',
+      'runs.csv',
+      'tool_usage.csv',
+    ]);
   });
 
   it('ship exits 1 naming a corrupt run, and 2 on an address that is not nats://', async () => {

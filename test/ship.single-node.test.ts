@@ -144,7 +144,15 @@ describe('runledger ship to a single JetStream server', () => {
     c.close();
     const journal = c.journalPath;
     const last = JSON.parse(readLines(journal).at(-1)!) as { seq: number; hash: string; runId: string };
-    const next = encodeLine({ v: 1, seq: last.seq + 1, ts: new Date().toISOString(), runId: 'torn', type: 'ErrorRecorded', data: { kind: 'k', message: 'appended by hand', recoverable: true, issueId: null, agentId: null, callId: null, tool: null }, prev: last.hash } as never);
+    const next = encodeLine({
+      v: 1,
+      seq: last.seq + 1,
+      ts: new Date().toISOString(),
+      runId: 'torn',
+      type: 'ErrorRecorded',
+      data: { kind: 'k', message: 'appended by hand', recoverable: true, issueId: null, agentId: null, callId: null, tool: null },
+      prev: last.hash,
+    } as never);
     const half = Math.floor(next.text.length / 2);
     fs.appendFileSync(journal, next.text.slice(0, half));
 
@@ -166,20 +174,36 @@ describe('runledger ship to a single JetStream server', () => {
     await nats.node.stop();
     const logs: string[] = [];
     const stop = new AbortController();
-    const following = shipJournals({ dir, stream, servers: nats.url, signal: stop.signal, log: (m) => logs.push(m), rescanMs: 200, backoff: { initialMs: 20, maxMs: 200 } });
+    const following = shipJournals({
+      dir,
+      stream,
+      servers: nats.url,
+      signal: stop.signal,
+      log: (m) => logs.push(m),
+      rescanMs: 200,
+      backoff: { initialMs: 20, maxMs: 200 },
+    });
     try {
       await waitUntil(() => logs.some((m) => m.startsWith('waiting for NATS')), 'the shipper to say it waits for NATS');
       await nats.restart();
-      await waitUntil(async () => (await readStream(nats.url, stream).catch(() => [])).length === readLines(first).length, 'the first run on the stream');
+      await waitUntil(
+        async () => (await readStream(nats.url, stream).catch(() => [])).length === readLines(first).length,
+        'the first run on the stream',
+      );
       const second = await recordRun(dir, 'late', 6);
-      await waitUntil(async () => (await readStream(nats.url, stream)).length === readLines(first).length + readLines(second).length, 'the late run on the stream');
+      await waitUntil(
+        async () => (await readStream(nats.url, stream)).length === readLines(first).length + readLines(second).length,
+        'the late run on the stream',
+      );
     } finally {
       stop.abort();
     }
     const report = await following;
     expect(report.ok).toBe(true);
     const messages = await readStream(nats.url, stream);
-    expect(bySubject(messages, runSubject(stream, 'test-project', 'late'))).toEqual(journalLines(path.join(dir, 'runs/late/events.ndjson')));
+    expect(bySubject(messages, runSubject(stream, 'test-project', 'late'))).toEqual(
+      journalLines(path.join(dir, 'runs/late/events.ndjson')),
+    );
   });
 
   it('refuses an existing stream that could drop old events, before publishing anything', async () => {
@@ -187,7 +211,15 @@ describe('runledger ship to a single JetStream server', () => {
     const stream = newStream();
     await recordRun(dir, 'kept-local', 1);
     const nc = await connect({ servers: nats.url });
-    await (await jetstreamManager(nc)).streams.add({ name: stream, subjects: [streamSubjects(stream)], max_msgs: 1000, discard: DiscardPolicy.Old, storage: StorageType.File });
+    await (
+      await jetstreamManager(nc)
+    ).streams.add({
+      name: stream,
+      subjects: [streamSubjects(stream)],
+      max_msgs: 1000,
+      discard: DiscardPolicy.Old,
+      storage: StorageType.File,
+    });
     await nc.close();
     await expect(quietShip({ dir, stream })).rejects.toThrow(/has limits with discard "old", so old events would be deleted silently/);
     expect(await readStream(nats.url, stream)).toEqual([]);

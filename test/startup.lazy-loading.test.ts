@@ -40,20 +40,48 @@ function traced(args: readonly string[]): Loads {
     const inNodeModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file ?? '');
     if (inNodeModules) packages.add(inNodeModules[1]!);
     else if (file?.startsWith(`${DIST}/`)) ours.add(path.relative(DIST, file));
-    else if (how === 'require' && !what.startsWith('.') && !what.startsWith('node:') && !path.isAbsolute(what)) packages.add(what.split('/').slice(0, what.startsWith('@') ? 2 : 1).join('/'));
+    else if (how === 'require' && !what.startsWith('.') && !what.startsWith('node:') && !path.isAbsolute(what))
+      packages.add(
+        what
+          .split('/')
+          .slice(0, what.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
   }
   return { ours: [...ours].sort(), packages: [...packages].sort() };
 }
 
-const HELP_MODULES = ['src/cli/choices.js', 'src/cli/commands.js', 'src/cli/exit-codes.js', 'src/cli/main.js', 'src/errors.js', 'src/serve/defaults.js', 'src/ship/subject.js', 'src/version.js'];
-const HEAVY = ['fastify', '@nats-io/jetstream', '@nats-io/transport-node', 'simple-statistics', 'rxjs', '@pydantic/genai-prices', 'csv-stringify', 'ndjson', 'commander'];
+const HELP_MODULES = [
+  'src/cli/choices.js',
+  'src/cli/commands.js',
+  'src/cli/exit-codes.js',
+  'src/cli/main.js',
+  'src/errors.js',
+  'src/serve/defaults.js',
+  'src/ship/subject.js',
+  'src/version.js',
+];
+const HEAVY = [
+  'fastify',
+  '@nats-io/jetstream',
+  '@nats-io/transport-node',
+  'simple-statistics',
+  'rxjs',
+  '@pydantic/genai-prices',
+  'csv-stringify',
+  'ndjson',
+  'commander',
+];
 
 describe('start-up loads only what is used', () => {
-  it.each([['--help'], ['runs', '--help'], ['serve', '--help'], ['compare', '--help']])('runledger %s loads commander and the command table, no command', (...args) => {
-    const loads = traced([CLI, ...args]);
-    expect(loads.ours).toEqual(HELP_MODULES);
-    expect(loads.packages).toEqual(['commander']);
-  });
+  it.each([['--help'], ['runs', '--help'], ['serve', '--help'], ['compare', '--help']])(
+    'runledger %s loads commander and the command table, no command',
+    (...args) => {
+      const loads = traced([CLI, ...args]);
+      expect(loads.ours).toEqual(HELP_MODULES);
+      expect(loads.packages).toEqual(['commander']);
+    },
+  );
 
   it("import { MetricsCollector } from 'runledger', start() and finalizeRun(): no replay, analysis, server or shipping, no heavy package", () => {
     const loads = traced([path.join(FIXTURES, 'record-one-run.mjs'), tempDir()]);
@@ -68,7 +96,9 @@ describe('start-up loads only what is used', () => {
     const loads = traced([path.join(FIXTURES, 'record-one-run.mjs'), tempDir(), 'tokens', 'events']);
     expect(loads.packages).toContain('@pydantic/genai-prices');
     expect(loads.packages).toContain('rxjs');
-    expect(loads.packages.filter((p) => ['fastify', '@nats-io/jetstream', '@nats-io/transport-node', 'simple-statistics'].includes(p))).toEqual([]);
+    expect(
+      loads.packages.filter((p) => ['fastify', '@nats-io/jetstream', '@nats-io/transport-node', 'simple-statistics'].includes(p)),
+    ).toEqual([]);
   });
 
   it('runledger runs on a folder replayed before reads no journal, so loads no event schema (nor zod); with a new run it does', async () => {

@@ -12,7 +12,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRunLocked, runPaths } from 'runledger';
-import { analysisReport, bestConfiguration, bestSection, comparisonSection, compareConfigurations, mulberry32, renderReportText, renderSectionsText, writeHtmlReport } from 'runledger/analysis';
+import {
+  analysisReport,
+  bestConfiguration,
+  bestSection,
+  comparisonSection,
+  compareConfigurations,
+  mulberry32,
+  renderReportText,
+  renderSectionsText,
+  writeHtmlReport,
+} from 'runledger/analysis';
 import { loadAnalysisRuns } from 'runledger/replay';
 
 const args = process.argv.slice(2);
@@ -82,7 +92,16 @@ const childScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sim
 /** Runs one supervisor; for the chosen two, sends the signal once the run reached its third issue. */
 function runChild(run: Planned): Promise<void> {
   return new Promise((resolve, reject) => {
-    const input = { dir, runId: run.runId, config: run.config, seed: run.seed, startAt: run.startAt, issues: ISSUES_PER_RUN, slow: run.fate !== 'normal', lockStaleMs: LOCK_STALE_MS };
+    const input = {
+      dir,
+      runId: run.runId,
+      config: run.config,
+      seed: run.seed,
+      startAt: run.startAt,
+      issues: ISSUES_PER_RUN,
+      slow: run.fate !== 'normal',
+      lockStaleMs: LOCK_STALE_MS,
+    };
     const child = spawn(process.execPath, [childScript, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let buffer = '';
@@ -106,7 +125,9 @@ function runChild(run: Planned): Promise<void> {
 const killed = planned.find((p) => p.fate === 'sigkill')!.runId;
 const interrupted = planned.find((p) => p.fate === 'sigterm')!.runId;
 const parallel = Math.max(2, os.cpus().length * 2);
-process.stdout.write(`Recording ${planned.length} runs (${MODELS.length} models × ${TEMPERATURES.length} temperatures × ${RETRIES.length} retry settings × ${RUNS_PER_CONFIG}), ${parallel} at a time, seed ${seed}...\n`);
+process.stdout.write(
+  `Recording ${planned.length} runs (${MODELS.length} models × ${TEMPERATURES.length} temperatures × ${RETRIES.length} retry settings × ${RUNS_PER_CONFIG}), ${parallel} at a time, seed ${seed}...\n`,
+);
 let next = 0;
 let done = 0;
 await Promise.all(

@@ -40,8 +40,19 @@ const ATTEMPT_SUCCESS: Record<string, number> = { 'gpt-4o': 0.62, 'deepseek-chat
  * the issue, as its unit.
  */
 const runMood = 0.7 + 0.6 * random();
-const attemptSuccess = Math.min(0.95, (ATTEMPT_SUCCESS[run.config.llm.model] ?? 0.5) * (run.config.llm.temperature >= 0.8 ? 0.8 : 1) * runMood);
-const TITLES = ['Add login endpoint', 'Fix flaky payment test', 'Paginate the orders API', 'Upgrade the ORM', 'Cache product search', 'Validate webhook signatures', 'Split the user service'];
+const attemptSuccess = Math.min(
+  0.95,
+  (ATTEMPT_SUCCESS[run.config.llm.model] ?? 0.5) * (run.config.llm.temperature >= 0.8 ? 0.8 : 1) * runMood,
+);
+const TITLES = [
+  'Add login endpoint',
+  'Fix flaky payment test',
+  'Paginate the orders API',
+  'Upgrade the ORM',
+  'Cache product search',
+  'Validate webhook signatures',
+  'Split the user service',
+];
 
 const metrics = await MetricsCollector.start({
   dir: run.dir,
@@ -104,7 +115,14 @@ for (let issue = 1; issue <= run.issues; issue += 1) {
     solved = random() < attemptSuccess;
     const failingTests = solved ? 0 : between(1, 6);
     await spend(180, 480);
-    metrics.recordPipeline({ pipelineId: `${run.runId}-i${issue}-p${attempt}`, commitSha: (run.seed * 7919 + issue * 131 + attempt).toString(16).padStart(7, '0'), status: solved ? 'success' : 'failed', triggeredBy: 'testing', failingTests, durationMs: between(180_000, 480_000) });
+    metrics.recordPipeline({
+      pipelineId: `${run.runId}-i${issue}-p${attempt}`,
+      commitSha: (run.seed * 7919 + issue * 131 + attempt).toString(16).padStart(7, '0'),
+      status: solved ? 'success' : 'failed',
+      triggeredBy: 'testing',
+      failingTests,
+      durationMs: between(180_000, 480_000),
+    });
     if (!solved) {
       metrics.startAgent('debugging');
       await spend(60, 200);
@@ -113,6 +131,13 @@ for (let issue = 1; issue <= run.issues; issue += 1) {
       metrics.recordDebuggingCycle({ trigger: 'pipeline_failed', failingTests, resolved: attempt <= run.config.maxRetries });
     }
   }
-  metrics.finalizeIssue(issue, solved ? 'completed' : 'failed', { filesCreated: between(0, 3), filesModified: between(1, 6), linesAdded, linesRemoved: between(0, 80), testsAdded: solved ? between(1, 5) : 0, coveragePercent: solved ? between(70, 95) : null });
+  metrics.finalizeIssue(issue, solved ? 'completed' : 'failed', {
+    filesCreated: between(0, 3),
+    filesModified: between(1, 6),
+    linesAdded,
+    linesRemoved: between(0, 80),
+    testsAdded: solved ? between(1, 5) : 0,
+    coveragePercent: solved ? between(70, 95) : null,
+  });
 }
 metrics.finalizeRun('completed');

@@ -32,5 +32,11 @@ export function complexityScore(inputs: ComplexityInputs): ComplexityScore {
   const pipelineFailures = Math.min(25, 10 * inputs.failedPipelines);
   const debuggingCycles = Math.min(25, 10 * inputs.debuggingCycles);
   const codeChanges = Math.min(25, Math.round((inputs.linesAdded + inputs.linesRemoved) / 200));
-  return { score: agentRetries + pipelineFailures + debuggingCycles + codeChanges, agentRetries, pipelineFailures, debuggingCycles, codeChanges };
+  return {
+    score: agentRetries + pipelineFailures + debuggingCycles + codeChanges,
+    agentRetries,
+    pipelineFailures,
+    debuggingCycles,
+    codeChanges,
+  };
 }

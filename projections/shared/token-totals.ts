@@ -15,7 +15,16 @@ export interface TokenTotals {
 }
 
 export function emptyTokenTotals(): TokenTotals {
-  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0, tokenRecords: 0, unpricedRecords: 0 };
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    tokenRecords: 0,
+    unpricedRecords: 0,
+  };
 }
 
 export function addTokens(totals: TokenTotals, usage: EventData<'TokensUsed'>): void {

@@ -175,4 +175,6 @@ export function runTableRows(models: RunReadModels): TableRows[] {
 }
 
 export const TABLE_FILES: readonly string[] = TABLES.map(({ table }) => table.file);
-export const TABLE_HEADERS: ReadonlyMap<string, readonly string[]> = new Map(TABLES.map(({ table }) => [table.file, headerOf(table as Table<unknown>)]));
+export const TABLE_HEADERS: ReadonlyMap<string, readonly string[]> = new Map(
+  TABLES.map(({ table }) => [table.file, headerOf(table as Table<unknown>)]),
+);

@@ -1,1 +1,8 @@
-export { initialToolUsage, evolveToolUsage, toolUsageModels, type ToolUsageState, type ToolUsageModel, type ToolStats } from './tool-usage.js';
+export {
+  initialToolUsage,
+  evolveToolUsage,
+  toolUsageModels,
+  type ToolUsageState,
+  type ToolUsageModel,
+  type ToolStats,
+} from './tool-usage.js';

@@ -58,7 +58,13 @@ export interface BestConfigurationReport {
     readonly runId: string;
     readonly score: number;
     readonly config: SystemConfig;
-    readonly metrics: { readonly successRate: number | null; readonly successInterval: Interval | null; readonly issues: number; readonly costUsd: number | null; readonly durationMs: number | null };
+    readonly metrics: {
+      readonly successRate: number | null;
+      readonly successInterval: Interval | null;
+      readonly issues: number;
+      readonly costUsd: number | null;
+      readonly durationMs: number | null;
+    };
   } | null;
   readonly note: string | null;
 }
@@ -74,15 +80,62 @@ export interface BestConfigurationReport {
  * contenders — the leader and every group not significantly worse on success (one-sided cluster t,
  * Holm). The verdict is "clear" only when the leader is the only contender.
  */
-export function bestConfiguration(allRuns: readonly AnalysisRun[], options: BootstrapOptions & { by?: readonly string[] } = {}): BestConfigurationReport {
+export function bestConfiguration(
+  allRuns: readonly AnalysisRun[],
+  options: BootstrapOptions & { by?: readonly string[] } = {},
+): BestConfigurationReport {
   const runs = analysedRuns(allRuns);
   const by = options.by ?? varyingKeys(runs);
-  const empty = { by, ranking: [], paretoFront: [], insufficientGroups: [], verdict: 'not-enough-data' as const, leader: null, contenders: [], best: null, runsToSeparate: null, bestRun: null };
-  if (runs.length === 0) return { ...empty, note: 'no finished runs to compare' };
+  if (runs.length === 0) return { ...nothingToJudge(by), note: 'no finished runs to compare' };
   const groups = compareConfigurations(runs, { ...options, by, metric: 'success' }).groups;
   const runsOf = new Map(groupRuns(runs, by).map((g) => [g.identity, g.runs]));
   const judged = groups.filter((g) => g.insufficientSample === null);
+  const ranking = rank(groups, judged, runsOf, options);
+  const leader = ranking.find((g) => g.insufficientSample === null) ?? null;
+  const contenders = ranking.filter((g) => g.contender);
+  const verdict = verdictOf(judged.length, groups.length, contenders.length);
+  const best = verdict === 'clear' ? contenders[0]! : null;
+  const runsToSeparate =
+    verdict === 'no-clear-winner' && leader
+      ? runsToTell(
+          contenders.map((c) => runsOf.get(c.group.identity)!),
+          runsOf.get(leader.group.identity)!,
+          PLANNING_DIFFERENCE,
+        )
+      : null;
+  return {
+    by,
+    ranking,
+    paretoFront: ranking.filter((g) => g.onParetoFront).map((g) => g.label),
+    insufficientGroups: ranking.filter((g) => g.insufficientSample !== null).map((g) => g.label),
+    verdict,
+    leader,
+    contenders: contenders.map((g) => g.label),
+    best,
+    runsToSeparate,
+    bestRun: best ? bestRunOf(runsOf.get(best.group.identity)!, best.score) : null,
+    note: noteOf(verdict, judged, groups),
+  };
+}
 
+function nothingToJudge(by: readonly string[]): Omit<BestConfigurationReport, 'note'> {
+  const none = { ranking: [], paretoFront: [], insufficientGroups: [], contenders: [] };
+  return { by, ...none, verdict: 'not-enough-data', leader: null, best: null, runsToSeparate: null, bestRun: null };
+}
+
+/** Fewer than two judged groups (unless there is only one group at all) cannot be ranked against each other. */
+function verdictOf(judged: number, groups: number, contenders: number): BestVerdict {
+  if (judged === 0 || (judged === 1 && groups > 1)) return 'not-enough-data';
+  return contenders === 1 ? 'clear' : 'no-clear-winner';
+}
+
+/** Every group scored, judged ones first by score (ties to the cheaper), with the front, P(best) and the contenders. */
+function rank(
+  groups: readonly ConfigGroup[],
+  judged: readonly ConfigGroup[],
+  runsOf: ReadonlyMap<string, readonly AnalysisRun[]>,
+  options: BootstrapOptions,
+): ScoredGroup[] {
   // The yardsticks come from groups with enough data (from all when none has): one lucky cheap
   // run must not shrink every other group's cost points.
   const measured = judged.length > 0 ? judged : groups;
@@ -90,13 +143,19 @@ export function bestConfiguration(allRuns: readonly AnalysisRun[], options: Boot
   const fastest = Math.min(...measured.map(durationOf));
   const scores = new Map(groups.map((g) => [g, scoreOf(g, cheapest, fastest)]));
   const byScore = [...groups].sort(
-    (a, b) => Number(a.insufficientSample !== null) - Number(b.insufficientSample !== null) || scores.get(b)!.total - scores.get(a)!.total || costOf(a) - costOf(b) || (a.label < b.label ? -1 : 1),
+    (a, b) =>
+      Number(a.insufficientSample !== null) - Number(b.insufficientSample !== null) ||
+      scores.get(b)!.total - scores.get(a)!.total ||
+      costOf(a) - costOf(b) ||
+      (a.label < b.label ? -1 : 1),
   );
   const leader = judged.length > 0 ? byScore[0]! : null;
   const worseP = leader ? worseThanLeader(judged, leader, runsOf) : new Map<ConfigGroup, number>();
-  const chances = probabilityBest(judged.map((g) => runsOf.get(g.identity)!), options);
-
-  const ranking = byScore.map((g): ScoredGroup => {
+  const chances = probabilityBest(
+    judged.map((g) => runsOf.get(g.identity)!),
+    options,
+  );
+  return byScore.map((g): ScoredGroup => {
     const score = scores.get(g)!;
     const isJudged = g.insufficientSample === null;
     return {
@@ -106,31 +165,12 @@ export function bestConfiguration(allRuns: readonly AnalysisRun[], options: Boot
       parts: { success: round1(score.success), cost: round1(score.cost), speed: round1(score.speed) },
       onParetoFront: isJudged && !judged.some((other) => other !== g && dominates(other, g)),
       probabilityBest: isJudged ? chances[judged.indexOf(g)]! : null,
-      contender: g === leader || (worseP.has(g) && worseP.get(g)! >= ALPHA),
+      contender: g === leader || (worseP.get(g) ?? -1) >= ALPHA,
       worseThanLeaderP: worseP.get(g) ?? null,
       insufficientSample: g.insufficientSample,
       group: g,
     };
   });
-  const contenders = ranking.filter((g) => g.contender);
-  const insufficientGroups = ranking.filter((g) => g.insufficientSample !== null).map((g) => g.label);
-  const verdict: BestVerdict = judged.length === 0 || (judged.length === 1 && groups.length > 1) ? 'not-enough-data' : contenders.length === 1 ? 'clear' : 'no-clear-winner';
-  const best = verdict === 'clear' ? contenders[0]! : null;
-  const leaderScored = ranking.find((g) => g.group === leader) ?? null;
-  const runsToSeparate = verdict === 'no-clear-winner' && leader ? runsToTell(contenders.map((c) => runsOf.get(c.group.identity)!), runsOf.get(leader.identity)!, PLANNING_DIFFERENCE) : null;
-  return {
-    by,
-    ranking,
-    paretoFront: ranking.filter((g) => g.onParetoFront).map((g) => g.label),
-    insufficientGroups,
-    verdict,
-    leader: leaderScored,
-    contenders: contenders.map((g) => g.label),
-    best,
-    runsToSeparate,
-    bestRun: best ? bestRunOf(runsOf.get(best.group.identity)!, best.score) : null,
-    note: noteOf(verdict, judged, groups),
-  };
 }
 
 function noteOf(verdict: BestVerdict, judged: readonly ConfigGroup[], groups: readonly ConfigGroup[]): string | null {
@@ -142,7 +182,11 @@ function noteOf(verdict: BestVerdict, judged: readonly ConfigGroup[], groups: re
 }
 
 /** Holm-adjusted one-sided p of "this group's success rate is below the leader's", for every judged group but the leader. */
-function worseThanLeader(judged: readonly ConfigGroup[], leader: ConfigGroup, runsOf: ReadonlyMap<string, readonly AnalysisRun[]>): Map<ConfigGroup, number> {
+function worseThanLeader(
+  judged: readonly ConfigGroup[],
+  leader: ConfigGroup,
+  runsOf: ReadonlyMap<string, readonly AnalysisRun[]>,
+): Map<ConfigGroup, number> {
   const counts = (g: ConfigGroup) => {
     const runs = runsOf.get(g.identity)!;
     return { successes: runs.map((r) => r.completedIssues), issues: runs.map((r) => r.issues) };
@@ -180,7 +224,9 @@ function varyingKeys(runs: readonly AnalysisRun[]): string[] {
 function bestRunOf(runs: readonly AnalysisRun[], score: number): BestConfigurationReport['bestRun'] {
   const rate = (r: AnalysisRun): number => (r.issues === 0 ? -1 : r.completedIssues / r.issues);
   const cost = (r: AnalysisRun): number => (r.unpricedRecords > 0 ? Number.POSITIVE_INFINITY : r.costUsd);
-  const run = [...runs].sort((a, b) => rate(b) - rate(a) || cost(a) - cost(b) || (a.durationMs ?? Infinity) - (b.durationMs ?? Infinity))[0];
+  const run = [...runs].sort(
+    (a, b) => rate(b) - rate(a) || cost(a) - cost(b) || (a.durationMs ?? Infinity) - (b.durationMs ?? Infinity),
+  )[0];
   if (!run) return null;
   return {
     runId: run.runId,

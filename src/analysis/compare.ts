@@ -40,7 +40,13 @@ export interface Comparison {
   readonly baseline: string | null;
   readonly runs: number;
   readonly groups: readonly ConfigGroup[];
-  readonly settings: { readonly level: 0.95; readonly resamples: number; readonly seed: number; readonly minIssues: number; readonly minRuns: number };
+  readonly settings: {
+    readonly level: 0.95;
+    readonly resamples: number;
+    readonly seed: number;
+    readonly minIssues: number;
+    readonly minRuns: number;
+  };
 }
 
 /** The runs an analysis uses: every run but those still running (their counts are not final). */
@@ -62,7 +68,12 @@ export function groupRuns(runs: readonly AnalysisRun[], by: readonly string[]): 
     const identity = values.map(valueIdentity).join('\u0000');
     let group = groups.get(identity);
     if (!group) {
-      group = { identity, label: values.map(formatValue).join(', '), values: Object.fromEntries(by.map((key, i) => [key, values[i]!])), runs: [] };
+      group = {
+        identity,
+        label: values.map(formatValue).join(', '),
+        values: Object.fromEntries(by.map((key, i) => [key, values[i]!])),
+        runs: [],
+      };
       groups.set(identity, group);
     }
     group.runs.push(run);
@@ -84,19 +95,30 @@ export function compareConfigurations(allRuns: readonly AnalysisRun[], options: 
   const metric = options.metric ?? 'success';
   const groups = groupRuns(runs, options.by).map((g) => ({ ...g, stats: groupStats(g.runs, bootstrap) }));
 
-  let baseline = groups.reduce<(typeof groups)[number] | null>((best, g) => (best === null || g.stats.issues > best.stats.issues ? g : best), null);
+  let baseline = groups.reduce<(typeof groups)[number] | null>(
+    (best, g) => (best === null || g.stats.issues > best.stats.issues ? g : best),
+    null,
+  );
   if (options.baseline !== undefined) {
     const matching = groups.filter((g) => g.label === options.baseline);
     baseline = matching[0] ?? null;
-    if (matching.length > 1) throw new AnalysisInputError(`--baseline ${JSON.stringify(options.baseline)} names ${matching.length} groups; this should not happen, please report it`);
+    if (matching.length > 1)
+      throw new AnalysisInputError(
+        `--baseline ${JSON.stringify(options.baseline)} names ${matching.length} groups; this should not happen, please report it`,
+      );
     if (!baseline) {
-      throw new AnalysisInputError(`--baseline ${JSON.stringify(options.baseline)} is not one of the groups: ${groups.map((g) => JSON.stringify(g.label)).join(', ') || '(no runs)'}`);
+      throw new AnalysisInputError(
+        `--baseline ${JSON.stringify(options.baseline)} is not one of the groups: ${groups.map((g) => JSON.stringify(g.label)).join(', ') || '(no runs)'}`,
+      );
     }
   }
 
   const versus = groups.map((g) => (!baseline || g === baseline ? null : versusBaseline(g.runs, baseline.runs)));
   const holm = holmAdjust(versus.map((v) => v?.p ?? null));
-  const ranked = rankGroups(groups.map((g) => g.stats), metric);
+  const ranked = rankGroups(
+    groups.map((g) => g.stats),
+    metric,
+  );
 
   return {
     by: [...options.by],
@@ -110,7 +132,7 @@ export function compareConfigurations(allRuns: readonly AnalysisRun[], options: 
         values: g.values,
         ...g.stats,
         isBaseline: g === baseline,
-        versusBaseline: versus[i] ? ({ ...versus[i]!, holmP: holm[i] ?? null } satisfies VersusBaseline) : null,
+        versusBaseline: versus[i] ? ({ ...versus[i], holmP: holm[i] ?? null } satisfies VersusBaseline) : null,
         rank: ranked[i]!,
       }))
       .sort((a, b) => a.rank - b.rank),
@@ -138,13 +160,22 @@ function rankGroups(stats: readonly GroupStats[], metric: RankMetric): number[] 
   };
   const order = stats
     .map((s, i) => ({ s, i }))
-    .sort((x, y) => Number(x.s.insufficientSample !== null) - Number(y.s.insufficientSample !== null) || key(x.s) - key(y.s) || cost(x.s) - cost(y.s) || x.i - y.i);
+    .sort(
+      (x, y) =>
+        Number(x.s.insufficientSample !== null) - Number(y.s.insufficientSample !== null) ||
+        key(x.s) - key(y.s) ||
+        cost(x.s) - cost(y.s) ||
+        x.i - y.i,
+    );
   const ranks = new Array<number>(stats.length);
   order.forEach(({ i }, position) => (ranks[i] = position + 1));
   return ranks;
 }
 
 /** The original metrics API's three comparisons: models, temperatures, retries. */
-export const compareLlmModels = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison => compareConfigurations(runs, { ...options, by: ['llm.model'] });
-export const compareTemperatures = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison => compareConfigurations(runs, { ...options, by: ['llm.temperature'] });
-export const compareMaxRetries = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison => compareConfigurations(runs, { ...options, by: ['maxRetries'] });
+export const compareLlmModels = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison =>
+  compareConfigurations(runs, { ...options, by: ['llm.model'] });
+export const compareTemperatures = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison =>
+  compareConfigurations(runs, { ...options, by: ['llm.temperature'] });
+export const compareMaxRetries = (runs: readonly AnalysisRun[], options: Omit<CompareOptions, 'by'> = {}): Comparison =>
+  compareConfigurations(runs, { ...options, by: ['maxRetries'] });

@@ -3,10 +3,11 @@ import type { AnalysisRun } from '../../projections/analysis-input.js';
 
 /** The value at a dotted path of a config ("llm.model", "planner.depth"); null when absent. */
 export function configValue(config: SystemConfig, key: string): JsonValue {
-  let value: JsonValue | undefined = config as unknown as JsonValue;
+  let value: JsonValue | undefined = config;
   for (const part of key.split('.')) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, part)) return null;
-    value = (value as { [k: string]: JsonValue })[part];
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, part))
+      return null;
+    value = value[part];
   }
   return value ?? null;
 }
@@ -16,10 +17,10 @@ export function leafKeys(config: SystemConfig): string[] {
   const keys: string[] = [];
   const walk = (value: JsonValue, prefix: string): void => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const key of Object.keys(value)) walk((value as { [k: string]: JsonValue })[key]!, prefix ? `${prefix}.${key}` : key);
+      for (const key of Object.keys(value)) walk(value[key]!, prefix ? `${prefix}.${key}` : key);
     } else if (prefix) keys.push(prefix);
   };
-  walk(config as unknown as JsonValue, '');
+  walk(config, '');
   return keys.sort();
 }
 

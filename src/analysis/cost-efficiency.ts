@@ -23,7 +23,10 @@ export interface CostEfficiencyReport {
 }
 
 /** The v2 metrics system's cost efficiency, honestly: cost per successful issue with intervals; unpriced runs apart and named. */
-export function costEfficiency(runs: readonly AnalysisRun[], options: BootstrapOptions & { by?: readonly string[] } = {}): CostEfficiencyReport {
+export function costEfficiency(
+  runs: readonly AnalysisRun[],
+  options: BootstrapOptions & { by?: readonly string[] } = {},
+): CostEfficiencyReport {
   const by = options.by ?? ['llm.model'];
   const comparison = compareConfigurations(runs, { ...options, by, metric: 'cost' });
   const groups = comparison.groups.map((g) => ({
@@ -46,7 +49,15 @@ export function costEfficiency(runs: readonly AnalysisRun[], options: BootstrapO
     by,
     groups,
     mostEfficient: costed.slice(0, count).map((g) => g.label),
-    leastEfficient: costed.length < 2 ? [] : costed.slice(-count).reverse().map((g) => g.label),
-    unpricedRuns: runs.filter((r) => r.unpricedRecords > 0 && r.status !== 'running').map((r) => ({ runId: r.runId, models: r.unpricedModels })),
+    leastEfficient:
+      costed.length < 2
+        ? []
+        : costed
+            .slice(-count)
+            .reverse()
+            .map((g) => g.label),
+    unpricedRuns: runs
+      .filter((r) => r.unpricedRecords > 0 && r.status !== 'running')
+      .map((r) => ({ runId: r.runId, models: r.unpricedModels })),
   };
 }

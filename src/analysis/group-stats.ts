@@ -63,7 +63,12 @@ function column(runs: readonly AnalysisRun[], f: (r: AnalysisRun) => number): Fl
  * one pass over each resample's draws; when both sets of runs are the whole group (the usual case)
  * the three share the draws, which bootstrapInterval's equal seeds make the same draws anyway.
  */
-function groupBootstraps(runs: readonly AnalysisRun[], withIssues: readonly AnalysisRun[], priced: readonly AnalysisRun[], bootstrap: BootstrapOptions) {
+function groupBootstraps(
+  runs: readonly AnalysisRun[],
+  withIssues: readonly AnalysisRun[],
+  priced: readonly AnalysisRun[],
+  bootstrap: BootstrapOptions,
+) {
   const shared = withIssues.length === runs.length && priced.length === runs.length;
   const successUnits = shared ? runs : withIssues;
   const rates = column(successUnits, runSuccessRate);
@@ -102,10 +107,15 @@ function groupBootstraps(runs: readonly AnalysisRun[], withIssues: readonly Anal
     out[at + 1] = done === 0 ? Number.NaN : plainCost / done;
   };
   if (shared) {
-    const [success, perRun, perSuccess] = bootstrapIndexed(runs.length, 3, (drawn, out) => {
-      successStatistic(drawn, out);
-      costStatistics(drawn, out, 1);
-    }, bootstrap);
+    const [success, perRun, perSuccess] = bootstrapIndexed(
+      runs.length,
+      3,
+      (drawn, out) => {
+        successStatistic(drawn, out);
+        costStatistics(drawn, out, 1);
+      },
+      bootstrap,
+    );
     return { runSuccessRate: success!, costPerRun: perRun!, costPerSuccessfulIssue: perSuccess! };
   }
   const [success] = bootstrapIndexed(withIssues.length, 1, successStatistic, bootstrap);
@@ -117,8 +127,15 @@ function groupBootstraps(runs: readonly AnalysisRun[], withIssues: readonly Anal
 function groupTIntervals(withIssues: readonly AnalysisRun[], priced: readonly AnalysisRun[]) {
   return {
     runSuccessRate: tMeanInterval(column(withIssues, runSuccessRate), { min: 0, max: 1 }),
-    costPerRun: tMeanInterval(column(priced, (r) => r.costUsd), { min: 0 }),
-    costPerSuccessfulIssue: tRatioInterval(column(priced, (r) => r.costUsd), column(priced, (r) => r.completedIssues), { min: 0 }),
+    costPerRun: tMeanInterval(
+      column(priced, (r) => r.costUsd),
+      { min: 0 },
+    ),
+    costPerSuccessfulIssue: tRatioInterval(
+      column(priced, (r) => r.costUsd),
+      column(priced, (r) => r.completedIssues),
+      { min: 0 },
+    ),
   };
 }
 
@@ -136,7 +153,10 @@ export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOpt
   const durations = runs.map((r) => r.durationMs).filter((d): d is number => d !== null);
   const complexityCount = sum(runs, (r) => r.complexityCount);
   const runIntervalMethod: RunIntervalMethod = runs.length >= MIN_BOOTSTRAP_RUNS ? 'bootstrap-percentile' : 'student-t';
-  const intervals = runIntervalMethod === 'bootstrap-percentile' ? groupBootstraps(runs, withIssues, priced, bootstrap) : groupTIntervals(withIssues, priced);
+  const intervals =
+    runIntervalMethod === 'bootstrap-percentile'
+      ? groupBootstraps(runs, withIssues, priced, bootstrap)
+      : groupTIntervals(withIssues, priced);
   const reasons = [
     issues < MIN_ISSUES ? `only ${issues} issue${issues === 1 ? '' : 's'} (needs ${MIN_ISSUES})` : null,
     runs.length < MIN_RUNS ? `only ${runs.length} run${runs.length === 1 ? '' : 's'} (needs ${MIN_RUNS})` : null,
@@ -145,9 +165,15 @@ export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOpt
     runs: runs.length,
     issues,
     completedIssues: completed,
-    issueSuccessRate: clusteredProportion(column(runs, (r) => r.completedIssues), column(runs, (r) => r.issues)),
+    issueSuccessRate: clusteredProportion(
+      column(runs, (r) => r.completedIssues),
+      column(runs, (r) => r.issues),
+    ),
     runSuccessRate: intervals.runSuccessRate,
-    firstTimeRightRate: clusteredProportion(column(runs, (r) => r.firstTimeRightIssues), column(runs, (r) => r.issues)),
+    firstTimeRightRate: clusteredProportion(
+      column(runs, (r) => r.firstTimeRightIssues),
+      column(runs, (r) => r.issues),
+    ),
     costPerRun: intervals.costPerRun,
     costPerSuccessfulIssue: intervals.costPerSuccessfulIssue,
     runIntervalMethod,

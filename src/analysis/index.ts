@@ -1,5 +1,18 @@
 export * from './stats/index.js';
-export { compareConfigurations, compareLlmModels, compareTemperatures, compareMaxRetries, groupRuns, analysedRuns, RANK_METRICS, type Comparison, type CompareOptions, type ConfigGroup, type RankMetric, type VersusBaseline } from './compare.js';
+export {
+  compareConfigurations,
+  compareLlmModels,
+  compareTemperatures,
+  compareMaxRetries,
+  groupRuns,
+  analysedRuns,
+  RANK_METRICS,
+  type Comparison,
+  type CompareOptions,
+  type ConfigGroup,
+  type RankMetric,
+  type VersusBaseline,
+} from './compare.js';
 export { groupStats, costPerSuccessfulIssue, MIN_ISSUES, MIN_RUNS, type GroupStats } from './group-stats.js';
 export { parameterInfluence, type InfluenceReport, type KeyInfluence } from './influence.js';
 export { costEfficiency, type CostEfficiencyReport, type CostEfficiencyGroup } from './cost-efficiency.js';

@@ -29,7 +29,12 @@ export interface KeyInfluence {
   /** Other keys whose levels go together with this key's across runs (Cramér's V > 0.3): effects adjusted, but less certain. */
   readonly partlyConfoundedWith: ReadonlyArray<{ readonly keys: readonly string[]; readonly cramersV: number }>;
   /** Dearest minus cheapest level by cost per successful issue (cluster t on the ratio; no interval below 2 runs each). */
-  readonly costEffect: { readonly cheapest: string; readonly dearest: string; readonly difference: Interval | null; readonly estimate: number } | null;
+  readonly costEffect: {
+    readonly cheapest: string;
+    readonly dearest: string;
+    readonly difference: Interval | null;
+    readonly estimate: number;
+  } | null;
 }
 
 export interface InfluenceReport {
@@ -102,7 +107,12 @@ function costEffectOf(runs: readonly AnalysisRun[], keys: readonly string[], lev
   };
   const test = ratioTDifference(ratioOf(dearest), ratioOf(cheapest));
   const estimate = dearest.costPerSuccessfulIssue!.estimate - cheapest.costPerSuccessfulIssue!.estimate;
-  return { cheapest: cheapest.label, dearest: dearest.label, estimate, difference: test ? { estimate: test.estimate, low: test.low, high: test.high } : null };
+  return {
+    cheapest: cheapest.label,
+    dearest: dearest.label,
+    estimate,
+    difference: test ? { estimate: test.estimate, low: test.low, high: test.high } : null,
+  };
 }
 
 /**

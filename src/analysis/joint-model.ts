@@ -56,7 +56,13 @@ function designOf(runs: readonly AnalysisRun[], keySets: readonly (readonly stri
     const others = ordered.slice(1);
     const columns = others.map((_, i) => width + i);
     width += others.length;
-    return { keys, reference: ordered[0]![1].label, identities: others.map(([identity]) => identity), levels: others.map(([, v]) => v.label), columns };
+    return {
+      keys,
+      reference: ordered[0]![1].label,
+      identities: others.map(([identity]) => identity),
+      levels: others.map(([, v]) => v.label),
+      columns,
+    };
   });
   const rows = runs.map((run) => {
     const row = new Float64Array(width);
@@ -82,7 +88,8 @@ function clusteredCovarianceDiagonal(fit: LeastSquaresFit, rows: readonly Float6
   const diagonal = new Float64Array(p);
   for (let j = 0; j < p; j += 1) {
     let sum = 0;
-    for (let a = 0; a < p; a += 1) for (let b = 0; b < p; b += 1) sum += fit.inverse[j * p + a]! * meat[a * p + b]! * fit.inverse[b * p + j]!;
+    for (let a = 0; a < p; a += 1)
+      for (let b = 0; b < p; b += 1) sum += fit.inverse[j * p + a]! * meat[a * p + b]! * fit.inverse[b * p + j]!;
     diagonal[j] = (k / (k - fit.rank)) * sum;
   }
   return diagonal;
@@ -116,7 +123,14 @@ export function jointModel(runs: readonly AnalysisRun[], keySets: readonly (read
   });
 }
 
-function keyTest(design: Design, columns: readonly number[], y: readonly number[], w: readonly number[], full: LeastSquaresFit, residualDf: number): KeyTest | null {
+function keyTest(
+  design: Design,
+  columns: readonly number[],
+  y: readonly number[],
+  w: readonly number[],
+  full: LeastSquaresFit,
+  residualDf: number,
+): KeyTest | null {
   if (residualDf <= 0 || columns.length === 0) return null;
   const keep = Array.from({ length: design.rows[0]!.length }, (_, j) => j).filter((j) => !columns.includes(j));
   const reduced = weightedLeastSquares(

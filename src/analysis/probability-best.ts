@@ -15,7 +15,10 @@ export function probabilityBest(groups: readonly (readonly AnalysisRun[])[], opt
   const random = mulberry32(options.seed ?? 1);
   const wins = new Array<number>(groups.length).fill(0);
   const rates = new Float64Array(groups.length);
-  const columns = groups.map((runs) => ({ y: Float64Array.from(runs, (r) => r.completedIssues), n: Float64Array.from(runs, (r) => r.issues) }));
+  const columns = groups.map((runs) => ({
+    y: Float64Array.from(runs, (r) => r.completedIssues),
+    n: Float64Array.from(runs, (r) => r.issues),
+  }));
   for (let replicate = 0; replicate < resamples; replicate += 1) {
     let top = -Infinity;
     for (let g = 0; g < columns.length; g += 1) {

@@ -42,7 +42,9 @@ export function performanceTrends(allRuns: readonly AnalysisRun[], options: Boot
   if (options.lastN !== undefined && (!Number.isInteger(options.lastN) || options.lastN < 1)) {
     throw new AnalysisInputError(`lastN ${options.lastN} is not a whole number >= 1`);
   }
-  const ordered = analysedRuns(allRuns).sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.runId < b.runId ? -1 : 1));
+  const ordered = analysedRuns(allRuns).sort((a, b) =>
+    a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.runId < b.runId ? -1 : 1,
+  );
   const runs = options.lastN === undefined ? ordered : ordered.slice(-options.lastN);
   const success = runs.filter((r) => r.issues > 0).map((r) => r.completedIssues / r.issues);
   const cost = runs.filter((r) => r.unpricedRecords === 0).map((r) => r.costUsd);
@@ -60,7 +62,11 @@ function trendLine(values: readonly number[], better: 'higher' | 'lower', bootst
   const third = Math.floor(values.length / 3);
   const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
   const thirdMean = (xs: readonly number[]): Estimate | null => (xs.length === 0 ? null : bootstrapInterval(xs, meanOf, bootstrap));
-  const base = { runs: values.length, firstThirdMean: thirdMean(values.slice(0, third)), lastThirdMean: thirdMean(third === 0 ? [] : values.slice(-third)) };
+  const base = {
+    runs: values.length,
+    firstThirdMean: thirdMean(values.slice(0, third)),
+    lastThirdMean: thirdMean(third === 0 ? [] : values.slice(-third)),
+  };
   if (values.length < MIN_TREND_RUNS) return { ...base, slopePerRun: null, test: null, verdict: 'not enough runs' };
   const points = values.map((v, i) => [i, v] as [number, number]);
   const slope = (sample: readonly (readonly [number, number])[]): number | null => {

@@ -50,7 +50,12 @@ export function toVerification(scan: ScanResult): RunVerification {
     case 'clean':
       return { ...base, verdict: 'intact', tornTail: null, corruption: null };
     case 'torn':
-      return { ...base, verdict: 'torn-tail', corruption: null, tornTail: { offset: tail.offset, bytes: tail.bytes, line: tail.damage.line, problem: tail.damage.problem } };
+      return {
+        ...base,
+        verdict: 'torn-tail',
+        corruption: null,
+        tornTail: { offset: tail.offset, bytes: tail.bytes, line: tail.damage.line, problem: tail.damage.problem },
+      };
     case 'corrupt':
       return { ...base, verdict: 'corrupt', tornTail: null, corruption: { ...tail.damage, verifiedAfter: tail.verifiedAfter } };
   }

@@ -62,7 +62,10 @@ export async function replayFromStream(options: CentralReplayOptions): Promise<C
       try {
         nc = await connect({ servers, name: `runledger central replay ${logsDir}`, timeout: 5000, noAsyncTraces: true });
       } catch (error) {
-        throw new StreamConfigError(stream, `no NATS server answered at ${servers.join(',')} (${(error as Error).message}); nothing was changed`);
+        throw new StreamConfigError(
+          stream,
+          `no NATS server answered at ${servers.join(',')} (${(error as Error).message}); nothing was changed`,
+        );
       }
       try {
         messages = await mirrorStream(nc, stream, logsDir, state, options.durableBytes ?? 8 * 1024 * 1024, sink);
@@ -80,7 +83,16 @@ export async function replayFromStream(options: CentralReplayOptions): Promise<C
       replay = finishTables(paths, lock, index, runs, previous);
     }
     const refused = [...state.refused.values()];
-    return { dir: logsDir, stream, fromStreamSeq, toStreamSeq: state.streamSeq, messages, refused, replay, ok: refused.length === 0 && (replay?.ok ?? true) };
+    return {
+      dir: logsDir,
+      stream,
+      fromStreamSeq,
+      toStreamSeq: state.streamSeq,
+      messages,
+      refused,
+      replay,
+      ok: refused.length === 0 && (replay?.ok ?? true),
+    };
   } finally {
     lock.release();
   }
@@ -91,11 +103,18 @@ function openState(logsDir: string, stream: string): CentralState {
   if (state === null) {
     const present = listRunIds(logsDir);
     if (present.length > 0) {
-      throw new StreamConfigError(stream, `${logsDir} already holds journals (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}) that central replay did not write; give --dir a folder of its own`);
+      throw new StreamConfigError(
+        stream,
+        `${logsDir} already holds journals (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}) that central replay did not write; give --dir a folder of its own`,
+      );
     }
     return emptyCentralState(stream);
   }
-  if (state.stream !== stream) throw new StreamConfigError(stream, `${logsDir} mirrors stream ${state.stream}, not ${stream}; give --dir a folder of its own per stream`);
+  if (state.stream !== stream)
+    throw new StreamConfigError(
+      stream,
+      `${logsDir} mirrors stream ${state.stream}, not ${stream}; give --dir a folder of its own per stream`,
+    );
   for (const run of state.runs.values()) truncateToRecorded(logsDir, run.runId, run.offset);
   // Journals of runs the state does not hold yet: begun by a step that never saved its state.
   for (const runId of listRunIds(logsDir)) if (!state.subjectOfRun.has(runId)) removeUnrecorded(logsDir, runId);
@@ -108,14 +127,23 @@ function openState(logsDir: string, stream: string): CentralState {
  * `durableBytes` (and at the end) the touched files are fdatasync'd and then the state saved:
  * one durable step.
  */
-async function mirrorStream(nc: NatsConnection, stream: string, logsDir: string, state: CentralState, durableBytes: number, sink: MirrorSink): Promise<number> {
+async function mirrorStream(
+  nc: NatsConnection,
+  stream: string,
+  logsDir: string,
+  state: CentralState,
+  durableBytes: number,
+  sink: MirrorSink,
+): Promise<number> {
   const js = jetstream(nc);
   let consumer: Consumer;
   let backlog: number;
   try {
     consumer = await js.consumers.get(
       stream,
-      state.streamSeq === 0 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.streamSeq + 1 },
+      state.streamSeq === 0
+        ? { deliver_policy: DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: state.streamSeq + 1 },
     );
     // What is there now (messages deleted or purged from the stream are not counted): read that much.
     backlog = (await consumer.info()).num_pending;

@@ -64,6 +64,10 @@ export function loadCentralState(logsDir: string): CentralState | null {
 
 /** Written after the mirrored bytes are fsync'd: what it says is always on disk. */
 export function saveCentralState(logsDir: string, state: CentralState): void {
-  const bySubject = <T extends { subject: string }>(m: Map<string, T>): T[] => [...m.values()].sort((a, b) => (a.subject < b.subject ? -1 : 1));
-  writeFileAtomic(centralStateFile(logsDir), `${JSON.stringify({ version: STATE_VERSION, stream: state.stream, streamSeq: state.streamSeq, runs: bySubject(state.runs), refused: bySubject(state.refused) })}\n`);
+  const bySubject = <T extends { subject: string }>(m: Map<string, T>): T[] =>
+    [...m.values()].sort((a, b) => (a.subject < b.subject ? -1 : 1));
+  writeFileAtomic(
+    centralStateFile(logsDir),
+    `${JSON.stringify({ version: STATE_VERSION, stream: state.stream, streamSeq: state.streamSeq, runs: bySubject(state.runs), refused: bySubject(state.refused) })}\n`,
+  );
 }

@@ -30,7 +30,10 @@ export function sharedLockView(flag: SharedArrayBuffer, lockPath: string): HeldL
   const lost = new Int32Array(flag);
   return {
     assertHeld(): void {
-      if (Atomics.load(lost, 0) !== 0) throw new DerivedFilesLockError(`The lock on derived files (${lockPath}) was lost during central replay. Run "runledger replay --from" again.`);
+      if (Atomics.load(lost, 0) !== 0)
+        throw new DerivedFilesLockError(
+          `The lock on derived files (${lockPath}) was lost during central replay. Run "runledger replay --from" again.`,
+        );
     },
   };
 }

@@ -29,7 +29,7 @@ export class MirrorFiles {
       file = { fd, created, runDir: paths.runDir };
       this.open.set(runId, file);
     }
-    for (let done = 0; done < bytes.length; ) done += fs.writeSync(file.fd, bytes, done, bytes.length - done, offset + done);
+    for (let done = 0; done < bytes.length;) done += fs.writeSync(file.fd, bytes, done, bytes.length - done, offset + done);
   }
 
   /** Makes everything appended durable, then closes the files. */
@@ -62,7 +62,9 @@ export function truncateToRecorded(logsDir: string, runId: string, offset: numbe
     throw error;
   }
   if (size < offset) {
-    throw new Error(`${journal} holds ${size} bytes, fewer than the ${offset} central replay mirrored into it; remove the folder's .central/ and runs/ to mirror the stream again`);
+    throw new Error(
+      `${journal} holds ${size} bytes, fewer than the ${offset} central replay mirrored into it; remove the folder's .central/ and runs/ to mirror the stream again`,
+    );
   }
   if (size > offset) {
     const fd = fs.openSync(journal, 'r+');

@@ -47,7 +47,15 @@ export function stageChunk(files: MirrorFiles, state: CentralState, chunk: reado
       // On the stream every message is a whole line: nothing is torn there, any damage is refused.
       const bad = msgs[scan.entries] ?? msgs.at(-1)!;
       const problem = scan.tail.damage.problem;
-      refuse(state, { subject, runId: run.runId, streamSeq: bad.seq, reason: new CentralRunRefusedError(run.runId, `its line at stream seq ${bad.seq} (${subject}) does not continue its chain after seq ${run.seq}: ${problem}; mirrored up to seq ${run.seq} and not past it`).message });
+      refuse(state, {
+        subject,
+        runId: run.runId,
+        streamSeq: bad.seq,
+        reason: new CentralRunRefusedError(
+          run.runId,
+          `its line at stream seq ${bad.seq} (${subject}) does not continue its chain after seq ${run.seq}: ${problem}; mirrored up to seq ${run.seq} and not past it`,
+        ).message,
+      });
     }
   }
 }
@@ -58,13 +66,26 @@ function ownerOf(subject: string, first: MirrorMessage, state: CentralState): st
   const checked = checkLine(bytes.at(-1) === 0x0a ? bytes.subarray(0, -1) : bytes);
   if (!checked.ok || !isValidRunId(checked.value.runId)) {
     const why = checked.ok ? `run id ${JSON.stringify(checked.value.runId)} is not valid` : checked.problem;
-    refuse(state, { subject, runId: null, streamSeq: first.seq, reason: `${subject}: its first message (stream seq ${first.seq}) is not a journal line (${why}); nothing of it is mirrored` });
+    refuse(state, {
+      subject,
+      runId: null,
+      streamSeq: first.seq,
+      reason: `${subject}: its first message (stream seq ${first.seq}) is not a journal line (${why}); nothing of it is mirrored`,
+    });
     return null;
   }
   const runId = checked.value.runId;
   const other = state.subjectOfRun.get(runId);
   if (other !== undefined) {
-    refuse(state, { subject, runId, streamSeq: first.seq, reason: new CentralRunRefusedError(runId, `it arrives on ${subject} but ${other} already holds a run with this id (two runs with one id, from different projects or machines); the first is kept, this one is not merged into it`).message });
+    refuse(state, {
+      subject,
+      runId,
+      streamSeq: first.seq,
+      reason: new CentralRunRefusedError(
+        runId,
+        `it arrives on ${subject} but ${other} already holds a run with this id (two runs with one id, from different projects or machines); the first is kept, this one is not merged into it`,
+      ).message,
+    });
     return null;
   }
   return runId;

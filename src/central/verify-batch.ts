@@ -19,7 +19,8 @@ export function verifyBatch(runId: string, from: { offset: number; seq: number; 
     openSync: () => fd,
     closeSync: () => undefined,
     fstatSync: () => ({ size }) as fs.Stats,
-    readSync: (_fd, buffer, offset, length, position) => lines.copy(buffer, offset, position - from.offset, position - from.offset + length),
+    readSync: (_fd, buffer, offset, length, position) =>
+      lines.copy(buffer, offset, position - from.offset, position - from.offset + length),
   };
   return scanJournal(`<stream:${runId}>`, { runId, from: from.seq === 0 ? undefined : from, ops }, undefined);
 }

@@ -95,7 +95,13 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
       }
     }
     if (!options.dryRun) finishTables(paths, lock, index, runs);
-    return { dir: paths.logsDir, dryRun: options.dryRun ?? false, removed, skipped, kept: index.size - (options.dryRun ? removed.length : 0) };
+    return {
+      dir: paths.logsDir,
+      dryRun: options.dryRun ?? false,
+      removed,
+      skipped,
+      kept: index.size - (options.dryRun ? removed.length : 0),
+    };
   } finally {
     lock.release();
   }
@@ -112,10 +118,14 @@ const JETSTREAM_SYNC_MS = 2 * 60_000;
 function notFullyShipped(logsDir: string, entry: RunIndexEntry, stream: string, now: number): string | null {
   const progress = readRunProgress(logsDir, entry.runId);
   const last = entry.checkpoint;
-  if (progress === null || progress.seq === 0) return `not shipped: none of its ${last.seq} line(s) is recorded on stream ${stream} yet (run "runledger ship", or --force)`;
-  if (progress.seq < last.seq) return `not fully shipped: seq ${progress.seq} of ${last.seq} is on stream ${progress.stream} (let "runledger ship" catch up, or --force)`;
-  if (progress.seq !== last.seq || progress.hash !== last.hash) return `not shipped as it is: the stream's seq ${progress.seq} is not this journal's last line (see "runledger ship"), or --force`;
-  if (now - progress.recordedAtMs < JETSTREAM_SYNC_MS) return `shipped less than 2 minutes ago: JetStream may not have fsync'd it yet (or --force)`;
+  if (progress === null || progress.seq === 0)
+    return `not shipped: none of its ${last.seq} line(s) is recorded on stream ${stream} yet (run "runledger ship", or --force)`;
+  if (progress.seq < last.seq)
+    return `not fully shipped: seq ${progress.seq} of ${last.seq} is on stream ${progress.stream} (let "runledger ship" catch up, or --force)`;
+  if (progress.seq !== last.seq || progress.hash !== last.hash)
+    return `not shipped as it is: the stream's seq ${progress.seq} is not this journal's last line (see "runledger ship"), or --force`;
+  if (now - progress.recordedAtMs < JETSTREAM_SYNC_MS)
+    return `shipped less than 2 minutes ago: JetStream may not have fsync'd it yet (or --force)`;
   return null;
 }
 

@@ -60,7 +60,10 @@ export async function compareCommand(options: CompareCommandOptions): Promise<vo
   if (options.metric !== undefined && !RANK_METRICS.includes(options.metric as RankMetric)) {
     throw new UsageError(`--metric ${JSON.stringify(options.metric)} is not one of ${RANK_METRICS.join(', ')}`);
   }
-  const by = options.by.split(',').map((k) => k.trim()).filter(Boolean);
+  const by = options.by
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const settings = { by, baseline: options.baseline, metric: options.metric as RankMetric | undefined, ...bootstrapOf(options) };
   const comparison = compareConfigurations(await runsOf(options), settings);
   print(options, comparison, () => comparisonSection(comparison));
@@ -97,12 +100,18 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
   const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
   if (options.format === 'html') {
     const written = await writeHtmlReport({ dir, out: options.out ?? path.join(dir, 'report.html'), ...settings });
-    process.stdout.write(options.json ? `${JSON.stringify({ written })}\n` : `HTML report written to ${written} (self-contained: open it in a browser)\n`);
+    process.stdout.write(
+      options.json ? `${JSON.stringify({ written })}\n` : `HTML report written to ${written} (self-contained: open it in a browser)\n`,
+    );
     return;
   }
   const report = analysisReport(await runsOf(options), settings);
   const json = options.json || options.format === 'json';
-  const text = json ? `${JSON.stringify(report, null, 2)}\n` : options.format === 'md' ? renderReportMarkdown(report) : renderReportText(report);
+  const text = json
+    ? `${JSON.stringify(report, null, 2)}\n`
+    : options.format === 'md'
+      ? renderReportMarkdown(report)
+      : renderReportText(report);
   const out = path.resolve(options.out ?? path.join(dir, `analysis.${json ? 'json' : formats[options.format]}`));
   writeFileAtomic(out, text);
   process.stdout.write(text);

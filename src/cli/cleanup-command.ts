@@ -5,7 +5,8 @@ import { UsageError } from './exit-codes.js';
 function formatCleanupReport(report: CleanupReport): string {
   const verb = report.dryRun ? 'Would remove' : 'Removed';
   const lines = [`${verb} ${report.removed.length} run(s) from ${report.dir}; ${report.kept} kept.`];
-  for (const run of report.removed) lines.push(`  ${report.dryRun ? 'would remove' : 'removed'}  ${run.runId} (last event ${run.lastEventAt ?? 'unknown'})`);
+  for (const run of report.removed)
+    lines.push(`  ${report.dryRun ? 'would remove' : 'removed'}  ${run.runId} (last event ${run.lastEventAt ?? 'unknown'})`);
   for (const run of report.skipped) lines.push(`  skipped       ${run.runId}: ${run.reason}`);
   return lines.join('\n');
 }
@@ -20,11 +21,20 @@ export interface CleanupCommandOptions {
 }
 
 export async function cleanupCommand(options: CleanupCommandOptions): Promise<void> {
-  if (options.olderThan === undefined && options.keepLast === undefined) throw new UsageError('cleanup needs --older-than AGE or --keep-last N (it never removes everything by default)');
+  if (options.olderThan === undefined && options.keepLast === undefined)
+    throw new UsageError('cleanup needs --older-than AGE or --keep-last N (it never removes everything by default)');
   const olderThanMs = options.olderThan === undefined ? undefined : parseDuration(options.olderThan);
-  if (olderThanMs === null) throw new UsageError(`--older-than ${JSON.stringify(options.olderThan)} is not an age; use a number with w, d, h, m or s, e.g. 30d`);
+  if (olderThanMs === null)
+    throw new UsageError(`--older-than ${JSON.stringify(options.olderThan)} is not an age; use a number with w, d, h, m or s, e.g. 30d`);
   const keepLast = options.keepLast === undefined ? undefined : Number(options.keepLast);
-  if (keepLast !== undefined && (!Number.isInteger(keepLast) || keepLast < 0)) throw new UsageError(`--keep-last ${JSON.stringify(options.keepLast)} is not a whole number >= 0`);
-  const report = await cleanupRuns({ dir: resolveLogsDir(options.dir), olderThanMs, keepLast, dryRun: options.dryRun, force: options.force });
+  if (keepLast !== undefined && (!Number.isInteger(keepLast) || keepLast < 0))
+    throw new UsageError(`--keep-last ${JSON.stringify(options.keepLast)} is not a whole number >= 0`);
+  const report = await cleanupRuns({
+    dir: resolveLogsDir(options.dir),
+    olderThanMs,
+    keepLast,
+    dryRun: options.dryRun,
+    force: options.force,
+  });
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCleanupReport(report)}\n`);
 }

@@ -19,6 +19,7 @@ import type { VerifyOptions } from './verify-command.js';
  * implementation when it runs, and with it only what that command needs (fastify for serve,
  * NATS for ship, the analysis for compare...).
  */
+// eslint-disable-next-line max-lines-per-function -- the CLI's command table: one static commander declaration per command
 export function registerCommands(program: Command): void {
   const dirOption = ['--dir <dir>', 'logs folder (default: RUNLEDGER_DIR or ./logs)'] as const;
 
@@ -27,11 +28,19 @@ export function registerCommands(program: Command): void {
     .description('list runs with status, configuration, issues, success and cost')
     .option(...dirOption)
     .option('--status <statuses>', `only these statuses, comma-separated: ${RUN_STATUSES.join(', ')}`)
-    .option('--config <key=value>', 'only runs whose config has this value (repeatable): llm.model=gpt-4o', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option(
+      '--config <key=value>',
+      'only runs whose config has this value (repeatable): llm.model=gpt-4o',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--since <date>', 'only runs started at or after this date')
     .option('--until <date>', 'only runs started at or before this date')
     .option('--json', 'print the runs as JSON')
-    .addHelpText('after', '\nA run without RunFinished is "running" only while its writer holds a live lock, else "crashed".\n\nExample:\n  $ runledger runs --status crashed,interrupted --config llm.model=gpt-4o')
+    .addHelpText(
+      'after',
+      '\nA run without RunFinished is "running" only while its writer holds a live lock, else "crashed".\n\nExample:\n  $ runledger runs --status crashed,interrupted --config llm.model=gpt-4o',
+    )
     .action(async (options: RunsOptions) => (await import('./runs-command.js')).runsCommand(options));
 
   program
@@ -41,7 +50,10 @@ export function registerCommands(program: Command): void {
     .option(...dirOption)
     .option('--issue <id>', 'only the events of this issue')
     .option('--json', 'print the events and the verification as JSON')
-    .addHelpText('after', '\nExit codes: 0 chain intact (or only a torn tail), 1 corruption, 2 usage error.\n\nExample:\n  $ runledger show run_20261126_101500_project_171_a1b2c3 --issue 3')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 chain intact (or only a torn tail), 1 corruption, 2 usage error.\n\nExample:\n  $ runledger show run_20261126_101500_project_171_a1b2c3 --issue 3',
+    )
     .action(async (runId: string, options: ShowOptions) => (await import('./show-command.js')).showCommand(runId, options));
 
   program
@@ -61,7 +73,10 @@ export function registerCommands(program: Command): void {
     .argument('[runIds...]', 'runs to check (default: all runs under --dir)')
     .option(...dirOption)
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', '\nExit codes: 0 all intact (or only torn tails), 1 corruption found, 2 usage error.\n\nExample:\n  $ runledger verify --dir logs run_20261126_101500_demo_a1b2c3')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all intact (or only torn tails), 1 corruption found, 2 usage error.\n\nExample:\n  $ runledger verify --dir logs run_20261126_101500_demo_a1b2c3',
+    )
     .action(async (runIds: string[], options: VerifyOptions) => (await import('./verify-command.js')).verifyCommand(runIds, options));
 
   program
@@ -78,11 +93,15 @@ export function registerCommands(program: Command): void {
       '\nExit codes: 0 done, 1 a run was refused (corrupt journal, or a broken chain or a duplicate run id on the stream), 2 usage error.\n\n' +
         'Examples:\n  $ runledger replay --dir logs\n  $ runledger replay --from nats://10.0.0.1:4222 --stream RUNLEDGER --dir central-logs',
     )
-    .action(async (runIds: string[], options: ReplayCommandOptions) => (await import('./replay-command.js')).replayCommand(runIds, options));
+    .action(async (runIds: string[], options: ReplayCommandOptions) =>
+      (await import('./replay-command.js')).replayCommand(runIds, options),
+    );
 
   program
     .command('cleanup')
-    .description("remove finished runs' journals and derived files by age or count, then rewrite the tables; never a run with a live writer")
+    .description(
+      "remove finished runs' journals and derived files by age or count, then rewrite the tables; never a run with a live writer",
+    )
     .option(...dirOption)
     .option('--older-than <age>', 'remove runs whose last event is older than this: 30d, 12h, 90m, 2w')
     .option('--keep-last <n>', 'keep the N most recently started runs')
@@ -125,12 +144,19 @@ export function registerCommands(program: Command): void {
     .option('--prices <file>', 'a price override file (default RUNLEDGER_PRICES)')
     .option('--dir <dir>', 'logs folder, for --check (default: RUNLEDGER_DIR or ./logs)')
     .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExit codes: 0 priced, 1 a model has no price, 2 usage error.\n\nExamples:\n  $ runledger prices deepseek-chat\n  $ runledger prices --check')
-    .action(async (model: string | undefined, options: PricesOptions) => (await import('./prices-command.js')).pricesCommand(model, options));
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 priced, 1 a model has no price, 2 usage error.\n\nExamples:\n  $ runledger prices deepseek-chat\n  $ runledger prices --check',
+    )
+    .action(async (model: string | undefined, options: PricesOptions) =>
+      (await import('./prices-command.js')).pricesCommand(model, options),
+    );
 
   program
     .command('serve')
-    .description('accept events from any language over HTTP: start runs, append calls (one or an NDJSON batch), finalize; answers only after fdatasync')
+    .description(
+      'accept events from any language over HTTP: start runs, append calls (one or an NDJSON batch), finalize; answers only after fdatasync',
+    )
     .option(...dirOption)
     .option('--host <host>', `address to listen on; anything but loopback needs a token`, DEFAULT_HOST)
     .option('--port <port>', `port to listen on; 0 picks a free one (printed)`, String(DEFAULT_PORT))
@@ -159,7 +185,9 @@ function registerAnalysis(program: Command, dirOption: readonly [string, string]
   withCommon(
     program
       .command('compare')
-      .description('compare configurations with runs as the unit: success with intervals and design effects, tests against a baseline, and the runs it would take to tell a difference')
+      .description(
+        'compare configurations with runs as the unit: success with intervals and design effects, tests against a baseline, and the runs it would take to tell a difference',
+      )
       .requiredOption('--by <keys>', 'config keys to group by, comma-separated: llm.model or llm.model,llm.temperature')
       .option('--baseline <value>', 'the baseline group as printed (default: the group with most issues)')
       .option('--metric <metric>', `what ranks the groups: ${RANK_METRIC_NAMES.join(', ')} (default success)`),
@@ -167,7 +195,9 @@ function registerAnalysis(program: Command, dirOption: readonly [string, string]
   ).action(async (options: CompareCommandOptions) => (await analysis()).compareCommand(options));
 
   withCommon(
-    program.command('influence').description('which config keys matter: effect sizes on success and cost with intervals; confounded keys reported together'),
+    program
+      .command('influence')
+      .description('which config keys matter: effect sizes on success and cost with intervals; confounded keys reported together'),
     'runledger influence',
   ).action(async (options: AnalysisOptions) => (await analysis()).influenceCommand(options));
 
@@ -190,7 +220,9 @@ function registerAnalysis(program: Command, dirOption: readonly [string, string]
   withCommon(
     program
       .command('best')
-      .description('the best configuration, or "no clear winner" and the contenders: a 0-100 score on the lower end of the success interval, the Pareto front, P(best)')
+      .description(
+        'the best configuration, or "no clear winner" and the contenders: a 0-100 score on the lower end of the success interval, the Pareto front, P(best)',
+      )
       .option('--by <keys>', 'config keys that make a configuration (default: every key that varies)'),
     'runledger best',
   ).action(async (options: AnalysisOptions & { by?: string }) => (await analysis()).bestCommand(options));
@@ -198,7 +230,9 @@ function registerAnalysis(program: Command, dirOption: readonly [string, string]
   withCommon(
     program
       .command('report')
-      .description("the full comparison report: models, temperatures, retries, influence, cost, trends, best; written to a file and printed")
+      .description(
+        'the full comparison report: models, temperatures, retries, influence, cost, trends, best; written to a file and printed',
+      )
       .option('--format <format>', 'text, md, json or html (default text)', 'text')
       .option('--out <file>', 'where to write it (default <dir>/analysis.txt, .md, .json or .html)')
       .option('--last <n>', 'trends over the last N runs only'),

@@ -9,8 +9,10 @@ export function summarizeEvent(entry: RunEntry): string {
   switch (entry.type) {
     case 'RunStarted': {
       const { config, projectId, host } = entry.data;
-      return `project ${projectId}; ${config.llm.provider ?? ''}${config.llm.provider ? '/' : ''}${config.llm.model}` +
-        `${config.llm.temperature === undefined ? '' : ` t=${config.llm.temperature}`}${config.maxRetries === undefined ? '' : ` retries=${config.maxRetries}`}; host ${host.hostname} pid ${host.pid}`;
+      return (
+        `project ${projectId}; ${config.llm.provider ?? ''}${config.llm.provider ? '/' : ''}${config.llm.model}` +
+        `${config.llm.temperature === undefined ? '' : ` t=${config.llm.temperature}`}${config.maxRetries === undefined ? '' : ` retries=${config.maxRetries}`}; host ${host.hostname} pid ${host.pid}`
+      );
     }
     case 'RunResumed':
       return `after seq ${entry.data.afterSeq} by pid ${entry.data.host.pid}; abandoned ${entry.data.abandonedAgents.length} agent(s), ${entry.data.abandonedToolCalls.length} tool call(s)`;
@@ -29,8 +31,10 @@ export function summarizeEvent(entry: RunEntry): string {
     case 'ToolCallEnded':
       return `${entry.data.tool} ${entry.data.callId} ${entry.data.success ? 'ok' : 'failed'} in ${entry.data.durationMs} ms${entry.data.error ? `: ${entry.data.error}` : ''}`;
     case 'TokensUsed':
-      return `${entry.data.model} in ${entry.data.inputTokens} out ${entry.data.outputTokens}` +
-        `${entry.data.cacheReadTokens ? ` cache-read ${entry.data.cacheReadTokens}` : ''}; ${entry.data.cost ? usd(entry.data.cost.totalUsd) : 'unpriced'}`;
+      return (
+        `${entry.data.model} in ${entry.data.inputTokens} out ${entry.data.outputTokens}` +
+        `${entry.data.cacheReadTokens ? ` cache-read ${entry.data.cacheReadTokens}` : ''}; ${entry.data.cost ? usd(entry.data.cost.totalUsd) : 'unpriced'}`
+      );
     case 'PipelineFinished':
       return `pipeline ${entry.data.pipelineId} ${entry.data.status} (attempt ${entry.data.attempt}, ${entry.data.failingTests} failing tests)${issue(entry.data.issueId)}`;
     case 'DebuggingCycleRecorded':

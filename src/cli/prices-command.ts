@@ -63,7 +63,9 @@ export async function pricesCommand(modelArgument: string | undefined, options: 
     const unpriced = models.filter((m) => m.perMillion === null);
     process.exitCode = unpriced.length > 0 ? EXIT_FINDINGS : EXIT_OK;
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ models, unpriced: unpriced.map((m) => ({ model: m.model, provider: m.provider, runs: m.runs })) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ models, unpriced: unpriced.map((m) => ({ model: m.model, provider: m.provider, runs: m.runs })) }, null, 2)}\n`,
+      );
       return;
     }
     process.stdout.write(
@@ -86,12 +88,23 @@ export async function pricesCommand(modelArgument: string | undefined, options: 
     return;
   }
   if (!prices.perMillion) {
-    process.stdout.write(`No price for ${model}${provider ? ` (provider ${provider})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`);
+    process.stdout.write(
+      `No price for ${model}${provider ? ` (provider ${provider})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`,
+    );
     return;
   }
   const p = prices.perMillion;
   const money = (x: number): string => `$${Number(x.toPrecision(6))}`;
   process.stdout.write(
-    `${renderTextTable({ headers: ['per million tokens', 'USD'], right: new Set([1]), rows: [['input', money(p.input)], ['output', money(p.output)], ['cache read', money(p.cacheRead)], ['cache write', money(p.cacheWrite)]] })}\nsource: ${describeSource(prices.source)}\n`,
+    `${renderTextTable({
+      headers: ['per million tokens', 'USD'],
+      right: new Set([1]),
+      rows: [
+        ['input', money(p.input)],
+        ['output', money(p.output)],
+        ['cache read', money(p.cacheRead)],
+        ['cache write', money(p.cacheWrite)],
+      ],
+    })}\nsource: ${describeSource(prices.source)}\n`,
   );
 }

@@ -9,15 +9,21 @@ function formatReplayReport(report: ReplayReport): string {
     `Replayed ${report.dir}: ${count('replayed')} run(s) brought up to date, ${count('unchanged')} unchanged, ${count('refused')} refused, ${count('empty')} without events.`,
   ];
   for (const run of report.runs) {
-    if (run.refused) lines.push(`  REFUSED  ${run.runId}: corrupt at line ${run.refused.line} (byte ${run.refused.offset}): ${run.refused.problem}. Its derived files were removed; see "runledger verify ${run.runId}".`);
-    else if (run.tornTail) lines.push(`  torn     ${run.runId}: torn tail at byte ${run.tornTail.offset} (${run.tornTail.bytes} bytes), flagged on the run`);
+    if (run.refused)
+      lines.push(
+        `  REFUSED  ${run.runId}: corrupt at line ${run.refused.line} (byte ${run.refused.offset}): ${run.refused.problem}. Its derived files were removed; see "runledger verify ${run.runId}".`,
+      );
+    else if (run.tornTail)
+      lines.push(`  torn     ${run.runId}: torn tail at byte ${run.tornTail.offset} (${run.tornTail.bytes} bytes), flagged on the run`);
   }
   lines.push(`Tables in ${report.dir}/csv: ${report.tables.map((t) => `${t.file} (${t.rows} rows)`).join(', ')}`);
   return lines.join('\n');
 }
 
 function formatCentralReport(report: CentralReplayReport): string {
-  const lines = [`Mirrored stream ${report.stream} into ${report.dir}: ${report.messages} message(s), stream seq ${report.fromStreamSeq} -> ${report.toStreamSeq}.`];
+  const lines = [
+    `Mirrored stream ${report.stream} into ${report.dir}: ${report.messages} message(s), stream seq ${report.fromStreamSeq} -> ${report.toStreamSeq}.`,
+  ];
   for (const refused of report.refused) lines.push(`  REFUSED  ${refused.reason}`);
   if (report.replay) lines.push(formatReplayReport(report.replay));
   return lines.join('\n');
@@ -36,12 +42,22 @@ export async function replayCommand(runIds: string[], options: ReplayCommandOpti
     if (runIds.length > 0) throw new UsageError('replay --from mirrors the whole stream: give no run ids');
     // NATS is loaded for central replay only.
     const { replayFromStream } = await import('../central/central-replay.js');
-    const report = await replayFromStream({ dir: resolveLogsDir(options.dir), servers: options.from, stream: options.stream, progress: !options.json });
+    const report = await replayFromStream({
+      dir: resolveLogsDir(options.dir),
+      servers: options.from,
+      stream: options.stream,
+      progress: !options.json,
+    });
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCentralReport(report)}\n`);
     process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
     return;
   }
-  const report = await replay({ dir: resolveLogsDir(options.dir), runIds: runIds.length > 0 ? runIds : undefined, full: options.full, progress: !options.json });
+  const report = await replay({
+    dir: resolveLogsDir(options.dir),
+    runIds: runIds.length > 0 ? runIds : undefined,
+    full: options.full,
+    progress: !options.json,
+  });
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReplayReport(report)}\n`);
   process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
 }

@@ -52,7 +52,12 @@ export interface RunsOptions {
 
 export async function runsCommand(options: RunsOptions): Promise<void> {
   const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
-  const selected = filterRuns(runs, { statuses: options.status?.split(',').map((s) => s.trim()), config: options.config, since: options.since, until: options.until });
+  const selected = filterRuns(runs, {
+    statuses: options.status?.split(',').map((s) => s.trim()),
+    config: options.config,
+    since: options.since,
+    until: options.until,
+  });
   if (options.json) {
     process.stdout.write(`${JSON.stringify(selected, null, 2)}\n`);
     return;
@@ -75,6 +80,10 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
     ]),
   });
   // Colour after alignment, so escape codes never shift the columns.
-  const lines = table.split('\n').map((line, i) => (i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s))));
+  const lines = table
+    .split('\n')
+    .map((line, i) =>
+      i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s)),
+    );
   process.stdout.write(`${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n`);
 }

@@ -5,13 +5,15 @@ import { UsageError } from './exit-codes.js';
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port ${JSON.stringify(text)} is not a port number (0-65535; 0 picks a free one)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port ${JSON.stringify(text)} is not a port number (0-65535; 0 picks a free one)`);
   return port;
 }
 
 function parseBytes(text: string): number {
   const bytes = Number(text);
-  if (!Number.isInteger(bytes) || bytes < 1024) throw new UsageError(`--body-limit ${JSON.stringify(text)} is not a whole number of bytes >= 1024`);
+  if (!Number.isInteger(bytes) || bytes < 1024)
+    throw new UsageError(`--body-limit ${JSON.stringify(text)} is not a whole number of bytes >= 1024`);
   return bytes;
 }
 
@@ -45,7 +47,9 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
     throw error;
   }
   stopOnSignals(server, (signal, runIds) => {
-    process.stderr.write(`runledger serve: ${signal}: stopped; ${runIds.length} open run(s) recorded as interrupted${runIds.length > 0 ? `: ${runIds.join(', ')}` : ''}\n`);
+    process.stderr.write(
+      `runledger serve: ${signal}: stopped; ${runIds.length} open run(s) recorded as interrupted${runIds.length > 0 ? `: ${runIds.join(', ')}` : ''}\n`,
+    );
   });
   process.stdout.write(`runledger serve: listening on ${server.url} (logs: ${server.logsDir})\n`);
 }

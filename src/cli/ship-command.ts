@@ -4,7 +4,9 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 
 function formatShipReport(report: ShipReport): string {
   const published = report.runs.reduce((n, r) => n + r.published, 0);
-  const lines = [`Shipped ${report.dir} to stream ${report.stream}: ${published} line(s) published, ${report.runs.length} run(s) looked at.`];
+  const lines = [
+    `Shipped ${report.dir} to stream ${report.stream}: ${published} line(s) published, ${report.runs.length} run(s) looked at.`,
+  ];
   for (const run of report.runs) {
     if (run.problem) lines.push(`  NOT SHIPPED PAST seq ${run.shippedSeq}  ${run.runId}: ${run.problem.message}`);
   }
@@ -22,13 +24,21 @@ export interface ShipCommandOptions {
 
 export async function shipCommand(options: ShipCommandOptions): Promise<void> {
   const replicas = Number(options.replicas);
-  if (!Number.isInteger(replicas) || replicas < 1) throw new UsageError(`--replicas ${JSON.stringify(options.replicas)} is not a whole number >= 1`);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new UsageError(`--replicas ${JSON.stringify(options.replicas)} is not a whole number >= 1`);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const report = await shipJournals({ dir: resolveLogsDir(options.dir), servers: options.to, stream: options.stream, replicas, once: options.once, signal: stop.signal });
+    const report = await shipJournals({
+      dir: resolveLogsDir(options.dir),
+      servers: options.to,
+      stream: options.stream,
+      replicas,
+      once: options.once,
+      signal: stop.signal,
+    });
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatShipReport(report)}\n`);
     process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
   } finally {

@@ -35,6 +35,16 @@ export function showCommand(runId: string, options: ShowOptions): void {
   const c = colours();
   for (const e of events) process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${summarizeEvent(e)}\n`);
   if (verification.verdict === 'intact') process.stdout.write(c.green(`chain verified: ${verification.events} events intact\n`));
-  else if (verification.tornTail) process.stdout.write(c.yellow(`chain verified up to byte ${verification.tornTail.offset}; torn tail of ${verification.tornTail.bytes} bytes after it (${verification.tornTail.problem})\n`));
-  else if (verification.corruption) process.stdout.write(c.red(`CORRUPT at line ${verification.corruption.line} (byte ${verification.corruption.offset}): ${verification.corruption.problem}; events after it are not shown\n`));
+  else if (verification.tornTail)
+    process.stdout.write(
+      c.yellow(
+        `chain verified up to byte ${verification.tornTail.offset}; torn tail of ${verification.tornTail.bytes} bytes after it (${verification.tornTail.problem})\n`,
+      ),
+    );
+  else if (verification.corruption)
+    process.stdout.write(
+      c.red(
+        `CORRUPT at line ${verification.corruption.line} (byte ${verification.corruption.offset}): ${verification.corruption.problem}; events after it are not shown\n`,
+      ),
+    );
 }

@@ -39,10 +39,14 @@ export async function tailCommand(runId: string, options: TailOptions): Promise<
   let last: RunEntry[] = [];
   let position = { offset: 0, seq: 0, hash: '0'.repeat(64) };
   const readNew = (collect: (e: RunEntry) => void): boolean => {
-    const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent, from: position.offset === 0 ? undefined : position }, (e) => collect(e as RunEntry));
+    const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent, from: position.offset === 0 ? undefined : position }, (e) =>
+      collect(e as RunEntry),
+    );
     position = { offset: scan.goodEnd, seq: scan.lastSeq, hash: scan.lastHash };
     if (scan.tail.kind === 'corrupt') {
-      process.stderr.write(`runledger: run ${runId} is corrupt at line ${scan.tail.damage.line} (byte ${scan.tail.damage.offset}): ${scan.tail.damage.problem}\n`);
+      process.stderr.write(
+        `runledger: run ${runId} is corrupt at line ${scan.tail.damage.line} (byte ${scan.tail.damage.offset}): ${scan.tail.damage.problem}\n`,
+      );
       process.exitCode = EXIT_FINDINGS;
       return false;
     }

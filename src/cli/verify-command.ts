@@ -14,11 +14,17 @@ function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport {
   const ids = runIds.length > 0 ? runIds : listRunIds(dir);
   const runs = ids.map((runId) => {
     const verification = verifyRun(dir, runId);
-    if (verification.verdict === 'missing') throw new UsageError(`run ${runId} has no journal at ${verification.path}; check the run id and --dir`);
+    if (verification.verdict === 'missing')
+      throw new UsageError(`run ${runId} has no journal at ${verification.path}; check the run id and --dir`);
     return verification;
   });
   const count = (verdict: RunVerification['verdict']): number => runs.filter((r) => r.verdict === verdict).length;
-  return { dir, ok: count('corrupt') === 0, counts: { intact: count('intact'), tornTail: count('torn-tail'), corrupt: count('corrupt') }, runs };
+  return {
+    dir,
+    ok: count('corrupt') === 0,
+    counts: { intact: count('intact'), tornTail: count('torn-tail'), corrupt: count('corrupt') },
+    runs,
+  };
 }
 
 function formatVerifyReport(report: VerifyReport): string {
@@ -34,7 +40,9 @@ function formatVerifyReport(report: VerifyReport): string {
       );
     } else if (run.corruption) {
       const c = run.corruption;
-      const after = c.verifiedAfter ? `; line ${c.verifiedAfter.line} (byte ${c.verifiedAfter.offset}, seq ${c.verifiedAfter.seq}) verifies after it, so this is not a torn tail` : '';
+      const after = c.verifiedAfter
+        ? `; line ${c.verifiedAfter.line} (byte ${c.verifiedAfter.offset}, seq ${c.verifiedAfter.seq}) verifies after it, so this is not a torn tail`
+        : '';
       lines.push(`  CORRUPT  ${run.runId}: line ${c.line} at byte ${c.offset}: ${c.problem}${after}`);
     }
   }

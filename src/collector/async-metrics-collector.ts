@@ -17,7 +17,14 @@ import type {
 } from './planner.js';
 import { CollectorBase } from './collector-base.js';
 import { RunSession, type ResumeOptions, type StartOptions } from './run-session.js';
-import { trackAgent, trackIssue, trackToolCall, type TrackAgentOptions, type TrackIssueOptions, type TrackToolCallOptions } from './tracking.js';
+import {
+  trackAgent,
+  trackIssue,
+  trackToolCall,
+  type TrackAgentOptions,
+  type TrackIssueOptions,
+  type TrackToolCallOptions,
+} from './tracking.js';
 
 /**
  * MetricsCollector's methods returning promises, for processes that track many agents at once.

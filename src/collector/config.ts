@@ -16,9 +16,10 @@ export function parseConfig(input: unknown): SystemConfig {
   const issue = parsed.error.issues[0]!;
   const field = issue.path.map(String).join('.') || '(config)';
   const missingModel = field === 'llm' || field === 'llm.model';
-  const allowed = missingModel && ('input' in issue ? issue.input === undefined : true)
-    ? 'a model name is required (config.llm.model, or RUNLEDGER_LLM_MODEL with configFromEnv); runledger never records "unknown"'
-    : issue.message;
+  const allowed =
+    missingModel && ('input' in issue ? issue.input === undefined : true)
+      ? 'a model name is required (config.llm.model, or RUNLEDGER_LLM_MODEL with configFromEnv); runledger never records "unknown"'
+      : issue.message;
   throw new InvalidConfigError(field, 'input' in issue ? issue.input : undefined, allowed);
 }
 

@@ -20,7 +20,10 @@ export function setDefaultDerivedFilesUpdater(updater: DerivedFilesUpdater | nul
  * updater at all (the collector imported past the package entry, none given) is refused before
  * anything is written, rather than leaving the derived files silently stale.
  */
-export function derivedFilesUpdaterFor(options: { readonly liveUpdates?: boolean; readonly updateDerivedFiles?: DerivedFilesUpdater }): DerivedFilesUpdater | null {
+export function derivedFilesUpdaterFor(options: {
+  readonly liveUpdates?: boolean;
+  readonly updateDerivedFiles?: DerivedFilesUpdater;
+}): DerivedFilesUpdater | null {
   if (options.liveUpdates === false) return null;
   const updater = options.updateDerivedFiles ?? defaultUpdater;
   if (updater === null) {
@@ -65,9 +68,12 @@ export class LiveDerivedFiles {
         await this.update(this.logsDir);
       } catch (error) {
         // The journal is the truth and is intact; only the derived copy lags behind.
-        process.emitWarning(`runledger: could not update the derived files under ${this.logsDir}: ${(error as Error).message}. Run "runledger replay" to rebuild them.`, {
-          code: 'RUNLEDGER_LIVE_REPLAY',
-        });
+        process.emitWarning(
+          `runledger: could not update the derived files under ${this.logsDir}: ${(error as Error).message}. Run "runledger replay" to rebuild them.`,
+          {
+            code: 'RUNLEDGER_LIVE_REPLAY',
+          },
+        );
       }
     } while (this.again);
     this.running = null;

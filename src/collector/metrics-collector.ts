@@ -16,7 +16,14 @@ import type {
 } from './planner.js';
 import { CollectorBase } from './collector-base.js';
 import { RunSession, type ResumeOptions, type StartOptions } from './run-session.js';
-import { trackAgent, trackIssue, trackToolCall, type TrackAgentOptions, type TrackIssueOptions, type TrackToolCallOptions } from './tracking.js';
+import {
+  trackAgent,
+  trackIssue,
+  trackToolCall,
+  type TrackAgentOptions,
+  type TrackIssueOptions,
+  type TrackToolCallOptions,
+} from './tracking.js';
 
 /**
  * The supervisor-facing API. Every tracking call is synchronous and returns only after its event

@@ -18,7 +18,8 @@ export function toPlainJson(value: unknown, path = '', seen: Set<object> = new S
     if (!Number.isFinite(value)) throw new InvalidConfigError(where, value, 'a finite number (JSON has no NaN or Infinity)');
     return value;
   }
-  if (typeof value !== 'object') throw new InvalidConfigError(where, value, 'plain JSON data (null, boolean, number, string, array or plain object)');
+  if (typeof value !== 'object')
+    throw new InvalidConfigError(where, value, 'plain JSON data (null, boolean, number, string, array or plain object)');
   if (depth >= MAX_DEPTH) throw new InvalidConfigError(where, '…', `at most ${MAX_DEPTH} levels of nesting`);
   if (seen.has(value)) throw new InvalidConfigError(where, '[circular]', 'plain JSON data without cycles');
   seen.add(value);

@@ -7,16 +7,16 @@ import { Cost, PriceSource } from '../../events/tokens.js';
 import { validateEventData, type EventData, type EventType } from '../../events/registry.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 import type { CodeMetrics, IssueStatus } from '../../events/work.js';
-import { InvalidEventError, IssueAlreadyOpenError, IssueNotOpenError, NoOpenAgentError, RunFinalizedError, ToolCallNotOpenError } from '../errors.js';
-import type { PriceBook, PriceQuote } from '../prices/price-book.js';
 import {
-  attemptsOf,
-  debuggingCyclesOf,
-  issueKey,
-  lastOf,
-  pipelineAttemptsOf,
-  type CollectorContext,
-} from './context.js';
+  InvalidEventError,
+  IssueAlreadyOpenError,
+  IssueNotOpenError,
+  NoOpenAgentError,
+  RunFinalizedError,
+  ToolCallNotOpenError,
+} from '../errors.js';
+import type { PriceBook, PriceQuote } from '../prices/price-book.js';
+import { attemptsOf, debuggingCyclesOf, issueKey, lastOf, pipelineAttemptsOf, type CollectorContext } from './context.js';
 import { cleanName, cleanText, errorText } from './sanitize.js';
 
 /** One validated event to append, and what the API call returns once it is durable. */
@@ -95,7 +95,12 @@ const acceptQuote = compileAcceptor(QuoteSchema);
 function validateQuote(quote: PriceQuote): void {
   if (!acceptQuote?.(quote) && !QuoteSchema.safeParse(quote).success) {
     const issue = QuoteSchema.safeParse(quote, { reportInput: true }).error!.issues[0]!;
-    throw new InvalidEventError('TokensUsed', issue.path.map(String).join('.'), 'input' in issue ? issue.input : undefined, `${issue.message} (from the price table)`);
+    throw new InvalidEventError(
+      'TokensUsed',
+      issue.path.map(String).join('.'),
+      'input' in issue ? issue.input : undefined,
+      `${issue.message} (from the price table)`,
+    );
   }
   if ((quote.cost === null) !== (quote.priceSource.kind === 'none')) {
     throw new InvalidEventError('TokensUsed', 'cost', quote.cost, 'null exactly when priceSource is "none" (from the price table)');
@@ -141,7 +146,8 @@ export class EventPlanner {
   startIssue(issueId: IssueId, options?: IssueOptions): PlannedEvent<void> {
     this.assertOpen();
     const o = argument('IssueStarted', 'options', options, false) as IssueOptions;
-    if (o.labels !== undefined && !Array.isArray(o.labels)) throw new InvalidEventError('IssueStarted', 'labels', o.labels, 'an array of strings');
+    if (o.labels !== undefined && !Array.isArray(o.labels))
+      throw new InvalidEventError('IssueStarted', 'labels', o.labels, 'an array of strings');
     const labels = (o.labels ?? []).map(cleanName);
     const title = optionalText('IssueStarted', 'title', o.title);
     issueId = validIssueId('IssueStarted', issueId);
@@ -324,7 +330,11 @@ export class EventPlanner {
     if (this.ctx.finished !== null) return null;
     return this.plan(
       'RunFinished',
-      { status, durationMs: this.ctx.startedAt === null ? null : this.since(this.ctx.startedAt), reason: optionalText('RunFinished', 'reason', reason) },
+      {
+        status,
+        durationMs: this.ctx.startedAt === null ? null : this.since(this.ctx.startedAt),
+        reason: optionalText('RunFinished', 'reason', reason),
+      },
       undefined,
     );
   }

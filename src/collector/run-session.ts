@@ -9,7 +9,15 @@ import type { Subject } from 'rxjs';
 import { GENESIS_HASH, type JournalEntry } from '../journal/envelope.js';
 import { Identifier, type HostInfo } from '../../events/fields.js';
 import { checkJournalEvent, validateEventData } from '../../events/registry.js';
-import { CorruptJournalError, InvalidEventError, LockCompromisedError, ResumeFinishedRunError, RunExistsError, RunledgerError, RunNotFoundError } from '../errors.js';
+import {
+  CorruptJournalError,
+  InvalidEventError,
+  LockCompromisedError,
+  ResumeFinishedRunError,
+  RunExistsError,
+  RunledgerError,
+  RunNotFoundError,
+} from '../errors.js';
 import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps, type FileOps } from '../durable/file-ops.js';
 import { sha256Hex } from '../journal/line.js';
 import { assertRunId, resolveLogsDir, runPaths, type RunPaths } from '../journal/paths.js';
@@ -102,7 +110,6 @@ export class RunSession implements GuardedRun {
     if (guarded) guardRun(this);
   }
 
-  // eslint-disable-next-line complexity -- every option checked and defaulted before the first folder is made
   static async start(options: StartOptions): Promise<RunSession> {
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;
@@ -185,12 +192,21 @@ export class RunSession implements GuardedRun {
       copy = copyJournalForTakeover(paths, ops);
       const context = initialContext();
       const scan = scanJournal(copy, { runId, checkEvent: checkJournalEvent, ops }, (entry) => evolveContext(context, entry));
-      if (scan.tail.kind === 'corrupt') throw new CorruptJournalError(runId, scan.tail.damage.line, scan.tail.damage.offset, scan.tail.damage.problem);
-      if (scan.entries === 0) throw new RunNotFoundError(runId, `${paths.journal} (it holds no complete RunStarted line: start the run again)`);
+      if (scan.tail.kind === 'corrupt')
+        throw new CorruptJournalError(runId, scan.tail.damage.line, scan.tail.damage.offset, scan.tail.damage.problem);
+      if (scan.entries === 0)
+        throw new RunNotFoundError(runId, `${paths.journal} (it holds no complete RunStarted line: start the run again)`);
       if (context.finished === 'completed' || context.finished === 'failed') throw new ResumeFinishedRunError(runId, context.finished);
 
       if (scan.tail.kind === 'torn') quarantineTail(paths, copy, scan, ops);
-      const writer = JournalWriter.takeOver(runId, paths, lock, copy, { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash }, { ops, clock });
+      const writer = JournalWriter.takeOver(
+        runId,
+        paths,
+        lock,
+        copy,
+        { offset: scan.goodEnd, lastSeq: scan.lastSeq, lastHash: scan.lastHash },
+        { ops, clock },
+      );
       copy = null;
       const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, updateDerivedFiles);
       return session.opening(() => {
@@ -325,7 +341,11 @@ export class RunSession implements GuardedRun {
  */
 function asTakenOver(error: unknown, takenOver: boolean, runId: string, doing: string): unknown {
   if (error instanceof RunledgerError || !takenOver) return error;
-  return new LockCompromisedError(runId, `another process took the run's lock while this one was ${doing} it (${(error as Error).message})`, { cause: error });
+  return new LockCompromisedError(
+    runId,
+    `another process took the run's lock while this one was ${doing} it (${(error as Error).message})`,
+    { cause: error },
+  );
 }
 
 /** Whether the run's journal holds at least one verified line: a run that exists. */
@@ -384,7 +404,13 @@ function unrecordedQuarantineFiles(paths: RunPaths, context: CollectorContext): 
     const file = `quarantine/${name}`;
     if (!match || context.quarantinedFiles.has(file)) continue;
     const bytes = fs.readFileSync(path.join(paths.quarantineDir, name));
-    found.push({ offset: Number(match[1]), bytes: bytes.length, file, sha256: sha256Hex(bytes), reason: 'torn tail cut off when the run was resumed' });
+    found.push({
+      offset: Number(match[1]),
+      bytes: bytes.length,
+      file,
+      sha256: sha256Hex(bytes),
+      reason: 'torn tail cut off when the run was resumed',
+    });
   }
   return found;
 }

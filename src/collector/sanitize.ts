@@ -18,7 +18,8 @@ const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
 ];
 
 /** Cheap first look: only text that contains one of these can hold a secret of SECRET_PATTERNS. */
-const MIGHT_HOLD_SECRET = /sk-|gh[pousr]_|github_pat_|AKIA|xox[abprs]-|AIza|bearer|api[_-]?key|access[_-]?token|auth[_-]?token|secret|passw/i;
+const MIGHT_HOLD_SECRET =
+  /sk-|gh[pousr]_|github_pat_|AKIA|xox[abprs]-|AIza|bearer|api[_-]?key|access[_-]?token|auth[_-]?token|secret|passw/i;
 
 export function redactSecrets(text: string): string {
   if (!MIGHT_HOLD_SECRET.test(text)) return text;
@@ -46,7 +47,8 @@ export function cleanText(text: string): string {
 /** The text of anything thrown: its message (and name when it is not a plain Error). Never throws. */
 export function errorText(error: unknown): string {
   try {
-    if (error instanceof Error) return cleanText(error.name && error.name !== 'Error' ? `${error.name}: ${String(error.message)}` : String(error.message));
+    if (error instanceof Error)
+      return cleanText(error.name && error.name !== 'Error' ? `${error.name}: ${String(error.message)}` : String(error.message));
     if (typeof error === 'string') return cleanText(error);
     return cleanText(JSON.stringify(error) ?? String(error));
   } catch {

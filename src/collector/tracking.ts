@@ -14,7 +14,9 @@ import type {
 export type Maybe<T> = T | PromiseLike<T>;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function andThen<A, B>(value: Maybe<A>, next: (a: A) => Maybe<B>): Maybe<B> {
@@ -86,7 +88,9 @@ function settle<T>(work: () => T, onSuccess: (value: Awaited<T>) => Maybe<void>,
 }
 
 function warnUnrecorded(error: unknown): void {
-  process.emitWarning(`runledger: the failure of tracked work could not be recorded: ${(error as Error)?.message ?? String(error)}`, { code: 'RUNLEDGER_TRACK_UNRECORDED' });
+  process.emitWarning(`runledger: the failure of tracked work could not be recorded: ${(error as Error)?.message ?? String(error)}`, {
+    code: 'RUNLEDGER_TRACK_UNRECORDED',
+  });
 }
 
 export function trackIssue<T>(recorder: TrackingRecorder, issueId: IssueId, work: () => T, options: TrackIssueOptions<T> = {}): Maybe<T> {
@@ -98,12 +102,19 @@ export function trackIssue<T>(recorder: TrackingRecorder, issueId: IssueId, work
         return recorder.finalizeIssue(issueId, options.status?.(value) ?? 'completed', code);
       },
       (error) =>
-        andThen(recorder.recordError({ kind: 'issue', message: error, recoverable: false, issueId }), () => recorder.finalizeIssue(issueId, 'failed')),
+        andThen(recorder.recordError({ kind: 'issue', message: error, recoverable: false, issueId }), () =>
+          recorder.finalizeIssue(issueId, 'failed'),
+        ),
     ),
   );
 }
 
-export function trackAgent<T>(recorder: TrackingRecorder, agentType: string, work: (agentId: string) => T, options: TrackAgentOptions<T> = {}): Maybe<T> {
+export function trackAgent<T>(
+  recorder: TrackingRecorder,
+  agentType: string,
+  work: (agentId: string) => T,
+  options: TrackAgentOptions<T> = {},
+): Maybe<T> {
   return andThen(recorder.startAgent(agentType, options), (agentId) =>
     settle(
       () => work(agentId),
@@ -116,7 +127,12 @@ export function trackAgent<T>(recorder: TrackingRecorder, agentType: string, wor
   );
 }
 
-export function trackToolCall<T>(recorder: TrackingRecorder, tool: string, work: (callId: string) => T, options: TrackToolCallOptions<T> = {}): Maybe<T> {
+export function trackToolCall<T>(
+  recorder: TrackingRecorder,
+  tool: string,
+  work: (callId: string) => T,
+  options: TrackToolCallOptions<T> = {},
+): Maybe<T> {
   return andThen(recorder.startToolCall(tool, options), (callId) =>
     settle(
       () => work(callId),

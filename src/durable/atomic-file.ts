@@ -10,7 +10,7 @@ function tempNameFor(file: string, unique: string): string {
 
 function writeAll(ops: FileOps, fd: number, part: string | Buffer): void {
   const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
-  for (let written = 0; written < bytes.length; ) written += ops.writeSync(fd, bytes, written, bytes.length - written, null);
+  for (let written = 0; written < bytes.length;) written += ops.writeSync(fd, bytes, written, bytes.length - written, null);
 }
 
 /**
@@ -108,7 +108,8 @@ export function removeFileDurably(file: string, ops: FileOps = nodeFileOps): voi
 const PARALLEL_FSYNCS = 16;
 
 async function fsyncAll(ops: FileOps, fds: readonly number[]): Promise<void> {
-  for (let i = 0; i < fds.length; i += PARALLEL_FSYNCS) await Promise.all(fds.slice(i, i + PARALLEL_FSYNCS).map((fd) => fsyncAsync(ops, fd)));
+  for (let i = 0; i < fds.length; i += PARALLEL_FSYNCS)
+    await Promise.all(fds.slice(i, i + PARALLEL_FSYNCS).map((fd) => fsyncAsync(ops, fd)));
 }
 
 async function fsyncDirectoriesAsync(ops: FileOps, dirs: Iterable<string>): Promise<void> {
@@ -200,7 +201,10 @@ export class DurableBatch {
     const dirs = [...this.touchedDirs];
     this.touchedDirs.clear();
     try {
-      await fsyncAll(this.ops, pending.map((p) => p.fd));
+      await fsyncAll(
+        this.ops,
+        pending.map((p) => p.fd),
+      );
     } catch (error) {
       this.discard(pending);
       throw error;

@@ -40,8 +40,7 @@ export function encodeLine(fields: Omit<JournalEntry, 'hash'>): EncodedLine {
 }
 
 export type LineCheck =
-  | { readonly ok: true; readonly value: Record<string, unknown>; readonly hash: string }
-  | { readonly ok: false; readonly problem: string };
+  { readonly ok: true; readonly value: Record<string, unknown>; readonly hash: string } | { readonly ok: false; readonly problem: string };
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HASH_SUFFIX_BYTES = Buffer.from(HASH_SUFFIX_START, 'latin1');
@@ -54,7 +53,11 @@ export function checkLine(line: Buffer): LineCheck {
   const n = line.length;
   if (n < HASH_SUFFIX_LENGTH + 2) return { ok: false, problem: 'line too short to hold a hash' };
   const suffixAt = n - HASH_SUFFIX_LENGTH;
-  if (line.compare(HASH_SUFFIX_BYTES, 0, HASH_SUFFIX_BYTES.length, suffixAt, suffixAt + HASH_SUFFIX_BYTES.length) !== 0 || line[n - 2] !== 0x22 || line[n - 1] !== 0x7d) {
+  if (
+    line.compare(HASH_SUFFIX_BYTES, 0, HASH_SUFFIX_BYTES.length, suffixAt, suffixAt + HASH_SUFFIX_BYTES.length) !== 0 ||
+    line[n - 2] !== 0x22 ||
+    line[n - 1] !== 0x7d
+  ) {
     return { ok: false, problem: 'no hash at the end of the line' };
   }
   const hash = line.toString('latin1', suffixAt + HASH_SUFFIX_START.length, n - 2);

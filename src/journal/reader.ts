@@ -35,7 +35,11 @@ export type TailState =
   /** Everything from `offset` on is an incomplete append: reported, never part of the run. */
   | { readonly kind: 'torn'; readonly offset: number; readonly bytes: number; readonly damage: Damage }
   /** Damage followed by a line that verifies: the file was changed, not merely cut short. */
-  | { readonly kind: 'corrupt'; readonly damage: Damage; readonly verifiedAfter: { readonly line: number; readonly offset: number; readonly seq: number } | null };
+  | {
+      readonly kind: 'corrupt';
+      readonly damage: Damage;
+      readonly verifiedAfter: { readonly line: number; readonly offset: number; readonly seq: number } | null;
+    };
 
 export interface ScanResult {
   readonly path: string;
@@ -119,20 +123,28 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
     // eslint-disable-next-line complexity -- one check per way a line can break the chain, each with its own problem text
     const checkChained = (line: Buffer, terminated: boolean): ChainCheck => {
       const checked = checkLine(line);
-      if (!checked.ok) return { ok: false, problem: terminated ? checked.problem : `unterminated line (${checked.problem})`, writtenWhole: false };
+      if (!checked.ok)
+        return { ok: false, problem: terminated ? checked.problem : `unterminated line (${checked.problem})`, writtenWhole: false };
       const e = checked.value;
       if (!terminated) return { ok: false, problem: 'unterminated last line (its append never finished)', writtenWhole: false }; // R5
       const seq = e.seq;
       if (e.runId !== options.runId) return { ok: false, problem: `line of another run (${JSON.stringify(e.runId)})`, writtenWhole: false };
-      if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) return { ok: false, problem: `bad seq ${JSON.stringify(seq)}`, writtenWhole: true };
+      if (typeof seq !== 'number' || !Number.isSafeInteger(seq))
+        return { ok: false, problem: `bad seq ${JSON.stringify(seq)}`, writtenWhole: true };
       if (seq <= lastSeq) return { ok: false, problem: `duplicate: seq ${seq} again after seq ${lastSeq}`, writtenWhole: false }; // R4
       if (seq !== lastSeq + 1) return { ok: false, problem: `seq gap: expected ${lastSeq + 1}, found ${seq}`, writtenWhole: true };
-      if (e.prev !== lastHash) return { ok: false, problem: `broken chain: prev does not match the hash of seq ${lastSeq}`, writtenWhole: true };
+      if (e.prev !== lastHash)
+        return { ok: false, problem: `broken chain: prev does not match the hash of seq ${lastSeq}`, writtenWhole: true };
       if (e.v !== SCHEMA_VERSION) {
         const why = typeof e.v === 'number' && e.v > SCHEMA_VERSION ? 'written by a newer runledger' : 'not a known version';
-        return { ok: false, problem: `schema version ${JSON.stringify(e.v)} (${why}; this runledger reads ${SCHEMA_VERSION})`, writtenWhole: true };
+        return {
+          ok: false,
+          problem: `schema version ${JSON.stringify(e.v)} (${why}; this runledger reads ${SCHEMA_VERSION})`,
+          writtenWhole: true,
+        };
       }
-      if (typeof e.ts !== 'string' || Number.isNaN(Date.parse(e.ts))) return { ok: false, problem: `bad timestamp ${JSON.stringify(e.ts)}`, writtenWhole: true };
+      if (typeof e.ts !== 'string' || Number.isNaN(Date.parse(e.ts)))
+        return { ok: false, problem: `bad timestamp ${JSON.stringify(e.ts)}`, writtenWhole: true };
       const eventProblem = options.checkEvent?.(e.type, e.data, seq) ?? null;
       if (eventProblem !== null) return { ok: false, problem: eventProblem, writtenWhole: true };
       return { ok: true, entry: e as unknown as JournalEntry };

@@ -67,7 +67,7 @@ export class RunLock {
     }
     // proper-lockfile's precision probe went through our utimes (the fs object is new, so nothing
     // was cached): ownMicros is what we wrote. Never read it back with stat: a racer may be there.
-    if (lock.ownMicros === null) throw new Error('runledger: the lock was taken without the mtime probe; cannot tell it from a racer\'s');
+    if (lock.ownMicros === null) throw new Error("runledger: the lock was taken without the mtime probe; cannot tell it from a racer's");
     lock.assertHeld();
     return lock;
   }

@@ -107,7 +107,14 @@ export class JournalWriter {
    * copy of it, already scanned and its torn tail quarantined. It is cut back to `position`, made
    * durable and renamed over the journal (see takeover.ts for why the old file is never appended to).
    */
-  static takeOver(runId: string, paths: RunPaths, lock: RunLock, copy: string, position: JournalPosition, options: JournalWriterOptions = {}): JournalWriter {
+  static takeOver(
+    runId: string,
+    paths: RunPaths,
+    lock: RunLock,
+    copy: string,
+    position: JournalPosition,
+    options: JournalWriterOptions = {},
+  ): JournalWriter {
     const ops = options.ops ?? nodeFileOps;
     lock.assertHeld();
     const fd = installTakeoverCopy(paths, copy, position.offset, lock, ops);
@@ -188,7 +195,13 @@ export class JournalWriter {
       this.ts = now.toISOString(); // throws for an invalid date, before anything changes
       this.tsMs = ms;
     }
-    const encoded = this.encoder.encode(this.lastSeq + 1, this.ts, type as JournalEntry['type'], data as JournalEntry['data'], this.lastHash);
+    const encoded = this.encoder.encode(
+      this.lastSeq + 1,
+      this.ts,
+      type as JournalEntry['type'],
+      data as JournalEntry['data'],
+      this.lastHash,
+    );
     this.lastSeq = encoded.entry.seq;
     this.lastHash = encoded.entry.hash;
     this.assignedOffset += encoded.byteLength;
@@ -220,12 +233,17 @@ export class JournalWriter {
       this.lock.assertHeld();
       const stat = fs.statSync(this.paths.journal);
       if (stat.ino !== this.identity.ino || stat.dev !== this.identity.dev) {
-        throw new LockCompromisedError(this.runId, `${this.paths.journal} was replaced by another writer's copy (the run was resumed elsewhere)`);
+        throw new LockCompromisedError(
+          this.runId,
+          `${this.paths.journal} was replaced by another writer's copy (the run was resumed elsewhere)`,
+        );
       }
       return null;
     } catch (error) {
       this.failure =
-        error instanceof RunledgerError ? error : new LockCompromisedError(this.runId, `${this.paths.journal} is gone (${(error as Error).message})`, { cause: error });
+        error instanceof RunledgerError
+          ? error
+          : new LockCompromisedError(this.runId, `${this.paths.journal} is gone (${(error as Error).message})`, { cause: error });
       this.rejectUnsynced(this.failure);
       return this.failure;
     }
@@ -242,7 +260,7 @@ export class JournalWriter {
     let filled = 0;
     for (let i = first; i < this.unsynced.length; i += 1) filled += buffer.write(this.unsynced[i]!.text, filled, 'utf8');
     if (filled !== length) throw new Error(`the queued lines hold ${filled} bytes, not the ${length} their offsets say`);
-    for (let written = 0; written < length; ) written += this.ops.writeSync(this.fd, buffer, written, length - written, null);
+    for (let written = 0; written < length;) written += this.ops.writeSync(this.fd, buffer, written, length - written, null);
     this.writtenOffset = end;
   }
 

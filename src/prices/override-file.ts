@@ -32,7 +32,11 @@ export function loadOverrideFile(file: string): OverrideTable {
   try {
     text = fs.readFileSync(absolute, 'utf8');
   } catch (error) {
-    throw new PriceFileError(absolute, `cannot be read (${(error as Error).message}). Set RUNLEDGER_PRICES or the prices option to an existing JSON file, or unset it.`, { cause: error });
+    throw new PriceFileError(
+      absolute,
+      `cannot be read (${(error as Error).message}). Set RUNLEDGER_PRICES or the prices option to an existing JSON file, or unset it.`,
+      { cause: error },
+    );
   }
   let json: unknown;
   try {

@@ -82,7 +82,12 @@ export class PriceBook {
 
   /** What RunStarted records about the price table in use. */
   get tableInfo(): { package: string; version: string; overrideFile: string | null; overrideSha256: string | null } {
-    return { package: PRICE_PACKAGE, version: pricePackageVersion(), overrideFile: this.override?.file ?? null, overrideSha256: this.override?.sha256 ?? null };
+    return {
+      package: PRICE_PACKAGE,
+      version: pricePackageVersion(),
+      overrideFile: this.override?.file ?? null,
+      overrideSha256: this.override?.sha256 ?? null,
+    };
   }
 
   quote(usage: TokenCounts, at: Date = new Date()): PriceQuote {
@@ -104,7 +109,10 @@ export class PriceBook {
     for (const key of keys) {
       const price = this.override.models.get(key);
       if (price) {
-        return { cost: costFromOverride(usage, price), priceSource: { kind: 'override', file: this.override.file, sha256: this.override.sha256, entry: key } };
+        return {
+          cost: costFromOverride(usage, price),
+          priceSource: { kind: 'override', file: this.override.file, sha256: this.override.sha256, entry: key },
+        };
       }
     }
     return null;
@@ -114,7 +122,10 @@ export class PriceBook {
 function costFromOverride(usage: TokenCounts, price: OverridePrice): Cost {
   const uncached = usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens;
   const inputUsd =
-    (uncached * price.input + usage.cacheReadTokens * (price.cacheRead ?? price.input) + usage.cacheWriteTokens * (price.cacheWrite ?? price.input)) / 1e6;
+    (uncached * price.input +
+      usage.cacheReadTokens * (price.cacheRead ?? price.input) +
+      usage.cacheWriteTokens * (price.cacheWrite ?? price.input)) /
+    1e6;
   const outputUsd = (usage.outputTokens * price.output) / 1e6;
   return { inputUsd, outputUsd, totalUsd: inputUsd + outputUsd };
 }
@@ -165,7 +176,12 @@ class PackagePrices {
     models.set(
       usage.model,
       result
-        ? { provider: { ...result.provider, models: [result.model] }, providerId: result.provider.id, modelId: result.model.id, plain: compilePlainPrices(result.model) }
+        ? {
+            provider: { ...result.provider, models: [result.model] },
+            providerId: result.provider.id,
+            modelId: result.model.id,
+            plain: compilePlainPrices(result.model),
+          }
         : null,
     );
     return result;
@@ -182,7 +198,12 @@ function packageQuote(inputUsd: number, outputUsd: number, totalUsd: number, pro
 function price(usage: TokenCounts, options: PriceOptions): PriceCalculation | null {
   try {
     return bundledPrices().calcPrice(
-      { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens, cache_read_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
+      {
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        cache_read_tokens: usage.cacheReadTokens,
+        cache_write_tokens: usage.cacheWriteTokens,
+      },
       usage.model,
       options,
     );

@@ -22,7 +22,10 @@ export interface ToolRow {
 }
 
 export function toolRows(runs: readonly RunReadModels[]): ToolRow[] {
-  const rows = new Map<string, { calls: number; failures: number; abandoned: number; runs: number; ended: number; total: number; p95: number | null }>();
+  const rows = new Map<
+    string,
+    { calls: number; failures: number; abandoned: number; runs: number; ended: number; total: number; p95: number | null }
+  >();
   for (const r of runs) {
     for (const t of r.tools) {
       const row = rows.get(t.tool) ?? { calls: 0, failures: 0, abandoned: 0, runs: 0, ended: 0, total: 0, p95: null };
@@ -31,7 +34,12 @@ export function toolRows(runs: readonly RunReadModels[]): ToolRow[] {
       row.abandoned += t.abandoned;
       row.runs += 1;
       // meanDurationMs = total ÷ ended calls, so the ended calls are total ÷ mean (rounded: floats).
-      row.ended += t.meanDurationMs === null || t.meanDurationMs === 0 ? (t.meanDurationMs === 0 ? t.calls - t.abandoned : 0) : Math.round(t.totalDurationMs / t.meanDurationMs);
+      row.ended +=
+        t.meanDurationMs === null || t.meanDurationMs === 0
+          ? t.meanDurationMs === 0
+            ? t.calls - t.abandoned
+            : 0
+          : Math.round(t.totalDurationMs / t.meanDurationMs);
       row.total += t.totalDurationMs;
       if (t.p95DurationMs !== null) row.p95 = Math.max(row.p95 ?? 0, t.p95DurationMs);
       rows.set(t.tool, row);
@@ -63,7 +71,10 @@ export interface PipelineTriggerRow {
 }
 
 export function pipelineTriggerRows(runs: readonly RunReadModels[]): PipelineTriggerRow[] {
-  const rows = new Map<string, { pipelines: number; success: number; failed: number; canceled: number; failingTests: number; durations: number[] }>();
+  const rows = new Map<
+    string,
+    { pipelines: number; success: number; failed: number; canceled: number; failingTests: number; durations: number[] }
+  >();
   for (const r of runs) {
     for (const p of r.pipelines) {
       const row = rows.get(p.triggeredBy) ?? { pipelines: 0, success: 0, failed: 0, canceled: 0, failingTests: 0, durations: [] };
@@ -75,7 +86,15 @@ export function pipelineTriggerRows(runs: readonly RunReadModels[]): PipelineTri
     }
   }
   return [...rows.entries()]
-    .map(([triggeredBy, r]) => ({ triggeredBy, pipelines: r.pipelines, success: r.success, failed: r.failed, canceled: r.canceled, failingTests: r.failingTests, medianDurationMs: median(r.durations) }))
+    .map(([triggeredBy, r]) => ({
+      triggeredBy,
+      pipelines: r.pipelines,
+      success: r.success,
+      failed: r.failed,
+      canceled: r.canceled,
+      failingTests: r.failingTests,
+      medianDurationMs: median(r.durations),
+    }))
     .sort((a, b) => b.pipelines - a.pipelines || byText(a.triggeredBy, b.triggeredBy));
 }
 
@@ -101,13 +120,34 @@ export interface ErrorGroup {
 
 /** Errors grouped by kind and message, the most frequent first. */
 export function errorGroups(runs: readonly RunReadModels[]): ErrorGroup[] {
-  const groups = new Map<string, { kind: string; message: string; count: number; recoverable: number; runs: Set<string>; tools: Set<string>; lastSeen: string; lastRunId: string }>();
+  const groups = new Map<
+    string,
+    {
+      kind: string;
+      message: string;
+      count: number;
+      recoverable: number;
+      runs: Set<string>;
+      tools: Set<string>;
+      lastSeen: string;
+      lastRunId: string;
+    }
+  >();
   for (const r of runs) {
     for (const e of r.errors) {
       const key = `${e.kind}\u0000${e.message}`;
       let g = groups.get(key);
       if (!g) {
-        g = { kind: e.kind, message: e.message, count: 0, recoverable: 0, runs: new Set(), tools: new Set(), lastSeen: e.recordedAt, lastRunId: e.runId };
+        g = {
+          kind: e.kind,
+          message: e.message,
+          count: 0,
+          recoverable: 0,
+          runs: new Set(),
+          tools: new Set(),
+          lastSeen: e.recordedAt,
+          lastRunId: e.runId,
+        };
         groups.set(key, g);
       }
       g.count += 1;
@@ -121,7 +161,16 @@ export function errorGroups(runs: readonly RunReadModels[]): ErrorGroup[] {
     }
   }
   return [...groups.values()]
-    .map((g) => ({ kind: g.kind, message: g.message, count: g.count, recoverable: g.recoverable, runs: g.runs.size, tools: [...g.tools].sort(byText), lastSeen: g.lastSeen, lastRunId: g.lastRunId }))
+    .map((g) => ({
+      kind: g.kind,
+      message: g.message,
+      count: g.count,
+      recoverable: g.recoverable,
+      runs: g.runs.size,
+      tools: [...g.tools].sort(byText),
+      lastSeen: g.lastSeen,
+      lastRunId: g.lastRunId,
+    }))
     .sort((a, b) => b.count - a.count || byText(b.lastSeen, a.lastSeen) || byText(a.kind, b.kind) || byText(a.message, b.message));
 }
 

@@ -50,20 +50,35 @@ export function scatterChart(name: string, title: string, points: readonly Scatt
 
   let body = yGrid(yd.ticks, y, x0, x1, (t) => `${Math.round(t * 100)}%`);
   body += xGrid(x.ticks, x, y1, y0, usdTick, 'bottom');
-  body += svgText((x0 + x1) / 2, H - 8, `cost per successful issue${x.log ? ' (log scale)' : ''} →`, { class: 'axis-title', 'text-anchor': 'middle' });
-  body += svgText(14, (y0 + y1) / 2, 'issue success rate →', { class: 'axis-title', 'text-anchor': 'middle', transform: `rotate(-90 14 ${(y0 + y1) / 2})` });
-
+  body += svgText((x0 + x1) / 2, H - 8, `cost per successful issue${x.log ? ' (log scale)' : ''} →`, {
+    class: 'axis-title',
+    'text-anchor': 'middle',
+  });
+  body += svgText(14, (y0 + y1) / 2, 'issue success rate →', {
+    class: 'axis-title',
+    'text-anchor': 'middle',
+    transform: `rotate(-90 14 ${(y0 + y1) / 2})`,
+  });
 
   // Points first, every one of them: labels must not hide a point.
   const placedPoints = points.map((p) => ({ p, cx: x(p.cost), cy: y(p.success) }));
   const reach = (p: ScatterPoint): number => (p.onParetoFront ? 12 : 7);
-  const boxes: Box[] = placedPoints.map(({ p, cx, cy }) => ({ left: cx - reach(p), right: cx + reach(p), top: cy - reach(p), bottom: cy + reach(p) }));
+  const boxes: Box[] = placedPoints.map(({ p, cx, cy }) => ({
+    left: cx - reach(p),
+    right: cx + reach(p),
+    top: cy - reach(p),
+    bottom: cy + reach(p),
+  }));
   const ordered = [...placedPoints].sort((a, b) => Number(b.p.onParetoFront) - Number(a.p.onParetoFront) || a.p.rank - b.p.rank);
   for (const { p, cx, cy } of ordered) {
     const muted = p.insufficientSample !== null;
     const cls = `${p.onParetoFront ? ' front' : ' other'}${muted ? ' muted' : ''}`;
     if (p.onParetoFront) body += svgCircle(cx, cy, 11, { class: 'mark front-ring' });
-    body += svgCircle(cx, cy, p.onParetoFront ? 6.5 : 5.5, { class: `mark point${cls}`, ...figureAttrs(p.successRef, p.success), 'data-cost': String(p.cost) });
+    body += svgCircle(cx, cy, p.onParetoFront ? 6.5 : 5.5, {
+      class: `mark point${cls}`,
+      ...figureAttrs(p.successRef, p.success),
+      'data-cost': String(p.cost),
+    });
   }
   // Then labels, the front first: the full name where it fits without covering a point or another
   // label, else the group's rank (the # of the ranking table), which nearly always fits.
@@ -78,7 +93,11 @@ export function scatterChart(name: string, title: string, points: readonly Scatt
       boxes.push(spot.box);
       body += svgText(spot.x, spot.y, full, { class: `point-label${cls}` });
     } else {
-      const short = freeSpot(cx, cy, reach(p), textWidth(rankText, 11) + 2, boxes, x0, W - 2, 4, y0) ?? { x: cx + reach(p), y: cy - reach(p), box: { left: cx, right: cx, top: cy, bottom: cy } };
+      const short = freeSpot(cx, cy, reach(p), textWidth(rankText, 11) + 2, boxes, x0, W - 2, 4, y0) ?? {
+        x: cx + reach(p),
+        y: cy - reach(p),
+        box: { left: cx, right: cx, top: cy, bottom: cy },
+      };
       boxes.push(short.box);
       body += svgText(short.x, short.y, rankText, { class: `point-label rank${cls}` });
     }
@@ -99,7 +118,17 @@ const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.rig
  * The first place around a point (at cx, cy, drawn `reach` wide each way) where a label `width`
  * wide fits inside the plot and clear of `taken`: right, left, above, below, then the corners.
  */
-function freeSpot(cx: number, cy: number, reach: number, width: number, taken: readonly Box[], left: number, right: number, top: number, bottom: number): { x: number; y: number; box: Box } | null {
+function freeSpot(
+  cx: number,
+  cy: number,
+  reach: number,
+  width: number,
+  taken: readonly Box[],
+  left: number,
+  right: number,
+  top: number,
+  bottom: number,
+): { x: number; y: number; box: Box } | null {
   const gap = reach + 3;
   const candidates: Array<[number, number]> = [
     [cx + gap, cy + 4],

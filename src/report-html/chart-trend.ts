@@ -41,7 +41,9 @@ export function trendChart(name: string, title: string, s: TrendSeries): string 
   const y0 = H - BOTTOM;
   const y1 = TOP;
   const x = linearScale(n <= 1 ? 0 : 1, n <= 1 ? 2 : n, x0 + 8, x1 - 8);
-  const d = s.domain ? { min: s.domain[0], max: s.domain[1], ticks: niceDomain(s.domain[0], s.domain[1], 4).ticks } : niceDomain(0, Math.max(...s.values, 0), 4);
+  const d = s.domain
+    ? { min: s.domain[0], max: s.domain[1], ticks: niceDomain(s.domain[0], s.domain[1], 4).ticks }
+    : niceDomain(0, Math.max(...s.values, 0), 4);
   const y = linearScale(d.min, d.max, y0, y1);
 
   let body = yGrid(d.ticks, y, x0, x1, s.tickFormat);
@@ -55,8 +57,16 @@ export function trendChart(name: string, title: string, s: TrendSeries): string 
   const pts = s.values.map((v, i) => [x(i + 1), y(v)] as const);
   if (n >= 2) body += svgPolyline(pts, { class: 'mark trend-line' });
   const third = Math.floor(n / 3);
-  if (third > 0 && s.firstThirdMean !== null) body += svgLine(x(1), y(s.firstThirdMean), x(third), y(s.firstThirdMean), { class: 'mark third', ...figureAttrs({ source: s.source, metric: 'first-third-mean' }, s.firstThirdMean) });
-  if (third > 0 && s.lastThirdMean !== null) body += svgLine(x(n - third + 1), y(s.lastThirdMean), x(n), y(s.lastThirdMean), { class: 'mark third', ...figureAttrs({ source: s.source, metric: 'last-third-mean' }, s.lastThirdMean) });
+  if (third > 0 && s.firstThirdMean !== null)
+    body += svgLine(x(1), y(s.firstThirdMean), x(third), y(s.firstThirdMean), {
+      class: 'mark third',
+      ...figureAttrs({ source: s.source, metric: 'first-third-mean' }, s.firstThirdMean),
+    });
+  if (third > 0 && s.lastThirdMean !== null)
+    body += svgLine(x(n - third + 1), y(s.lastThirdMean), x(n), y(s.lastThirdMean), {
+      class: 'mark third',
+      ...figureAttrs({ source: s.source, metric: 'last-third-mean' }, s.lastThirdMean),
+    });
   if (s.slope !== null && n >= 2) {
     // The least-squares line passes through the mean point (x̄, ȳ); index i runs from 0 in the analysis.
     const meanIndex = (n - 1) / 2;
@@ -67,9 +77,14 @@ export function trendChart(name: string, title: string, s: TrendSeries): string 
   s.values.forEach((v, i) => {
     const run = s.runs[i];
     const tip = run ? `<title>${escapeHtml(`${run.runId} · ${day(run.startedAt)} · ${s.format(v)}`)}</title>` : '';
-    const point = { class: 'mark point', cx: px(pts[i]![0]), cy: px(pts[i]![1]), r: n > 120 ? 2 : 3.2, ...figureAttrs({ source: s.source, group: run?.runId, metric: 'run-value' }, v) };
+    const point = {
+      class: 'mark point',
+      cx: px(pts[i]![0]),
+      cy: px(pts[i]![1]),
+      r: n > 120 ? 2 : 3.2,
+      ...figureAttrs({ source: s.source, group: run?.runId, metric: 'run-value' }, v),
+    };
     body += `<circle${attrs(point)}>${tip}</circle>`;
   });
   return svgChart(name, W, H, title, body);
 }
-

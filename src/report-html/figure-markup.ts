@@ -21,7 +21,12 @@ export function figureAttrs(ref: FigureRef, value: number | null | undefined): R
 }
 
 /** A number shown as `text`, with its exact value in data attributes. */
-export function figure(ref: FigureRef, value: number | null | undefined, text: string, extra: Readonly<Record<string, AttrValue>> = {}): string {
+export function figure(
+  ref: FigureRef,
+  value: number | null | undefined,
+  text: string,
+  extra: Readonly<Record<string, AttrValue>> = {},
+): string {
   return el('span', { class: 'fig', ...figureAttrs(ref, value), ...extra }, escapeHtml(text));
 }
 
@@ -30,11 +35,22 @@ export function figure(ref: FigureRef, value: number | null | undefined, text: s
  * too. The estimate and the bracket are separate spans, so a table can put the interval on a
  * second line; the element's text stays exactly what `format` says.
  */
-export function intervalFigure(ref: FigureRef, interval: Estimate | null | undefined, format: (i: Estimate | null | undefined) => string): string {
+export function intervalFigure(
+  ref: FigureRef,
+  interval: Estimate | null | undefined,
+  format: (i: Estimate | null | undefined) => string,
+): string {
   const text = format(interval);
   const cut = text.indexOf(' [');
-  const inner = cut < 0 ? escapeHtml(text) : `<span class="est">${escapeHtml(text.slice(0, cut))}</span> <span class="ci">${escapeHtml(text.slice(cut + 1))}</span>`;
-  return el('span', { class: 'fig', ...figureAttrs(ref, interval?.estimate), 'data-low': exact(interval?.low), 'data-high': exact(interval?.high) }, inner);
+  const inner =
+    cut < 0
+      ? escapeHtml(text)
+      : `<span class="est">${escapeHtml(text.slice(0, cut))}</span> <span class="ci">${escapeHtml(text.slice(cut + 1))}</span>`;
+  return el(
+    'span',
+    { class: 'fig', ...figureAttrs(ref, interval?.estimate), 'data-low': exact(interval?.low), 'data-high': exact(interval?.high) },
+    inner,
+  );
 }
 
 /** An integer with thousands separators, the same in every locale. */

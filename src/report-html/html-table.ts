@@ -25,6 +25,11 @@ export function htmlTable<T>(columns: readonly Column<T>[], rows: readonly T[], 
   if (rows.length === 0) return `<p class="empty">${escapeHtml(options.empty ?? 'Nothing recorded.')}</p>`;
   const cls = (c: Column<T>): string | undefined => [c.numeric ? 'num' : '', c.className ?? ''].filter(Boolean).join(' ') || undefined;
   const head = columns.map((c) => `<th${attrs({ class: cls(c), scope: 'col', title: c.title })}>${escapeHtml(c.header)}</th>`).join('');
-  const body = rows.map((row) => `<tr${attrs(options.rowAttrs?.(row) ?? {})}>${columns.map((c) => `<td${attrs({ class: cls(c) })}>${c.cell(row)}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr${attrs(options.rowAttrs?.(row) ?? {})}>${columns.map((c) => `<td${attrs({ class: cls(c) })}>${c.cell(row)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
   return `<div class="table-wrap"><table${attrs({ class: options.className, ...options.attributes })}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }

@@ -1,6 +1,15 @@
 import type { RunReadModels } from '../../projections/run-projection.js';
 import { duration, pct } from '../analysis/render/format.js';
-import { errorGroups, pipelineTriggerRows, toolRows, unsuccessfulPipelines, type ErrorGroup, type PipelineRecord, type PipelineTriggerRow, type ToolRow } from './activity.js';
+import {
+  errorGroups,
+  pipelineTriggerRows,
+  toolRows,
+  unsuccessfulPipelines,
+  type ErrorGroup,
+  type PipelineRecord,
+  type PipelineTriggerRow,
+  type ToolRow,
+} from './activity.js';
 import { escapeHtml } from './escape.js';
 import { int } from './figure-markup.js';
 import { breakableId, shortTime } from './section-runs.js';
@@ -15,13 +24,19 @@ const MAX_MESSAGE_CHARS = 400;
 const rate = (part: number, whole: number): string => (whole === 0 ? '–' : pct(part / whole));
 
 function capped(kind: string, shown: number, total: number, what: string): string {
-  return total > shown ? `<p class="capped" data-capped="${kind}">Showing ${int(shown)} of ${int(total)} ${what}; ${int(total - shown)} left out.</p>` : '';
+  return total > shown
+    ? `<p class="capped" data-capped="${kind}">Showing ${int(shown)} of ${int(total)} ${what}; ${int(total - shown)} left out.</p>`
+    : '';
 }
 
 /** A message cut to a readable length (whole code points), then escaped. */
 function message(text: string): string {
   const chars = [...text];
-  return escapeHtml(chars.length <= MAX_MESSAGE_CHARS ? text : `${chars.slice(0, MAX_MESSAGE_CHARS).join('')}… [${chars.length - MAX_MESSAGE_CHARS} more characters]`);
+  return escapeHtml(
+    chars.length <= MAX_MESSAGE_CHARS
+      ? text
+      : `${chars.slice(0, MAX_MESSAGE_CHARS).join('')}… [${chars.length - MAX_MESSAGE_CHARS} more characters]`,
+  );
 }
 
 export function activitySection(runs: readonly RunReadModels[]): string {
@@ -31,7 +46,12 @@ export function activitySection(runs: readonly RunReadModels[]): string {
     { header: 'calls', numeric: true, cell: (t) => int(t.calls) },
     { header: 'failed', numeric: true, cell: (t) => int(t.failures) },
     { header: 'failure rate', numeric: true, cell: (t) => rate(t.failures, t.calls) },
-    { header: 'abandoned', numeric: true, title: 'open when their writer died, as named by the resume that followed', cell: (t) => int(t.abandoned) },
+    {
+      header: 'abandoned',
+      numeric: true,
+      title: 'open when their writer died, as named by the resume that followed',
+      cell: (t) => int(t.abandoned),
+    },
     { header: 'runs', numeric: true, cell: (t) => int(t.runs) },
     { header: 'mean duration', numeric: true, cell: (t) => duration(t.meanDurationMs) },
     { header: 'worst run p95', numeric: true, title: 'the largest per-run 95th percentile', cell: (t) => duration(t.worstP95Ms) },
@@ -68,10 +88,18 @@ export function activitySection(runs: readonly RunReadModels[]): string {
     { header: 'kind', cell: (e) => escapeHtml(e.kind) },
     { header: 'message', className: 'msg', cell: (e) => message(e.message) },
     { header: 'count', numeric: true, cell: (e) => int(e.count) },
-    { header: 'recoverable', numeric: true, cell: (e) => (e.recoverable === e.count ? 'yes' : e.recoverable === 0 ? 'no' : `${int(e.recoverable)} of ${int(e.count)}`) },
+    {
+      header: 'recoverable',
+      numeric: true,
+      cell: (e) => (e.recoverable === e.count ? 'yes' : e.recoverable === 0 ? 'no' : `${int(e.recoverable)} of ${int(e.count)}`),
+    },
     { header: 'runs', numeric: true, cell: (e) => int(e.runs) },
     { header: 'tool', className: 'id', cell: (e) => escapeHtml(e.tools.join(', ') || '–') },
-    { header: 'last seen (UTC)', className: 'nowrap', cell: (e) => `${escapeHtml(shortTime(e.lastSeen))}<br><span class="id small">${breakableId(e.lastRunId)}</span>` },
+    {
+      header: 'last seen (UTC)',
+      className: 'nowrap',
+      cell: (e) => `${escapeHtml(shortTime(e.lastSeen))}<br><span class="id small">${breakableId(e.lastRunId)}</span>`,
+    },
   ];
 
   return `<section class="panel" id="activity">

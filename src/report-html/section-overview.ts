@@ -4,7 +4,7 @@ import { pct, pctInterval, usd, usdInterval } from '../analysis/render/format.js
 import type { AnalysisReport } from '../analysis/report.js';
 import { escapeHtml } from './escape.js';
 import { figure, int, intervalFigure } from './figure-markup.js';
-import { compareSource } from './section-configurations.js';
+import { compareSource } from './section-comparisons.js';
 import { verdictHtml } from './section-trends.js';
 import { sampleWarning } from './warnings.js';
 
@@ -49,7 +49,9 @@ export function cautionsCallout(analysis: AnalysisReport, runs: readonly RunRead
   const flagged = (source: string, title: string, groups: ReadonlyArray<{ label: string; insufficientSample: string | null }>): void => {
     const bad = groups.filter((g) => g.insufficientSample !== null);
     if (bad.length === 0) return;
-    items.push(`<strong>${escapeHtml(title)}:</strong> ${bad.map((g) => `${escapeHtml(g.label)} ${sampleWarning(source, g.label, g.insufficientSample!)}`).join('; ')}`);
+    items.push(
+      `<strong>${escapeHtml(title)}:</strong> ${bad.map((g) => `${escapeHtml(g.label)} ${sampleWarning(source, g.label, g.insufficientSample!)}`).join('; ')}`,
+    );
   };
   flagged('best', `Configurations (${analysis.best.by.join(', ')})`, analysis.best.ranking);
   analysis.comparisons.forEach((c: Comparison) => flagged(compareSource(c), `By ${c.by.join(', ')}`, c.groups));
@@ -60,15 +62,22 @@ export function cautionsCallout(analysis: AnalysisReport, runs: readonly RunRead
       `<strong>${int(crashed.length)} crashed run${crashed.length === 1 ? '' : 's'}</strong> (no <code>RunFinished</code>, writer gone): ${crashed
         .slice(0, 10)
         .map((r) => `<span class="id">${escapeHtml(r.run.runId)}</span>`)
-        .join(', ')}${crashed.length > 10 ? ` and ${int(crashed.length - 10)} more` : ''}. Their finished issues count; their open issues count as not completed.`,
+        .join(
+          ', ',
+        )}${crashed.length > 10 ? ` and ${int(crashed.length - 10)} more` : ''}. Their finished issues count; their open issues count as not completed.`,
     );
   }
   const unpriced = analysis.costEfficiency.unpricedRuns;
   if (unpriced.length > 0) {
     const models = [...new Set(unpriced.flatMap((r) => r.models))].sort();
-    items.push(`<strong>${int(unpriced.length)} unpriced run${unpriced.length === 1 ? '' : 's'}</strong> left out of every cost figure (no price for ${escapeHtml(models.join(', '))}), never counted as $0.`);
+    items.push(
+      `<strong>${int(unpriced.length)} unpriced run${unpriced.length === 1 ? '' : 's'}</strong> left out of every cost figure (no price for ${escapeHtml(models.join(', '))}), never counted as $0.`,
+    );
   }
-  if (analysis.runs.running > 0) items.push(`${int(analysis.runs.running)} run${analysis.runs.running === 1 ? ' is' : 's are'} still running and left out of the analysis.`);
+  if (analysis.runs.running > 0)
+    items.push(
+      `${int(analysis.runs.running)} run${analysis.runs.running === 1 ? ' is' : 's are'} still running and left out of the analysis.`,
+    );
   if (items.length === 0) return '';
   return `<div class="callout warn" id="cautions"><h2>Read with care</h2><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>`;
 }

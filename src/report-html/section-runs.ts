@@ -13,21 +13,30 @@ export const utcMinute = (iso: string | null): string => (iso === null ? '–' :
 /** The same without the zone, for table columns whose header says UTC. */
 export const shortTime = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 
-const STATUS_TEXT: Record<RunStatus, string> = { completed: 'completed', failed: 'failed', interrupted: 'interrupted', crashed: 'crashed', running: 'running' };
+const STATUS_TEXT: Record<RunStatus, string> = {
+  completed: 'completed',
+  failed: 'failed',
+  interrupted: 'interrupted',
+  crashed: 'crashed',
+  running: 'running',
+};
 
 function statusBadge(status: RunStatus, runId: string, reason: string | null): string {
   const text = status === 'crashed' ? `⚠ ${STATUS_TEXT[status]}` : STATUS_TEXT[status];
   return badge(status, text, { 'data-status': status, 'data-run-id': runId, ...(reason ? { title: reason } : {}) });
 }
 
-const countWithFailures = (count: number, failures: number): string => (failures === 0 ? int(count) : `${int(count)}<span class="ci bad">${int(failures)} failed</span>`);
+const countWithFailures = (count: number, failures: number): string =>
+  failures === 0 ? int(count) : `${int(count)}<span class="ci bad">${int(failures)} failed</span>`;
 
 /** A run id that may wrap after "_" and "-" (never inside a word): ids run to 128 characters. */
 export const breakableId = (id: string): string => escapeHtml(id).replace(/([_-])/g, '$1<wbr>');
 
 /** The most recent runs (up to 200), newest first; crashed and interrupted runs stand out. */
 export function runsSection(runs: readonly RunReadModels[], configKeys: readonly string[]): string {
-  const ordered = [...runs].sort((a, b) => (a.run.startedAt < b.run.startedAt ? 1 : a.run.startedAt > b.run.startedAt ? -1 : a.run.runId < b.run.runId ? 1 : -1));
+  const ordered = [...runs].sort((a, b) =>
+    a.run.startedAt < b.run.startedAt ? 1 : a.run.startedAt > b.run.startedAt ? -1 : a.run.runId < b.run.runId ? 1 : -1,
+  );
   const shown = ordered.slice(0, MAX_RUN_ROWS);
   const left = ordered.length - shown.length;
   const statusCounts = new Map<RunStatus, number>();
@@ -36,10 +45,27 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
   const columns: Column<RunReadModels>[] = [
     { header: 'run', className: 'id run-id', cell: ({ run }) => breakableId(run.runId) },
     { header: 'started (UTC)', className: 'nowrap', cell: ({ run }) => escapeHtml(shortTime(run.startedAt)) },
-    { header: 'status', cell: ({ run }) => `${statusBadge(run.status, run.runId, run.statusReason)}${run.journal.tornTail ? ` <span class="warning" title="torn tail at byte ${run.journal.tornTail.offset}">torn tail</span>` : ''}` },
-    { header: configKeys.join(', ') || 'configuration', cell: ({ run }) => escapeHtml(configKeys.map((k) => formatValue(configValue(run.config, k))).join(', ')) },
-    { header: 'issues done', numeric: true, title: 'completed / started', cell: ({ run }) => `${figure({ source: src, group: run.runId, metric: 'completed-issues' }, run.issues.completed, int(run.issues.completed))} / ${figure({ source: src, group: run.runId, metric: 'issues' }, run.issues.total, int(run.issues.total))}` },
-    { header: 'success', numeric: true, cell: ({ run }) => figure({ source: src, group: run.runId, metric: 'success-rate' }, run.successRate, pct(run.successRate)) },
+    {
+      header: 'status',
+      cell: ({ run }) =>
+        `${statusBadge(run.status, run.runId, run.statusReason)}${run.journal.tornTail ? ` <span class="warning" title="torn tail at byte ${run.journal.tornTail.offset}">torn tail</span>` : ''}`,
+    },
+    {
+      header: configKeys.join(', ') || 'configuration',
+      cell: ({ run }) => escapeHtml(configKeys.map((k) => formatValue(configValue(run.config, k))).join(', ')),
+    },
+    {
+      header: 'issues done',
+      numeric: true,
+      title: 'completed / started',
+      cell: ({ run }) =>
+        `${figure({ source: src, group: run.runId, metric: 'completed-issues' }, run.issues.completed, int(run.issues.completed))} / ${figure({ source: src, group: run.runId, metric: 'issues' }, run.issues.total, int(run.issues.total))}`,
+    },
+    {
+      header: 'success',
+      numeric: true,
+      cell: ({ run }) => figure({ source: src, group: run.runId, metric: 'success-rate' }, run.successRate, pct(run.successRate)),
+    },
     {
       header: 'cost',
       numeric: true,
@@ -48,7 +74,11 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
           ? `<span class="warning" title="${escapeHtml(`no price for ${run.unpricedModels.join(', ')}`)}">unpriced</span>`
           : figure({ source: src, group: run.runId, metric: 'cost' }, run.tokens.costUsd, usd(run.tokens.costUsd)),
     },
-    { header: 'duration', numeric: true, cell: ({ run }) => figure({ source: src, group: run.runId, metric: 'duration' }, run.durationMs, duration(run.durationMs)) },
+    {
+      header: 'duration',
+      numeric: true,
+      cell: ({ run }) => figure({ source: src, group: run.runId, metric: 'duration' }, run.durationMs, duration(run.durationMs)),
+    },
     { header: 'tool calls', numeric: true, cell: ({ run }) => countWithFailures(run.toolCalls, run.toolFailures) },
     { header: 'pipelines', numeric: true, cell: ({ run }) => countWithFailures(run.pipelines, run.pipelineFailures) },
     { header: 'errors', numeric: true, cell: ({ run }) => int(run.errors) },

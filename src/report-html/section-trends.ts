@@ -65,7 +65,13 @@ export function trendsSection(trends: TrendReport, runs: readonly RunReadModels[
           tickFormat: usdTick,
           source: 'trend:cost',
         });
-  type Row = { name: string; source: string; line: TrendLine; mean: (e: Estimate | null | undefined) => string; slope: (e: Estimate | null | undefined) => string };
+  type Row = {
+    name: string;
+    source: string;
+    line: TrendLine;
+    mean: (e: Estimate | null | undefined) => string;
+    slope: (e: Estimate | null | undefined) => string;
+  };
   const rows: Row[] = [
     { name: 'run success rate', source: 'trend:success', line: trends.successRate, mean: pctInterval, slope: ppInterval },
     { name: 'cost per run', source: 'trend:cost', line: trends.costPerRun, mean: usdInterval, slope: signedUsdInterval },
@@ -73,10 +79,26 @@ export function trendsSection(trends: TrendReport, runs: readonly RunReadModels[
   const columns: Column<Row>[] = [
     { header: 'measure', cell: (r) => escapeHtml(r.name) },
     { header: 'runs', numeric: true, cell: (r) => figure({ source: r.source, metric: 'runs' }, r.line.runs, int(r.line.runs)) },
-    { header: 'first third [95% CI]', numeric: true, cell: (r) => intervalFigure({ source: r.source, metric: 'first-third-mean' }, r.line.firstThirdMean, r.mean) },
-    { header: 'last third [95% CI]', numeric: true, cell: (r) => intervalFigure({ source: r.source, metric: 'last-third-mean' }, r.line.lastThirdMean, r.mean) },
-    { header: 'slope per run [95% CI]', numeric: true, cell: (r) => intervalFigure({ source: r.source, metric: 'slope' }, r.line.slopePerRun, r.slope) },
-    { header: 'p (Mann-Kendall)', numeric: true, cell: (r) => figure({ source: r.source, metric: 'p' }, r.line.test?.p, pValue(r.line.test?.p)) },
+    {
+      header: 'first third [95% CI]',
+      numeric: true,
+      cell: (r) => intervalFigure({ source: r.source, metric: 'first-third-mean' }, r.line.firstThirdMean, r.mean),
+    },
+    {
+      header: 'last third [95% CI]',
+      numeric: true,
+      cell: (r) => intervalFigure({ source: r.source, metric: 'last-third-mean' }, r.line.lastThirdMean, r.mean),
+    },
+    {
+      header: 'slope per run [95% CI]',
+      numeric: true,
+      cell: (r) => intervalFigure({ source: r.source, metric: 'slope' }, r.line.slopePerRun, r.slope),
+    },
+    {
+      header: 'p (Mann-Kendall)',
+      numeric: true,
+      cell: (r) => figure({ source: r.source, metric: 'p' }, r.line.test?.p, pValue(r.line.test?.p)),
+    },
     { header: 'verdict', cell: (r) => verdictHtml(r.source, r.line) },
   ];
   const span = trends.lastN === null ? 'all finished runs' : `the last ${trends.lastN} finished runs`;

@@ -38,13 +38,28 @@ export function svgPolyline(points: ReadonlyArray<readonly [number, number]>, ex
 export const textWidth = (text: string, fontSize = 12): number => [...text].length * fontSize * 0.56;
 
 /** Gridlines with tick labels along the x axis, from y0 down to y1. */
-export function xGrid(ticks: readonly number[], x: (v: number) => number, y0: number, y1: number, label: (v: number) => string, labelAt: 'top' | 'bottom'): string {
+export function xGrid(
+  ticks: readonly number[],
+  x: (v: number) => number,
+  y0: number,
+  y1: number,
+  label: (v: number) => string,
+  labelAt: 'top' | 'bottom',
+): string {
   return ticks
-    .map((t) => svgLine(x(t), y0, x(t), y1, { class: 'grid' }) + svgText(x(t), labelAt === 'top' ? y0 - 6 : y1 + 15, label(t), { class: 'tick', 'text-anchor': 'middle' }))
+    .map(
+      (t) =>
+        svgLine(x(t), y0, x(t), y1, { class: 'grid' }) +
+        svgText(x(t), labelAt === 'top' ? y0 - 6 : y1 + 15, label(t), { class: 'tick', 'text-anchor': 'middle' }),
+    )
     .join('');
 }
 
 /** Gridlines with tick labels along the y axis, from x0 right to x1. */
 export function yGrid(ticks: readonly number[], y: (v: number) => number, x0: number, x1: number, label: (v: number) => string): string {
-  return ticks.map((t) => svgLine(x0, y(t), x1, y(t), { class: 'grid' }) + svgText(x0 - 6, y(t) + 4, label(t), { class: 'tick', 'text-anchor': 'end' })).join('');
+  return ticks
+    .map(
+      (t) => svgLine(x0, y(t), x1, y(t), { class: 'grid' }) + svgText(x0 - 6, y(t) + 4, label(t), { class: 'tick', 'text-anchor': 'end' }),
+    )
+    .join('');
 }

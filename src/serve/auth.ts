@@ -43,7 +43,9 @@ export function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv 
 /** A token as given: at least MIN_TOKEN_LENGTH characters, no whitespace. */
 export function checkedToken(token: string, source = 'the token option'): string {
   if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-    throw new ServeConfigError(`The token in ${source} must be at least ${MIN_TOKEN_LENGTH} characters without spaces (it has ${token.length}); generate one with: openssl rand -hex 32`);
+    throw new ServeConfigError(
+      `The token in ${source} must be at least ${MIN_TOKEN_LENGTH} characters without spaces (it has ${token.length}); generate one with: openssl rand -hex 32`,
+    );
   }
   return token;
 }

@@ -26,7 +26,17 @@ function pick(args: Args, names: readonly string[]): Record<string, unknown> {
   return picked;
 }
 
-const TOKEN_USAGE = ['model', 'provider', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens', 'issueId', 'agentId'];
+const TOKEN_USAGE = [
+  'model',
+  'provider',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+  'issueId',
+  'agentId',
+];
 const PIPELINE = ['pipelineId', 'commitSha', 'status', 'triggeredBy', 'attempt', 'durationMs', 'failingTests', 'issueId'];
 const DEBUGGING_CYCLE = ['trigger', 'resolved', 'failingTests', 'durationMs', 'issueId', 'agentId'];
 const ERROR = ['kind', 'message', 'recoverable', 'issueId', 'agentId', 'callId', 'tool'];
@@ -63,7 +73,11 @@ const CALLS: Readonly<Record<string, CallSpec>> = {
   finalizeRun: {
     args: ['status', 'reason'],
     // The library's default status; an explicit null is passed on, so the planner refuses it.
-    plan: (p, a) => p.finalizeRun((Object.prototype.hasOwnProperty.call(a, 'status') ? a.status : 'completed') as RunStatusRecorded, a.reason as string | undefined),
+    plan: (p, a) =>
+      p.finalizeRun(
+        (Object.prototype.hasOwnProperty.call(a, 'status') ? a.status : 'completed') as RunStatusRecorded,
+        a.reason as string | undefined,
+      ),
   },
 };
 

@@ -75,11 +75,22 @@ export function errorResponse(error: unknown, statusOverride?: number): ErrorRes
       body: { code: error.code, message: error.message, ...details(error) },
     };
   }
-  return { status: 500, body: { code: 'INTERNAL', message: 'The server failed while handling this request; its log says why. Events acknowledged before are durable.' } };
+  return {
+    status: 500,
+    body: {
+      code: 'INTERNAL',
+      message: 'The server failed while handling this request; its log says why. Events acknowledged before are durable.',
+    },
+  };
 }
 
 /** What the client is not told goes to the server's log: the request and the error with its stack. */
 export function logUnexpected(request: { method: string; url: string }, error: unknown): void {
-  const text = error instanceof RunledgerError ? `${error.code}: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const text =
+    error instanceof RunledgerError
+      ? `${error.code}: ${error.message}`
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   process.stderr.write(`runledger serve: ${request.method} ${request.url} failed: ${text}\n`);
 }

@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import type { RunStatusRecorded } from '../../events/run.js';
-import { JournalFailedError, LockCompromisedError, RunExistsError, RunLockedError, RunNotOpenError, ServerStoppingError } from '../errors.js';
+import {
+  JournalFailedError,
+  LockCompromisedError,
+  RunExistsError,
+  RunLockedError,
+  RunNotOpenError,
+  ServerStoppingError,
+} from '../errors.js';
 import type { FileOps } from '../durable/file-ops.js';
 import { runPaths } from '../journal/paths.js';
 import type { PriceBook } from '../prices/price-book.js';
@@ -145,7 +152,15 @@ export class OpenRuns {
   }
 
   private sessionOptions(lockStaleMs: unknown): CollectorOptions {
-    return { dir: this.logsDir, priceBook: this.priceBook, handleSignals: false, liveUpdates: this.liveUpdates, updateDerivedFiles: replayLiveUpdate, lockStaleMs: lockStaleMs as number | undefined, fileOps: this.fileOps };
+    return {
+      dir: this.logsDir,
+      priceBook: this.priceBook,
+      handleSignals: false,
+      liveUpdates: this.liveUpdates,
+      updateDerivedFiles: replayLiveUpdate,
+      lockStaleMs: lockStaleMs as number | undefined,
+      fileOps: this.fileOps,
+    };
   }
 
   private readonly onExit = (code: number): void => {
@@ -179,7 +194,8 @@ function lastLineSeq(journal: string): number {
       fs.readSync(fd, bytes, 0, bytes.length, start);
       // The journal ends with a newline; the line before it starts after the previous newline.
       const previous = bytes.lastIndexOf(0x0a, bytes.length - 2);
-      if (previous >= 0 || start === 0) return (JSON.parse(bytes.subarray(previous + 1, bytes.length - 1).toString('utf8')) as { seq: number }).seq;
+      if (previous >= 0 || start === 0)
+        return (JSON.parse(bytes.subarray(previous + 1, bytes.length - 1).toString('utf8')) as { seq: number }).seq;
     }
   } finally {
     fs.closeSync(fd);

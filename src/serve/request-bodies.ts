@@ -20,7 +20,8 @@ export function parseJsonBody(text: unknown): unknown {
 
 function objectBody(body: unknown, allowedKeys: readonly string[], what: string): Record<string, unknown> {
   if (body === undefined) return {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('(body)', body, `a JSON object: ${what}`);
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new InvalidRequestError('(body)', body, `a JSON object: ${what}`);
   const record = body as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!allowedKeys.includes(key)) throw new InvalidRequestError(key, record[key], `a key of ${what}: ${allowedKeys.join(', ')}`);
@@ -73,18 +74,23 @@ export type BatchLine =
  * is not JSON becomes an item that is refused when its turn comes, so the items before it still count.
  */
 export function splitNdjson(text: unknown, maxItems: number): BatchLine[] {
-  if (text === undefined || text === '') throw new InvalidRequestError('(body)', text ?? '', 'at least one NDJSON line {"call": ..., "args": {...}}');
+  if (text === undefined || text === '')
+    throw new InvalidRequestError('(body)', text ?? '', 'at least one NDJSON line {"call": ..., "args": {...}}');
   if (typeof text !== 'string') throw new InvalidRequestError('(body)', text, 'NDJSON text');
   const lines: BatchLine[] = [];
   const raw = text.split('\n');
   for (let i = 0; i < raw.length; i += 1) {
     const source = raw[i]!.trim();
     if (source === '') continue;
-    if (lines.length === maxItems) throw new InvalidRequestError('(body)', `more than ${maxItems} items`, `at most ${maxItems} items per batch (split it)`);
+    if (lines.length === maxItems)
+      throw new InvalidRequestError('(body)', `more than ${maxItems} items`, `at most ${maxItems} items per batch (split it)`);
     try {
       lines.push({ line: i + 1, item: JSON.parse(source) });
     } catch (error) {
-      lines.push({ line: i + 1, error: new InvalidRequestError(`line ${i + 1}`, source, `one JSON object per line (${(error as Error).message})`) });
+      lines.push({
+        line: i + 1,
+        error: new InvalidRequestError(`line ${i + 1}`, source, `one JSON object per line (${(error as Error).message})`),
+      });
     }
   }
   if (lines.length === 0) throw new InvalidRequestError('(body)', text, 'at least one NDJSON line {"call": ..., "args": {...}}');

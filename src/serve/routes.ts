@@ -28,7 +28,13 @@ function runIdOf(request: RunRequest): string {
 const isNdjson = (request: FastifyRequest): boolean => (request.headers['content-type'] ?? '').toLowerCase().startsWith(NDJSON);
 
 /** A batch's answer: 200 when every item is durable, else the stopping item's status, with the durable prefix. */
-function sendApplied(request: FastifyRequest, reply: FastifyReply, applied: AppliedCalls, batch: boolean, items: readonly BatchLine[]): FastifyReply {
+function sendApplied(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  applied: AppliedCalls,
+  batch: boolean,
+  items: readonly BatchLine[],
+): FastifyReply {
   if (applied.stopped) {
     const { status, body } = errorResponse(applied.stopped.error);
     if (status === 500) logUnexpected(request, applied.stopped.error);

@@ -165,7 +165,8 @@ function buildApp(options: AppOptions): FastifyInstance {
     if (status >= 400 && status < 500) {
       // Fastify's own refusals (body too large, unknown content type, bad content-length): the request is wrong.
       const field = status === 415 ? 'content-type' : '(body)';
-      const value = status === 415 ? (request.headers['content-type'] ?? null) : status === 413 ? `more than ${options.bodyLimit} bytes` : null;
+      const value =
+        status === 415 ? (request.headers['content-type'] ?? null) : status === 413 ? `more than ${options.bodyLimit} bytes` : null;
       const refusal = new InvalidRequestError(field, value, status === 415 ? `application/json or ${NDJSON}` : error.message);
       return reply.code(status).send({ error: errorResponse(refusal).body });
     }

@@ -9,7 +9,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * answered), records RunFinished "interrupted" for the runs still open, then ends the process by
  * the same signal. A second signal while that is under way does not wait for requests in flight.
  */
-export function stopOnSignals(server: RunledgerServer, onStopped: (signal: NodeJS.Signals, runIds: readonly string[]) => void = () => {}): () => void {
+export function stopOnSignals(
+  server: RunledgerServer,
+  onStopped: (signal: NodeJS.Signals, runIds: readonly string[]) => void = () => {},
+): () => void {
   let stopping = false;
   const remove = (): void => {
     for (const signal of SIGNALS) process.removeListener(signal, handler);

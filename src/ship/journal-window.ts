@@ -54,7 +54,13 @@ export function readJournalWindow(journal: string, runId: string, from: JournalP
   const ends: Array<{ seq: number; hash: string; end: number; projectId: string | null; finished: boolean }> = [];
   const scan = scanJournal(
     journal,
-    { runId, checkEvent: checkJournalEvent, from: from.offset === 0 ? undefined : from, ops: capped, chunkBytes: Math.min(maxBytes, 1 << 20) },
+    {
+      runId,
+      checkEvent: checkJournalEvent,
+      from: from.offset === 0 ? undefined : from,
+      ops: capped,
+      chunkBytes: Math.min(maxBytes, 1 << 20),
+    },
     (entry, end) => {
       const projectId = entry.type === 'RunStarted' ? (entry.data as { projectId: string }).projectId : null;
       ends.push({ seq: entry.seq, hash: entry.hash, end, projectId, finished: entry.type === 'RunFinished' });
@@ -65,7 +71,14 @@ export function readJournalWindow(journal: string, runId: string, from: JournalP
     const bytes = readRange(journal, from.offset, scan.goodEnd);
     let start = from.offset;
     for (const e of ends) {
-      lines.push({ seq: e.seq, hash: e.hash, bytes: bytes.subarray(start - from.offset, e.end - from.offset), end: e.end, projectId: e.projectId, finished: e.finished });
+      lines.push({
+        seq: e.seq,
+        hash: e.hash,
+        bytes: bytes.subarray(start - from.offset, e.end - from.offset),
+        end: e.end,
+        projectId: e.projectId,
+        finished: e.finished,
+      });
       start = e.end;
     }
   }
@@ -76,7 +89,7 @@ function readRange(file: string, start: number, end: number): Buffer {
   const out = Buffer.allocUnsafe(end - start);
   const fd = fs.openSync(file, 'r');
   try {
-    for (let done = 0; done < out.length; ) {
+    for (let done = 0; done < out.length;) {
       const n = fs.readSync(fd, out, done, out.length - done, start + done);
       if (n <= 0) throw new Error(`${file} shrank while it was read (at byte ${start + done})`);
       done += n;

@@ -4,7 +4,10 @@ import { Backoff, sleep } from './backoff.js';
 
 /** `nats://h:p[,nats://h2:p2|h2:p2…]` → the server list the client takes. Refused before anything connects. */
 export function parseNatsServers(text: string): string[] {
-  const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
   if (parts.length === 0) throw new NatsUrlError(text, 'no server in it');
   return parts.map((part) => {
     const withScheme = part.includes('://') ? part : `nats://${part}`;

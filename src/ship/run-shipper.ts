@@ -133,7 +133,10 @@ export class RunShipper {
         if (resynced) continue;
         if (window.tail.kind === 'corrupt' && window.lines.length === 0) {
           const d = window.tail.damage;
-          this.fail('corrupt', `corrupt journal at line ${d.line} (byte ${d.offset}): ${d.problem}; shipped up to seq ${this.shippedSeq} and not past it (see "runledger verify ${this.runId}")`);
+          this.fail(
+            'corrupt',
+            `corrupt journal at line ${d.line} (byte ${d.offset}): ${d.problem}; shipped up to seq ${this.shippedSeq} and not past it (see "runledger verify ${this.runId}")`,
+          );
           return;
         }
         if (window.lines.length > 0) {
@@ -145,13 +148,20 @@ export class RunShipper {
           continue;
         }
         if (this.local.seq < this.onStream!.seq) {
-          this.fail('conflict', new ShipConflictError(this.runId, `the stream holds seq ${this.onStream!.seq} on ${this.subject}, but this journal ends at seq ${this.local.seq}`).message);
+          this.fail(
+            'conflict',
+            new ShipConflictError(
+              this.runId,
+              `the stream holds seq ${this.onStream!.seq} on ${this.subject}, but this journal ends at seq ${this.local.seq}`,
+            ).message,
+          );
         }
         return;
       }
     } catch (error) {
       // The run was removed meanwhile (cleanup): nothing left to ship. Anything else stops this run only.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.fail('failed', `reading ${this.journal} failed: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.fail('failed', `reading ${this.journal} failed: ${(error as Error).message}`);
     } finally {
       await this.maybeWriteProgress(true);
     }
@@ -179,7 +189,13 @@ export class RunShipper {
   /** A line the stream already holds is not published again; the last one's hash must be this journal's. */
   private confirm(line: VerifiedLine): boolean {
     if (line.seq === this.onStream!.seq && line.hash !== this.onStream!.hash) {
-      this.fail('conflict', new ShipConflictError(this.runId, `the stream's line seq ${line.seq} on ${this.subject} has another hash than this journal's (another run with the same id, or a rewritten journal)`).message);
+      this.fail(
+        'conflict',
+        new ShipConflictError(
+          this.runId,
+          `the stream's line seq ${line.seq} on ${this.subject} has another hash than this journal's (another run with the same id, or a rewritten journal)`,
+        ).message,
+      );
       return false;
     }
     return true;
@@ -206,7 +222,9 @@ export class RunShipper {
           // The stream remembers the id but no longer holds the line (purged, or lost in a power
           // cut before its fsync): publish it again without the id; the expected sequence still
           // keeps it from landing twice.
-          this.ctx.log(`run ${this.runId}: message id ${this.msgId(line)} is in the stream's duplicate window but ${this.subject} holds only up to seq ${this.onStream!.seq}; publishing seq ${line.seq} again, guarded by the expected sequence`);
+          this.ctx.log(
+            `run ${this.runId}: message id ${this.msgId(line)} is in the stream's duplicate window but ${this.subject} holds only up to seq ${this.onStream!.seq}; publishing seq ${line.seq} again, guarded by the expected sequence`,
+          );
           this.idlessSeq = line.seq;
         }
         return false;
@@ -251,7 +269,9 @@ export class RunShipper {
         if (position === null) return false;
         if (first) this.local = this.resumeHint(position);
         else if (this.local.seq > position.seq) {
-          this.ctx.log(`run ${this.runId}: the stream has seq ${position.seq}, fewer lines than were shipped (${this.local.seq}); re-reading the journal from its start`);
+          this.ctx.log(
+            `run ${this.runId}: the stream has seq ${position.seq}, fewer lines than were shipped (${this.local.seq}); re-reading the journal from its start`,
+          );
           this.local = START;
         }
         this.onStream = position;
@@ -271,7 +291,11 @@ export class RunShipper {
     const checked = checkLine(body);
     if (!checked.ok || checked.value.runId !== this.runId || typeof checked.value.seq !== 'number') {
       const why = checked.ok ? `it is a line of run ${JSON.stringify(checked.value.runId)}` : checked.problem;
-      this.fail('conflict', new ShipConflictError(this.runId, `the last message on ${this.subject} (stream seq ${streamSeq}) is not a line of this run: ${why}`).message);
+      this.fail(
+        'conflict',
+        new ShipConflictError(this.runId, `the last message on ${this.subject} (stream seq ${streamSeq}) is not a line of this run: ${why}`)
+          .message,
+      );
       return null;
     }
     return { seq: checked.value.seq, hash: checked.hash, streamSeq };
@@ -310,7 +334,8 @@ export class RunShipper {
       await writeRunProgress(this.ctx.logsDir, progress);
     } catch (error) {
       this.progressWritten = { seq: -1, at: now };
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.ctx.log(`run ${this.runId}: recording shipped progress failed (${(error as Error).message}); cleanup will keep the run`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.ctx.log(`run ${this.runId}: recording shipped progress failed (${(error as Error).message}); cleanup will keep the run`);
     }
   }
 }

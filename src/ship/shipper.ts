@@ -53,14 +53,21 @@ export interface ShipReport {
   readonly runs: readonly RunShipReport[];
 }
 
-const DEFAULTS = { concurrency: 64, windowBytes: 256 * 1024, rescanMs: 1000, publishTimeoutMs: 5000, backoff: { initialMs: 100, maxMs: 5000 } };
+const DEFAULTS = {
+  concurrency: 64,
+  windowBytes: 256 * 1024,
+  rescanMs: 1000,
+  publishTimeoutMs: 5000,
+  backoff: { initialMs: 100, maxMs: 5000 },
+};
 
 export function checkShipOptions(options: ShipOptions): { servers: string[]; stream: string; replicas: number } {
   const servers = typeof options.servers === 'string' ? parseNatsServers(options.servers) : parseNatsServers(options.servers.join(','));
   const stream = options.stream ?? DEFAULT_STREAM;
   if (!isValidStreamName(stream)) throw new StreamConfigError(stream, 'a stream name is 1-64 characters of A-Z a-z 0-9 _ -');
   const replicas = options.replicas ?? 1;
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new StreamConfigError(stream, `replicas ${replicas} is not a whole number from 1 to 5`);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5)
+    throw new StreamConfigError(stream, `replicas ${replicas} is not a whole number from 1 to 5`);
   return { servers, stream, replicas };
 }
 
@@ -88,7 +95,13 @@ export async function shipJournals(options: ShipOptions): Promise<ShipReport> {
     return { dir: logsDir, stream, ok: runs.every((r) => r.problem === null), runs };
   };
 
-  const nc = await connectWithRetry({ servers, name: `runledger ship ${logsDir}`, log, signal, backoff: options.backoff ?? DEFAULTS.backoff });
+  const nc = await connectWithRetry({
+    servers,
+    name: `runledger ship ${logsDir}`,
+    log,
+    signal,
+    backoff: options.backoff ?? DEFAULTS.backoff,
+  });
   if (nc === null) return report();
   try {
     const jsm = await jetstreamManager(nc, { timeout: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs });
@@ -110,26 +123,33 @@ export async function shipJournals(options: ShipOptions): Promise<ShipReport> {
 
     const troubleSaid = new Map<string, number>();
     const js = jetstream(nc, { timeout: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs });
-    const shipper = new Follower(logsDir, shippers, options.concurrency ?? DEFAULTS.concurrency, log, (runId) =>
-      new RunShipper(runId, {
-        logsDir,
-        stream,
-        js,
-        jsm,
-        windowBytes: options.windowBytes ?? DEFAULTS.windowBytes,
-        publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
-        backoff: options.backoff ?? DEFAULTS.backoff,
-        signal,
-        log,
-        trouble: (id, what, error, retryInMs) => {
-          // One line per kind of trouble every few seconds, not one per run and attempt.
-          const key = `${(error as Error).message}`;
-          const now = Date.now();
-          if (now - (troubleSaid.get(key) ?? 0) < 3000) return;
-          troubleSaid.set(key, now);
-          log(`waiting for JetStream (stream ${stream}): ${what} of run ${id} failed (${(error as Error).message}); retrying in ${retryInMs} ms`);
-        },
-      }),
+    const shipper = new Follower(
+      logsDir,
+      shippers,
+      options.concurrency ?? DEFAULTS.concurrency,
+      log,
+      (runId) =>
+        new RunShipper(runId, {
+          logsDir,
+          stream,
+          js,
+          jsm,
+          windowBytes: options.windowBytes ?? DEFAULTS.windowBytes,
+          publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
+          backoff: options.backoff ?? DEFAULTS.backoff,
+          signal,
+          log,
+          trouble: (id, what, error, retryInMs) => {
+            // One line per kind of trouble every few seconds, not one per run and attempt.
+            const key = `${(error as Error).message}`;
+            const now = Date.now();
+            if (now - (troubleSaid.get(key) ?? 0) < 3000) return;
+            troubleSaid.set(key, now);
+            log(
+              `waiting for JetStream (stream ${stream}): ${what} of run ${id} failed (${(error as Error).message}); retrying in ${retryInMs} ms`,
+            );
+          },
+        }),
     );
     if (options.once) {
       await shipper.pass();
@@ -239,7 +259,9 @@ class Follower {
       watchRunsDir();
       await this.pass();
       this.watchOpenJournals(soon);
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       await this.idle();
     } finally {
       clearInterval(timer);

@@ -1,4 +1,12 @@
-import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamInfo,
+} from '@nats-io/jetstream';
 import { StreamConfigError } from '../errors.js';
 import { streamSubjects } from './subject.js';
 
@@ -51,14 +59,23 @@ export async function ensureStream(jsm: JetStreamManager, setup: StreamSetup): P
 function checkExisting(stream: string, info: StreamInfo, subjects: string): void {
   const c = info.config;
   if (!(c.subjects ?? []).includes(subjects)) {
-    throw new StreamConfigError(stream, `it exists but does not take the subjects ${subjects} (it takes ${JSON.stringify(c.subjects ?? [])}); ship to another --stream or add the subjects`);
+    throw new StreamConfigError(
+      stream,
+      `it exists but does not take the subjects ${subjects} (it takes ${JSON.stringify(c.subjects ?? [])}); ship to another --stream or add the subjects`,
+    );
   }
   const limited = (c.max_msgs ?? -1) > 0 || (c.max_bytes ?? -1) > 0 || (c.max_age ?? 0) > 0 || (c.max_msgs_per_subject ?? -1) > 0;
   if (limited && c.discard !== 'new') {
-    throw new StreamConfigError(stream, 'it has limits with discard "old", so old events would be deleted silently; set discard to "new" or remove the limits');
+    throw new StreamConfigError(
+      stream,
+      'it has limits with discard "old", so old events would be deleted silently; set discard to "new" or remove the limits',
+    );
   }
   if (c.retention !== 'limits') {
-    throw new StreamConfigError(stream, `its retention is "${c.retention}": messages would be removed once consumed; use retention "limits"`);
+    throw new StreamConfigError(
+      stream,
+      `its retention is "${c.retention}": messages would be removed once consumed; use retention "limits"`,
+    );
   }
   if (c.storage !== 'file') throw new StreamConfigError(stream, 'it keeps messages in memory; use file storage');
 }

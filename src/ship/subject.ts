@@ -18,7 +18,7 @@ export function encodeSubjectToken(text: string): string {
 
 export function decodeSubjectToken(token: string): string {
   const bytes: number[] = [];
-  for (let i = 0; i < token.length; ) {
+  for (let i = 0; i < token.length;) {
     if (token[i] === '~') {
       const hex = token.slice(i + 1, i + 3);
       if (!/^[0-9A-F]{2}$/.test(hex)) throw new RangeError(`subject token ${JSON.stringify(token)}: bad escape at ${i}`);

@@ -97,7 +97,8 @@ export function analysisRun(spec: RunSpec = {}): AnalysisRun {
   const skipped = spec.skipped ?? 0;
   const failed = spec.failed ?? issues - completed - skipped;
   const firstTimeRight = spec.firstTimeRight ?? completed;
-  if (completed + failed + skipped > issues || failed < 0) throw new Error(`a run of ${issues} issues cannot complete ${completed}, fail ${failed} and skip ${skipped}`);
+  if (completed + failed + skipped > issues || failed < 0)
+    throw new Error(`a run of ${issues} issues cannot complete ${completed}, fail ${failed} and skip ${skipped}`);
   if (firstTimeRight > completed) throw new Error(`only completed issues are first-time-right: ${firstTimeRight} of ${completed}`);
   const unpricedRecords = spec.unpricedRecords ?? 0;
   const durationMs = spec.durationMs === undefined ? 60_000 : spec.durationMs;
@@ -121,14 +122,30 @@ export function analysisRun(spec: RunSpec = {}): AnalysisRun {
     unpricedRecords,
     unpricedModels: spec.unpricedModels ?? (unpricedRecords > 0 ? [spec.model ?? 'deepseek-chat'] : []),
     models: spec.models ?? [`${spec.provider ?? 'deepseek'}:${spec.model ?? 'deepseek-chat'}`],
-    finishedIssues: finishedIssuesFor(spec, { issues, completed, failed, skipped, firstTimeRight, costUsd: unpricedRecords > 0 ? null : costUsd, durationMs }),
+    finishedIssues: finishedIssuesFor(spec, {
+      issues,
+      completed,
+      failed,
+      skipped,
+      firstTimeRight,
+      costUsd: unpricedRecords > 0 ? null : costUsd,
+      durationMs,
+    }),
   };
 }
 
 /** A run's finishedIssues laid out as RunSpec.issueIds says, checked against the counts. */
 function finishedIssuesFor(
   spec: RunSpec,
-  run: { issues: number; completed: number; failed: number; skipped: number; firstTimeRight: number; costUsd: number | null; durationMs: number | null },
+  run: {
+    issues: number;
+    completed: number;
+    failed: number;
+    skipped: number;
+    firstTimeRight: number;
+    costUsd: number | null;
+    durationMs: number | null;
+  },
 ): FinishedIssues {
   const ids = spec.issueIds ?? Array.from({ length: run.issues }, (_, i) => i + 1);
   if (ids.length !== run.issues) throw new Error(`issueIds names ${ids.length} issues, the run has ${run.issues}`);
@@ -151,7 +168,12 @@ function finishedIssuesFor(
  * One run per entry of `completed` (issues completed in that run), all with the same config and
  * `common` fields; `each(i)` adds per-run fields (cost, duration, run id, ...).
  */
-export function runsWith(config: ConfigSpec, completed: readonly number[], common: RunSpec = {}, each: (i: number) => RunSpec = () => ({})): AnalysisRun[] {
+export function runsWith(
+  config: ConfigSpec,
+  completed: readonly number[],
+  common: RunSpec = {},
+  each: (i: number) => RunSpec = () => ({}),
+): AnalysisRun[] {
   return completed.map((c, i) => analysisRun({ ...config, ...common, completed: c, ...each(i) }));
 }
 
@@ -309,7 +331,9 @@ export interface RunCountsSpec {
  * independently of src/analysis: p̂ = Σy/N, V = K/(K−1)·Σ(y−p̂n)²/N², deff = max(1, V/(p̂(1−p̂)/N))
  * (1 at p̂ 0 or 1), Wilson's interval on N/deff issues with t(K−1, 0.975); one run: Wilson with z.
  */
-export function pythonClusteredWilson(groups: readonly RunCountsSpec[]): Array<{ estimate: number; low: number; high: number; deff: number }> {
+export function pythonClusteredWilson(
+  groups: readonly RunCountsSpec[],
+): Array<{ estimate: number; low: number; high: number; deff: number }> {
   const script = `
 from scipy import stats
 def wilson(p, n, z):
@@ -338,7 +362,9 @@ done(out)
 }
 
 /** scipy.stats.ttest_ind(a, b, equal_var=False) on per-run values: Welch's t, two-sided p and df. */
-export function pythonWelch(pairs: ReadonlyArray<{ readonly a: readonly number[]; readonly b: readonly number[] }>): Array<{ t: number; p: number; df: number }> {
+export function pythonWelch(
+  pairs: ReadonlyArray<{ readonly a: readonly number[]; readonly b: readonly number[] }>,
+): Array<{ t: number; p: number; df: number }> {
   const script = `
 from scipy import stats
 out = []

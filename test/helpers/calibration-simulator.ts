@@ -114,7 +114,10 @@ function startedAtOf(r: number): string {
 const [C, F, ONE, ZERO] = ['c', 'f', '1', '0'].map((ch) => ch.charCodeAt(0)) as [number, number, number, number];
 
 /** Input at $1 and output at $4 per million tokens, 80% of the cost on input: the tokens a cost stands for. */
-const tokensOf = (costUsd: number): { input: number; output: number } => ({ input: Math.round(costUsd * 0.8 * 1e6), output: Math.round((costUsd * 0.2 * 1e6) / 4) });
+const tokensOf = (costUsd: number): { input: number; output: number } => ({
+  input: Math.round(costUsd * 0.8 * 1e6),
+  output: Math.round((costUsd * 0.2 * 1e6) / 4),
+});
 
 /**
  * The runs, in the order given, started one minute apart from T0. Every field of AnalysisRun is
@@ -218,7 +221,13 @@ export function configurationRuns(configurations: readonly ConfigurationSpec[]):
   for (let r = 0; r < most; r += 1) {
     for (const c of configurations) {
       if (r >= c.runs) continue;
-      runs.push({ config: c.config, logitMean: c.logitMean, issues: c.issues, ...(c.costPerIssueUsd === undefined ? {} : { costPerIssueUsd: c.costPerIssueUsd }), ...(c.issueDurationMs === undefined ? {} : { issueDurationMs: c.issueDurationMs }) });
+      runs.push({
+        config: c.config,
+        logitMean: c.logitMean,
+        issues: c.issues,
+        ...(c.costPerIssueUsd === undefined ? {} : { costPerIssueUsd: c.costPerIssueUsd }),
+        ...(c.issueDurationMs === undefined ? {} : { issueDurationMs: c.issueDurationMs }),
+      });
     }
   }
   return runs;
@@ -226,5 +235,7 @@ export function configurationRuns(configurations: readonly ConfigurationSpec[]):
 
 /** n configurations that differ only in llm.model ("model-01", ...), all with the same true mean. */
 export function equalConfigurations(n: number, each: Omit<ConfigurationSpec, 'config'>): SimulatedRun[] {
-  return configurationRuns(Array.from({ length: n }, (_, i) => ({ ...each, config: { model: `model-${String(i + 1).padStart(2, '0')}` } })));
+  return configurationRuns(
+    Array.from({ length: n }, (_, i) => ({ ...each, config: { model: `model-${String(i + 1).padStart(2, '0')}` } })),
+  );
 }

@@ -34,7 +34,8 @@ export function differences(a: Map<string, Buffer>, b: Map<string, Buffer>): str
   for (const [file, bytes] of a) {
     const other = b.get(file);
     if (other === undefined) diffs.push(`only in the first: ${file}`);
-    else if (file === '.replay/index.json' ? withoutMtimes(bytes) !== withoutMtimes(other) : !bytes.equals(other)) diffs.push(`differs: ${file}`);
+    else if (file === '.replay/index.json' ? withoutMtimes(bytes) !== withoutMtimes(other) : !bytes.equals(other))
+      diffs.push(`differs: ${file}`);
   }
   for (const file of b.keys()) if (!a.has(file)) diffs.push(`only in the second: ${file}`);
   return diffs;

@@ -74,7 +74,12 @@ export function given(...events: GivenEvent[]): Given {
     state: () => foldWith(initialRunProjection, evolveRunProjection),
     foldWith,
     when: (facts = {}) => {
-      const models = runReadModels(foldWith(initialRunProjection, evolveRunProjection), { writerAlive: false, bytes: 0, tornTail: null, ...facts });
+      const models = runReadModels(foldWith(initialRunProjection, evolveRunProjection), {
+        writerAlive: false,
+        bytes: 0,
+        tornTail: null,
+        ...facts,
+      });
       if (models === null) throw new Error('runReadModels gave null: the given events hold no RunStarted');
       return models;
     },
@@ -98,8 +103,15 @@ export function runStarted(options: { config?: EventData<'RunStarted'>['config']
   });
 }
 
-export function runFinished(status: EventData<'RunFinished'>['status'], options: { reason?: string; durationMs?: number | null } = {}): GivenEvent {
-  return event('RunFinished', { status, durationMs: options.durationMs === undefined ? null : options.durationMs, reason: options.reason ?? null });
+export function runFinished(
+  status: EventData<'RunFinished'>['status'],
+  options: { reason?: string; durationMs?: number | null } = {},
+): GivenEvent {
+  return event('RunFinished', {
+    status,
+    durationMs: options.durationMs === undefined ? null : options.durationMs,
+    reason: options.reason ?? null,
+  });
 }
 
 export function runResumed(options: { afterSeq?: number; abandonedAgents?: string[]; abandonedToolCalls?: string[] } = {}): GivenEvent {
@@ -120,7 +132,12 @@ export function issueStarted(issueId: IssueId, options: { title?: string; labels
   return event('IssueStarted', { issueId, title: options.title ?? null, labels: options.labels ?? [] });
 }
 
-export function issueFinished(issueId: IssueId, status: IssueStatus, code: Partial<CodeMetrics> = {}, durationMs: number | null = null): GivenEvent {
+export function issueFinished(
+  issueId: IssueId,
+  status: IssueStatus,
+  code: Partial<CodeMetrics> = {},
+  durationMs: number | null = null,
+): GivenEvent {
   return event('IssueFinished', {
     issueId,
     status,
@@ -149,7 +166,14 @@ export function agentFinished(
   success: boolean,
   options: { durationMs?: number; error?: string } = {},
 ): GivenEvent {
-  return event('AgentFinished', { agentId, agentType, issueId, success, durationMs: options.durationMs ?? 1000, error: options.error ?? null });
+  return event('AgentFinished', {
+    agentId,
+    agentType,
+    issueId,
+    success,
+    durationMs: options.durationMs ?? 1000,
+    error: options.error ?? null,
+  });
 }
 
 export function toolCallStarted(callId: string, tool: string, issueId: IssueId | null = null, agentId: string | null = null): GivenEvent {
@@ -185,7 +209,10 @@ export function tokensUsed(options: TokensOptions = {}): GivenEvent {
     cacheWriteTokens: options.cacheWriteTokens ?? 0,
     reasoningTokens: options.reasoningTokens ?? 0,
     cost: costUsd === null ? null : { totalUsd: costUsd, inputUsd: costUsd / 2, outputUsd: costUsd / 2 },
-    priceSource: costUsd === null ? { kind: 'none' } : { kind: 'package', package: '@pydantic/genai-prices', version: '0.1.8', providerId: 'deepseek', modelId: model },
+    priceSource:
+      costUsd === null
+        ? { kind: 'none' }
+        : { kind: 'package', package: '@pydantic/genai-prices', version: '0.1.8', providerId: 'deepseek', modelId: model },
     issueId: options.issueId ?? null,
     agentId: options.agentId ?? null,
   });
@@ -194,7 +221,14 @@ export function tokensUsed(options: TokensOptions = {}): GivenEvent {
 export function pipelineFinished(
   pipelineId: string,
   status: 'success' | 'failed' | 'canceled',
-  options: { issueId?: IssueId | null; attempt?: number; failingTests?: number; durationMs?: number | null; commitSha?: string; triggeredBy?: string } = {},
+  options: {
+    issueId?: IssueId | null;
+    attempt?: number;
+    failingTests?: number;
+    durationMs?: number | null;
+    commitSha?: string;
+    triggeredBy?: string;
+  } = {},
 ): GivenEvent {
   return event('PipelineFinished', {
     pipelineId,
@@ -210,7 +244,14 @@ export function pipelineFinished(
 
 export function debuggingCycle(
   cycle: number,
-  options: { issueId?: IssueId | null; trigger?: string; failingTests?: number; resolved?: boolean; durationMs?: number | null; agentId?: string | null } = {},
+  options: {
+    issueId?: IssueId | null;
+    trigger?: string;
+    failingTests?: number;
+    resolved?: boolean;
+    durationMs?: number | null;
+    agentId?: string | null;
+  } = {},
 ): GivenEvent {
   return event('DebuggingCycleRecorded', {
     cycle,

@@ -158,7 +158,15 @@ export class NatsCluster {
       const routes = clusterPorts.filter((_, j) => j !== i).map((p) => `nats-route://127.0.0.1:${p}`);
       return new NatsNode(name, clientPorts[i]!, store, () => ({
         args: ['-c', CLUSTER_CONFIG],
-        env: { NODE_NAME: name, HOST: '127.0.0.1', CLIENT_PORT: String(clientPorts[i]), CLUSTER_PORT: String(clusterPorts[i]), ROUTE_1: routes[0]!, ROUTE_2: routes[1]!, STORE_DIR: store },
+        env: {
+          NODE_NAME: name,
+          HOST: '127.0.0.1',
+          CLIENT_PORT: String(clientPorts[i]),
+          CLUSTER_PORT: String(clusterPorts[i]),
+          ROUTE_1: routes[0]!,
+          ROUTE_2: routes[1]!,
+          STORE_DIR: store,
+        },
       }));
     });
     const cluster = new NatsCluster(nodes, root);

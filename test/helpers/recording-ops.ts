@@ -48,23 +48,32 @@ export function failingOps(base: FileOps, op: 'writeSync' | 'fdatasyncSync' | 'f
   };
   switch (op) {
     case 'writeSync':
-      return { ...base, writeSync: (fd, b, o, l, p) => {
-        if (shouldFail()) {
-          // A short write of half the bytes, then the error: the worst case for a half line.
-          base.writeSync(fd, b, o, Math.floor(l / 2), p);
-          throw error();
-        }
-        return base.writeSync(fd, b, o, l, p);
-      } };
+      return {
+        ...base,
+        writeSync: (fd, b, o, l, p) => {
+          if (shouldFail()) {
+            // A short write of half the bytes, then the error: the worst case for a half line.
+            base.writeSync(fd, b, o, Math.floor(l / 2), p);
+            throw error();
+          }
+          return base.writeSync(fd, b, o, l, p);
+        },
+      };
     case 'fdatasyncSync':
-      return { ...base, fdatasyncSync: (fd) => {
-        if (shouldFail()) throw error();
-        base.fdatasyncSync(fd);
-      } };
+      return {
+        ...base,
+        fdatasyncSync: (fd) => {
+          if (shouldFail()) throw error();
+          base.fdatasyncSync(fd);
+        },
+      };
     case 'fdatasync':
-      return { ...base, fdatasync: (fd, cb) => {
-        if (shouldFail()) return process.nextTick(() => cb(error()));
-        base.fdatasync(fd, cb);
-      } };
+      return {
+        ...base,
+        fdatasync: (fd, cb) => {
+          if (shouldFail()) return process.nextTick(() => cb(error()));
+          base.fdatasync(fd, cb);
+        },
+      };
   }
 }

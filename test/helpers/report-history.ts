@@ -94,7 +94,12 @@ export async function recordReportHistory(dir: string): Promise<RecordedHistory>
     const drift = 0.12 * (index / (all.length - 1) - 0.5);
     const p = plan.model.success + (plan.temperature === 0.2 ? 0.05 : -0.05) + drift;
     const tokens = (): void => {
-      c.recordTokenUsage({ model: plan.model.model, provider: plan.model.provider, inputTokens: 1500 + Math.floor(random() * 4500), outputTokens: 300 + Math.floor(random() * 1200) });
+      c.recordTokenUsage({
+        model: plan.model.model,
+        provider: plan.model.provider,
+        inputTokens: 1500 + Math.floor(random() * 4500),
+        outputTokens: 300 + Math.floor(random() * 1200),
+      });
     };
     const stopAt = plan.end === 'interrupted' ? 3 : plan.issues;
     for (let issue = 1; issue <= stopAt; issue += 1) {
@@ -133,7 +138,14 @@ export async function recordReportHistory(dir: string): Promise<RecordedHistory>
           const ok = random() > 0.08;
           const call = c.startToolCall('write_file');
           tick(300 + random() * 900);
-          if (!ok) c.recordError({ kind: 'tool', message: `EACCES: permission denied, open '/repo/src/<generated> & "${w}".ts'`, recoverable: true, callId: call, tool: 'write_file' });
+          if (!ok)
+            c.recordError({
+              kind: 'tool',
+              message: `EACCES: permission denied, open '/repo/src/<generated> & "${w}".ts'`,
+              recoverable: true,
+              callId: call,
+              tool: 'write_file',
+            });
           c.endToolCall(call, { success: ok });
         }
         tick(step());
@@ -163,7 +175,12 @@ export async function recordReportHistory(dir: string): Promise<RecordedHistory>
         tick(step());
       }
       tick(2_000);
-      c.finalizeIssue(issue, succeeds ? 'completed' : 'failed', { filesCreated: 1 + (issue % 3), linesAdded: 40 + Math.floor(random() * 400), linesRemoved: Math.floor(random() * 80), testsAdded: 2 });
+      c.finalizeIssue(issue, succeeds ? 'completed' : 'failed', {
+        filesCreated: 1 + (issue % 3),
+        linesAdded: 40 + Math.floor(random() * 400),
+        linesRemoved: Math.floor(random() * 80),
+        testsAdded: 2,
+      });
     }
     if (plan.end === 'crash') continue;
     tick(1_000);
@@ -172,5 +189,10 @@ export async function recordReportHistory(dir: string): Promise<RecordedHistory>
     else c.finalizeRun('completed');
   }
   const byEnd = (end: Plan['end']): string => all.find((p) => p.end === end)!.runId;
-  return { runIds: all.map((p) => p.runId), crashedRunId: byEnd('crash'), failedRunId: byEnd('failed'), interruptedRunId: byEnd('interrupted') };
+  return {
+    runIds: all.map((p) => p.runId),
+    crashedRunId: byEnd('crash'),
+    failedRunId: byEnd('failed'),
+    interruptedRunId: byEnd('interrupted'),
+  };
 }

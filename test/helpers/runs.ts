@@ -8,7 +8,15 @@ export const CONFIG = { llm: { provider: 'deepseek', model: 'deepseek-chat', tem
  * price override file, and no background update of derived files (tests of that turn it on).
  */
 export function startRun(dir: string, overrides: Partial<StartOptions> = {}): Promise<MetricsCollector> {
-  return MetricsCollector.start({ dir, projectId: 'test-project', config: CONFIG, handleSignals: false, prices: null, liveUpdates: false, ...overrides });
+  return MetricsCollector.start({
+    dir,
+    projectId: 'test-project',
+    config: CONFIG,
+    handleSignals: false,
+    prices: null,
+    liveUpdates: false,
+    ...overrides,
+  });
 }
 
 /** Records a small but complete run and returns its journal's path. */
@@ -27,5 +35,8 @@ export async function recordSampleRun(dir: string, runId = 'sample-run'): Promis
 }
 
 export function readLines(file: string): string[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
 }

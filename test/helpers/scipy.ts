@@ -30,7 +30,9 @@ def done(result): print(json.dumps(_enc(result)))
 const NON_FINITE: Record<string, number> = { Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, NaN: Number.NaN };
 
 export function runPython<T>(script: string, data: unknown): T {
-  const input = JSON.stringify(data, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value));
+  const input = JSON.stringify(data, (_key, value: unknown) =>
+    typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,
+  );
   const output = execFileSync(DEBIAN_PYTHON, ['-c', PRELUDE + script], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(output, (_key, value: unknown) => (typeof value === 'string' && value in NON_FINITE ? NON_FINITE[value] : value)) as T;
 }

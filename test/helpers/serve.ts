@@ -43,10 +43,12 @@ export function clientOf(url: string, token?: string) {
   return {
     get: (path: string, options?: RequestOptions) => request(url, 'GET', path, undefined, withToken(options)),
     post: (path: string, body?: unknown, options?: RequestOptions) => request(url, 'POST', path, body, withToken(options)),
-    start: (runId: string, extra: Record<string, unknown> = {}) => request(url, 'POST', '/runs', { projectId: 'serve-test', runId, config: CONFIG, ...extra }, withToken()),
+    start: (runId: string, extra: Record<string, unknown> = {}) =>
+      request(url, 'POST', '/runs', { projectId: 'serve-test', runId, config: CONFIG, ...extra }, withToken()),
     call: (runId: string, call: string, args?: Record<string, unknown>) =>
       request(url, 'POST', `/runs/${runId}/calls`, args === undefined ? { call } : { call, args }, withToken()),
-    batch: (runId: string, items: readonly unknown[] | string) => request(url, 'POST', `/runs/${runId}/calls`, undefined, withToken({ ndjson: items })),
+    batch: (runId: string, items: readonly unknown[] | string) =>
+      request(url, 'POST', `/runs/${runId}/calls`, undefined, withToken({ ndjson: items })),
     finalize: (runId: string, body: Record<string, unknown> = {}) => request(url, 'POST', `/runs/${runId}/finalize`, body, withToken()),
   };
 }

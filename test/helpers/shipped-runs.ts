@@ -7,7 +7,7 @@ import type { StreamMessage } from './nats-server.js';
 export function journalLines(file: string): Buffer[] {
   const bytes = fs.readFileSync(file);
   const lines: Buffer[] = [];
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0; start < bytes.length;) {
     const nl = bytes.indexOf(0x0a, start);
     if (nl === -1) break;
     lines.push(bytes.subarray(start, nl + 1));
@@ -20,7 +20,12 @@ export function journalLines(file: string): Buffer[] {
  * Exactly once, per run: the messages on the run's subject are the journal's lines, in order,
  * each once; and the stream holds nothing else. Returns what differs (empty when all is well).
  */
-export function exactlyOnceProblems(messages: readonly StreamMessage[], logsDir: string, stream: string, runs: ReadonlyArray<{ runId: string; projectId: string }>): string[] {
+export function exactlyOnceProblems(
+  messages: readonly StreamMessage[],
+  logsDir: string,
+  stream: string,
+  runs: ReadonlyArray<{ runId: string; projectId: string }>,
+): string[] {
   const problems: string[] = [];
   let expectedTotal = 0;
   for (const { runId, projectId } of runs) {
@@ -31,6 +36,7 @@ export function exactlyOnceProblems(messages: readonly StreamMessage[], logsDir:
     const firstDiff = lines.findIndex((line, i) => shipped[i] === undefined || !line.equals(shipped[i]));
     if (firstDiff !== -1) problems.push(`${runId}: message ${firstDiff + 1} is not line ${firstDiff + 1}`);
   }
-  if (messages.length !== expectedTotal) problems.push(`the stream holds ${messages.length} message(s) for ${expectedTotal} journal line(s)`);
+  if (messages.length !== expectedTotal)
+    problems.push(`the stream holds ${messages.length} message(s) for ${expectedTotal} journal line(s)`);
   return problems;
 }

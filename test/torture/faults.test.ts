@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../replay/index.js';
-import { AsyncMetricsCollector, JournalFailedError, MetricsCollector, type RunledgerError, runPaths, verifyRun, type FileOps } from '../../src/index.js';
+import {
+  AsyncMetricsCollector,
+  JournalFailedError,
+  MetricsCollector,
+  type RunledgerError,
+  runPaths,
+  verifyRun,
+  type FileOps,
+} from '../../src/index.js';
 import { seededRandom, testSeed } from '../helpers/child.js';
 import { tortureDir } from './helpers/dirs.js';
 import { countingOps, faultyOps, type Fault, type FaultCode, type FaultOp, type WriteDamage } from './helpers/faulty-ops.js';
@@ -128,7 +136,12 @@ async function runSync(dir: string, runId: string, ops: FileOps, what: string): 
   return { runId, ackedEvents, acked, failure: null, what, collector };
 }
 
-async function runAsync(dir: string, runId: string, ops: FileOps, what: string): Promise<Outcome & { collector: AsyncMetricsCollector | null }> {
+async function runAsync(
+  dir: string,
+  runId: string,
+  ops: FileOps,
+  what: string,
+): Promise<Outcome & { collector: AsyncMetricsCollector | null }> {
   let collector: AsyncMetricsCollector;
   try {
     collector = await AsyncMetricsCollector.start(startOptions(dir, runId, { fileOps: ops }));
@@ -154,7 +167,13 @@ async function runAsync(dir: string, runId: string, ops: FileOps, what: string):
 }
 
 /** After the failure: the checks of rule 5, then a resume that continues right after the acknowledged events. */
-async function checkAfterFault(dir: string, kind: 'sync' | 'async', outcome: Outcome, fault: Fault, collector: MetricsCollector | AsyncMetricsCollector | null): Promise<number> {
+async function checkAfterFault(
+  dir: string,
+  kind: 'sync' | 'async',
+  outcome: Outcome,
+  fault: Fault,
+  collector: MetricsCollector | AsyncMetricsCollector | null,
+): Promise<number> {
   const { runId, what } = outcome;
   const journal = runPaths(dir, runId).journal;
   expect(outcome.failure, `${what}: the injected fault never surfaced`).not.toBeNull();
@@ -197,11 +216,15 @@ async function checkAfterFault(dir: string, kind: 'sync' | 'async', outcome: Out
       error = e;
     }
     if (error instanceof JournalFailedError) figures.laterAppendsRefused += 1;
-    else problems.push(`${name} after the failure ${error === null ? 'SUCCEEDED although nothing was written' : `was refused with ${(error as RunledgerError).code ?? String(error)}, not JOURNAL_FAILED`}`);
+    else
+      problems.push(
+        `${name} after the failure ${error === null ? 'SUCCEEDED although nothing was written' : `was refused with ${(error as RunledgerError).code ?? String(error)}, not JOURNAL_FAILED`}`,
+      );
   }
   // Collected for the whole sweep and asserted at its end, so that one finding does not hide the
   // faults that come after it.
-  for (const p of problems) laterAppendProblems.push(`${what}: the journal holds ${entriesOfType(journal, 'RunFinished')} RunFinished lines, yet ${p}`);
+  for (const p of problems)
+    laterAppendProblems.push(`${what}: the journal holds ${entriesOfType(journal, 'RunFinished')} RunFinished lines, yet ${p}`);
   expect(fs.readFileSync(journal).equals(outcome.acked), `${what}: a refused append wrote`).toBe(true);
   collector.close();
   expect(fs.existsSync(runPaths(dir, runId).lock), `${what}: lock left behind after close`).toBe(false);
@@ -212,13 +235,23 @@ async function checkAfterFault(dir: string, kind: 'sync' | 'async', outcome: Out
   figures.resumedAfterFailure += 1;
   const { entries, scan } = scanRun(dir, runId);
   expect(scan.tail.kind).toBe('clean');
-  expect(fs.readFileSync(journal).subarray(0, outcome.acked.length).equals(outcome.acked), `${what}: acknowledged bytes changed by resume`).toBe(true);
-  expect(entries[outcome.ackedEvents], what).toMatchObject({ seq: outcome.ackedEvents + 1, type: 'RunResumed', data: { afterSeq: outcome.ackedEvents } });
+  expect(
+    fs.readFileSync(journal).subarray(0, outcome.acked.length).equals(outcome.acked),
+    `${what}: acknowledged bytes changed by resume`,
+  ).toBe(true);
+  expect(entries[outcome.ackedEvents], what).toMatchObject({
+    seq: outcome.ackedEvents + 1,
+    type: 'RunResumed',
+    data: { afterSeq: outcome.ackedEvents },
+  });
   return entries.length;
 }
 
 function entriesOfType(journal: string, type: string): number {
-  return fs.readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes(`"type":"${type}"`)).length;
+  return fs
+    .readFileSync(journal, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(`"type":"${type}"`)).length;
 }
 
 /** Later appends that were not refused with JOURNAL_FAILED, over one sweep. */
@@ -246,7 +279,8 @@ async function sweep(collector: 'sync' | 'async', ops: readonly FaultOp[], damag
     expect(counts[op], `${collector} run makes no ${op} call`).toBeGreaterThan(0);
     for (const code of ['ENOSPC', 'EIO'] as FaultCode[]) {
       for (const n of nValues(counts[op])) {
-        for (const writeDamage of op === 'writeSync' ? damages : (['none'] as WriteDamage[])) plans.push({ collector, fault: { op, n, code, writeDamage } });
+        for (const writeDamage of op === 'writeSync' ? damages : (['none'] as WriteDamage[]))
+          plans.push({ collector, fault: { op, n, code, writeDamage } });
       }
     }
   }
@@ -266,57 +300,89 @@ async function sweep(collector: 'sync' | 'async', ops: readonly FaultOp[], damag
   const report = await replay({ dir });
   expect(report.ok).toBe(true);
   for (const [runId, events] of expectedEvents) expect(runMetadata(dir, runId)?.journal.events, runId).toBe(events);
-  expect(laterAppendProblems, `appends after a failure that were not refused with JOURNAL_FAILED:\n${laterAppendProblems.join('\n')}`).toEqual([]);
+  expect(
+    laterAppendProblems,
+    `appends after a failure that were not refused with JOURNAL_FAILED:\n${laterAppendProblems.join('\n')}`,
+  ).toEqual([]);
 }
 
 describe(`ENOSPC and EIO at the n-th write or fsync (${LONG ? 'every n' : 'a sample of n'}; seed ${seed}): the call fails with JOURNAL_FAILED, nothing acknowledged is lost, no half line stays`, () => {
-  it('sync MetricsCollector: a failed writeSync (nothing, half or all of the bytes written) or fdatasyncSync at any call', async () => {
-    await sweep('sync', ['writeSync', 'fdatasyncSync'], LONG ? ['none', 'half', 'all'] : ['half', 'none']);
-  }, pick(120_000, 1_800_000));
+  it(
+    'sync MetricsCollector: a failed writeSync (nothing, half or all of the bytes written) or fdatasyncSync at any call',
+    async () => {
+      await sweep('sync', ['writeSync', 'fdatasyncSync'], LONG ? ['none', 'half', 'all'] : ['half', 'none']);
+    },
+    pick(120_000, 1_800_000),
+  );
 
-  it('AsyncMetricsCollector (group commit): a failed writeSync or async fdatasync of any batch rejects every promise of that batch and only those, and a failed fdatasyncSync of RunStarted fails start', async () => {
-    await sweep('async', ['writeSync', 'fdatasync', 'fdatasyncSync'], LONG ? ['none', 'half', 'all'] : ['half']);
-  }, pick(120_000, 1_800_000));
+  it(
+    'AsyncMetricsCollector (group commit): a failed writeSync or async fdatasync of any batch rejects every promise of that batch and only those, and a failed fdatasyncSync of RunStarted fails start',
+    async () => {
+      await sweep('async', ['writeSync', 'fdatasync', 'fdatasyncSync'], LONG ? ['none', 'half', 'all'] : ['half']);
+    },
+    pick(120_000, 1_800_000),
+  );
 
-  it('when the truncation after a failed write fails too, the half line is a torn tail at the last acknowledged byte, and resume keeps it in quarantine/', async () => {
-    const counts = await dryRunCounts('sync');
-    const dir = tortureDir();
-    for (const n of nValues(counts.writeSync).filter((n) => n > 1)) {
-      const runId = `double-${n}`;
-      const fault: Fault = { op: 'writeSync', n, code: 'EIO', writeDamage: 'half', truncateFails: true };
-      const what = `EIO on writeSync #${n}, then EIO on ftruncate (seed ${seed})`;
-      const injected = faultyOps(fault);
-      const outcome = await runSync(dir, runId, injected.ops, what);
-      expectJournalFailed(outcome.failure, fault, what);
-      expect((outcome.failure as Error).message, what).toContain(`truncating back to byte ${outcome.acked.length} also failed`);
-      figures.injected += 1;
-      figures.doubleFaults += 1;
-      const file = fs.readFileSync(runPaths(dir, runId).journal);
-      expect(file.subarray(0, outcome.acked.length).equals(outcome.acked), what).toBe(true);
-      const halfLine = file.subarray(outcome.acked.length);
-      expect(halfLine.length, `${what}: the half line is not in the file`).toBeGreaterThan(0);
-      expect(verifyRun(dir, runId), what).toMatchObject({ verdict: 'torn-tail', events: outcome.ackedEvents, tornTail: { offset: outcome.acked.length } });
-      expect(() => outcome.collector!.recordError({ kind: 'after', message: 'x', recoverable: true })).toThrow(JournalFailedError);
-      outcome.collector!.close();
-      const resumed = await MetricsCollector.resume({ ...quiet(dir, runId), lockStaleMs: 2000 });
-      resumed.finalizeRun('completed');
-      const { entries, scan } = scanRun(dir, runId);
-      expect(scan.tail.kind).toBe('clean');
-      expect(entries[outcome.ackedEvents]).toMatchObject({ type: 'RunResumed', data: { afterSeq: outcome.ackedEvents } });
-      expect(entries[outcome.ackedEvents + 1]).toMatchObject({ type: 'TailQuarantined', data: { offset: outcome.acked.length, bytes: halfLine.length } });
-      expect([...quarantineFiles(dir, runId).values()].some((b) => b.equals(halfLine)), `${what}: half line not kept in quarantine/`).toBe(true);
-      figures.acknowledgedEventsChecked += outcome.ackedEvents;
-    }
-  }, pick(60_000, 600_000));
+  it(
+    'when the truncation after a failed write fails too, the half line is a torn tail at the last acknowledged byte, and resume keeps it in quarantine/',
+    async () => {
+      const counts = await dryRunCounts('sync');
+      const dir = tortureDir();
+      for (const n of nValues(counts.writeSync).filter((n) => n > 1)) {
+        const runId = `double-${n}`;
+        const fault: Fault = { op: 'writeSync', n, code: 'EIO', writeDamage: 'half', truncateFails: true };
+        const what = `EIO on writeSync #${n}, then EIO on ftruncate (seed ${seed})`;
+        const injected = faultyOps(fault);
+        const outcome = await runSync(dir, runId, injected.ops, what);
+        expectJournalFailed(outcome.failure, fault, what);
+        expect((outcome.failure as Error).message, what).toContain(`truncating back to byte ${outcome.acked.length} also failed`);
+        figures.injected += 1;
+        figures.doubleFaults += 1;
+        const file = fs.readFileSync(runPaths(dir, runId).journal);
+        expect(file.subarray(0, outcome.acked.length).equals(outcome.acked), what).toBe(true);
+        const halfLine = file.subarray(outcome.acked.length);
+        expect(halfLine.length, `${what}: the half line is not in the file`).toBeGreaterThan(0);
+        expect(verifyRun(dir, runId), what).toMatchObject({
+          verdict: 'torn-tail',
+          events: outcome.ackedEvents,
+          tornTail: { offset: outcome.acked.length },
+        });
+        expect(() => outcome.collector!.recordError({ kind: 'after', message: 'x', recoverable: true })).toThrow(JournalFailedError);
+        outcome.collector!.close();
+        const resumed = await MetricsCollector.resume({ ...quiet(dir, runId), lockStaleMs: 2000 });
+        resumed.finalizeRun('completed');
+        const { entries, scan } = scanRun(dir, runId);
+        expect(scan.tail.kind).toBe('clean');
+        expect(entries[outcome.ackedEvents]).toMatchObject({ type: 'RunResumed', data: { afterSeq: outcome.ackedEvents } });
+        expect(entries[outcome.ackedEvents + 1]).toMatchObject({
+          type: 'TailQuarantined',
+          data: { offset: outcome.acked.length, bytes: halfLine.length },
+        });
+        expect(
+          [...quarantineFiles(dir, runId).values()].some((b) => b.equals(halfLine)),
+          `${what}: half line not kept in quarantine/`,
+        ).toBe(true);
+        figures.acknowledgedEventsChecked += outcome.ackedEvents;
+      }
+    },
+    pick(60_000, 600_000),
+  );
 
   it('AsyncMetricsCollector: a finalizeRun() made while another is still in flight resolves only once RunFinished is durable (acknowledged means durable, also for the idempotent call)', async () => {
     const dir = tortureDir();
     const c = await AsyncMetricsCollector.start(startOptions(dir, 'double-finalize'));
     const inJournal = (): boolean => entriesOfType(c.journalPath, 'RunFinished') === 1;
     const seen: string[] = [];
-    const first = c.finalizeRun('completed').then(() => seen.push(`first finalizeRun resolved, RunFinished in the journal: ${inJournal()}`));
-    const second = c.finalizeRun('completed').then(() => seen.push(`second finalizeRun resolved, RunFinished in the journal: ${inJournal()}`));
+    const first = c
+      .finalizeRun('completed')
+      .then(() => seen.push(`first finalizeRun resolved, RunFinished in the journal: ${inJournal()}`));
+    const second = c
+      .finalizeRun('completed')
+      .then(() => seen.push(`second finalizeRun resolved, RunFinished in the journal: ${inJournal()}`));
     await Promise.all([first, second]);
-    expect(seen.sort()).toEqual(['first finalizeRun resolved, RunFinished in the journal: true', 'second finalizeRun resolved, RunFinished in the journal: true']);
+    expect(seen.sort()).toEqual([
+      'first finalizeRun resolved, RunFinished in the journal: true',
+      'second finalizeRun resolved, RunFinished in the journal: true',
+    ]);
   });
 });

@@ -17,7 +17,16 @@ import {
 import { CLI, runNode, testSeed } from '../helpers/child.js';
 import { csvRecords, parseCsv } from './helpers/csv.js';
 import { tortureDir } from './helpers/dirs.js';
-import { FORMULAS, hostileAnything, hostileIdentifier, hostileIssueId, hostileNumber, hostileText, nest, textWithSecret } from './helpers/hostile.js';
+import {
+  FORMULAS,
+  hostileAnything,
+  hostileIdentifier,
+  hostileIssueId,
+  hostileNumber,
+  hostileText,
+  nest,
+  textWithSecret,
+} from './helpers/hostile.js';
 import { readJson, runMetadata, scanRun } from './helpers/journals.js';
 import { LONG, pick } from './helpers/mode.js';
 import { CONFIG, quiet, startOptions } from './helpers/scenario.js';
@@ -34,7 +43,20 @@ import { torturePart } from './helpers/summary.js';
 
 const seed = testSeed();
 const NUM_RUNS = pick(12, 300);
-const figures = { tried: 0, accepted: 0, refused: 0, untypedErrors: 0, sequences: 0, runIdsTried: 0, configsTried: 0, secretsTried: 0, secretsLeaked: 0, formulaCellsChecked: 0, libreOfficeCellsChecked: 0, libreOffice: 'not run' as string };
+const figures = {
+  tried: 0,
+  accepted: 0,
+  refused: 0,
+  untypedErrors: 0,
+  sequences: 0,
+  runIdsTried: 0,
+  configsTried: 0,
+  secretsTried: 0,
+  secretsLeaked: 0,
+  formulaCellsChecked: 0,
+  libreOfficeCellsChecked: 0,
+  libreOffice: 'not run' as string,
+};
 torturePart('hostileInput', () => ({ ...figures }), seed);
 
 const fcParams = <T>(numRuns: number): fc.Parameters<T> => ({ seed, numRuns, endOnFailure: true });
@@ -43,12 +65,17 @@ const fcParams = <T>(numRuns: number): fc.Parameters<T> => ({ seed, numRuns, end
  * fc.assert, but a failure message of bounded size: a counterexample may hold 10 MB strings.
  * Replay a failure with RUNLEDGER_TEST_SEED=<seed> (fast-check's seed is the test seed).
  */
-async function assertProperty<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncPropertyWithHooks<Ts>, params: fc.Parameters<Ts>): Promise<void> {
+async function assertProperty<Ts extends [unknown, ...unknown[]]>(
+  property: fc.IAsyncPropertyWithHooks<Ts>,
+  params: fc.Parameters<Ts>,
+): Promise<void> {
   const details = await fc.check(property, params);
   if (!details.failed) return;
   const example = fc.stringify(details.counterexample);
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  throw new Error(`property failed after ${details.numRuns} runs (seed ${seed}, path ${details.counterexamplePath}):\n${error.slice(0, 4000)}\ncounterexample (first 2000 characters): ${example.slice(0, 2000)}`);
+  throw new Error(
+    `property failed after ${details.numRuns} runs (seed ${seed}, path ${details.counterexamplePath}):\n${error.slice(0, 4000)}\ncounterexample (first 2000 characters): ${example.slice(0, 2000)}`,
+  );
 }
 
 /** Calls that threw something other than a RunledgerError: collected over all runs, reported at the end. */
@@ -62,7 +89,8 @@ function expectCleanText(input: string, recorded: unknown, what: string): void {
   const text = recorded as string;
   const redacted = redactSecrets(input);
   // A string that cannot hold any of the redacted shapes passes through untouched.
-  if (!/sk-|gh[pousr]_|github_pat_|AKIA|xox|AIza|bearer|api|token|secret|passw/i.test(input)) expect(redacted, `${what}: redaction changed text without a secret`).toBe(input);
+  if (!/sk-|gh[pousr]_|github_pat_|AKIA|xox|AIza|bearer|api|token|secret|passw/i.test(input))
+    expect(redacted, `${what}: redaction changed text without a secret`).toBe(input);
   if (redacted.length <= MAX_TEXT_LENGTH) {
     expect(text === redacted, `${what}: recorded text differs from the input (lengths ${text.length} vs ${redacted.length})`).toBe(true);
     return;
@@ -93,46 +121,111 @@ const callRef = fc.oneof(fc.constantFrom('call-1', 'call-2', 'call-3'), hostileI
 const bool = fc.oneof({ weight: 5, arbitrary: fc.boolean() }, { weight: 1, arbitrary: hostileAnything });
 
 const callArb: fc.Arbitrary<Call> = fc.oneof(
-  fc.tuple(hostileIssueId, maybe(fc.oneof(hostileText, hostileAnything)), maybe(fc.oneof({ weight: 4, arbitrary: fc.array(hostileIdentifier, { maxLength: 3 }) }, { weight: 1, arbitrary: hostileAnything }))).map(([id, title, labels]): Call => ({
-    name: `startIssue(${String(id).slice(0, 20)})`,
-    run: (c) => c.startIssue(id as never, { title: title as never, labels: labels as never }),
-    texts: { title },
+  fc
+    .tuple(
+      hostileIssueId,
+      maybe(fc.oneof(hostileText, hostileAnything)),
+      maybe(fc.oneof({ weight: 4, arbitrary: fc.array(hostileIdentifier, { maxLength: 3 }) }, { weight: 1, arbitrary: hostileAnything })),
+    )
+    .map(([id, title, labels]): Call => ({
+      name: `startIssue(${String(id).slice(0, 20)})`,
+      run: (c) => c.startIssue(id as never, { title: title as never, labels: labels as never }),
+      texts: { title },
+    })),
+  fc.tuple(hostileIdentifier, maybe(hostileIssueId)).map(([type, issueId]): Call => ({
+    name: 'startAgent',
+    run: (c) => c.startAgent(type, issueId === undefined ? {} : { issueId: issueId as never }),
   })),
-  fc.tuple(hostileIdentifier, maybe(hostileIssueId)).map(([type, issueId]): Call => ({ name: 'startAgent', run: (c) => c.startAgent(type, issueId === undefined ? {} : { issueId: issueId as never }) })),
   fc.tuple(bool, maybe(agentRef), maybe(hostileAnything)).map(([success, agentId, error]): Call => ({
     name: 'finalizeAgent',
     run: (c) => c.finalizeAgent({ success: success as boolean, agentId, error }),
     texts: { error },
   })),
-  fc.tuple(hostileIdentifier, maybe(hostileIssueId), maybe(agentRef)).map(([tool, issueId, agentId]): Call => ({ name: 'startToolCall', run: (c) => c.startToolCall(tool, { issueId: issueId as never, agentId }) })),
-  fc.tuple(callRef, bool, maybe(hostileAnything)).map(([callId, success, error]): Call => ({ name: 'endToolCall', run: (c) => c.endToolCall(callId, { success: success as boolean, error }), texts: { error } })),
+  fc.tuple(hostileIdentifier, maybe(hostileIssueId), maybe(agentRef)).map(([tool, issueId, agentId]): Call => ({
+    name: 'startToolCall',
+    run: (c) => c.startToolCall(tool, { issueId: issueId as never, agentId }),
+  })),
+  fc.tuple(callRef, bool, maybe(hostileAnything)).map(([callId, success, error]): Call => ({
+    name: 'endToolCall',
+    run: (c) => c.endToolCall(callId, { success: success as boolean, error }),
+    texts: { error },
+  })),
   fc
-    .record({ model: hostileIdentifier, provider: maybe(hostileIdentifier), inputTokens: hostileNumber, outputTokens: hostileNumber, cacheReadTokens: maybe(hostileNumber), cacheWriteTokens: maybe(hostileNumber), reasoningTokens: maybe(hostileNumber) })
+    .record({
+      model: hostileIdentifier,
+      provider: maybe(hostileIdentifier),
+      inputTokens: hostileNumber,
+      outputTokens: hostileNumber,
+      cacheReadTokens: maybe(hostileNumber),
+      cacheWriteTokens: maybe(hostileNumber),
+      reasoningTokens: maybe(hostileNumber),
+    })
     .map((input): Call => ({ name: 'recordTokenUsage', run: (c) => c.recordTokenUsage(input as never) })),
   fc
-    .record({ pipelineId: hostileIdentifier, commitSha: hostileIdentifier, status: fc.oneof(fc.constantFrom('success', 'failed', 'canceled'), hostileAnything), triggeredBy: hostileIdentifier, attempt: maybe(hostileNumber), durationMs: maybe(hostileNumber), failingTests: maybe(hostileNumber) })
+    .record({
+      pipelineId: hostileIdentifier,
+      commitSha: hostileIdentifier,
+      status: fc.oneof(fc.constantFrom('success', 'failed', 'canceled'), hostileAnything),
+      triggeredBy: hostileIdentifier,
+      attempt: maybe(hostileNumber),
+      durationMs: maybe(hostileNumber),
+      failingTests: maybe(hostileNumber),
+    })
     .map((input): Call => ({ name: 'recordPipeline', run: (c) => c.recordPipeline(input as never) })),
-  fc.record({ trigger: hostileIdentifier, resolved: bool, failingTests: maybe(hostileNumber), durationMs: maybe(hostileNumber) }).map((input): Call => ({ name: 'recordDebuggingCycle', run: (c) => c.recordDebuggingCycle(input as never) })),
-  fc.record({ kind: hostileIdentifier, message: fc.oneof(hostileText, hostileAnything), recoverable: bool, tool: maybe(hostileIdentifier), callId: maybe(callRef) }).map((input): Call => ({
-    name: 'recordError',
-    run: (c) => c.recordError(input as never),
-    texts: { message: input.message },
-  })),
   fc
-    .tuple(hostileIssueId, fc.oneof(fc.constantFrom('completed', 'failed', 'skipped'), hostileAnything), fc.record({ linesAdded: maybe(hostileNumber), coveragePercent: maybe(hostileNumber), filesCreated: maybe(hostileNumber) }))
-    .map(([id, status, code]): Call => ({ name: 'finalizeIssue', run: (c) => c.finalizeIssue(id as never, status as never, code as never) })),
+    .record({ trigger: hostileIdentifier, resolved: bool, failingTests: maybe(hostileNumber), durationMs: maybe(hostileNumber) })
+    .map((input): Call => ({ name: 'recordDebuggingCycle', run: (c) => c.recordDebuggingCycle(input as never) })),
+  fc
+    .record({
+      kind: hostileIdentifier,
+      message: fc.oneof(hostileText, hostileAnything),
+      recoverable: bool,
+      tool: maybe(hostileIdentifier),
+      callId: maybe(callRef),
+    })
+    .map((input): Call => ({
+      name: 'recordError',
+      run: (c) => c.recordError(input as never),
+      texts: { message: input.message },
+    })),
+  fc
+    .tuple(
+      hostileIssueId,
+      fc.oneof(fc.constantFrom('completed', 'failed', 'skipped'), hostileAnything),
+      fc.record({ linesAdded: maybe(hostileNumber), coveragePercent: maybe(hostileNumber), filesCreated: maybe(hostileNumber) }),
+    )
+    .map(([id, status, code]): Call => ({
+      name: 'finalizeIssue',
+      run: (c) => c.finalizeIssue(id as never, status as never, code as never),
+    })),
   // The options object itself replaced by anything (null, a number, a string, an array...).
-  fc.tuple(fc.constantFrom('startIssue', 'startAgent', 'finalizeAgent', 'startToolCall', 'endToolCall', 'recordTokenUsage', 'recordPipeline', 'recordDebuggingCycle', 'recordError', 'finalizeIssue'), hostileAnything).map(([method, options]): Call => ({
-    name: `${method}(…, ${describeValueShort(options)})`,
-    example: describeValueShort(options),
-    run: (c: Collector) => {
-      const m = (c as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!.bind(c);
-      if (['startIssue', 'finalizeIssue'].includes(method)) return m(1, options, options);
-      if (['startAgent', 'startToolCall'].includes(method)) return m('x', options);
-      if (method === 'endToolCall') return m('call-1', options);
-      return m(options);
-    },
-  })),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'startIssue',
+        'startAgent',
+        'finalizeAgent',
+        'startToolCall',
+        'endToolCall',
+        'recordTokenUsage',
+        'recordPipeline',
+        'recordDebuggingCycle',
+        'recordError',
+        'finalizeIssue',
+      ),
+      hostileAnything,
+    )
+    .map(([method, options]): Call => ({
+      name: `${method}(…, ${describeValueShort(options)})`,
+      example: describeValueShort(options),
+      run: (c: Collector) => {
+        const m = (c as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!.bind(c);
+        if (['startIssue', 'finalizeIssue'].includes(method)) return m(1, options, options);
+        if (['startAgent', 'startToolCall'].includes(method)) return m('x', options);
+        if (method === 'endToolCall') return m('call-1', options);
+        return m(options);
+      },
+    })),
   fc.tuple(hostileIdentifier, fc.oneof(hostileText, hostileAnything)).map(([tool, thrown]): Call => ({
     name: 'trackToolCall(throwing)',
     run: (c) =>
@@ -147,7 +240,8 @@ const callArb: fc.Arbitrary<Call> = fc.oneof(
 async function runSequence(kind: 'sync' | 'async', calls: Call[], finalize: { status: unknown; reason: unknown }): Promise<void> {
   const dir = tortureDir('runledger-torture-hostile-');
   const runId = 'hostile';
-  const c: Collector = kind === 'sync' ? await MetricsCollector.start(startOptions(dir, runId)) : await AsyncMetricsCollector.start(startOptions(dir, runId));
+  const c: Collector =
+    kind === 'sync' ? await MetricsCollector.start(startOptions(dir, runId)) : await AsyncMetricsCollector.start(startOptions(dir, runId));
   const journal = runPaths(dir, runId).journal;
   figures.sequences += 1;
   const problems: string[] = [];
@@ -188,7 +282,14 @@ async function runSequence(kind: 'sync' | 'async', calls: Call[], finalize: { st
     for (const entry of added) checkTexts(call, entry, problems);
   };
   for (const call of calls) await checkCall(call, false);
-  await checkCall({ name: 'finalizeRun', run: (x) => x.finalizeRun(finalize.status as never, finalize.reason as never), texts: { reason: finalize.reason } }, true);
+  await checkCall(
+    {
+      name: 'finalizeRun',
+      run: (x) => x.finalizeRun(finalize.status as never, finalize.reason as never),
+      texts: { reason: finalize.reason },
+    },
+    true,
+  );
   // A refused hostile finalizeRun leaves the run open: finalize it properly, so that replay writes its final report.
   if (!scanRun(dir, runId).entries.some((e) => e.type === 'RunFinished')) await c.finalizeRun('completed');
   c.close();
@@ -223,7 +324,8 @@ function checkTexts(call: Call, entry: JournalEntry, problems: string[]): void {
   const d = entry.data as Record<string, unknown>;
   const check = (input: unknown, recorded: unknown, field: string): void => {
     if (typeof input !== 'string') {
-      if (recorded !== null && recorded !== undefined && (typeof recorded !== 'string' || recorded.length > MAX_TEXT_LENGTH)) problems.push(`${call.name}: ${field} recorded as ${typeof recorded} of length ${String(recorded).length}`);
+      if (recorded !== null && recorded !== undefined && (typeof recorded !== 'string' || recorded.length > MAX_TEXT_LENGTH))
+        problems.push(`${call.name}: ${field} recorded as ${typeof recorded} of length ${String(recorded).length}`);
       return;
     }
     try {
@@ -232,9 +334,11 @@ function checkTexts(call: Call, entry: JournalEntry, problems: string[]): void {
       problems.push((error as Error).message.split('\n')[0]!);
     }
   };
-  if (entry.type === 'IssueStarted' && call.texts && 'title' in call.texts && call.texts.title !== undefined) check(call.texts.title, d.title, 'title');
+  if (entry.type === 'IssueStarted' && call.texts && 'title' in call.texts && call.texts.title !== undefined)
+    check(call.texts.title, d.title, 'title');
   if (entry.type === 'ErrorRecorded' && call.name === 'recordError') check(call.texts?.message, d.message, 'message');
-  if ((entry.type === 'AgentFinished' || entry.type === 'ToolCallEnded') && call.texts?.error !== undefined && call.texts.error !== null) check(call.texts.error, d.error, 'error');
+  if ((entry.type === 'AgentFinished' || entry.type === 'ToolCallEnded') && call.texts?.error !== undefined && call.texts.error !== null)
+    check(call.texts.error, d.error, 'error');
   if (entry.type === 'RunFinished' && call.texts?.reason !== undefined) check(call.texts.reason, d.reason, 'reason');
 }
 
@@ -247,12 +351,17 @@ async function expectReplayedExactly(dir: string, runId: string): Promise<void> 
   const started = entries[0]!.data as { config: unknown };
   expect(JSON.stringify(meta.config), 'config in metadata.json').toBe(JSON.stringify(started.config));
   const finalReport = readJson<Record<string, any>>(path.join(runPaths(dir, runId).runDir, 'final_report.json'));
-  const issuesStarted = entries.filter((e) => e.type === 'IssueStarted').map((e) => e.data as { issueId: unknown; title: string | null; labels: string[] });
+  const issuesStarted = entries
+    .filter((e) => e.type === 'IssueStarted')
+    .map((e) => e.data as { issueId: unknown; title: string | null; labels: string[] });
   // An issue started twice (after finishing) keeps its last start's title.
   const titleOf = new Map(issuesStarted.map((i) => [JSON.stringify(i.issueId), i]));
   for (const issue of finalReport.issues as Array<{ issueId: unknown; title: string | null; labels: string[] }>) {
     const started2 = titleOf.get(JSON.stringify(issue.issueId));
-    expect(issue.title === started2?.title, `title of issue ${JSON.stringify(issue.issueId)}: replay ${JSON.stringify(issue.title)?.slice(0, 80)} vs journal ${JSON.stringify(started2?.title)?.slice(0, 80)}`).toBe(true);
+    expect(
+      issue.title === started2?.title,
+      `title of issue ${JSON.stringify(issue.issueId)}: replay ${JSON.stringify(issue.title)?.slice(0, 80)} vs journal ${JSON.stringify(started2?.title)?.slice(0, 80)}`,
+    ).toBe(true);
     expect(issue.labels).toEqual(started2?.labels);
   }
   const messages = entries.filter((e) => e.type === 'ErrorRecorded').map((e) => (e.data as { message: string }).message);
@@ -268,7 +377,9 @@ async function expectReplayedExactly(dir: string, runId: string): Promise<void> 
   const errorsCsv = csvRecords(fs.readFileSync(path.join(dir, 'csv/errors.csv'), 'utf8'));
   const csvMessages = errorsCsv.filter((r) => r.run_id === runId).map((r) => r.message);
   expect(csvMessages.length).toBe(messages.length);
-  csvMessages.forEach((cell, i) => expect(cell === expectedCell(messages[i]!), `errors.csv message ${i}: ${JSON.stringify(cell?.slice(0, 60))}`).toBe(true));
+  csvMessages.forEach((cell, i) =>
+    expect(cell === expectedCell(messages[i]!), `errors.csv message ${i}: ${JSON.stringify(cell?.slice(0, 60))}`).toBe(true),
+  );
   checkNoFormulaCells(dir);
 }
 
@@ -296,7 +407,30 @@ function checkNoFormulaCells(dir: string): void {
 // ---- run ids --------------------------------------------------------------------------------------
 
 const runIdArb: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('..', '.', '../x', '../../etc/passwd', 'a/../../b', '/abs', '\\..\\x', 'a\\b', 'x\u0000y', '%2e%2e', '..%2f', 'ü', 'a b', 'a'.repeat(128), 'a'.repeat(129), '', ' ', 'CON', '-rf', '.hidden', '__proto__', 'ok-run_1.2'),
+  fc.constantFrom(
+    '..',
+    '.',
+    '../x',
+    '../../etc/passwd',
+    'a/../../b',
+    '/abs',
+    '\\..\\x',
+    'a\\b',
+    'x\u0000y',
+    '%2e%2e',
+    '..%2f',
+    'ü',
+    'a b',
+    'a'.repeat(128),
+    'a'.repeat(129),
+    '',
+    ' ',
+    'CON',
+    '-rf',
+    '.hidden',
+    '__proto__',
+    'ok-run_1.2',
+  ),
   fc.string({ maxLength: 20 }),
   fc.string({ unit: fc.constantFrom('.', '/', '\\', 'a', '\u0000', '%'), maxLength: 12 }),
 );
@@ -317,7 +451,8 @@ function listTree(root: string): string[] {
 
 // ---- LibreOffice ------------------------------------------------------------------------------------
 
-const SOFFICE_HELP = 'LibreOffice is not installed (no `soffice` on PATH). Install Debian\'s headless Calc with:\n  sudo apt-get install -y --no-install-recommends libreoffice-calc-nogui\nthen run `npm run torture` again.';
+const SOFFICE_HELP =
+  "LibreOffice is not installed (no `soffice` on PATH). Install Debian's headless Calc with:\n  sudo apt-get install -y --no-install-recommends libreoffice-calc-nogui\nthen run `npm run torture` again.";
 
 /** Converts a CSV with headless LibreOffice, importing with formula evaluation on, exporting what cells show. */
 function libreOfficeRoundTrip(csvFile: string, outDir: string, profile: string): string {
@@ -327,7 +462,22 @@ function libreOfficeRoundTrip(csvFile: string, outDir: string, profile: string):
   const infilter = 'Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,0,true';
   // Export: the same separators, cell contents as shown, no formulas.
   const outfilter = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false';
-  const result = spawnSync('soffice', ['--headless', '--norestore', '--nologo', `-env:UserInstallation=file://${profile}`, `--infilter=${infilter}`, '--convert-to', outfilter, '--outdir', outDir, csvFile], { encoding: 'utf8', timeout: 180_000 });
+  const result = spawnSync(
+    'soffice',
+    [
+      '--headless',
+      '--norestore',
+      '--nologo',
+      `-env:UserInstallation=file://${profile}`,
+      `--infilter=${infilter}`,
+      '--convert-to',
+      outfilter,
+      '--outdir',
+      outDir,
+      csvFile,
+    ],
+    { encoding: 'utf8', timeout: 180_000 },
+  );
   const out = path.join(outDir, path.basename(csvFile));
   if (result.status !== 0 || !fs.existsSync(out)) throw new Error(`soffice failed (${result.status}): ${result.stderr}\n${result.stdout}`);
   return fs.readFileSync(out, 'utf8');
@@ -339,24 +489,51 @@ function parseLooseCsv(text: string): string[][] {
 }
 
 describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}): recorded and replayed exactly, or refused with a typed error and not one byte written`, () => {
-  it.each(['sync', 'async'] as const)('arbitrary call sequences with arbitrary values through the %s collector: each call is recorded exactly (texts redacted and cut as documented) or refused with a RunledgerError leaving the journal byte-identical; replay gives back what was recorded', async (kind) => {
-    untyped.clear();
-    await assertProperty(
-      fc.asyncProperty(fc.array(callArb, { maxLength: pick(25, 40) }), fc.oneof(fc.constantFrom('completed', 'failed', 'interrupted'), hostileAnything), maybe(fc.oneof(hostileText, hostileAnything)), async (calls, status, reason) => {
-        await runSequence(kind, calls, { status, reason });
-      }),
-      fcParams(kind === 'sync' ? NUM_RUNS : Math.ceil(NUM_RUNS / 2)),
-    );
-    const catalogue = [...untyped.keys()].sort();
-    expect(catalogue, `calls that threw something other than a RunledgerError (nothing was written):\n${catalogue.join('\n')}`).toEqual([]);
-  }, pick(120_000, 1_800_000));
+  it.each(['sync', 'async'] as const)(
+    'arbitrary call sequences with arbitrary values through the %s collector: each call is recorded exactly (texts redacted and cut as documented) or refused with a RunledgerError leaving the journal byte-identical; replay gives back what was recorded',
+    async (kind) => {
+      untyped.clear();
+      await assertProperty(
+        fc.asyncProperty(
+          fc.array(callArb, { maxLength: pick(25, 40) }),
+          fc.oneof(fc.constantFrom('completed', 'failed', 'interrupted'), hostileAnything),
+          maybe(fc.oneof(hostileText, hostileAnything)),
+          async (calls, status, reason) => {
+            await runSequence(kind, calls, { status, reason });
+          },
+        ),
+        fcParams(kind === 'sync' ? NUM_RUNS : Math.ceil(NUM_RUNS / 2)),
+      );
+      const catalogue = [...untyped.keys()].sort();
+      expect(catalogue, `calls that threw something other than a RunledgerError (nothing was written):\n${catalogue.join('\n')}`).toEqual(
+        [],
+      );
+    },
+    pick(120_000, 1_800_000),
+  );
 
   it.each([
-    ['a title that cannot become a string (null-prototype object)', (c: MetricsCollector) => c.startIssue(1, { title: Object.create(null) })],
-    ['a title whose toString throws', (c: MetricsCollector) => c.startIssue(1, { title: { toString: () => { throw new Error('no'); } } as never })],
+    [
+      'a title that cannot become a string (null-prototype object)',
+      (c: MetricsCollector) => c.startIssue(1, { title: Object.create(null) }),
+    ],
+    [
+      'a title whose toString throws',
+      (c: MetricsCollector) =>
+        c.startIssue(1, {
+          title: {
+            toString: () => {
+              throw new Error('no');
+            },
+          } as never,
+        }),
+    ],
     ['labels that are not an array', (c: MetricsCollector) => c.startIssue(1, { labels: 5 as never })],
     ['a finalizeRun reason that cannot become a string', (c: MetricsCollector) => c.finalizeRun('completed', Object.create(null))],
-    ['a finalizeRun reason that is an object mentioning a secret', (c: MetricsCollector) => c.finalizeRun('completed', { toString: () => 'password=hunter2hunter2' } as never)],
+    [
+      'a finalizeRun reason that is an object mentioning a secret',
+      (c: MetricsCollector) => c.finalizeRun('completed', { toString: () => 'password=hunter2hunter2' } as never),
+    ],
     ['null instead of the token usage object', (c: MetricsCollector) => c.recordTokenUsage(null as never)],
     ['null instead of the error object', (c: MetricsCollector) => c.recordError(null as never)],
     ['null instead of the endToolCall options', (c: MetricsCollector) => c.endToolCall('call-1', null as never)],
@@ -380,146 +557,176 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
     c.close();
   });
 
-  it('arbitrary configurations (NaN, Infinity, class instances, Dates, functions, cycles, __proto__ keys, deep nesting, 10 MB strings): start records plain JSON exactly and replay gives it back, or refuses with CONFIG_INVALID and creates nothing at all', async () => {
-    const protoConfig = JSON.parse('{"llm":{"model":"m","__proto__":{"polluted":true}},"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}');
-    const configArb = fc.oneof(
-      fc.constant(protoConfig),
-      fc.constant({ llm: { model: 'm' }, deep: nest(30) }),
-      fc.constant({ llm: { model: 'm' }, deep: nest(40) }),
-      fc.constant({ llm: { model: 'm' }, big: 'x'.repeat(70_000) }),
-      fc.constant({ llm: { model: 'unknown' } }),
-      fc.constant({ llm: { model: 'm', temperature: Number.NaN } }),
-      fc.record({ llm: fc.record({ model: hostileIdentifier, provider: maybe(hostileIdentifier), temperature: maybe(hostileNumber) }), maxRetries: maybe(hostileNumber), minCoveragePercent: maybe(hostileNumber), extra: maybe(hostileAnything) }),
-      fc.record({ llm: fc.constant({ model: 'deepseek-chat' }), extra: fc.jsonValue() }),
-      hostileAnything,
-    );
-    await assertProperty(
-      fc.asyncProperty(configArb, fc.oneof(fc.constant('torture'), hostileIdentifier), async (config, projectId) => {
-        const dir = tortureDir('runledger-torture-config-');
-        const logs = path.join(dir, 'logs');
-        figures.configsTried += 1;
-        figures.tried += 1;
-        let collector: MetricsCollector | null = null;
-        let thrown: unknown = null;
-        try {
-          collector = await MetricsCollector.start({ ...quiet(logs, 'cfg'), projectId, config });
-        } catch (error) {
-          thrown = error;
-        }
-        expect(({} as Record<string, unknown>).polluted, 'Object.prototype was polluted').toBeUndefined();
-        expect(({} as Record<string, unknown>).isAdmin, 'Object.prototype was polluted').toBeUndefined();
-        if (collector === null) {
-          expect(thrown, `not a RunledgerError: ${describeThrown(thrown)}`).toBeInstanceOf(RunledgerError);
-          expect(['CONFIG_INVALID', 'EVENT_INVALID']).toContain((thrown as RunledgerError).code);
-          expect(fs.existsSync(logs), 'a refused start created the logs folder').toBe(false);
-          figures.refused += 1;
-          return;
-        }
-        figures.accepted += 1;
-        collector.finalizeRun('completed');
-        const recorded = (scanRun(logs, 'cfg').entries[0]!.data as { config: unknown }).config;
-        // Plain JSON: what JSON would keep of the input (undefined members dropped, -0 as 0).
-        expect(JSON.stringify(recorded)).toBe(JSON.stringify(config));
-        await expectReplayedExactly(logs, 'cfg');
-        if (config === protoConfig) {
-          const meta = runMetadata(logs, 'cfg')!;
-          expect(Object.hasOwn(meta.config, '__proto__'), '__proto__ key kept as data').toBe(true);
-          expect(meta.config.__proto__).toEqual({ isAdmin: true });
-        }
-      }),
-      fcParams(pick(20, 300)),
-    );
-  }, pick(120_000, 1_800_000));
-
-  it('run ids that try path traversal (.., /, \\, NUL, %2e, unicode, 129 characters): start, resume, replay and the CLI refuse them with RUN_ID_INVALID (exit 2) and nothing is created outside logs/runs/<valid id>/', async () => {
-    const sandbox = tortureDir('runledger-torture-runid-');
-    const logs = path.join(sandbox, 'logs');
-    fs.mkdirSync(logs);
-    await assertProperty(
-      fc.asyncProperty(runIdArb, async (runId) => {
-        figures.runIdsTried += 1;
-        figures.tried += 1;
-        const valid = /^[A-Za-z0-9._-]{1,128}$/.test(runId) && runId !== '.' && runId !== '..';
-        const attempts: Array<[string, () => Promise<unknown>]> = [
-          ['start', async () => (await MetricsCollector.start({ ...quiet(logs, runId), projectId: 'p', config: CONFIG })).close()],
-          ['resume', async () => (await MetricsCollector.resume({ ...quiet(logs, runId), lockWaitMs: 0 })).close()],
-          ['replay', () => replay({ dir: logs, runIds: [runId] })],
-          ['verifyRun', async () => verifyRun(logs, runId)],
-        ];
-        for (const [name, attempt] of attempts) {
+  it(
+    'arbitrary configurations (NaN, Infinity, class instances, Dates, functions, cycles, __proto__ keys, deep nesting, 10 MB strings): start records plain JSON exactly and replay gives it back, or refuses with CONFIG_INVALID and creates nothing at all',
+    async () => {
+      const protoConfig = JSON.parse(
+        '{"llm":{"model":"m","__proto__":{"polluted":true}},"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}',
+      );
+      const configArb = fc.oneof(
+        fc.constant(protoConfig),
+        fc.constant({ llm: { model: 'm' }, deep: nest(30) }),
+        fc.constant({ llm: { model: 'm' }, deep: nest(40) }),
+        fc.constant({ llm: { model: 'm' }, big: 'x'.repeat(70_000) }),
+        fc.constant({ llm: { model: 'unknown' } }),
+        fc.constant({ llm: { model: 'm', temperature: Number.NaN } }),
+        fc.record({
+          llm: fc.record({ model: hostileIdentifier, provider: maybe(hostileIdentifier), temperature: maybe(hostileNumber) }),
+          maxRetries: maybe(hostileNumber),
+          minCoveragePercent: maybe(hostileNumber),
+          extra: maybe(hostileAnything),
+        }),
+        fc.record({ llm: fc.constant({ model: 'deepseek-chat' }), extra: fc.jsonValue() }),
+        hostileAnything,
+      );
+      await assertProperty(
+        fc.asyncProperty(configArb, fc.oneof(fc.constant('torture'), hostileIdentifier), async (config, projectId) => {
+          const dir = tortureDir('runledger-torture-config-');
+          const logs = path.join(dir, 'logs');
+          figures.configsTried += 1;
+          figures.tried += 1;
+          let collector: MetricsCollector | null = null;
           let thrown: unknown = null;
           try {
-            await attempt();
+            collector = await MetricsCollector.start({ ...quiet(logs, 'cfg'), projectId, config });
           } catch (error) {
             thrown = error;
           }
-          if (!valid) {
-            expect(thrown, `${name}(${JSON.stringify(runId)})`).toBeInstanceOf(RunledgerError);
-            expect((thrown as RunledgerError).code, `${name}(${JSON.stringify(runId)})`).toBe('RUN_ID_INVALID');
-          } else if (thrown !== null) {
-            expect(thrown, `${name}(${JSON.stringify(runId)}): ${describeThrown(thrown)}`).toBeInstanceOf(RunledgerError);
+          expect(({} as Record<string, unknown>).polluted, 'Object.prototype was polluted').toBeUndefined();
+          expect(({} as Record<string, unknown>).isAdmin, 'Object.prototype was polluted').toBeUndefined();
+          if (collector === null) {
+            expect(thrown, `not a RunledgerError: ${describeThrown(thrown)}`).toBeInstanceOf(RunledgerError);
+            expect(['CONFIG_INVALID', 'EVENT_INVALID']).toContain((thrown as RunledgerError).code);
+            expect(fs.existsSync(logs), 'a refused start created the logs folder').toBe(false);
+            figures.refused += 1;
+            return;
           }
-        }
-        if (valid) figures.accepted += 1;
-        else figures.refused += 1;
-        // Nothing outside the logs folder; inside it, only runs/<valid id>/ and replay's own files.
-        expect(listTree(sandbox).filter((p) => !p.startsWith('logs')), `created outside logs/ for ${JSON.stringify(runId)}`).toEqual([]);
-        for (const p of listTree(logs)) {
-          expect(/^(runs(\/[A-Za-z0-9._-]{1,128}(\/.*)?)?|csv(\/.*)?|\.replay(\/.*)?|\.replay\.lock(\/.*)?|analysis(\/.*)?)$/.test(p), `unexpected path logs/${p}`).toBe(true);
-          if (p.startsWith('runs/')) expect(['.', '..']).not.toContain(p.split('/')[1]);
-        }
-      }),
-      fcParams(pick(40, 400)),
-    );
-    // The CLI: exit 2, before touching any file.
-    for (const bad of ['../x', '..', 'a/b', 'x'.repeat(129)]) {
-      const cli = await runNode([CLI, 'verify', '--dir', logs, bad]);
-      expect(cli.code, `verify ${bad}: ${cli.stderr}`).toBe(2);
-      expect(cli.stderr).toMatch(/Invalid run id/);
-    }
-  }, pick(120_000, 900_000));
+          figures.accepted += 1;
+          collector.finalizeRun('completed');
+          const recorded = (scanRun(logs, 'cfg').entries[0]!.data as { config: unknown }).config;
+          // Plain JSON: what JSON would keep of the input (undefined members dropped, -0 as 0).
+          expect(JSON.stringify(recorded)).toBe(JSON.stringify(config));
+          await expectReplayedExactly(logs, 'cfg');
+          if (config === protoConfig) {
+            const meta = runMetadata(logs, 'cfg')!;
+            expect(Object.hasOwn(meta.config, '__proto__'), '__proto__ key kept as data').toBe(true);
+            expect(meta.config.__proto__).toEqual({ isAdmin: true });
+          }
+        }),
+        fcParams(pick(20, 300)),
+      );
+    },
+    pick(120_000, 1_800_000),
+  );
 
-  type S = { text: string; hidden: string };
-  it('credentials in error messages, thrown errors, tool-call and agent errors, titles and reasons never reach the journal, the read models or the tables', async () => {
-    const leaks: string[] = [];
-    await assertProperty(
-      fc.asyncProperty(fc.array(textWithSecret, { minLength: 1, maxLength: 6 }), async (secrets) => {
-        const dir = tortureDir('runledger-torture-secret-');
-        const c = await MetricsCollector.start(startOptions(dir, 'secrets'));
-        const [a, b, d, e, f, g] = [0, 1, 2, 3, 4, 5].map((i) => secrets[i % secrets.length]!) as [S, S, S, S, S, S];
-        c.startIssue(1, { title: a.text });
-        const agent = c.startAgent('coding');
-        c.recordError({ kind: 'tool', message: b.text, recoverable: true });
-        c.recordError({ kind: 'tool', message: new Error(d.text), recoverable: true });
-        const call = c.startToolCall('curl');
-        c.endToolCall(call, { success: false, error: new TypeError(e.text) });
-        try {
-          c.trackToolCall('http', () => {
-            throw new Error(f.text);
-          });
-        } catch {
-          // rethrown as documented
-        }
-        c.finalizeAgent({ agentId: agent, success: false, error: g.text });
-        c.finalizeRun('failed', a.text);
-        await replay({ dir });
-        figures.secretsTried += secrets.length;
-        figures.tried += 8;
-        figures.accepted += 8;
-        const places = [runPaths(dir, 'secrets').journal, ...listTree(dir).map((p) => path.join(dir, p)).filter((p) => fs.statSync(p).isFile() && !p.endsWith('events.ndjson'))];
-        for (const s of secrets) {
-          for (const file of places) {
-            if (fs.readFileSync(file, 'utf8').includes(s.hidden)) {
-              figures.secretsLeaked += 1;
-              leaks.push(`${JSON.stringify(s.text)} leaked into ${path.relative(dir, file)}`);
+  it(
+    'run ids that try path traversal (.., /, \\, NUL, %2e, unicode, 129 characters): start, resume, replay and the CLI refuse them with RUN_ID_INVALID (exit 2) and nothing is created outside logs/runs/<valid id>/',
+    async () => {
+      const sandbox = tortureDir('runledger-torture-runid-');
+      const logs = path.join(sandbox, 'logs');
+      fs.mkdirSync(logs);
+      await assertProperty(
+        fc.asyncProperty(runIdArb, async (runId) => {
+          figures.runIdsTried += 1;
+          figures.tried += 1;
+          const valid = /^[A-Za-z0-9._-]{1,128}$/.test(runId) && runId !== '.' && runId !== '..';
+          const attempts: Array<[string, () => Promise<unknown>]> = [
+            ['start', async () => (await MetricsCollector.start({ ...quiet(logs, runId), projectId: 'p', config: CONFIG })).close()],
+            ['resume', async () => (await MetricsCollector.resume({ ...quiet(logs, runId), lockWaitMs: 0 })).close()],
+            ['replay', () => replay({ dir: logs, runIds: [runId] })],
+            ['verifyRun', async () => verifyRun(logs, runId)],
+          ];
+          for (const [name, attempt] of attempts) {
+            let thrown: unknown = null;
+            try {
+              await attempt();
+            } catch (error) {
+              thrown = error;
+            }
+            if (!valid) {
+              expect(thrown, `${name}(${JSON.stringify(runId)})`).toBeInstanceOf(RunledgerError);
+              expect((thrown as RunledgerError).code, `${name}(${JSON.stringify(runId)})`).toBe('RUN_ID_INVALID');
+            } else if (thrown !== null) {
+              expect(thrown, `${name}(${JSON.stringify(runId)}): ${describeThrown(thrown)}`).toBeInstanceOf(RunledgerError);
             }
           }
-        }
-      }),
-      fcParams(pick(40, 500)),
-    );
-    expect([...new Set(leaks)], [...new Set(leaks)].join('\n')).toEqual([]);
-  }, pick(120_000, 900_000));
+          if (valid) figures.accepted += 1;
+          else figures.refused += 1;
+          // Nothing outside the logs folder; inside it, only runs/<valid id>/ and replay's own files.
+          expect(
+            listTree(sandbox).filter((p) => !p.startsWith('logs')),
+            `created outside logs/ for ${JSON.stringify(runId)}`,
+          ).toEqual([]);
+          for (const p of listTree(logs)) {
+            expect(
+              /^(runs(\/[A-Za-z0-9._-]{1,128}(\/.*)?)?|csv(\/.*)?|\.replay(\/.*)?|\.replay\.lock(\/.*)?|analysis(\/.*)?)$/.test(p),
+              `unexpected path logs/${p}`,
+            ).toBe(true);
+            if (p.startsWith('runs/')) expect(['.', '..']).not.toContain(p.split('/')[1]);
+          }
+        }),
+        fcParams(pick(40, 400)),
+      );
+      // The CLI: exit 2, before touching any file.
+      for (const bad of ['../x', '..', 'a/b', 'x'.repeat(129)]) {
+        const cli = await runNode([CLI, 'verify', '--dir', logs, bad]);
+        expect(cli.code, `verify ${bad}: ${cli.stderr}`).toBe(2);
+        expect(cli.stderr).toMatch(/Invalid run id/);
+      }
+    },
+    pick(120_000, 900_000),
+  );
+
+  type S = { text: string; hidden: string };
+  it(
+    'credentials in error messages, thrown errors, tool-call and agent errors, titles and reasons never reach the journal, the read models or the tables',
+    async () => {
+      const leaks: string[] = [];
+      await assertProperty(
+        fc.asyncProperty(fc.array(textWithSecret, { minLength: 1, maxLength: 6 }), async (secrets) => {
+          const dir = tortureDir('runledger-torture-secret-');
+          const c = await MetricsCollector.start(startOptions(dir, 'secrets'));
+          const [a, b, d, e, f, g] = [0, 1, 2, 3, 4, 5].map((i) => secrets[i % secrets.length]!) as [S, S, S, S, S, S];
+          c.startIssue(1, { title: a.text });
+          const agent = c.startAgent('coding');
+          c.recordError({ kind: 'tool', message: b.text, recoverable: true });
+          c.recordError({ kind: 'tool', message: new Error(d.text), recoverable: true });
+          const call = c.startToolCall('curl');
+          c.endToolCall(call, { success: false, error: new TypeError(e.text) });
+          try {
+            c.trackToolCall('http', () => {
+              throw new Error(f.text);
+            });
+          } catch {
+            // rethrown as documented
+          }
+          c.finalizeAgent({ agentId: agent, success: false, error: g.text });
+          c.finalizeRun('failed', a.text);
+          await replay({ dir });
+          figures.secretsTried += secrets.length;
+          figures.tried += 8;
+          figures.accepted += 8;
+          const places = [
+            runPaths(dir, 'secrets').journal,
+            ...listTree(dir)
+              .map((p) => path.join(dir, p))
+              .filter((p) => fs.statSync(p).isFile() && !p.endsWith('events.ndjson')),
+          ];
+          for (const s of secrets) {
+            for (const file of places) {
+              if (fs.readFileSync(file, 'utf8').includes(s.hidden)) {
+                figures.secretsLeaked += 1;
+                leaks.push(`${JSON.stringify(s.text)} leaked into ${path.relative(dir, file)}`);
+              }
+            }
+          }
+        }),
+        fcParams(pick(40, 500)),
+      );
+      expect([...new Set(leaks)], [...new Set(leaks)].join('\n')).toEqual([]);
+    },
+    pick(120_000, 900_000),
+  );
 
   it.each([
     ['an OpenAI project key', 'sk-proj-', 'Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f'],
@@ -551,72 +758,87 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
     const token = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123456789';
     const call = c.startToolCall(`curl -H "Authorization: Bearer ${token}" https://api.example.invalid`);
     c.endToolCall(call, { success: true });
-    c.recordError({ kind: 'tool', message: 'failed', recoverable: true, tool: `git push https://x-access-token:ghp_${'a1'.repeat(18)}@github.com/o/r` });
+    c.recordError({
+      kind: 'tool',
+      message: 'failed',
+      recoverable: true,
+      tool: `git push https://x-access-token:ghp_${'a1'.repeat(18)}@github.com/o/r`,
+    });
     c.finalizeRun('completed');
     const journal = fs.readFileSync(runPaths(dir, 'secret-ids').journal, 'utf8');
     expect(journal.includes(token), 'an API key in a tool name reached the journal').toBe(false);
     expect(journal.includes('a1'.repeat(18)), 'a GitHub token in a tool name reached the journal').toBe(false);
   });
 
-  it('CSV cells never start a formula: text starting with = + - @ tab or CR in every text column gets a leading apostrophe, and a LibreOffice round trip (long mode) evaluates none of them', async () => {
-    const dir = tortureDir();
-    const c = await MetricsCollector.start(startOptions(dir, 'formulas', { config: { llm: { provider: '=1+1', model: '+1+1', temperature: 0.5 } } }));
-    const texts = [...FORMULAS];
-    for (const [i, t] of texts.entries()) {
-      c.startIssue(i, { title: t, labels: [t] });
-      const agent = c.startAgent(t);
-      const call = c.startToolCall(t);
-      c.endToolCall(call, { success: false, error: t });
-      c.recordTokenUsage({ model: t, provider: t, inputTokens: 10, outputTokens: 1 });
-      c.recordError({ kind: t, message: t, recoverable: true, tool: t });
-      c.recordPipeline({ pipelineId: t, commitSha: t, status: 'failed', triggeredBy: t });
-      c.recordDebuggingCycle({ trigger: t, resolved: false });
-      c.finalizeAgent({ agentId: agent, success: false, error: t });
-      c.finalizeIssue(i, 'failed');
-    }
-    c.finalizeRun('failed', '=1+1');
-    await replay({ dir });
-    const before = figures.formulaCellsChecked;
-    checkNoFormulaCells(dir);
-    const escaped = figures.formulaCellsChecked - before;
-    expect(escaped, 'cells escaped with a leading apostrophe').toBeGreaterThan(texts.length * 5);
-    const errors = csvRecords(fs.readFileSync(path.join(dir, 'csv/errors.csv'), 'utf8'));
-    expect(errors.map((r) => r.message)).toEqual(texts.map(expectedCell));
-    expect(errors.map((r) => r.kind)).toEqual(texts.map(expectedCell));
-
-    if (!LONG) return;
-    // Long mode: open the tables the way a user would, with LibreOffice evaluating formulas on import.
-    const soffice = spawnSync('sh', ['-c', 'command -v soffice'], { encoding: 'utf8' });
-    if (soffice.status !== 0) {
-      figures.libreOffice = 'missing';
-      process.stdout.write(`\n[torture long] ${SOFFICE_HELP}\n`);
-      expect.fail(SOFFICE_HELP);
-    }
-    const profile = tortureDir('runledger-torture-lo-profile-');
-    const out = tortureDir('runledger-torture-lo-out-');
-    // The control: an unescaped formula written by this test IS evaluated, so the check below can fail.
-    const control = path.join(out, 'control-in.csv');
-    fs.writeFileSync(control, 'a,b\r\nx,=1+1\r\n');
-    const controlRows = parseLooseCsv(libreOfficeRoundTrip(control, path.join(out, 'control'), profile));
-    expect(controlRows[1]?.[1], 'LibreOffice did not evaluate the control formula: the check would prove nothing').toBe('2');
-    for (const file of fs.readdirSync(path.join(dir, 'csv')).filter((f) => f.endsWith('.csv'))) {
-      const original = parseCsv(fs.readFileSync(path.join(dir, 'csv', file), 'utf8'));
-      const converted = parseLooseCsv(libreOfficeRoundTrip(path.join(dir, 'csv', file), path.join(out, file.replace('.csv', '')), profile));
-      original.forEach((row, r) =>
-        row.forEach((cell, k) => {
-          if (!cell.startsWith("'")) return;
-          const shown = converted[r]?.[k];
-          const text = cell.slice(1);
-          // Shown as the text, with or without the apostrophe, never as a computed value. Line
-          // breaks are compared as breaks: LibreOffice turns a CR inside a cell into LF.
-          const breaks = (s: string | undefined): string | undefined => s?.replace(/\r\n?/g, '\n');
-          expect([breaks(cell), breaks(text)], `${file} row ${r} column ${k}: LibreOffice shows ${JSON.stringify(shown)}`).toContain(breaks(shown));
-          figures.libreOfficeCellsChecked += 1;
-        }),
+  it(
+    'CSV cells never start a formula: text starting with = + - @ tab or CR in every text column gets a leading apostrophe, and a LibreOffice round trip (long mode) evaluates none of them',
+    async () => {
+      const dir = tortureDir();
+      const c = await MetricsCollector.start(
+        startOptions(dir, 'formulas', { config: { llm: { provider: '=1+1', model: '+1+1', temperature: 0.5 } } }),
       );
-    }
-    figures.libreOffice = 'checked';
-  }, pick(60_000, 600_000));
+      const texts = [...FORMULAS];
+      for (const [i, t] of texts.entries()) {
+        c.startIssue(i, { title: t, labels: [t] });
+        const agent = c.startAgent(t);
+        const call = c.startToolCall(t);
+        c.endToolCall(call, { success: false, error: t });
+        c.recordTokenUsage({ model: t, provider: t, inputTokens: 10, outputTokens: 1 });
+        c.recordError({ kind: t, message: t, recoverable: true, tool: t });
+        c.recordPipeline({ pipelineId: t, commitSha: t, status: 'failed', triggeredBy: t });
+        c.recordDebuggingCycle({ trigger: t, resolved: false });
+        c.finalizeAgent({ agentId: agent, success: false, error: t });
+        c.finalizeIssue(i, 'failed');
+      }
+      c.finalizeRun('failed', '=1+1');
+      await replay({ dir });
+      const before = figures.formulaCellsChecked;
+      checkNoFormulaCells(dir);
+      const escaped = figures.formulaCellsChecked - before;
+      expect(escaped, 'cells escaped with a leading apostrophe').toBeGreaterThan(texts.length * 5);
+      const errors = csvRecords(fs.readFileSync(path.join(dir, 'csv/errors.csv'), 'utf8'));
+      expect(errors.map((r) => r.message)).toEqual(texts.map(expectedCell));
+      expect(errors.map((r) => r.kind)).toEqual(texts.map(expectedCell));
+
+      if (!LONG) return;
+      // Long mode: open the tables the way a user would, with LibreOffice evaluating formulas on import.
+      const soffice = spawnSync('sh', ['-c', 'command -v soffice'], { encoding: 'utf8' });
+      if (soffice.status !== 0) {
+        figures.libreOffice = 'missing';
+        process.stdout.write(`\n[torture long] ${SOFFICE_HELP}\n`);
+        expect.fail(SOFFICE_HELP);
+      }
+      const profile = tortureDir('runledger-torture-lo-profile-');
+      const out = tortureDir('runledger-torture-lo-out-');
+      // The control: an unescaped formula written by this test IS evaluated, so the check below can fail.
+      const control = path.join(out, 'control-in.csv');
+      fs.writeFileSync(control, 'a,b\r\nx,=1+1\r\n');
+      const controlRows = parseLooseCsv(libreOfficeRoundTrip(control, path.join(out, 'control'), profile));
+      expect(controlRows[1]?.[1], 'LibreOffice did not evaluate the control formula: the check would prove nothing').toBe('2');
+      for (const file of fs.readdirSync(path.join(dir, 'csv')).filter((f) => f.endsWith('.csv'))) {
+        const original = parseCsv(fs.readFileSync(path.join(dir, 'csv', file), 'utf8'));
+        const converted = parseLooseCsv(
+          libreOfficeRoundTrip(path.join(dir, 'csv', file), path.join(out, file.replace('.csv', '')), profile),
+        );
+        original.forEach((row, r) =>
+          row.forEach((cell, k) => {
+            if (!cell.startsWith("'")) return;
+            const shown = converted[r]?.[k];
+            const text = cell.slice(1);
+            // Shown as the text, with or without the apostrophe, never as a computed value. Line
+            // breaks are compared as breaks: LibreOffice turns a CR inside a cell into LF.
+            const breaks = (s: string | undefined): string | undefined => s?.replace(/\r\n?/g, '\n');
+            expect([breaks(cell), breaks(text)], `${file} row ${r} column ${k}: LibreOffice shows ${JSON.stringify(shown)}`).toContain(
+              breaks(shown),
+            );
+            figures.libreOfficeCellsChecked += 1;
+          }),
+        );
+      }
+      figures.libreOffice = 'checked';
+    },
+    pick(60_000, 600_000),
+  );
 
   it.each([
     ['022', 0o022],
@@ -639,7 +861,8 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
       expect(mode(paths.runsDir), 'runs/').toBe('700');
       expect(mode(logs), 'the logs folder runledger created').toBe('700');
       expect(mode(paths.quarantineDir), 'quarantine/').toBe('700');
-      for (const name of fs.readdirSync(paths.quarantineDir)) expect(mode(path.join(paths.quarantineDir, name)), `quarantine/${name}`).toBe('600');
+      for (const name of fs.readdirSync(paths.quarantineDir))
+        expect(mode(path.join(paths.quarantineDir, name)), `quarantine/${name}`).toBe('600');
     } finally {
       process.umask(previous);
     }

@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, type ExpectStatic } from 'vitest';
 import { replay } from '../../replay/index.js';
-import { checkJournalEvent, MetricsCollector, runPaths, scanJournal, toVerification, verifyRun, type JournalEntry } from '../../src/index.js';
+import {
+  checkJournalEvent,
+  MetricsCollector,
+  runPaths,
+  scanJournal,
+  toVerification,
+  verifyRun,
+  type JournalEntry,
+} from '../../src/index.js';
 import { Child, CLI, ROOT, runNode, seededRandom, testSeed, type Message } from '../helpers/child.js';
 import { tortureDir } from './helpers/dirs.js';
 import { quarantineFiles, runMetadata, scanRun } from './helpers/journals.js';
@@ -62,7 +70,6 @@ const figures = {
 };
 torturePart('killLoop', () => ({ ...figures }), seed);
 
-
 type Kind = 'sync' | 'async' | 'multi';
 type CollectorKind = 'sync' | 'async';
 
@@ -108,13 +115,40 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 function newRun(dir: string, runId: string, collector: CollectorKind): RunState {
   figures.runs += 1;
-  return { runId, dir, collector, acks: new Map(), lastSeq: 0, lastHash: '', openAgents: new Set(), openCalls: new Set(), tornSeen: [], resumesRecorded: 0, tornOffset: null, goodEnd: 0, prefixSha: sha256(Buffer.alloc(0)), checks: 0 };
+  return {
+    runId,
+    dir,
+    collector,
+    acks: new Map(),
+    lastSeq: 0,
+    lastHash: '',
+    openAgents: new Set(),
+    openCalls: new Set(),
+    tornSeen: [],
+    resumesRecorded: 0,
+    tornOffset: null,
+    goodEnd: 0,
+    prefixSha: sha256(Buffer.alloc(0)),
+    checks: 0,
+  };
 }
 
 /** Starts the child on a group: runs that have a RunStarted are resumed, the others started. */
-function spawnWriter(live: Set<Child>, dir: string, group: RunState[], tag: string, concurrency: number): { child: Child; resumed: Set<string> } {
+function spawnWriter(
+  live: Set<Child>,
+  dir: string,
+  group: RunState[],
+  tag: string,
+  concurrency: number,
+): { child: Child; resumed: Set<string> } {
   const resumed = new Set(group.filter((r) => r.lastSeq > 0).map((r) => r.runId));
-  const args = { dir, tag, concurrency, maxAcks: MAX_ACKS_PER_CHILD, runs: group.map((r) => ({ runId: r.runId, collector: r.collector, resume: resumed.has(r.runId) })) };
+  const args = {
+    dir,
+    tag,
+    concurrency,
+    maxAcks: MAX_ACKS_PER_CHILD,
+    runs: group.map((r) => ({ runId: r.runId, collector: r.collector, resume: resumed.has(r.runId) })),
+  };
   const child = new Child(WRITER, [JSON.stringify(args)]);
   live.add(child);
   figures.childResumes += resumed.size;
@@ -125,7 +159,12 @@ function spawnWriter(live: Set<Child>, dir: string, group: RunState[], tag: stri
 const isAck = (m: Message): boolean => typeof m.ack === 'string';
 
 /** Kills the child with SIGKILL at a random moment; returns what it reported before dying. */
-async function killAtRandomMoment(expect: ExpectStatic, live: Set<Child>, child: Child, random: () => number): Promise<{ trigger: string; opened: Set<string>; acks: Message[] }> {
+async function killAtRandomMoment(
+  expect: ExpectStatic,
+  live: Set<Child>,
+  child: Child,
+  random: () => number,
+): Promise<{ trigger: string; opened: Set<string>; acks: Message[] }> {
   let trigger: string;
   const r = random();
   if (r < 0.15) {
@@ -149,7 +188,10 @@ async function killAtRandomMoment(expect: ExpectStatic, live: Set<Child>, child:
   child.kill('SIGKILL');
   const exit = await child.exited;
   live.delete(child);
-  expect(exit, `the writer must die of our SIGKILL (${trigger}, seed ${seed}); stderr:\n${child.stderr}`).toEqual({ code: null, signal: 'SIGKILL' });
+  expect(exit, `the writer must die of our SIGKILL (${trigger}, seed ${seed}); stderr:\n${child.stderr}`).toEqual({
+    code: null,
+    signal: 'SIGKILL',
+  });
   const opened = new Set(child.messages.filter((m) => m.event === 'open').map((m) => String(m.runId)));
   return { trigger, opened, acks: child.messages.filter(isAck) };
 }
@@ -208,7 +250,8 @@ function checkRunAfterKill(expect: ExpectStatic, run: RunState, round: Round): v
   const scan = scanJournal(paths.journal, { runId: run.runId, checkEvent: checkJournalEvent, from }, (entry) => read.push(entry));
   const verification = toVerification(scan);
   expect(['intact', 'torn-tail'], `${where}: ${JSON.stringify(verification)}`).toContain(verification.verdict);
-  if (from === undefined && run.lastSeq > 0) expect(read[run.lastSeq - 1]?.hash, `${where}: the chain changed under the verified prefix`).toBe(run.lastHash);
+  if (from === undefined && run.lastSeq > 0)
+    expect(read[run.lastSeq - 1]?.hash, `${where}: the chain changed under the verified prefix`).toBe(run.lastHash);
   /** The lines after the last verified one (seq lastSeq + 1, ...). */
   const fresh = from === undefined ? read.slice(run.lastSeq) : read;
   run.tornOffset = scan.tail.kind === 'torn' ? scan.tail.offset : null;
@@ -221,7 +264,10 @@ function checkRunAfterKill(expect: ExpectStatic, run: RunState, round: Round): v
     run.acks.set(a.seq, a.hash);
   }
   figures.acknowledgedEvents += newAcks.length;
-  const lost = from === undefined ? [...run.acks].filter(([seq, hash]) => read[seq - 1]?.hash !== hash).map(([seq]) => seq) : newAcks.filter((a) => fresh[a.seq - run.lastSeq - 1]?.hash !== a.hash).map((a) => a.seq);
+  const lost =
+    from === undefined
+      ? [...run.acks].filter(([seq, hash]) => read[seq - 1]?.hash !== hash).map(([seq]) => seq)
+      : newAcks.filter((a) => fresh[a.seq - run.lastSeq - 1]?.hash !== a.hash).map((a) => a.seq);
   figures.acknowledgedChecks += run.acks.size;
   figures.eventsLost += lost.length;
   expect(lost, `${where}: acknowledged events missing or changed`).toEqual([]);
@@ -323,7 +369,13 @@ function makePipeline(kind: Kind, index: number): Pipeline {
   return { index, dir, groups, concurrency };
 }
 
-async function runPipeline(expect: ExpectStatic, live: Set<Child>, pipeline: Pipeline, claimKill: () => number | null, random: () => number): Promise<void> {
+async function runPipeline(
+  expect: ExpectStatic,
+  live: Set<Child>,
+  pipeline: Pipeline,
+  claimKill: () => number | null,
+  random: () => number,
+): Promise<void> {
   for (let round = 0; ; round++) {
     const number = claimKill();
     if (number === null) break;
@@ -371,7 +423,14 @@ async function finishPipeline(expect: ExpectStatic, pipeline: Pipeline): Promise
   }
 
   for (const run of runs.filter((r) => r.lastSeq > 0)) {
-    const collector = await MetricsCollector.resume({ dir: pipeline.dir, runId: run.runId, lockStaleMs: 2000, handleSignals: false, prices: null, liveUpdates: false });
+    const collector = await MetricsCollector.resume({
+      dir: pipeline.dir,
+      runId: run.runId,
+      lockStaleMs: 2000,
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+    });
     collector.finalizeRun('completed');
     const { entries, scan } = scanRun(pipeline.dir, run.runId);
     expect(scan.tail.kind, `${where}: ${run.runId}`).toBe('clean');
@@ -381,13 +440,18 @@ async function finishPipeline(expect: ExpectStatic, pipeline: Pipeline): Promise
     const lost = [...run.acks].filter(([seq, hash]) => entries[seq - 1]?.hash !== hash);
     figures.acknowledgedChecks += run.acks.size;
     figures.eventsLost += lost.length;
-    expect(lost.map(([seq]) => seq), `${where}: ${run.runId} lost acknowledged events`).toEqual([]);
+    expect(
+      lost.map(([seq]) => seq),
+      `${where}: ${run.runId} lost acknowledged events`,
+    ).toEqual([]);
     // Every torn tail ever seen is in quarantine/ and named by a TailQuarantined event.
     const quarantined = quarantineFiles(pipeline.dir, run.runId);
     for (const t of run.tornSeen) {
       const name = [...quarantined].find(([, b]) => b.equals(t.bytes))?.[0];
       expect(name, `${where}: torn tail at ${t.offset} of ${run.runId} not in quarantine/`).toBeDefined();
-      expect(entries.some((e) => e.type === 'TailQuarantined' && (e.data as Record<string, unknown>).file === `quarantine/${name}`)).toBe(true);
+      expect(entries.some((e) => e.type === 'TailQuarantined' && (e.data as Record<string, unknown>).file === `quarantine/${name}`)).toBe(
+        true,
+      );
     }
     figures.journalBytes += fs.statSync(runPaths(pipeline.dir, run.runId).journal).size;
     run.resumesRecorded = entries.filter((e) => e.type === 'RunResumed').length;
@@ -407,7 +471,11 @@ async function finishPipeline(expect: ExpectStatic, pipeline: Pipeline): Promise
   const cli = await runNode([CLI, 'verify', '--dir', pipeline.dir, '--json'], { timeoutMs: 60_000 });
   expect(cli.code, cli.stderr).toBe(0);
   const report = JSON.parse(cli.stdout) as { counts: { intact: number; tornTail: number; corrupt: number } };
-  expect(report.counts).toEqual({ intact: runs.filter((r) => fs.existsSync(runPaths(pipeline.dir, r.runId).journal)).length, tornTail: 0, corrupt: 0 });
+  expect(report.counts).toEqual({
+    intact: runs.filter((r) => fs.existsSync(runPaths(pipeline.dir, r.runId).journal)).length,
+    tornTail: 0,
+    corrupt: 0,
+  });
 }
 
 async function killLoop(expect: ExpectStatic, kind: Kind): Promise<void> {
@@ -430,16 +498,31 @@ async function killLoop(expect: ExpectStatic, kind: Kind): Promise<void> {
 
 const TIMEOUT = pick(150_000, 45 * 60_000);
 
-describe.concurrent(`SIGKILL at random moments (${LONG ? 'long' : 'short'} mode: ${KILLS.sync + KILLS.async + KILLS.multi} kills; seed ${seed}): nothing acknowledged is lost`, () => {
-  it(`sync MetricsCollector, ${KILLS.sync} kills over ${PIPELINES.sync} parallel pipelines: every returned call survives, verify never says corrupt, resume continues at the next seq, replay counts exactly the verified events`, async ({ expect }) => {
-    await killLoop(expect, 'sync');
-  }, TIMEOUT);
+describe.concurrent(
+  `SIGKILL at random moments (${LONG ? 'long' : 'short'} mode: ${KILLS.sync + KILLS.async + KILLS.multi} kills; seed ${seed}): nothing acknowledged is lost`,
+  () => {
+    it(
+      `sync MetricsCollector, ${KILLS.sync} kills over ${PIPELINES.sync} parallel pipelines: every returned call survives, verify never says corrupt, resume continues at the next seq, replay counts exactly the verified events`,
+      async ({ expect }) => {
+        await killLoop(expect, 'sync');
+      },
+      TIMEOUT,
+    );
 
-  it(`AsyncMetricsCollector with 8-64 concurrent agents (group commit), ${KILLS.async} kills: every resolved promise survives, and resume names the agents and tool calls left open`, async ({ expect }) => {
-    await killLoop(expect, 'async');
-  }, TIMEOUT);
+    it(
+      `AsyncMetricsCollector with 8-64 concurrent agents (group commit), ${KILLS.async} kills: every resolved promise survives, and resume names the agents and tool calls left open`,
+      async ({ expect }) => {
+        await killLoop(expect, 'async');
+      },
+      TIMEOUT,
+    );
 
-  it(`one process writing three runs at once (one sync, two async), ${KILLS.multi} kills: each journal keeps its own acknowledged events and resumes on its own`, async ({ expect }) => {
-    await killLoop(expect, 'multi');
-  }, TIMEOUT);
-});
+    it(
+      `one process writing three runs at once (one sync, two async), ${KILLS.multi} kills: each journal keeps its own acknowledged events and resumes on its own`,
+      async ({ expect }) => {
+        await killLoop(expect, 'multi');
+      },
+      TIMEOUT,
+    );
+  },
+);

@@ -42,5 +42,6 @@ export function duration(ms: number | null | undefined): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 
-export const pValue = (p: number | null | undefined): string => (p === null || p === undefined ? '–' : p < 0.0001 ? '<0.0001' : p.toFixed(4));
+export const pValue = (p: number | null | undefined): string =>
+  p === null || p === undefined ? '–' : p < 0.0001 ? '<0.0001' : p.toFixed(4);
 export const num = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? '–' : x.toFixed(digits));

@@ -14,7 +14,13 @@ export function comparisonSection(comparison: Comparison): Section {
 }
 
 export function reportSections(report: AnalysisReport): Section[] {
-  return [...report.comparisons.map(comparisonSection), influenceSection(report.influence), costSection(report.costEfficiency), trendSection(report.trends), bestSection(report.best)];
+  return [
+    ...report.comparisons.map(comparisonSection),
+    influenceSection(report.influence),
+    costSection(report.costEfficiency),
+    trendSection(report.trends),
+    bestSection(report.best),
+  ];
 }
 
 const intro = (report: AnalysisReport): string =>
@@ -27,7 +33,9 @@ const intro = (report: AnalysisReport): string =>
 
 export function renderSectionsText(sections: readonly Section[]): string {
   return sections
-    .map((s) => [s.title, '='.repeat(s.title.length), ...s.tables.map(renderTextTable), ...(s.lines.length ? ['', ...s.lines] : [])].join('\n'))
+    .map((s) =>
+      [s.title, '='.repeat(s.title.length), ...s.tables.map(renderTextTable), ...(s.lines.length ? ['', ...s.lines] : [])].join('\n'),
+    )
     .join('\n\n');
 }
 
@@ -36,6 +44,10 @@ export function renderReportText(report: AnalysisReport): string {
 }
 
 export function renderReportMarkdown(report: AnalysisReport): string {
-  const sections = reportSections(report).map((s) => [`## ${s.title}`, '', ...s.tables.map(renderMarkdownTable), ...(s.lines.length ? ['', ...s.lines.map((l) => `- ${l}`)] : [])].join('\n'));
+  const sections = reportSections(report).map((s) =>
+    [`## ${s.title}`, '', ...s.tables.map(renderMarkdownTable), ...(s.lines.length ? ['', ...s.lines.map((l) => `- ${l}`)] : [])].join(
+      '\n',
+    ),
+  );
   return `# runledger analysis\n\n${intro(report)}\n\n${sections.join('\n\n')}\n`;
 }

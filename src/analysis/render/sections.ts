@@ -25,14 +25,20 @@ export function strongestEffect(k: KeyInfluence): (LevelEffect & { readonly esti
 export function influenceNotes(report: InfluenceReport): string[] {
   const lines = report.keys.length === 0 ? ['No configuration key varies between the runs: there is nothing to attribute.'] : [];
   if (report.keys.length > 0) {
-    lines.push('Every key is estimated at once (a linear model of run success rates on all keys, weighted by issues), so each effect holds the other keys fixed; p is the F test of "no effect", Holm-adjusted across keys.');
+    lines.push(
+      'Every key is estimated at once (a linear model of run success rates on all keys, weighted by issues), so each effect holds the other keys fixed; p is the F test of "no effect", Holm-adjusted across keys.',
+    );
   }
   for (const k of report.keys) {
-    if (k.confounded) lines.push(`${k.keys.join(' + ')} always vary together (confounded): their effects cannot be told apart and are reported as one.`);
+    if (k.confounded)
+      lines.push(`${k.keys.join(' + ')} always vary together (confounded): their effects cannot be told apart and are reported as one.`);
     for (const other of k.partlyConfoundedWith) {
-      lines.push(`${k.keys.join(' + ')} is partly confounded with ${other.keys.join(' + ')} (Cramér's V ${other.cramersV.toFixed(2)}): their effects are adjusted for each other but less certain; vary them independently to separate them.`);
+      lines.push(
+        `${k.keys.join(' + ')} is partly confounded with ${other.keys.join(' + ')} (Cramér's V ${other.cramersV.toFixed(2)}): their effects are adjusted for each other but less certain; vary them independently to separate them.`,
+      );
     }
-    if (k.test === null && report.keys.length > 0) lines.push(`${k.keys.join(' + ')}: too few runs to test it alongside the other keys (the model needs more runs than parameters).`);
+    if (k.test === null && report.keys.length > 0)
+      lines.push(`${k.keys.join(' + ')}: too few runs to test it alongside the other keys (the model needs more runs than parameters).`);
   }
   if (report.constantKeys.length > 0) lines.push(`The same in every run (no effect can be measured): ${report.constantKeys.join(', ')}.`);
   return lines;
@@ -44,7 +50,14 @@ export function influenceSection(report: InfluenceReport): Section {
     lines: influenceNotes(report),
     tables: [
       {
-        headers: ['key', 'levels', 'largest effect on success vs reference [95% CI]', 'p (F, Holm)', 'verdict', 'cost per successful issue: dearest − cheapest [95% CI]'],
+        headers: [
+          'key',
+          'levels',
+          'largest effect on success vs reference [95% CI]',
+          'p (F, Holm)',
+          'verdict',
+          'cost per successful issue: dearest − cheapest [95% CI]',
+        ],
         right: new Set([1, 3]),
         rows: report.keys.map((k) => {
           const strongest = strongestEffect(k);
@@ -54,7 +67,9 @@ export function influenceSection(report: InfluenceReport): Section {
             strongest ? `${ppInterval(strongest)} (${strongest.level} vs ${k.reference})` : '–',
             pValue(k.test?.holmP),
             k.test === null ? 'not testable' : k.significant ? 'matters' : 'no evidence',
-            k.costEffect ? `${k.costEffect.difference ? usdInterval(k.costEffect.difference) : usd(k.costEffect.estimate)} (${k.costEffect.dearest} vs ${k.costEffect.cheapest})` : '–',
+            k.costEffect
+              ? `${k.costEffect.difference ? usdInterval(k.costEffect.difference) : usd(k.costEffect.estimate)} (${k.costEffect.dearest} vs ${k.costEffect.cheapest})`
+              : '–',
           ];
         }),
       },
@@ -78,15 +93,30 @@ export function costSection(report: CostEfficiencyReport): Section {
       {
         headers: [report.by.join(', '), '$ / successful issue [95% CI]', 'successful issues', 'priced runs', 'note'],
         right: new Set([2, 3]),
-        rows: report.groups.map((g) => [g.label, usdInterval(g.costPerSuccessfulIssue), String(g.successfulIssues), String(g.pricedRuns), g.insufficientSample ? `insufficient sample: ${g.insufficientSample}` : '']),
+        rows: report.groups.map((g) => [
+          g.label,
+          usdInterval(g.costPerSuccessfulIssue),
+          String(g.successfulIssues),
+          String(g.pricedRuns),
+          g.insufficientSample ? `insufficient sample: ${g.insufficientSample}` : '',
+        ]),
       },
     ],
   };
 }
 
 function trendRow(name: string, line: TrendLine, format: (x: number | null) => string): string[] {
-  const withInterval = (e: Estimate | null): string => (!e ? '–' : e.low === null || e.high === null ? format(e.estimate) : `${format(e.estimate)} [${format(e.low)}, ${format(e.high)}]`);
-  return [name, String(line.runs), withInterval(line.firstThirdMean), withInterval(line.lastThirdMean), withInterval(line.slopePerRun), pValue(line.test?.p), line.verdict];
+  const withInterval = (e: Estimate | null): string =>
+    !e ? '–' : e.low === null || e.high === null ? format(e.estimate) : `${format(e.estimate)} [${format(e.low)}, ${format(e.high)}]`;
+  return [
+    name,
+    String(line.runs),
+    withInterval(line.firstThirdMean),
+    withInterval(line.lastThirdMean),
+    withInterval(line.slopePerRun),
+    pValue(line.test?.p),
+    line.verdict,
+  ];
 }
 
 export function trendSection(report: TrendReport): Section {
@@ -97,7 +127,15 @@ export function trendSection(report: TrendReport): Section {
     ],
     tables: [
       {
-        headers: ['measure', 'runs', 'first third [95% CI]', 'last third [95% CI]', 'slope per run [95% CI]', 'p (Mann-Kendall)', 'verdict'],
+        headers: [
+          'measure',
+          'runs',
+          'first third [95% CI]',
+          'last third [95% CI]',
+          'slope per run [95% CI]',
+          'p (Mann-Kendall)',
+          'verdict',
+        ],
         right: new Set([1, 2, 3, 5]),
         rows: [trendRow('run success rate', report.successRate, pct), trendRow('cost per run', report.costPerRun, usd)],
       },
@@ -112,17 +150,32 @@ const MAX_NAMED_CONTENDERS = 5;
 export function bestVerdictLines(report: BestConfigurationReport): string[] {
   const lines: string[] = [];
   if (report.verdict === 'clear' && report.best) {
-    lines.push(`Best configuration (${report.by.join(', ')}): ${report.best.label}, score ${report.best.score} of 100; every other configuration with enough data is significantly worse on success.`);
+    lines.push(
+      `Best configuration (${report.by.join(', ')}): ${report.best.label}, score ${report.best.score} of 100; every other configuration with enough data is significantly worse on success.`,
+    );
     if (report.bestRun) {
       const m = report.bestRun.metrics;
-      lines.push(`Its best run: ${report.bestRun.runId} (success ${pctInterval(m.successInterval)} of ${m.issues} issues, cost ${usd(m.costUsd)}, ${duration(m.durationMs)}).`);
+      lines.push(
+        `Its best run: ${report.bestRun.runId} (success ${pctInterval(m.successInterval)} of ${m.issues} issues, cost ${usd(m.costUsd)}, ${duration(m.durationMs)}).`,
+      );
     }
   } else if (report.verdict === 'no-clear-winner') {
-    const need = report.runsToSeparate === null ? 'telling them apart is out of reach at 5 pp' : `to separate them (by the differences seen, at least 5 pp) you need about ${report.runsToSeparate} runs each`;
-    const among = report.contenders.length <= MAX_NAMED_CONTENDERS ? `among ${report.contenders.join('; ')}` : `among ${report.contenders.length} configurations (the contenders in the table)`;
-    lines.push(`No clear winner ${among}: none of them is significantly worse than the leader ${report.leader?.label ?? '–'} on success; ${need}.`);
+    const need =
+      report.runsToSeparate === null
+        ? 'telling them apart is out of reach at 5 pp'
+        : `to separate them (by the differences seen, at least 5 pp) you need about ${report.runsToSeparate} runs each`;
+    const among =
+      report.contenders.length <= MAX_NAMED_CONTENDERS
+        ? `among ${report.contenders.join('; ')}`
+        : `among ${report.contenders.length} configurations (the contenders in the table)`;
+    lines.push(
+      `No clear winner ${among}: none of them is significantly worse than the leader ${report.leader?.label ?? '–'} on success; ${need}.`,
+    );
   } else lines.push(report.note ?? 'Not enough data to judge.');
-  if (report.insufficientGroups.length > 0) lines.push(`Not judged (too little data, ${MIN_ISSUES} issues and ${MIN_RUNS} runs each needed): ${report.insufficientGroups.join('; ')}.`);
+  if (report.insufficientGroups.length > 0)
+    lines.push(
+      `Not judged (too little data, ${MIN_ISSUES} issues and ${MIN_RUNS} runs each needed): ${report.insufficientGroups.join('; ')}.`,
+    );
   return lines;
 }
 
@@ -138,7 +191,21 @@ export function bestSection(report: BestConfigurationReport): Section {
     lines,
     tables: [
       {
-        headers: ['#', report.by.join(', '), 'score', 'success', 'cost', 'speed', 'issue success [95% CI]', 'P(best)', 'contender', '$ / successful issue', 'median issue', 'Pareto', 'note'],
+        headers: [
+          '#',
+          report.by.join(', '),
+          'score',
+          'success',
+          'cost',
+          'speed',
+          'issue success [95% CI]',
+          'P(best)',
+          'contender',
+          '$ / successful issue',
+          'median issue',
+          'Pareto',
+          'note',
+        ],
         right: new Set([0, 2, 3, 4, 5, 7]),
         rows: report.ranking.map((g, i) => [
           String(i + 1),

@@ -19,5 +19,9 @@ export function renderTextTable(table: TextTable): string {
 export function renderMarkdownTable(table: TextTable): string {
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
   const align = table.headers.map((_, c) => (table.right?.has(c) ? '---:' : '---'));
-  return [`| ${table.headers.map(escape).join(' | ')} |`, `| ${align.join(' | ')} |`, ...table.rows.map((r) => `| ${r.map(escape).join(' | ')} |`)].join('\n');
+  return [
+    `| ${table.headers.map(escape).join(' | ')} |`,
+    `| ${align.join(' | ')} |`,
+    ...table.rows.map((r) => `| ${r.map(escape).join(' | ')} |`),
+  ].join('\n');
 }

@@ -22,7 +22,11 @@ export interface BootstrapOptions {
  * successful issue) are dropped. null when the statistic of the data itself is undefined; no
  * interval (low, high null) for fewer than 2 units or when fewer than half the resamples count.
  */
-export function bootstrapInterval<T>(units: readonly T[], statistic: (sample: readonly T[]) => number | null, options: BootstrapOptions = {}): Estimate | null {
+export function bootstrapInterval<T>(
+  units: readonly T[],
+  statistic: (sample: readonly T[]) => number | null,
+  options: BootstrapOptions = {},
+): Estimate | null {
   const estimate = units.length === 0 ? null : statistic(units);
   if (estimate === null) return null;
   if (units.length < 2) return { estimate, low: null, high: null };
@@ -86,10 +90,18 @@ export type IndexedStatistics = (drawn: Int32Array, out: Float64Array) => void;
  * (same seed, so the same draws; the statistics must do the arithmetic of their array versions),
  * with the draws made once for all of them and no sample array built per resample.
  */
-export function bootstrapIndexed(units: number, count: number, statistics: IndexedStatistics, options: BootstrapOptions = {}): Array<Estimate | null> {
+export function bootstrapIndexed(
+  units: number,
+  count: number,
+  statistics: IndexedStatistics,
+  options: BootstrapOptions = {},
+): Array<Estimate | null> {
   if (units === 0) return Array.from({ length: count }, () => null);
   const out = new Float64Array(count);
-  statistics(Int32Array.from({ length: units }, (_, i) => i), out);
+  statistics(
+    Int32Array.from({ length: units }, (_, i) => i),
+    out,
+  );
   const estimates = Array.from(out, (value) => (Number.isNaN(value) ? null : value));
   if (units < 2) return estimates.map((estimate) => (estimate === null ? null : { estimate, low: null, high: null }));
   const resamples = options.resamples ?? 2000;

@@ -35,12 +35,33 @@ export function clusteredProportion(successes: ArrayLike<number>, issues: ArrayL
   const { estimate: p, denominator: n, numerator: y, runs } = ratio;
   if (ratio.variance === null) {
     const wilson = wilsonInterval(y, n, Z_95)!;
-    return { ...wilson, runs, issues: n, successes: y, designEffect: 1, effectiveIssues: n, df: null, variance: null, method: 'wilson-one-run' };
+    return {
+      ...wilson,
+      runs,
+      issues: n,
+      successes: y,
+      designEffect: 1,
+      effectiveIssues: n,
+      df: null,
+      variance: null,
+      method: 'wilson-one-run',
+    };
   }
   const binomial = (p * (1 - p)) / n;
   const designEffect = binomial === 0 ? 1 : Math.max(1, ratio.variance / binomial);
   const effectiveIssues = n / designEffect;
   const df = runs - 1;
   const wilson = wilsonInterval(p * effectiveIssues, effectiveIssues, studentTQuantile(0.975, df))!;
-  return { ...wilson, estimate: p, runs, issues: n, successes: y, designEffect, effectiveIssues, df, variance: ratio.variance, method: 'cluster-wilson-t' };
+  return {
+    ...wilson,
+    estimate: p,
+    runs,
+    issues: n,
+    successes: y,
+    designEffect,
+    effectiveIssues,
+    df,
+    variance: ratio.variance,
+    method: 'cluster-wilson-t',
+  };
 }

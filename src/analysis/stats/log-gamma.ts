@@ -1,3 +1,4 @@
+/* eslint-disable no-loss-of-precision -- published coefficients kept digit for digit as printed; each rounds to the nearest double, which is what the algorithm's authors intend */
 /** Lanczos coefficients for g = 7, n = 9 (P. Godfrey's set; relative error of Γ about 1e-15). */
 const LANCZOS_G = 7;
 const LANCZOS = [

@@ -22,7 +22,13 @@ export function detectableDifference(standardError: number, df: number, alpha = 
  * ν = Satterthwaite's with K − 1 each. The least K ≥ 2 whose detectable difference is at most
  * |difference|; null when even MAX_RUNS_NEEDED runs would not do (or the difference is 0).
  */
-export function runsNeededPerGroup(difference: number, runVarianceA: number, runVarianceB: number, alpha = ALPHA, power = POWER): number | null {
+export function runsNeededPerGroup(
+  difference: number,
+  runVarianceA: number,
+  runVarianceB: number,
+  alpha = ALPHA,
+  power = POWER,
+): number | null {
   const target = Math.abs(difference);
   if (target === 0) return null;
   const detectable = (k: number): number => {

@@ -10,10 +10,10 @@ import { studentTDensity, studentTTails } from './student-t.js';
 function startingPoints(q: number, df: number): number[] {
   const z = -normalQuantile(q);
   const z2 = z * z;
-  const g1 = (z2 + 1) * z / 4;
-  const g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
-  const g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
-  const g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+  const g1 = ((z2 + 1) * z) / 4;
+  const g2 = (((5 * z2 + 16) * z2 + 3) * z) / 96;
+  const g3 = ((((3 * z2 + 19) * z2 + 17) * z2 - 15) * z) / 384;
+  const g4 = (((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z) / 92160;
   const cornishFisher = z + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df;
   const logK = logGamma((df + 1) / 2) - logGamma(df / 2) + ((df - 1) / 2) * Math.log(df) - 0.5 * Math.log(Math.PI);
   const powerLaw = Math.exp((logK - Math.log(df * q)) / df);

@@ -68,7 +68,8 @@ export function csvRecords(text: string): Array<Record<string, string>> {
   const [header, ...rows] = parseCsv(text);
   if (!header) return [];
   return rows.map((r) => {
-    if (r.length !== header.length) throw new Error(`a row with ${r.length} cells under a header of ${header.length}: ${JSON.stringify(r)}`);
+    if (r.length !== header.length)
+      throw new Error(`a row with ${r.length} cells under a header of ${header.length}: ${JSON.stringify(r)}`);
     return Object.fromEntries(header.map((h, i) => [h, r[i]!]));
   });
 }

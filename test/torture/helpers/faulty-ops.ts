@@ -40,7 +40,12 @@ export function countingOps(): { ops: FileOps; counts: Record<FaultOp, number> }
 export function faultyOps(fault: Fault): { ops: FileOps; fired: () => boolean } {
   let seen = 0;
   let fired = false;
-  const error = (): NodeJS.ErrnoException => Object.assign(new Error(`${fault.code}: injected failure of ${fault.op} #${fault.n}`), { code: fault.code, errno: fault.code === 'EIO' ? -5 : -28, syscall: fault.op });
+  const error = (): NodeJS.ErrnoException =>
+    Object.assign(new Error(`${fault.code}: injected failure of ${fault.op} #${fault.n}`), {
+      code: fault.code,
+      errno: fault.code === 'EIO' ? -5 : -28,
+      syscall: fault.op,
+    });
   const hit = (op: FaultOp): boolean => {
     if (op !== fault.op || fired) return false;
     seen += 1;

@@ -12,11 +12,37 @@ const HUGE_ASCII = 'a'.repeat(10 * 1024 * 1024);
 const HUGE_UNICODE = '€ü😀'.repeat((10 * 1024 * 1024) / 8);
 
 /** Cells that a spreadsheet would run as a formula (OWASP "CSV injection"). */
-export const FORMULAS = ['=1+1', '+1+1', '-1+1', '@SUM(1,1)', '\t=1+1', '\r=1+1', '=HYPERLINK("http://example.invalid","x")', "=cmd|' /C calc'!A0", '=1+1\r\n=2+2'] as const;
+export const FORMULAS = [
+  '=1+1',
+  '+1+1',
+  '-1+1',
+  '@SUM(1,1)',
+  '\t=1+1',
+  '\r=1+1',
+  '=HYPERLINK("http://example.invalid","x")',
+  "=cmd|' /C calc'!A0",
+  '=1+1\r\n=2+2',
+] as const;
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 const controlChar = fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c));
-const oddChar = fc.constantFrom('\u2028', '\u2029', '\ufeff', '\u0000', '\u007f', '"', '\\', '\n', '\r\n', ',', ';', "'", '`', '}', '{"v":1}');
+const oddChar = fc.constantFrom(
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\u0000',
+  '\u007f',
+  '"',
+  '\\',
+  '\n',
+  '\r\n',
+  ',',
+  ';',
+  "'",
+  '`',
+  '}',
+  '{"v":1}',
+);
 
 /** Free text of every kind (titles, messages, reasons). */
 export const hostileText: fc.Arbitrary<string> = fc.oneof(
@@ -25,7 +51,20 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: fc.oneof(loneSurrogate, controlChar, oddChar, fc.string({ maxLength: 3 })), maxLength: 20 }) },
   { weight: 2, arbitrary: fc.constantFrom(...FORMULAS) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...FORMULAS), fc.string({ maxLength: 20 })).map(([f, s]) => f + s) },
-  { weight: 1, arbitrary: fc.constantFrom(HUGE_ASCII, HUGE_UNICODE, 'x'.repeat(16_384), 'x'.repeat(16_385), `${'y'.repeat(16_383)}😀`, '', ' ', '__proto__', 'constructor') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      HUGE_ASCII,
+      HUGE_UNICODE,
+      'x'.repeat(16_384),
+      'x'.repeat(16_385),
+      `${'y'.repeat(16_383)}😀`,
+      '',
+      ' ',
+      '__proto__',
+      'constructor',
+    ),
+  },
 );
 
 /** Identifiers (tool names, agent types, models, ids): mostly plausible, some hostile. */
@@ -33,7 +72,10 @@ export const hostileIdentifier: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('coding', 'testing', 'run_tests', 'create_branch', 'deepseek-chat', 'gpt-4o', 'p1', 'abc123') },
   { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
   { weight: 1, arbitrary: fc.constantFrom(...FORMULAS) },
-  { weight: 1, arbitrary: fc.constantFrom('', 't'.repeat(256), 't'.repeat(257), HUGE_ASCII, '__proto__', '../../etc/passwd', '\u0000', 'unknown') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', 't'.repeat(256), 't'.repeat(257), HUGE_ASCII, '__proto__', '../../etc/passwd', '\u0000', 'unknown'),
+  },
   { weight: 1, arbitrary: fc.string({ unit: fc.oneof(loneSurrogate, controlChar, oddChar), minLength: 1, maxLength: 10 }) },
 );
 
@@ -42,32 +84,69 @@ export const hostileNumber: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.nat({ max: 100_000 }) },
   { weight: 1, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.double() },
-  { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, -1, 1.5, 1e12, 1e12 + 1, 1e13, 1e300, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, 100, 101) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      -0,
+      -1,
+      1.5,
+      1e12,
+      1e12 + 1,
+      1e13,
+      1e300,
+      Number.MAX_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER + 2,
+      100,
+      101,
+    ),
+  },
   { weight: 1, arbitrary: fc.oneof(fc.bigInt(), fc.string({ maxLength: 5 }), fc.constant(null), fc.constant(undefined), fc.boolean()) },
 );
 
 /** Anything at all, including values JSON cannot hold and objects that refuse to become strings. */
 export const hostileAnything: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 3, arbitrary: fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withSparseArray: true, withBoxedValues: true }) },
+  {
+    weight: 3,
+    arbitrary: fc.anything({
+      maxDepth: 3,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+    }),
+  },
   { weight: 2, arbitrary: hostileText },
   {
     weight: 1,
-    arbitrary: fc.constantFrom<() => unknown>(
-      () => new Error('plain error with "quotes" and\nnewlines'),
-      () => new TypeError(`type error ${HUGE_ASCII.slice(0, 20_000)}`),
-      () => Object.assign(new Error('with a cause'), { cause: new Error('inner') }),
-      () => {
-        const cyclic: Record<string, unknown> = { a: 1 };
-        cyclic.self = cyclic;
-        return cyclic;
-      },
-      () => Object.create(null),
-      () => ({ toString: () => { throw new Error('toString throws'); } }),
-      () => Symbol('sym'),
-      () => () => 'a function',
-      () => 10n ** 30n,
-      () => nest(200),
-    ).map((make) => make()),
+    arbitrary: fc
+      .constantFrom<() => unknown>(
+        () => new Error('plain error with "quotes" and\nnewlines'),
+        () => new TypeError(`type error ${HUGE_ASCII.slice(0, 20_000)}`),
+        () => Object.assign(new Error('with a cause'), { cause: new Error('inner') }),
+        () => {
+          const cyclic: Record<string, unknown> = { a: 1 };
+          cyclic.self = cyclic;
+          return cyclic;
+        },
+        () => Object.create(null),
+        () => ({
+          toString: () => {
+            throw new Error('toString throws');
+          },
+        }),
+        () => Symbol('sym'),
+        () => () => 'a function',
+        () => 10n ** 30n,
+        () => nest(200),
+      )
+      .map((make) => make()),
   },
 );
 
@@ -82,7 +161,10 @@ export function nest(depth: number, leaf: unknown = 'leaf'): unknown {
 export const hostileIssueId: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: fc.nat({ max: 4 }) },
   { weight: 2, arbitrary: fc.constantFrom('ISSUE-1', 'a.b_c-d', 'x'.repeat(128)) },
-  { weight: 1, arbitrary: fc.constantFrom(-1, 1.5, Number.NaN, '', '../../etc', 'a/b', '..', 'x'.repeat(129), '__proto__', null, true, {}) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(-1, 1.5, Number.NaN, '', '../../etc', 'a/b', '..', 'x'.repeat(129), '__proto__', null, true, {}),
+  },
 );
 
 // ---- secrets -------------------------------------------------------------------------------------
@@ -103,7 +185,9 @@ const secret: fc.Arbitrary<{ text: string; hidden: string }> = fc.oneof(
   fc.tuple(fc.constantFrom('xoxb-', 'xoxp-', 'xoxa-'), body(`${alnum}-`, 20, 50)).map(([p, b]) => ({ text: p + b, hidden: b })),
   body(`${alnum}_-`, 35, 35).map((b) => ({ text: `AIza${b}`, hidden: b })),
   body(`${alnum}._~+/-`, 20, 60).map((b) => ({ text: `Bearer ${b}`, hidden: b })),
-  fc.tuple(fc.constantFrom('password=', 'api_key: ', 'secret=', 'access_token=', 'passwd='), body(alnum, 12, 30)).map(([p, b]) => ({ text: p + b, hidden: b })),
+  fc
+    .tuple(fc.constantFrom('password=', 'api_key: ', 'secret=', 'access_token=', 'passwd='), body(alnum, 12, 30))
+    .map(([p, b]) => ({ text: p + b, hidden: b })),
 );
 
 /** Free text with a credential inside, as it shows up in error messages, stack traces, URLs, headers. */

@@ -35,7 +35,11 @@ export function joinLines(lines: readonly Buffer[]): Buffer {
  * re-encoded with the new run id (RunStarted's data names it too), so the hash chain is the
  * writer's own. Lets one recorded run become many independent runs for batch checks.
  */
-export function reencodeForRun(journal: Buffer, runId: string, transform: (type: string, data: Record<string, unknown>) => Record<string, unknown> = (_t, d) => d): Buffer {
+export function reencodeForRun(
+  journal: Buffer,
+  runId: string,
+  transform: (type: string, data: Record<string, unknown>) => Record<string, unknown> = (_t, d) => d,
+): Buffer {
   let prev = '0'.repeat(64);
   const out: string[] = [];
   for (const line of splitLines(journal)) {

@@ -21,16 +21,33 @@ export type TemplateKind = 'sync' | 'async' | 'resumed' | 'long-lines';
  * titles and messages at the 16,384-character limit, so that its lines are ~16 KB long.
  */
 export async function recordCrashedRun(dir: string, runId: string, kind: TemplateKind, issues = 4): Promise<Buffer> {
-  const text = (i: number, what: string): string => (kind === 'long-lines' ? `${what} ${i} ${'ü'.repeat(16_000)}` : `${what} ${i}: "quoted", comma, «ünïcödé» ✓`);
+  const text = (i: number, what: string): string =>
+    kind === 'long-lines' ? `${what} ${i} ${'ü'.repeat(16_000)}` : `${what} ${i}: "quoted", comma, «ünïcödé» ✓`;
   if (kind === 'async') {
     const c = await AsyncMetricsCollector.start(startOptions(dir, runId));
     for (let i = 1; i <= issues; i++) {
-      const [, agentId, callId] = await Promise.all([c.startIssue(i, { title: text(i, 'title') }), c.startAgent('coding'), c.startToolCall('create_branch')]);
+      const [, agentId, callId] = await Promise.all([
+        c.startIssue(i, { title: text(i, 'title') }),
+        c.startAgent('coding'),
+        c.startToolCall('create_branch'),
+      ]);
       await Promise.all([
         c.endToolCall(callId, { success: i % 2 === 0, error: i % 2 ? text(i, 'tool error') : undefined }),
-        c.recordTokenUsage({ model: 'deepseek-chat', provider: 'deepseek', inputTokens: 1000 * i, outputTokens: 100 * i, cacheReadTokens: 10 * i }),
+        c.recordTokenUsage({
+          model: 'deepseek-chat',
+          provider: 'deepseek',
+          inputTokens: 1000 * i,
+          outputTokens: 100 * i,
+          cacheReadTokens: 10 * i,
+        }),
         c.recordError({ kind: 'tool', message: text(i, 'error'), recoverable: true }),
-        c.recordPipeline({ pipelineId: `p${i}`, commitSha: 'abc123', status: i % 2 ? 'failed' : 'success', triggeredBy: 'testing', failingTests: i }),
+        c.recordPipeline({
+          pipelineId: `p${i}`,
+          commitSha: 'abc123',
+          status: i % 2 ? 'failed' : 'success',
+          triggeredBy: 'testing',
+          failingTests: i,
+        }),
         c.recordDebuggingCycle({ trigger: 'test-failure', resolved: i % 2 === 0, failingTests: i }),
       ]);
       await c.finalizeAgent({ agentId, success: true });
@@ -46,7 +63,13 @@ export async function recordCrashedRun(dir: string, runId: string, kind: Templat
       const agentId = collector.startAgent(i % 2 ? 'coding' : 'testing');
       const callId = collector.startToolCall('create_branch');
       collector.endToolCall(callId, { success: i % 2 === 0, error: i % 2 ? text(i, 'tool error') : undefined });
-      collector.recordTokenUsage({ model: 'deepseek-chat', provider: 'deepseek', inputTokens: 1000 * i, outputTokens: 100 * i, reasoningTokens: 10 });
+      collector.recordTokenUsage({
+        model: 'deepseek-chat',
+        provider: 'deepseek',
+        inputTokens: 1000 * i,
+        outputTokens: 100 * i,
+        reasoningTokens: 10,
+      });
       collector.recordError({ kind: 'tool', message: text(i, 'error'), recoverable: i % 2 === 0 });
       collector.recordPipeline({ pipelineId: `p${i}`, commitSha: 'abc123', status: i % 2 ? 'failed' : 'success', triggeredBy: 'testing' });
       collector.recordDebuggingCycle({ trigger: 'test-failure', resolved: true, failingTests: 2 });

@@ -71,7 +71,9 @@ export function torturePart(part: PartName, figures: () => Figures, seed: number
     const dir = stagingDir();
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${part}.json`), `${JSON.stringify(staged)}\n`);
-    process.stdout.write(`\n[torture ${MODE}] ${part}: ${JSON.stringify(staged.figures)} (${((staged.finishedAt - startedAt) / 1000).toFixed(1)} s, ${tests.passed} passed, ${tests.failed} failed${seed === null ? '' : `, seed ${seed}`})\n`);
+    process.stdout.write(
+      `\n[torture ${MODE}] ${part}: ${JSON.stringify(staged.figures)} (${((staged.finishedAt - startedAt) / 1000).toFixed(1)} s, ${tests.passed} passed, ${tests.failed} failed${seed === null ? '' : `, seed ${seed}`})\n`,
+    );
     const present = PARTS.filter((p) => fs.existsSync(path.join(dir, `${p}.json`)));
     if (present.length < PARTS.length) return;
     const parts = present.map((p) => JSON.parse(fs.readFileSync(path.join(dir, `${p}.json`), 'utf8')) as StagedPart);
@@ -105,9 +107,16 @@ function composeSummary(parts: StagedPart[]): Record<string, unknown> {
     },
     guarantees: {
       killsSurvived: num(f('killLoop'), 'kills'),
-      acknowledgedEventsChecked: num(f('killLoop'), 'acknowledgedEvents') + num(f('faults'), 'acknowledgedEventsChecked') + num(f('locks'), 'acknowledgedEventsChecked'),
+      acknowledgedEventsChecked:
+        num(f('killLoop'), 'acknowledgedEvents') +
+        num(f('faults'), 'acknowledgedEventsChecked') +
+        num(f('locks'), 'acknowledgedEventsChecked'),
       eventsLost: num(f('killLoop'), 'eventsLost') + num(f('faults'), 'eventsLost') + num(f('locks'), 'eventsLost'),
-      eventsLostByPart: { killLoop: num(f('killLoop'), 'eventsLost'), faults: num(f('faults'), 'eventsLost'), locks: num(f('locks'), 'eventsLost') },
+      eventsLostByPart: {
+        killLoop: num(f('killLoop'), 'eventsLost'),
+        faults: num(f('faults'), 'eventsLost'),
+        locks: num(f('locks'), 'eventsLost'),
+      },
       prefixesAndTailsTried: num(f('powerLoss'), 'prefixesTried') + num(f('powerLoss'), 'tailsTried'),
       corruptionsTried: num(f('corruption'), 'tried'),
       corruptionsDetected: num(f('corruption'), 'detected'),
@@ -118,7 +127,10 @@ function composeSummary(parts: StagedPart[]): Record<string, unknown> {
       lockRaces: num(f('locks'), 'races'),
     },
     parts: Object.fromEntries(
-      PARTS.map((p) => [p, { ...by[p].figures, durationS: Math.round((by[p].finishedAt - by[p].startedAt) / 100) / 10, seed: by[p].seed, tests: by[p].tests }]),
+      PARTS.map((p) => [
+        p,
+        { ...by[p].figures, durationS: Math.round((by[p].finishedAt - by[p].startedAt) / 100) / 10, seed: by[p].seed, tests: by[p].tests },
+      ]),
     ),
   };
 }
