@@ -19,19 +19,22 @@ const UNIT = [
 ];
 /** The torture tier (`npm run test:torture`; `npm run torture` is its long mode). */
 const TORTURE = ['test/torture/**/*.test.ts'];
+/** The statistics' calibration (`npm run test:calibration`): pure too, but 1,000 simulated histories per cell take ~30 s of CPU. */
+const CALIBRATION = ['test/analysis.calibration.test.ts'];
 
-// `npm test` (vitest run) runs every project: unit, integration and torture.
+// `npm test` (vitest run) runs every project: unit, calibration, integration and torture.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT } },
+      { extends: true, test: { name: 'unit', include: UNIT, exclude: [...configDefaults.exclude, ...CALIBRATION] } },
+      { extends: true, test: { name: 'calibration', include: CALIBRATION } },
       {
         extends: true,
         // Processes, disks, servers, NATS and the browser: the rest of test/.
-        test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT, ...TORTURE] },
+        test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT, ...CALIBRATION, ...TORTURE] },
       },
       { extends: true, test: { name: 'torture', include: TORTURE } },
     ],
