@@ -34,7 +34,11 @@ export default defineConfig({
       {
         extends: true,
         // Processes, disks, servers, NATS and the browser: the rest of test/.
-        test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT, ...CALIBRATION, ...TORTURE] },
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...UNIT, ...CALIBRATION, ...TORTURE],
+        },
       },
       { extends: true, test: { name: 'torture', include: TORTURE } },
     ],

@@ -17,7 +17,7 @@ import type { AnalysisRun, FinishedIssues } from '../../projections/analysis-inp
 import type { RunStatus } from '../../projections/run-projection.js';
 
 /** Runs start at T0 plus their index in minutes unless told otherwise. */
-const T0_MS = Date.parse('2025-01-01T00:00:00.000Z');
+export const T0_MS = Date.parse('2025-01-01T00:00:00.000Z');
 
 /** The start time of the i-th run of a history: T0 plus i minutes. */
 export const startedAt = (i: number): string => new Date(T0_MS + i * 60_000).toISOString();
@@ -33,7 +33,7 @@ export interface ConfigSpec {
 }
 
 /** A config as a run records it: llm.provider, llm.model, llm.temperature, maxRetries, and extra keys. */
-function configOf(spec: ConfigSpec = {}): SystemConfig {
+export function configOf(spec: ConfigSpec = {}): SystemConfig {
   const llm: { [key: string]: JsonValue } = { provider: spec.provider ?? 'deepseek', model: spec.model ?? 'deepseek-chat' };
   const temperature = 'temperature' in spec ? spec.temperature : 0.7;
   if (temperature !== undefined) llm.temperature = temperature;
@@ -193,7 +193,7 @@ export interface HistorySpec {
  * domain), its state filled from the seed by splitmix32. Deliberately not the analyzer's mulberry32,
  * so a history drawn with seed s never shares its random stream with a bootstrap seeded s.
  */
-function historyRandom(seed: number): () => number {
+export function historyRandom(seed: number): () => number {
   let s = seed >>> 0;
   const splitmix32 = (): number => {
     s = (s + 0x9e3779b9) | 0;

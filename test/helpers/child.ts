@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The project root: children run there; fixtures import the BUILT package by its name (`runledger`, its entry in dist/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURES = path.join(ROOT, 'test/fixtures');
+export const FIXTURES = path.join(ROOT, 'test/fixtures');
 export const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 
 /** A message a child printed on stdout: one JSON object per line. */
