@@ -1,5 +1,5 @@
 export { replay, type ReplayOptions, type ReplayReport, type RunReplayReport } from './replay.js';
 export { replayPaths, type ReplayPaths } from './replay-paths.js';
 export { encodeState, decodeState } from './state-codec.js';
-export { loadAnalysisRuns } from './analysis-inputs.js';
+export { loadAnalysisRuns } from './load-analysis-runs.js';
 export { loadRunReadModels } from './read-models.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisRun } from '../projections/analysis-input.js';
-import { loadAnalysisRuns } from '../replay/analysis-inputs.js';
+import { loadAnalysisRuns } from '../replay/load-analysis-runs.js';
 import {
   analysisReport,
   bestConfiguration,

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisRun } from '../projections/analysis-input.js';
-import { loadAnalysisRuns } from '../replay/analysis-inputs.js';
+import { loadAnalysisRuns } from '../replay/load-analysis-runs.js';
 import { analysisReport, type AnalysisReport } from '../src/analysis/index.js';
 import { pctInterval, ppInterval, usdInterval } from '../src/analysis/render/format.js';
 import type { Estimate } from '../src/analysis/stats/bootstrap.js';

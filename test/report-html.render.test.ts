@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReadModels } from '../projections/run-projection.js';
-import { loadAnalysisRuns } from '../replay/analysis-inputs.js';
+import { loadAnalysisRuns } from '../replay/load-analysis-runs.js';
 import { loadRunReadModels } from '../replay/read-models.js';
 import { analysisReport, type AnalysisReport } from '../src/analysis/index.js';
 import { renderHtmlReport } from '../src/report-html/index.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
-import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
+import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { writeFileAtomic } from '../durable/atomic-file.js';
 import { bestConfiguration } from '../analysis/best.js';
 import { compareConfigurations, RANK_METRICS, type RankMetric } from '../analysis/compare.js';

@@ -1,4 +1,4 @@
-import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
+import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook, type PriceQuote } from '../prices/price-book.js';

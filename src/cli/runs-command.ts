@@ -1,5 +1,5 @@
 import type { AnalysisRun } from '../../projections/analysis-input.js';
-import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
+import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { configValue, formatValue } from '../analysis/config-keys.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { resolveLogsDir } from '../journal/paths.js';

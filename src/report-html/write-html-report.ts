@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { analysisReport } from '../analysis/report.js';
 import { resolveLogsDir } from '../journal/paths.js';
-import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
+import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { writeFileAtomic } from '../durable/atomic-file.js';
 import { loadRunReadModels } from '../../replay/read-models.js';
 import { renderHtmlReport } from './render-html-report.js';

@@ -14,3 +14,18 @@ export { fisherExactTwoSided } from './fisher.js';
 export { holmAdjust } from './holm.js';
 export { bootstrapInterval, bootstrapDifference, type BootstrapOptions, type Estimate } from './bootstrap.js';
 export { mannKendall, type TrendTest } from './mann-kendall.js';
+export { clusterRatio, clusterProportion, type ClusterRatio } from './cluster-ratio.js';
+export { clusteredProportion, type ClusteredProportion, type RateIntervalMethod } from './clustered-proportion.js';
+export {
+  clusterTDifference,
+  ratioTDifference,
+  flooredVariance,
+  satterthwaiteDf,
+  type ClusterTDifference,
+  type RunCounts,
+} from './cluster-t.js';
+export { tMeanInterval, tRatioInterval, type Bounds } from './t-interval.js';
+export { detectableDifference, runsNeededPerGroup, ALPHA, POWER, MAX_RUNS_NEEDED } from './power.js';
+export { fDistributionSf } from './f-distribution.js';
+export { cramersV } from './cramers-v.js';
+export { weightedLeastSquares, type LeastSquaresFit } from './least-squares.js';
