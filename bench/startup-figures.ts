@@ -26,7 +26,7 @@ function timeProcess(args: readonly string[]): LegResult {
 const nodeBaseline = (): LegResult => timeProcess(['-e', '0']);
 const asCollectorLeg = (leg: LegResult): CollectorLegResult => ({ ...leg, lineBytes: 0 });
 
-/** Records the demo's folder (54 runs, the seed's configurations) once, replayed as the demo leaves it. */
+/** Records the demo's folder (54 runs, the demo's 18 configurations) once, replayed as the demo leaves it. */
 function recordDemoFolder(dir: string): string {
   const demoDir = path.join(dir, 'demo-logs');
   const result = spawnSync(process.execPath, [DEMO, '--dir', demoDir, '--seed', '42'], {
