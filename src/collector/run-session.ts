@@ -29,7 +29,7 @@ import { PriceBook } from '../prices/price-book.js';
 import { runledgerVersion } from '../version.js';
 import { parseConfig } from './config.js';
 import { evolveContext, initialContext, type CollectorContext } from './context.js';
-import { EventPlanner, type PlannedEvent } from './planner.js';
+import { EventPlanner, optionsArgument, type PlannedEvent } from './planner.js';
 import { derivedFilesUpdaterFor, liveDerivedFiles, type DerivedFilesUpdater, type LiveDerivedFiles } from './live-derived-files.js';
 import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
 
@@ -69,6 +69,21 @@ export interface StartOptions extends CollectorOptions {
 export interface ResumeOptions extends CollectorOptions {
   readonly runId: string;
 }
+
+const COLLECTOR_KEYS = [
+  'dir',
+  'prices',
+  'priceBook',
+  'handleSignals',
+  'liveUpdates',
+  'updateDerivedFiles',
+  'lockStaleMs',
+  'lockWaitMs',
+  'clock',
+  'fileOps',
+] as const satisfies ReadonlyArray<keyof CollectorOptions>;
+const START_KEYS = [...COLLECTOR_KEYS, 'projectId', 'runId', 'config'] as const satisfies ReadonlyArray<keyof StartOptions>;
+const RESUME_KEYS = [...COLLECTOR_KEYS, 'runId'] as const satisfies ReadonlyArray<keyof ResumeOptions>;
 
 function hostInfo(): HostInfo {
   return { hostname: os.hostname() || 'unknown-host', pid: process.pid, platform: process.platform, nodeVersion: process.version };
@@ -111,6 +126,7 @@ export class RunSession implements GuardedRun {
   }
 
   static async start(options: StartOptions): Promise<RunSession> {
+    optionsArgument('RunStarted', 'options', options, true, START_KEYS);
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;
     // Everything is checked before the first folder is made.
@@ -176,6 +192,7 @@ export class RunSession implements GuardedRun {
    * the context from the journal, quarantines a torn tail, and appends RunResumed.
    */
   static async resume(options: ResumeOptions): Promise<RunSession> {
+    optionsArgument('RunResumed', 'options', options, true, RESUME_KEYS);
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;
     assertRunId(options.runId);

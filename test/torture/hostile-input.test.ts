@@ -558,6 +558,116 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
   });
 
   it(
+    'an unknown key in any options object (a typo, a near miss or anything else) is refused with EVENT_INVALID naming the key, and the closest known key when one is close; nothing is written',
+    async () => {
+      // Each call with its options object, and the keys that object takes.
+      const calls: Array<[string, readonly string[], (c: MetricsCollector, o: Record<string, unknown>) => unknown]> = [
+        ['startIssue', ['title', 'labels'], (c, o) => c.startIssue(9, o)],
+        ['startAgent', ['issueId'], (c, o) => c.startAgent('a', o)],
+        ['finalizeAgent', ['success', 'agentId', 'error'], (c, o) => c.finalizeAgent({ success: true, ...o })],
+        ['startToolCall', ['issueId', 'agentId'], (c, o) => c.startToolCall('t', o)],
+        ['endToolCall', ['success', 'error'], (c, o) => c.endToolCall('call-1', { success: true, ...o })],
+        [
+          'recordTokenUsage',
+          [
+            'model',
+            'provider',
+            'inputTokens',
+            'outputTokens',
+            'cacheReadTokens',
+            'cacheWriteTokens',
+            'reasoningTokens',
+            'issueId',
+            'agentId',
+          ],
+          (c, o) => c.recordTokenUsage({ model: 'm', inputTokens: 1, outputTokens: 1, ...o }),
+        ],
+        [
+          'recordPipeline',
+          ['pipelineId', 'commitSha', 'status', 'triggeredBy', 'attempt', 'durationMs', 'failingTests', 'issueId'],
+          (c, o) => c.recordPipeline({ pipelineId: 'p', commitSha: 'a', status: 'success', triggeredBy: 't', ...o }),
+        ],
+        [
+          'recordDebuggingCycle',
+          ['trigger', 'resolved', 'failingTests', 'durationMs', 'issueId', 'agentId'],
+          (c, o) => c.recordDebuggingCycle({ trigger: 't', resolved: true, ...o }),
+        ],
+        [
+          'recordError',
+          ['kind', 'message', 'recoverable', 'issueId', 'agentId', 'callId', 'tool'],
+          (c, o) => c.recordError({ kind: 'k', message: 'm', recoverable: true, ...o }),
+        ],
+        [
+          'finalizeIssue',
+          ['filesCreated', 'filesModified', 'filesDeleted', 'linesAdded', 'linesRemoved', 'testsAdded', 'coveragePercent'],
+          (c, o) => c.finalizeIssue(1, 'completed', o),
+        ],
+        ['trackIssue', ['title', 'labels', 'code', 'status'], (c, o) => c.trackIssue(9, () => 1, o)],
+        ['trackToolCall', ['issueId', 'agentId', 'succeeded'], (c, o) => c.trackToolCall('t', () => 1, o)],
+      ];
+      // A known key with one character dropped, doubled, swapped or changed; or any string at all.
+      const typo = (key: string): fc.Arbitrary<string> =>
+        fc.oneof(
+          fc.nat(key.length - 1).map((i) => key.slice(0, i) + key.slice(i + 1)),
+          fc.nat(key.length - 1).map((i) => key.slice(0, i + 1) + key.slice(i)),
+          fc.nat(key.length - 2).map((i) => key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2)),
+          fc.tuple(fc.nat(key.length - 1), fc.constantFrom('x', 'q', 'Z')).map(([i, ch]) => key.slice(0, i) + ch + key.slice(i + 1)),
+        );
+      const dir = tortureDir();
+      const c = await MetricsCollector.start(startOptions(dir, 'keys'));
+      c.startIssue(1);
+      c.startToolCall('t');
+      await assertProperty(
+        fc.asyncProperty(
+          fc
+            .nat(calls.length - 1)
+            .chain((i) =>
+              fc.tuple(
+                fc.constant(i),
+                fc.oneof(
+                  fc.constantFrom(...calls[i]![1]).chain(typo),
+                  fc.string({ maxLength: 12 }),
+                  fc.constantFrom('__proto__', 'constructor'),
+                ),
+                hostileAnything,
+              ),
+            ),
+          async ([i, key, value]) => {
+            const [name, known, call] = calls[i]!;
+            fc.pre(!known.includes(key));
+            figures.tried += 1;
+            const options: Record<string, unknown> = {};
+            Object.defineProperty(options, key, { value, enumerable: true, writable: true, configurable: true });
+            const before = fs.readFileSync(c.journalPath);
+            let thrown: unknown = null;
+            try {
+              await call(c, options);
+            } catch (error) {
+              thrown = error;
+            }
+            expect(fs.readFileSync(c.journalPath).equals(before), `${name} with ${JSON.stringify(key)}: the journal changed`).toBe(true);
+            expect(thrown, `${name} with ${JSON.stringify(key)}: ${describeThrown(thrown)}`).toBeInstanceOf(RunledgerError);
+            expect((thrown as RunledgerError).code).toBe('EVENT_INVALID');
+            expect([key, `code.${key}`]).toContain((thrown as { field: string }).field);
+            expect((thrown as Error).message).toContain('unknown key');
+            figures.refused += 1;
+          },
+        ),
+        fcParams(pick(200, 3000)),
+      );
+      // The closest known key is named for a near miss.
+      expect(() => c.finalizeIssue(1, 'completed', { linesAddedd: 250 } as never)).toThrow(
+        /code\.linesAddedd = 250 .*did you mean "linesAdded"/,
+      );
+      expect(() => c.recordTokenUsage({ model: 'm', inputTokens: 1, outputTokens: 1, cachedTokens: 1 } as never)).toThrow(
+        /did you mean "cacheReadTokens"/,
+      );
+      c.close();
+    },
+    pick(60_000, 600_000),
+  );
+
+  it(
     'arbitrary configurations (NaN, Infinity, class instances, Dates, functions, cycles, __proto__ keys, deep nesting, 10 MB strings): start records plain JSON exactly and replay gives it back, or refuses with CONFIG_INVALID and creates nothing at all',
     async () => {
       const protoConfig = JSON.parse(
