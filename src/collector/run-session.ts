@@ -12,6 +12,7 @@ import { checkJournalEvent, validateEventData } from '../../events/registry.js';
 import {
   CorruptJournalError,
   InvalidEventError,
+  InvalidRunIdError,
   LockCompromisedError,
   ResumeFinishedRunError,
   RunExistsError,
@@ -28,6 +29,7 @@ import { JournalWriter } from '../journal/writer.js';
 import { PriceBook } from '../prices/price-book.js';
 import { runledgerVersion } from '../version.js';
 import { parseConfig } from './config.js';
+import { redactSecrets } from './sanitize.js';
 import { evolveContext, initialContext, type CollectorContext } from './context.js';
 import { EventPlanner, optionsArgument, type PlannedEvent } from './planner.js';
 import { derivedFilesUpdaterFor, liveDerivedFiles, type DerivedFilesUpdater, type LiveDerivedFiles } from './live-derived-files.js';
@@ -92,6 +94,13 @@ function hostInfo(): HostInfo {
 /** proper-lockfile's stale time: never below 2 s. */
 const effectiveStaleMs = (staleMs: number | undefined): number => Math.max(staleMs ?? DEFAULT_STALE_MS, 2000);
 
+/** Ids name folders and appear in every line and table: one that looks like a credential is refused, shown redacted. */
+function refuseCredentialIds(projectId: string, runId: string): void {
+  if (redactSecrets(projectId) !== projectId)
+    throw new InvalidEventError('RunStarted', 'projectId', redactSecrets(projectId), 'an id, not something that looks like a credential');
+  if (redactSecrets(runId) !== runId) throw new InvalidRunIdError(redactSecrets(runId), 'it looks like a credential');
+}
+
 export function generateRunId(projectId: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
   const project = projectId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
@@ -134,6 +143,7 @@ export class RunSession implements GuardedRun {
     if (!projectId.success) throw new InvalidEventError('RunStarted', 'projectId', options.projectId, '1-256 characters');
     const runId = options.runId ?? generateRunId(projectId.data, clock());
     assertRunId(runId);
+    refuseCredentialIds(projectId.data, runId);
     const config = parseConfig(options.config);
     const updateDerivedFiles = derivedFilesUpdaterFor(options);
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });

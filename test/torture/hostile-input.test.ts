@@ -8,6 +8,7 @@ import {
   AsyncMetricsCollector,
   MAX_TEXT_LENGTH,
   MetricsCollector,
+  redactConfigCredentials,
   redactSecrets,
   RunledgerError,
   runPaths,
@@ -715,7 +716,8 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
           collector.finalizeRun('completed');
           const recorded = (scanRun(logs, 'cfg').entries[0]!.data as { config: unknown }).config;
           // Plain JSON: what JSON would keep of the input (undefined members dropped, -0 as 0).
-          expect(JSON.stringify(recorded)).toBe(JSON.stringify(config));
+          // Credentials in it are redacted before anything is written (README "Security").
+          expect(JSON.stringify(recorded)).toBe(JSON.stringify(redactConfigCredentials(config)));
           await expectReplayedExactly(logs, 'cfg');
           if (config === protoConfig) {
             const meta = runMetadata(logs, 'cfg')!;
@@ -837,6 +839,65 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
     },
     pick(120_000, 900_000),
   );
+
+  it('credentials in the config (api keys, secrets, passwords, access/auth/bearer tokens, and any value shaped like a key) never reach the journal, metadata.json or the tables; counters such as maxTokens are kept', async () => {
+    const dir = tortureDir();
+    const hidden = {
+      apiKey: 'sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f',
+      secret: 'plain-words-but-a-secret',
+      password: 'hunter2hunter2',
+      accessToken: 'opaque-access-123456',
+      authToken: 'opaque-auth-123456',
+      bearerToken: 'opaque-bearer-123456',
+      nested: 'opaque-nested-123456',
+      shaped: 'ghp_Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7j',
+    };
+    const config = {
+      llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.2, apiKey: hidden.apiKey, maxTokens: 4096 },
+      maxRetries: 2,
+      vault: { client_secret: hidden.secret, DB_PASSWORD: hidden.password },
+      github: { accessToken: hidden.accessToken, 'x-auth-token': hidden.authToken, tokenLimit: 100_000 },
+      http: { bearer_token: hidden.bearerToken, credentials: { user: 'me', pass: hidden.nested } },
+      notes: [`pushed with ${hidden.shaped}`],
+    };
+    const c = await MetricsCollector.start(startOptions(dir, 'config-secrets', { config }));
+    c.finalizeRun('completed');
+    await replay({ dir });
+    figures.secretsTried += Object.keys(hidden).length;
+    const files = listTree(dir)
+      .map((p) => path.join(dir, p))
+      .filter((p) => fs.statSync(p).isFile());
+    expect(files.some((f) => f.endsWith('metadata.json'))).toBe(true);
+    expect(files.some((f) => f.endsWith('runs.csv'))).toBe(true);
+    const leaks: string[] = [];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const [name, value] of Object.entries(hidden)) if (text.includes(value)) leaks.push(`${name} in ${path.relative(dir, file)}`);
+    }
+    figures.secretsLeaked += leaks.length;
+    expect(leaks, leaks.join('\n')).toEqual([]);
+    const recorded = (scanRun(dir, 'config-secrets').entries[0]!.data as unknown as { config: typeof config }).config;
+    expect(recorded.llm).toEqual({ provider: 'openai', model: 'gpt-4o', temperature: 0.2, apiKey: '[REDACTED]', maxTokens: 4096 });
+    expect(recorded.github.tokenLimit).toBe(100_000);
+    expect(recorded.http.credentials).toEqual({ user: '[REDACTED]', pass: '[REDACTED]' });
+    expect(recorded.notes).toEqual(['pushed with gh_[REDACTED]']);
+    expect(runMetadata(dir, 'config-secrets')!.config).toEqual(recorded);
+  });
+
+  it.each([
+    ['projectId', { projectId: 'sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f' }, 'EVENT_INVALID'],
+    ['runId', { runId: 'sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f' }, 'RUN_ID_INVALID'],
+    ['runId', { runId: 'ghp_Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7j' }, 'RUN_ID_INVALID'],
+  ])('a %s that looks like a credential is refused, without repeating it, and nothing is created', async (_name, extra, code) => {
+    const dir = tortureDir();
+    const logs = path.join(dir, 'logs');
+    const thrown = await MetricsCollector.start({ ...startOptions(logs, 'x'), ...extra }).catch((e: unknown) => e);
+    figures.tried += 1;
+    expect(thrown).toMatchObject({ code });
+    figures.refused += 1;
+    expect((thrown as Error).message).not.toContain('Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f');
+    expect(fs.existsSync(logs)).toBe(false);
+  });
 
   it.each([
     ['an OpenAI project key', 'sk-proj-', 'Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f'],
