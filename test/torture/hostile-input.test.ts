@@ -1011,6 +1011,46 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
     pick(60_000, 600_000),
   );
 
+  it(
+    'under umask 022 every file runledger creates is 0600 and every folder 0700, derived ones included (a run, a resume, replay, the live update, `runs`, `replay`, `report --out`); a pre-existing 0755 logs folder is left as it is',
+    async () => {
+      const previous = process.umask(0o022);
+      try {
+        const logs = path.join(tortureDir(), 'logs');
+        fs.mkdirSync(logs, { mode: 0o755 });
+        const config = { llm: { provider: 'openai', model: 'gpt-4o', apiKey: 'sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f' } };
+        const c = await MetricsCollector.start({ ...startOptions(logs, 'private', { config }), liveUpdates: true });
+        c.startIssue(1, { title: 'first' });
+        c.recordTokenUsage({ model: 'gpt-4o', inputTokens: 100, outputTokens: 10 });
+        c.finalizeIssue(1, 'completed', { linesAdded: 3 });
+        await c.whenDerivedFilesUpdated();
+        c.close();
+        fs.appendFileSync(runPaths(logs, 'private').journal, '{"torn');
+        const resumed = await MetricsCollector.resume({ ...quiet(logs, 'private'), lockStaleMs: 2000 });
+        resumed.finalizeRun('completed');
+        await replay({ dir: logs });
+        for (const args of [['runs'], ['replay', '--full'], ['report', '--out', path.join(logs, 'reports', 'report.html')]]) {
+          const cli = await runNode([CLI, ...args, '--dir', logs]);
+          expect(cli.code, `runledger ${args.join(' ')}: ${cli.stderr}`).toBe(0);
+        }
+        expect(fs.existsSync(path.join(logs, 'reports', 'report.html')), 'report --out wrote its file').toBe(true);
+        const mode = (p: string): string => (fs.statSync(p).mode & 0o777).toString(8).padStart(3, '0');
+        expect(mode(logs), 'the pre-existing logs folder').toBe('755');
+        const open: string[] = [];
+        for (const p of listTree(logs)) {
+          const full = path.join(logs, p);
+          const want = fs.lstatSync(full).isDirectory() ? '700' : '600';
+          if (mode(full) !== want) open.push(`${p}: ${mode(full)}`);
+        }
+        expect(listTree(logs).filter((p) => p.startsWith('csv/')).length).toBeGreaterThanOrEqual(7);
+        expect(open, `created without private permissions:\n${open.join('\n')}`).toEqual([]);
+      } finally {
+        process.umask(previous);
+      }
+    },
+    pick(60_000, 120_000),
+  );
+
   it.each([
     ['022', 0o022],
     ['000', 0o000],
