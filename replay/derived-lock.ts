@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { DerivedFilesLockError } from '../src/errors.js';
+import { privateLockFs, PRIVATE_DIR_MODE } from '../src/durable/file-ops.js';
 import type { ReplayPaths } from './replay-paths.js';
 
 /**
@@ -14,11 +15,12 @@ export class DerivedFilesLock {
 
   static async acquire(paths: ReplayPaths, waitMs: number): Promise<DerivedFilesLock> {
     const lock = new DerivedFilesLock(paths);
-    fs.mkdirSync(paths.stateDir, { recursive: true });
+    fs.mkdirSync(paths.stateDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     try {
       await lockfile.lock(paths.stateDir, {
         lockfilePath: paths.lock,
         realpath: false,
+        fs: privateLockFs(),
         stale: 10_000,
         retries: { retries: Math.ceil(waitMs / 100), minTimeout: 50, maxTimeout: 200, factor: 1.2 },
         onCompromised: (error: Error) => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_TEXT_LENGTH, type MetricsCollector, RunledgerError } from '../src/index.js';
+import { MAX_TEXT_LENGTH, MetricsCollector, RunledgerError } from '../src/index.js';
 import { readLines, startRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -53,6 +53,75 @@ const cases: Array<[string, Call, string, RegExp]> = [
   // hostile-input property test with RUNLEDGER_TEST_SEED=181722873; kept here as a fixed case).
   ['labels as a sparse array', (c) => c.startIssue(2, { labels: new Array(3) as string[] }), 'EVENT_INVALID', /labels/],
   ['labels with one hole', (c) => c.startIssue(2, { labels: ['a', , 'b'] as string[] }), 'EVENT_INVALID', /labels/], // eslint-disable-line no-sparse-arrays -- the hole is the case
+  // Unknown keys in an options object are typos, never dropped: refused with the closest known key.
+  ['a typo in the issue options', (c) => c.startIssue(2, { titel: 'x' } as never), 'EVENT_INVALID', /titel = "x".*did you mean "title"/],
+  [
+    'a typo in the token usage',
+    tokens({ cachedTokens: 40 }),
+    'EVENT_INVALID',
+    /TokensUsed: cachedTokens = 40 is not allowed: an unknown key: did you mean "cacheReadTokens"/,
+  ],
+  [
+    'a typo in the code metrics',
+    (c) => c.finalizeIssue(1, 'completed', { linesAddedd: 250 } as never),
+    'EVENT_INVALID',
+    /IssueFinished: code\.linesAddedd = 250 .*did you mean "linesAdded"/,
+  ],
+  [
+    'a typo in the agent options',
+    (c) => c.finalizeAgent({ success: false, eror: 'boom' } as never),
+    'EVENT_INVALID',
+    /eror = "boom" .*did you mean "error"/,
+  ],
+  [
+    'a typo in the error',
+    (c) => c.recordError({ kind: 'k', message: 'm', recoverable: true, tol: 'x' } as never),
+    'EVENT_INVALID',
+    /tol = "x" .*did you mean "tool"/,
+  ],
+  [
+    'a typo in the pipeline',
+    (c) => c.recordPipeline({ pipelineId: 'p', commitSha: 'a', status: 'success', triggeredBy: 't', duration: 5 } as never),
+    'EVENT_INVALID',
+    /duration = 5 .*did you mean "durationMs"/,
+  ],
+  [
+    'a typo in the debugging cycle',
+    (c) => c.recordDebuggingCycle({ trigger: 't', resolved: true, failingTest: 2 } as never),
+    'EVENT_INVALID',
+    /failingTest = 2 .*did you mean "failingTests"/,
+  ],
+  [
+    'a typo in the tool call options',
+    (c) => c.startToolCall('t', { agentID: 'agent-1' } as never),
+    'EVENT_INVALID',
+    /agentID = "agent-1" .*did you mean "agentId"/,
+  ],
+  [
+    'a typo in endToolCall',
+    (c) => c.endToolCall('call-1', { sucess: true } as never),
+    'EVENT_INVALID',
+    /sucess = true .*did you mean "success"/,
+  ],
+  ['a typo in the agent start', (c) => c.startAgent('a', { issue: 1 } as never), 'EVENT_INVALID', /issue = 1 .*did you mean "issueId"/],
+  [
+    'a key nothing is close to',
+    (c) => c.startIssue(2, { priority: 'high' } as never),
+    'EVENT_INVALID',
+    /priority = "high" is not allowed: an unknown key \(known keys: title, labels\)/,
+  ],
+  [
+    'a typo in trackIssue options',
+    (c) => c.trackIssue(2, () => 1, { titel: 'x' } as never),
+    'EVENT_INVALID',
+    /titel = "x" .*did you mean "title"/,
+  ],
+  [
+    'a typo in trackToolCall options',
+    (c) => c.trackToolCall('t', () => 1, { succeded: () => true } as never),
+    'EVENT_INVALID',
+    /succeded = a function .*did you mean "succeeded"/,
+  ],
 ];
 
 describe('bad input is refused with a typed error and the journal stays byte-identical', () => {
@@ -170,6 +239,28 @@ describe('bad run ids and configs are refused before anything is created', () =>
     expect(error).toMatchObject({ code: 'CONFIG_INVALID', field });
     expect((error as Error).message).toMatch(message);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([
+    ['start', { lockStaleMS: 5000 }, /RunStarted: lockStaleMS = 5000 .*did you mean "lockStaleMs"/],
+    ['start', { projectID: 'p' }, /RunStarted: projectID = "p" .*did you mean "projectId"/],
+    ['start', { handleSignal: false }, /RunStarted: handleSignal = false .*did you mean "handleSignals"/],
+  ])('a typo in the %s options (%j) is refused with the closest known key, before anything is created', async (_name, extra, message) => {
+    const dir = tempDir();
+    const error = await startRun(dir, { runId: 'o', ...(extra as object) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'EVENT_INVALID' });
+    expect((error as Error).message).toMatch(message);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('a typo in the resume options is refused with the closest known key, and the run is left as it was', async () => {
+    const dir = tempDir();
+    (await startRun(dir, { runId: 'r' })).close();
+    const before = fs.readFileSync(path.join(dir, 'runs/r/events.ndjson'));
+    const error = await MetricsCollector.resume({ dir, runId: 'r', handleSignals: false, lockWait: 0 } as never).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'EVENT_INVALID', field: 'lockWait' });
+    expect((error as Error).message).toMatch(/did you mean "lockWaitMs"/);
+    expect(fs.readFileSync(path.join(dir, 'runs/r/events.ndjson')).equals(before)).toBe(true);
   });
 
   it('keeps a __proto__ key in an extra config as plain data', async () => {

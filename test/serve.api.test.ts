@@ -211,6 +211,20 @@ describe('a batch stops at the first refused item', () => {
 });
 
 describe('every error is a typed JSON body naming field and value, and writes nothing', () => {
+  it('a typo inside a nested argument (finalizeIssue code.linesAddedd) is EVENT_INVALID naming the key and the closest known one, not 200 with linesAdded 0', async () => {
+    const { dir, api } = await serverIn();
+    await api.start('r');
+    await api.call('r', 'startIssue', { issueId: 1 });
+    const nested = await api.call('r', 'finalizeIssue', { issueId: 1, status: 'completed', code: { linesAddedd: 250 } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.error).toMatchObject({ code: 'EVENT_INVALID', field: 'code.linesAddedd', value: 250 });
+    expect(nested.body.error.message).toContain('did you mean "linesAdded"');
+    expect(types(dir, 'r')).toEqual(['RunStarted', 'IssueStarted']);
+    const body = await api.post('/runs', { projectId: 'p', runId: 'r2', config: CONFIG, lockStaleMS: 5000 });
+    expect(body.body.error).toMatchObject({ code: 'REQUEST_INVALID', field: 'lockStaleMS' });
+    expect(body.body.error.message).toContain('did you mean "lockStaleMs"');
+  });
+
   it('request shape: not JSON, unknown call, unknown argument, extra key, wrong content type, too large, unknown route', async () => {
     const dir = tempDir();
     const server = await testServer({ dir, bodyLimit: 4096 });
@@ -230,6 +244,8 @@ describe('every error is a typed JSON body naming field and value, and writes no
     const typo = await api.call('r', 'recordTokenUsage', { model: 'gpt-4o', inputTokenz: 5, outputTokens: 1 });
     expect(typo.status).toBe(400);
     expect(typo.body.error).toMatchObject({ code: 'REQUEST_INVALID', field: 'args.inputTokenz', value: 5 });
+
+    expect(typo.body.error.message).toContain('did you mean "inputTokens"');
 
     const extraKey = await api.post('/runs/r/calls', { call: 'recordError', args: {}, when: 'now' });
     expect(extraKey.body.error).toMatchObject({ code: 'REQUEST_INVALID', field: 'when', value: 'now' });

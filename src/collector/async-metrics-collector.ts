@@ -26,6 +26,15 @@ import {
   type TrackToolCallOptions,
 } from './tracking.js';
 
+/** A refused options object (checked before any work runs) comes back as a rejected promise, not a throw. */
+function settled<T>(track: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+  try {
+    return Promise.resolve(track());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /**
  * MetricsCollector's methods returning promises, for processes that track many agents at once.
  * Calls made while an fdatasync is in flight share the next one (group commit); each promise
@@ -81,13 +90,13 @@ export class AsyncMetricsCollector extends CollectorBase {
   }
 
   trackIssue<T>(issueId: IssueId, work: () => T, options?: TrackIssueOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackIssue(this, issueId, work, options));
+    return settled(() => trackIssue(this, issueId, work, options));
   }
   trackAgent<T>(agentType: string, work: (agentId: string) => T, options?: TrackAgentOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackAgent(this, agentType, work, options));
+    return settled(() => trackAgent(this, agentType, work, options));
   }
   trackToolCall<T>(tool: string, work: (callId: string) => T, options?: TrackToolCallOptions<T>): Promise<Awaited<T>> {
-    return Promise.resolve(trackToolCall(this, tool, work, options));
+    return settled(() => trackToolCall(this, tool, work, options));
   }
 
   /** Refusals (bad input, finalized run, failed journal) come back as rejected promises. */

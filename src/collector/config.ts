@@ -1,13 +1,16 @@
 import { SystemConfig, type SystemConfigInput } from '../../events/config.js';
 import { InvalidConfigError } from '../errors.js';
 import { MAX_CONFIG_BYTES, toPlainJson } from './plain-json.js';
+import { redactConfigCredentials } from './sanitize.js';
 
-/** Checks a run configuration: plain JSON, a real model, typed known keys. Throws InvalidConfigError. */
+/** Checks a run configuration: plain JSON, a real model, typed known keys; credentials redacted. Throws InvalidConfigError. */
 export function parseConfig(input: unknown): SystemConfig {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new InvalidConfigError('(config)', input, 'an object such as { llm: { provider, model, temperature }, maxRetries }');
   }
-  const plain = toPlainJson(input);
+  // Credentials are removed before anything else looks at the config: the journal, and so every
+  // file derived from it, never holds them (README "Security").
+  const plain = redactConfigCredentials(toPlainJson(input));
   const size = Buffer.byteLength(JSON.stringify(plain));
   if (size > MAX_CONFIG_BYTES) throw new InvalidConfigError('(config)', `${size} bytes`, `at most ${MAX_CONFIG_BYTES} bytes of JSON`);
   const parsed = SystemConfig.safeParse(plain, { reportInput: true });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { compileAcceptor } from '../../events/fast-accept.js';
 import { IssueId as IssueIdSchema, type IssueId } from '../../events/fields.js';
+import { assertKnownKeys } from '../../events/known-keys.js';
 import { Cost, PriceSource } from '../../events/tokens.js';
 import { validateEventData, type EventData, type EventType } from '../../events/registry.js';
 import type { RunStatusRecorded } from '../../events/run.js';
@@ -88,6 +89,30 @@ export interface ErrorInput {
 }
 export type CodeMetricsInput = Partial<CodeMetrics>;
 
+/** The keys of each options object: anything else is a typo, refused with the closest of these. */
+export const OPTION_KEYS = {
+  startIssue: ['title', 'labels'],
+  startAgent: ['issueId'],
+  finalizeAgent: ['success', 'agentId', 'error'],
+  startToolCall: ['issueId', 'agentId'],
+  endToolCall: ['success', 'error'],
+  recordTokenUsage: [
+    'model',
+    'provider',
+    'inputTokens',
+    'outputTokens',
+    'cacheReadTokens',
+    'cacheWriteTokens',
+    'reasoningTokens',
+    'issueId',
+    'agentId',
+  ],
+  recordPipeline: ['pipelineId', 'commitSha', 'status', 'triggeredBy', 'attempt', 'durationMs', 'failingTests', 'issueId'],
+  recordDebuggingCycle: ['trigger', 'resolved', 'failingTests', 'durationMs', 'issueId', 'agentId'],
+  recordError: ['kind', 'message', 'recoverable', 'issueId', 'agentId', 'callId', 'tool'],
+  finalizeIssue: ['filesCreated', 'filesModified', 'filesDeleted', 'linesAdded', 'linesRemoved', 'testsAdded', 'coveragePercent'],
+} as const satisfies Record<string, readonly string[]>;
+
 const QuoteSchema = z.strictObject({ cost: Cost.nullable(), priceSource: PriceSource });
 // Every TokensUsed call checks its quote: the compiled yes first, zod for anything it does not accept.
 const acceptQuote = compileAcceptor(QuoteSchema);
@@ -107,12 +132,23 @@ function validateQuote(quote: PriceQuote): void {
   }
 }
 
-/** The options object of a call: refused with a typed error when it is not an object at all. */
-function argument<T>(eventType: string, name: string, value: T | null | undefined, required: boolean): T | Record<string, never> {
+/**
+ * The options object of a call: refused with a typed error when it is not an object at all, or
+ * when it has a key the call does not know (named with the closest known key, never dropped).
+ */
+export function optionsArgument<T>(
+  eventType: string,
+  name: string,
+  value: T | null | undefined,
+  required: boolean,
+  known: readonly string[],
+  where = '',
+): T | Record<string, never> {
   if (value === undefined && !required) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidEventError(eventType, name, value, required ? 'an object' : 'an object, or nothing');
   }
+  assertKnownKeys(eventType, where, value, known);
   return value;
 }
 
@@ -145,7 +181,7 @@ export class EventPlanner {
 
   startIssue(issueId: IssueId, options?: IssueOptions): PlannedEvent<void> {
     this.assertOpen();
-    const o = argument('IssueStarted', 'options', options, false) as IssueOptions;
+    const o = optionsArgument('IssueStarted', 'options', options, false, OPTION_KEYS.startIssue) as IssueOptions;
     if (o.labels !== undefined && !Array.isArray(o.labels))
       throw new InvalidEventError('IssueStarted', 'labels', o.labels, 'an array of strings');
     const labels = (o.labels ?? []).map(cleanName);
@@ -157,7 +193,10 @@ export class EventPlanner {
 
   startAgent(agentType: string, options?: AgentOptions): PlannedEvent<string> {
     this.assertOpen();
-    const issueId = this.issueFor('startAgent', (argument('AgentStarted', 'options', options, false) as AgentOptions).issueId);
+    const issueId = this.issueFor(
+      'startAgent',
+      (optionsArgument('AgentStarted', 'options', options, false, OPTION_KEYS.startAgent) as AgentOptions).issueId,
+    );
     agentType = cleanName(agentType) as string;
     const agentId = `agent-${this.ctx.agentsStarted + 1}`;
     const attempt = attemptsOf(this.ctx, issueId, agentType) + 1;
@@ -166,7 +205,7 @@ export class EventPlanner {
 
   finalizeAgent(input: FinalizeAgentOptions): PlannedEvent<void> {
     this.assertOpen();
-    const options = argument('AgentFinished', 'options', input, true) as FinalizeAgentOptions;
+    const options = optionsArgument('AgentFinished', 'options', input, true, OPTION_KEYS.finalizeAgent) as FinalizeAgentOptions;
     const agent = options.agentId === undefined ? lastOf(this.ctx.openAgents) : this.ctx.openAgents.get(options.agentId);
     if (!agent) throw new NoOpenAgentError('finalizeAgent', options.agentId);
     return this.plan(
@@ -185,7 +224,7 @@ export class EventPlanner {
 
   startToolCall(tool: string, input?: ToolCallOptions): PlannedEvent<string> {
     this.assertOpen();
-    const options = argument('ToolCallStarted', 'options', input, false) as ToolCallOptions;
+    const options = optionsArgument('ToolCallStarted', 'options', input, false, OPTION_KEYS.startToolCall) as ToolCallOptions;
     tool = cleanName(tool) as string;
     const callId = `call-${this.ctx.toolCallsStarted + 1}`;
     return this.plan(
@@ -197,7 +236,7 @@ export class EventPlanner {
 
   endToolCall(callId: string, input: EndToolCallOptions): PlannedEvent<void> {
     this.assertOpen();
-    const options = argument('ToolCallEnded', 'options', input, true) as EndToolCallOptions;
+    const options = optionsArgument('ToolCallEnded', 'options', input, true, OPTION_KEYS.endToolCall) as EndToolCallOptions;
     const call = typeof callId === 'string' ? this.ctx.openToolCalls.get(callId) : undefined;
     if (!call) throw new ToolCallNotOpenError(callId);
     return this.plan(
@@ -215,7 +254,7 @@ export class EventPlanner {
 
   recordTokenUsage(usage: TokenUsageInput): PlannedEvent<TokenUsage> {
     this.assertOpen();
-    const input = argument('TokensUsed', 'usage', usage, true) as TokenUsageInput;
+    const input = optionsArgument('TokensUsed', 'usage', usage, true, OPTION_KEYS.recordTokenUsage) as TokenUsageInput;
     const data: TokenUsage = {
       model: input.model,
       provider: input.provider ?? null,
@@ -242,7 +281,7 @@ export class EventPlanner {
 
   recordPipeline(pipeline: PipelineInput): PlannedEvent<void> {
     this.assertOpen();
-    const input = argument('PipelineFinished', 'pipeline', pipeline, true) as PipelineInput;
+    const input = optionsArgument('PipelineFinished', 'pipeline', pipeline, true, OPTION_KEYS.recordPipeline) as PipelineInput;
     const issueId = this.issueFor('recordPipeline', input.issueId);
     return this.plan(
       'PipelineFinished',
@@ -262,7 +301,7 @@ export class EventPlanner {
 
   recordDebuggingCycle(cycle: DebuggingCycleInput): PlannedEvent<void> {
     this.assertOpen();
-    const input = argument('DebuggingCycleRecorded', 'cycle', cycle, true) as DebuggingCycleInput;
+    const input = optionsArgument('DebuggingCycleRecorded', 'cycle', cycle, true, OPTION_KEYS.recordDebuggingCycle) as DebuggingCycleInput;
     const issueId = this.issueFor('recordDebuggingCycle', input.issueId);
     return this.plan(
       'DebuggingCycleRecorded',
@@ -281,7 +320,7 @@ export class EventPlanner {
 
   recordError(error: ErrorInput): PlannedEvent<void> {
     this.assertOpen();
-    const input = argument('ErrorRecorded', 'error', error, true) as ErrorInput;
+    const input = optionsArgument('ErrorRecorded', 'error', error, true, OPTION_KEYS.recordError) as ErrorInput;
     return this.plan(
       'ErrorRecorded',
       {
@@ -299,7 +338,7 @@ export class EventPlanner {
 
   finalizeIssue(issueId: IssueId, status: IssueStatus, metrics?: CodeMetricsInput): PlannedEvent<void> {
     this.assertOpen();
-    const code = argument('IssueFinished', 'code', metrics, false) as CodeMetricsInput;
+    const code = optionsArgument('IssueFinished', 'code', metrics, false, OPTION_KEYS.finalizeIssue, 'code') as CodeMetricsInput;
     issueId = validIssueId('IssueFinished', issueId);
     const open = this.ctx.openIssues.get(issueKey(issueId));
     if (!open) throw new IssueNotOpenError('finalizeIssue', issueId);

@@ -12,6 +12,7 @@ import { checkJournalEvent, validateEventData } from '../../events/registry.js';
 import {
   CorruptJournalError,
   InvalidEventError,
+  InvalidRunIdError,
   LockCompromisedError,
   ResumeFinishedRunError,
   RunExistsError,
@@ -28,8 +29,9 @@ import { JournalWriter } from '../journal/writer.js';
 import { PriceBook } from '../prices/price-book.js';
 import { runledgerVersion } from '../version.js';
 import { parseConfig } from './config.js';
+import { redactSecrets } from './sanitize.js';
 import { evolveContext, initialContext, type CollectorContext } from './context.js';
-import { EventPlanner, type PlannedEvent } from './planner.js';
+import { EventPlanner, optionsArgument, type PlannedEvent } from './planner.js';
 import { derivedFilesUpdaterFor, liveDerivedFiles, type DerivedFilesUpdater, type LiveDerivedFiles } from './live-derived-files.js';
 import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
 
@@ -70,12 +72,34 @@ export interface ResumeOptions extends CollectorOptions {
   readonly runId: string;
 }
 
+const COLLECTOR_KEYS = [
+  'dir',
+  'prices',
+  'priceBook',
+  'handleSignals',
+  'liveUpdates',
+  'updateDerivedFiles',
+  'lockStaleMs',
+  'lockWaitMs',
+  'clock',
+  'fileOps',
+] as const satisfies ReadonlyArray<keyof CollectorOptions>;
+const START_KEYS = [...COLLECTOR_KEYS, 'projectId', 'runId', 'config'] as const satisfies ReadonlyArray<keyof StartOptions>;
+const RESUME_KEYS = [...COLLECTOR_KEYS, 'runId'] as const satisfies ReadonlyArray<keyof ResumeOptions>;
+
 function hostInfo(): HostInfo {
   return { hostname: os.hostname() || 'unknown-host', pid: process.pid, platform: process.platform, nodeVersion: process.version };
 }
 
 /** proper-lockfile's stale time: never below 2 s. */
 const effectiveStaleMs = (staleMs: number | undefined): number => Math.max(staleMs ?? DEFAULT_STALE_MS, 2000);
+
+/** Ids name folders and appear in every line and table: one that looks like a credential is refused, shown redacted. */
+function refuseCredentialIds(projectId: string, runId: string): void {
+  if (redactSecrets(projectId) !== projectId)
+    throw new InvalidEventError('RunStarted', 'projectId', redactSecrets(projectId), 'an id, not something that looks like a credential');
+  if (redactSecrets(runId) !== runId) throw new InvalidRunIdError(redactSecrets(runId), 'it looks like a credential');
+}
 
 export function generateRunId(projectId: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
@@ -111,6 +135,7 @@ export class RunSession implements GuardedRun {
   }
 
   static async start(options: StartOptions): Promise<RunSession> {
+    optionsArgument('RunStarted', 'options', options, true, START_KEYS);
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;
     // Everything is checked before the first folder is made.
@@ -118,6 +143,7 @@ export class RunSession implements GuardedRun {
     if (!projectId.success) throw new InvalidEventError('RunStarted', 'projectId', options.projectId, '1-256 characters');
     const runId = options.runId ?? generateRunId(projectId.data, clock());
     assertRunId(runId);
+    refuseCredentialIds(projectId.data, runId);
     const config = parseConfig(options.config);
     const updateDerivedFiles = derivedFilesUpdaterFor(options);
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
@@ -176,6 +202,7 @@ export class RunSession implements GuardedRun {
    * the context from the journal, quarantines a torn tail, and appends RunResumed.
    */
   static async resume(options: ResumeOptions): Promise<RunSession> {
+    optionsArgument('RunResumed', 'options', options, true, RESUME_KEYS);
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;
     assertRunId(options.runId);

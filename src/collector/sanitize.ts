@@ -61,3 +61,36 @@ export function errorText(error: unknown): string {
 export function cleanName(name: unknown): unknown {
   return typeof name === 'string' ? redactSecrets(name) : name;
 }
+
+/**
+ * Key names that say their value is a credential: api keys, secrets, passwords, access, auth,
+ * bearer, refresh and session tokens, private keys, credentials, authorization. Compared in
+ * lower case without separators, so `apiKey`, `api_key` and `X-API-Key` all match; counters and
+ * limits such as `maxTokens` or `tokenLimit` do not (and only string values are ever replaced).
+ */
+const CREDENTIAL_KEY =
+  /apikey|secret|password|passwd|passphrase|(?:access|auth|bearer|refresh|session|id|api|personalaccess)token$|^token$|privatekey|credential|authorization/;
+
+export function isCredentialKey(key: string): boolean {
+  return CREDENTIAL_KEY.test(key.toLowerCase().replace(/[^a-z0-9]/g, ''));
+}
+
+export const REDACTED = '[REDACTED]';
+
+/**
+ * A run configuration (plain JSON data) with its credentials removed, before it is written
+ * anywhere: every non-empty string under a key named like a credential (nested values included)
+ * becomes "[REDACTED]", and every other string has the patterns of SECRET_PATTERNS redacted.
+ * Returns a new value; the input is not changed. `__proto__` keys stay data.
+ */
+export function redactConfigCredentials<T>(value: T, underCredentialKey = false): T {
+  if (typeof value === 'string') return (underCredentialKey && value !== '' ? REDACTED : redactSecrets(value)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactConfigCredentials(item, underCredentialKey)) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const child = redactConfigCredentials((value as Record<string, unknown>)[key], underCredentialKey || isCredentialKey(key));
+    Object.defineProperty(copy, key, { value: child, enumerable: true, writable: true, configurable: true });
+  }
+  return copy as T;
+}

@@ -1,13 +1,15 @@
 import type { IssueId } from '../../events/fields.js';
 import type { IssueStatus } from '../../events/work.js';
-import type {
-  AgentOptions,
-  CodeMetricsInput,
-  EndToolCallOptions,
-  ErrorInput,
-  FinalizeAgentOptions,
-  IssueOptions,
-  ToolCallOptions,
+import {
+  OPTION_KEYS,
+  optionsArgument,
+  type AgentOptions,
+  type CodeMetricsInput,
+  type EndToolCallOptions,
+  type ErrorInput,
+  type FinalizeAgentOptions,
+  type IssueOptions,
+  type ToolCallOptions,
 } from './planner.js';
 
 /** A value, or a promise of it: the sync collector returns values, the async one promises. */
@@ -93,8 +95,20 @@ function warnUnrecorded(error: unknown): void {
   });
 }
 
-export function trackIssue<T>(recorder: TrackingRecorder, issueId: IssueId, work: () => T, options: TrackIssueOptions<T> = {}): Maybe<T> {
-  return andThen(recorder.startIssue(issueId, options), () =>
+const TRACK_ISSUE_KEYS = [...OPTION_KEYS.startIssue, 'code', 'status'];
+const TRACK_AGENT_KEYS = [...OPTION_KEYS.startAgent, 'succeeded'];
+const TRACK_TOOL_CALL_KEYS = [...OPTION_KEYS.startToolCall, 'succeeded'];
+
+/** Only the keys the start call takes, and only those present, so "absent" stays absent. */
+function only<K extends string>(options: object, keys: readonly K[]): Partial<Record<K, unknown>> {
+  const picked: Partial<Record<K, unknown>> = {};
+  for (const key of keys) if (Object.prototype.hasOwnProperty.call(options, key)) picked[key] = (options as Record<K, unknown>)[key];
+  return picked;
+}
+
+export function trackIssue<T>(recorder: TrackingRecorder, issueId: IssueId, work: () => T, input?: TrackIssueOptions<T>): Maybe<T> {
+  const options = optionsArgument('IssueStarted', 'options', input, false, TRACK_ISSUE_KEYS) as TrackIssueOptions<T>;
+  return andThen(recorder.startIssue(issueId, only(options, OPTION_KEYS.startIssue) as IssueOptions), () =>
     settle(
       work,
       (value) => {
@@ -113,9 +127,10 @@ export function trackAgent<T>(
   recorder: TrackingRecorder,
   agentType: string,
   work: (agentId: string) => T,
-  options: TrackAgentOptions<T> = {},
+  input?: TrackAgentOptions<T>,
 ): Maybe<T> {
-  return andThen(recorder.startAgent(agentType, options), (agentId) =>
+  const options = optionsArgument('AgentStarted', 'options', input, false, TRACK_AGENT_KEYS) as TrackAgentOptions<T>;
+  return andThen(recorder.startAgent(agentType, only(options, OPTION_KEYS.startAgent) as AgentOptions), (agentId) =>
     settle(
       () => work(agentId),
       (value) => recorder.finalizeAgent({ agentId, success: options.succeeded?.(value) ?? true }),
@@ -131,9 +146,10 @@ export function trackToolCall<T>(
   recorder: TrackingRecorder,
   tool: string,
   work: (callId: string) => T,
-  options: TrackToolCallOptions<T> = {},
+  input?: TrackToolCallOptions<T>,
 ): Maybe<T> {
-  return andThen(recorder.startToolCall(tool, options), (callId) =>
+  const options = optionsArgument('ToolCallStarted', 'options', input, false, TRACK_TOOL_CALL_KEYS) as TrackToolCallOptions<T>;
+  return andThen(recorder.startToolCall(tool, only(options, OPTION_KEYS.startToolCall) as ToolCallOptions), (callId) =>
     settle(
       () => work(callId),
       (value) => recorder.endToolCall(callId, { success: options.succeeded?.(value) ?? true }),

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncAsync, fsyncDirectory, nodeFileOps, openDirectory, unlinkIfPresent, type FileOps } from './file-ops.js';
+import {
+  fsyncAsync,
+  fsyncDirectory,
+  nodeFileOps,
+  openDirectory,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  unlinkIfPresent,
+  type FileOps,
+} from './file-ops.js';
 
 /** A temporary file's name beside `file`: hidden, unique to this process and call. */
 function tempNameFor(file: string, unique: string): string {
@@ -27,9 +36,9 @@ export class AtomicFile {
     readonly file: string,
     private readonly ops: FileOps = nodeFileOps,
   ) {
-    ops.mkdirSync(path.dirname(file), { recursive: true });
+    ops.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
     this.temp = tempNameFor(file, `${process.pid}.${randomBytes(4).toString('hex')}`);
-    this.fd = ops.openSync(this.temp, 'wx', 0o644);
+    this.fd = ops.openSync(this.temp, 'wx', PRIVATE_FILE_MODE);
   }
 
   write(part: string | Buffer): void {
@@ -83,9 +92,9 @@ export function writeFileAtomic(file: string, content: string | Buffer, ops: Fil
  */
 export async function writeFileAtomicAsync(file: string, content: string | Buffer, ops: FileOps = nodeFileOps): Promise<void> {
   const dir = path.dirname(file);
-  ops.mkdirSync(dir, { recursive: true });
+  ops.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const temp = tempNameFor(file, `${process.pid}.${randomBytes(4).toString('hex')}`);
-  const fd = ops.openSync(temp, 'wx', 0o644);
+  const fd = ops.openSync(temp, 'wx', PRIVATE_FILE_MODE);
   try {
     writeAll(ops, fd, content);
     await fsyncAsync(ops, fd);
@@ -157,11 +166,11 @@ export class DurableBatch {
     }
     const dir = path.dirname(file);
     if (!this.madeDirs.has(dir)) {
-      this.ops.mkdirSync(dir, { recursive: true });
+      this.ops.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       this.madeDirs.add(dir);
     }
     const temp = tempNameFor(file, `${this.tempPrefix}.${(this.tempCounter += 1)}`);
-    const fd = this.ops.openSync(temp, 'wx', 0o644);
+    const fd = this.ops.openSync(temp, 'wx', PRIVATE_FILE_MODE);
     this.pending.push({ temp, file, fd });
     writeAll(this.ops, fd, content);
   }

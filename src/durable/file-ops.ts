@@ -56,9 +56,22 @@ export function fsyncDirectory(ops: FileOps, dir: string): void {
   }
 }
 
+/**
+ * Every file runledger creates is private to its user (README "Security"): a run's config, its
+ * errors and its tables can hold what others should not read. The umask can only take bits away.
+ */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** proper-lockfile's fs, with the lock folders it makes private (it calls mkdir without a mode). */
+export function privateLockFs(base: typeof fs = fs): typeof fs {
+  const mkdir = (dir: fs.PathLike, callback: fs.NoParamCallback): void => fs.mkdir(dir, { mode: PRIVATE_DIR_MODE }, callback);
+  return { ...base, mkdir } as typeof fs;
+}
+
 /** Creates each missing folder down to `dir` (mode 0700) and fsyncs the parent of every folder it created. */
 export function ensureDirectoryDurably(ops: FileOps, dir: string): void {
-  const firstCreated = ops.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const firstCreated = ops.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   if (firstCreated === undefined) return;
   for (let current = dir; ; current = path.dirname(current)) {
     fsyncDirectory(ops, path.dirname(current));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { LockCompromisedError, RunLockedError } from '../errors.js';
+import { privateLockFs } from '../durable/file-ops.js';
 import type { RunPaths } from './paths.js';
 import { removeStaleLock } from './stale-lock-removal.js';
 
@@ -175,7 +176,7 @@ export class RunLock {
     const rmdirSync = (file: fs.PathLike): void => {
       if (!this.compromised) fs.rmdirSync(file);
     };
-    return { ...fs, utimes, rmdir, rmdirSync } as typeof fs;
+    return { ...privateLockFs(), utimes, rmdir, rmdirSync } as typeof fs;
   }
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { PRIVATE_DIR_MODE } from '../durable/file-ops.js';
 
 export type StaleLockRemoval = 'removed' | 'gone' | 'fresh' | 'busy';
 
@@ -46,7 +47,7 @@ function takeMutex(mutex: string, staleMs: number): boolean {
 
 function mkdirIfAbsent(dir: string): boolean {
   try {
-    fs.mkdirSync(dir);
+    fs.mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;

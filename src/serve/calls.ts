@@ -2,7 +2,8 @@ import type { IssueId } from '../../events/fields.js';
 import type { RunStatusRecorded } from '../../events/run.js';
 import type { IssueStatus } from '../../events/work.js';
 import { InvalidRequestError } from '../errors.js';
-import type { EventPlanner, PlannedEvent } from '../collector/planner.js';
+import { OPTION_KEYS, type EventPlanner, type PlannedEvent } from '../collector/planner.js';
+import { unknownKeyMessage } from '../../events/known-keys.js';
 
 /**
  * The collector calls the HTTP API exposes, each with the names of its arguments. A call arrives
@@ -26,20 +27,10 @@ function pick(args: Args, names: readonly string[]): Record<string, unknown> {
   return picked;
 }
 
-const TOKEN_USAGE = [
-  'model',
-  'provider',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'reasoningTokens',
-  'issueId',
-  'agentId',
-];
-const PIPELINE = ['pipelineId', 'commitSha', 'status', 'triggeredBy', 'attempt', 'durationMs', 'failingTests', 'issueId'];
-const DEBUGGING_CYCLE = ['trigger', 'resolved', 'failingTests', 'durationMs', 'issueId', 'agentId'];
-const ERROR = ['kind', 'message', 'recoverable', 'issueId', 'agentId', 'callId', 'tool'];
+const TOKEN_USAGE = OPTION_KEYS.recordTokenUsage;
+const PIPELINE = OPTION_KEYS.recordPipeline;
+const DEBUGGING_CYCLE = OPTION_KEYS.recordDebuggingCycle;
+const ERROR = OPTION_KEYS.recordError;
 
 const CALLS: Readonly<Record<string, CallSpec>> = {
   startIssue: {
@@ -96,7 +87,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export function parseCallRequest(item: unknown): CallRequest {
   if (!isPlainObject(item)) throw new InvalidRequestError('(item)', item, 'an object {"call": "<collector call>", "args": {...}}');
   for (const key of Object.keys(item)) {
-    if (key !== 'call' && key !== 'args') throw new InvalidRequestError(key, item[key], 'an item has only "call" and "args"');
+    if (key !== 'call' && key !== 'args')
+      throw new InvalidRequestError(key, item[key], `an item has only "call" and "args": ${unknownKeyMessage(key, ['call', 'args'])}`);
   }
   const { call, args = {} } = item;
   if (typeof call !== 'string' || !Object.prototype.hasOwnProperty.call(CALLS, call)) {
@@ -105,7 +97,8 @@ export function parseCallRequest(item: unknown): CallRequest {
   if (!isPlainObject(args)) throw new InvalidRequestError('args', args, `an object with the arguments of ${call}`);
   const known = CALLS[call]!.args;
   for (const key of Object.keys(args)) {
-    if (!known.includes(key)) throw new InvalidRequestError(`args.${key}`, args[key], `an argument of ${call}: ${known.join(', ')}`);
+    if (!known.includes(key))
+      throw new InvalidRequestError(`args.${key}`, args[key], `an argument of ${call}: ${unknownKeyMessage(key, known)}`);
   }
   return { call, args };
 }

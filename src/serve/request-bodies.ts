@@ -1,3 +1,4 @@
+import { unknownKeyMessage } from '../../events/known-keys.js';
 import { InvalidRequestError } from '../errors.js';
 import type { ResumeRunRequest, StartRunRequest } from './open-runs.js';
 
@@ -24,7 +25,8 @@ function objectBody(body: unknown, allowedKeys: readonly string[], what: string)
     throw new InvalidRequestError('(body)', body, `a JSON object: ${what}`);
   const record = body as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!allowedKeys.includes(key)) throw new InvalidRequestError(key, record[key], `a key of ${what}: ${allowedKeys.join(', ')}`);
+    if (!allowedKeys.includes(key))
+      throw new InvalidRequestError(key, record[key], `a key of ${what}: ${unknownKeyMessage(key, allowedKeys)}`);
   }
   return record;
 }

@@ -8,6 +8,7 @@ import {
   AsyncMetricsCollector,
   MAX_TEXT_LENGTH,
   MetricsCollector,
+  redactConfigCredentials,
   redactSecrets,
   RunledgerError,
   runPaths,
@@ -558,6 +559,116 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
   });
 
   it(
+    'an unknown key in any options object (a typo, a near miss or anything else) is refused with EVENT_INVALID naming the key, and the closest known key when one is close; nothing is written',
+    async () => {
+      // Each call with its options object, and the keys that object takes.
+      const calls: Array<[string, readonly string[], (c: MetricsCollector, o: Record<string, unknown>) => unknown]> = [
+        ['startIssue', ['title', 'labels'], (c, o) => c.startIssue(9, o)],
+        ['startAgent', ['issueId'], (c, o) => c.startAgent('a', o)],
+        ['finalizeAgent', ['success', 'agentId', 'error'], (c, o) => c.finalizeAgent({ success: true, ...o })],
+        ['startToolCall', ['issueId', 'agentId'], (c, o) => c.startToolCall('t', o)],
+        ['endToolCall', ['success', 'error'], (c, o) => c.endToolCall('call-1', { success: true, ...o })],
+        [
+          'recordTokenUsage',
+          [
+            'model',
+            'provider',
+            'inputTokens',
+            'outputTokens',
+            'cacheReadTokens',
+            'cacheWriteTokens',
+            'reasoningTokens',
+            'issueId',
+            'agentId',
+          ],
+          (c, o) => c.recordTokenUsage({ model: 'm', inputTokens: 1, outputTokens: 1, ...o }),
+        ],
+        [
+          'recordPipeline',
+          ['pipelineId', 'commitSha', 'status', 'triggeredBy', 'attempt', 'durationMs', 'failingTests', 'issueId'],
+          (c, o) => c.recordPipeline({ pipelineId: 'p', commitSha: 'a', status: 'success', triggeredBy: 't', ...o }),
+        ],
+        [
+          'recordDebuggingCycle',
+          ['trigger', 'resolved', 'failingTests', 'durationMs', 'issueId', 'agentId'],
+          (c, o) => c.recordDebuggingCycle({ trigger: 't', resolved: true, ...o }),
+        ],
+        [
+          'recordError',
+          ['kind', 'message', 'recoverable', 'issueId', 'agentId', 'callId', 'tool'],
+          (c, o) => c.recordError({ kind: 'k', message: 'm', recoverable: true, ...o }),
+        ],
+        [
+          'finalizeIssue',
+          ['filesCreated', 'filesModified', 'filesDeleted', 'linesAdded', 'linesRemoved', 'testsAdded', 'coveragePercent'],
+          (c, o) => c.finalizeIssue(1, 'completed', o),
+        ],
+        ['trackIssue', ['title', 'labels', 'code', 'status'], (c, o) => c.trackIssue(9, () => 1, o)],
+        ['trackToolCall', ['issueId', 'agentId', 'succeeded'], (c, o) => c.trackToolCall('t', () => 1, o)],
+      ];
+      // A known key with one character dropped, doubled, swapped or changed; or any string at all.
+      const typo = (key: string): fc.Arbitrary<string> =>
+        fc.oneof(
+          fc.nat(key.length - 1).map((i) => key.slice(0, i) + key.slice(i + 1)),
+          fc.nat(key.length - 1).map((i) => key.slice(0, i + 1) + key.slice(i)),
+          fc.nat(key.length - 2).map((i) => key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2)),
+          fc.tuple(fc.nat(key.length - 1), fc.constantFrom('x', 'q', 'Z')).map(([i, ch]) => key.slice(0, i) + ch + key.slice(i + 1)),
+        );
+      const dir = tortureDir();
+      const c = await MetricsCollector.start(startOptions(dir, 'keys'));
+      c.startIssue(1);
+      c.startToolCall('t');
+      await assertProperty(
+        fc.asyncProperty(
+          fc
+            .nat(calls.length - 1)
+            .chain((i) =>
+              fc.tuple(
+                fc.constant(i),
+                fc.oneof(
+                  fc.constantFrom(...calls[i]![1]).chain(typo),
+                  fc.string({ maxLength: 12 }),
+                  fc.constantFrom('__proto__', 'constructor'),
+                ),
+                hostileAnything,
+              ),
+            ),
+          async ([i, key, value]) => {
+            const [name, known, call] = calls[i]!;
+            fc.pre(!known.includes(key));
+            figures.tried += 1;
+            const options: Record<string, unknown> = {};
+            Object.defineProperty(options, key, { value, enumerable: true, writable: true, configurable: true });
+            const before = fs.readFileSync(c.journalPath);
+            let thrown: unknown = null;
+            try {
+              await call(c, options);
+            } catch (error) {
+              thrown = error;
+            }
+            expect(fs.readFileSync(c.journalPath).equals(before), `${name} with ${JSON.stringify(key)}: the journal changed`).toBe(true);
+            expect(thrown, `${name} with ${JSON.stringify(key)}: ${describeThrown(thrown)}`).toBeInstanceOf(RunledgerError);
+            expect((thrown as RunledgerError).code).toBe('EVENT_INVALID');
+            expect([key, `code.${key}`]).toContain((thrown as { field: string }).field);
+            expect((thrown as Error).message).toContain('unknown key');
+            figures.refused += 1;
+          },
+        ),
+        fcParams(pick(200, 3000)),
+      );
+      // The closest known key is named for a near miss.
+      expect(() => c.finalizeIssue(1, 'completed', { linesAddedd: 250 } as never)).toThrow(
+        /code\.linesAddedd = 250 .*did you mean "linesAdded"/,
+      );
+      expect(() => c.recordTokenUsage({ model: 'm', inputTokens: 1, outputTokens: 1, cachedTokens: 1 } as never)).toThrow(
+        /did you mean "cacheReadTokens"/,
+      );
+      c.close();
+    },
+    pick(60_000, 600_000),
+  );
+
+  it(
     'arbitrary configurations (NaN, Infinity, class instances, Dates, functions, cycles, __proto__ keys, deep nesting, 10 MB strings): start records plain JSON exactly and replay gives it back, or refuses with CONFIG_INVALID and creates nothing at all',
     async () => {
       const protoConfig = JSON.parse(
@@ -605,7 +716,8 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
           collector.finalizeRun('completed');
           const recorded = (scanRun(logs, 'cfg').entries[0]!.data as { config: unknown }).config;
           // Plain JSON: what JSON would keep of the input (undefined members dropped, -0 as 0).
-          expect(JSON.stringify(recorded)).toBe(JSON.stringify(config));
+          // Credentials in it are redacted before anything is written (README "Security").
+          expect(JSON.stringify(recorded)).toBe(JSON.stringify(redactConfigCredentials(config)));
           await expectReplayedExactly(logs, 'cfg');
           if (config === protoConfig) {
             const meta = runMetadata(logs, 'cfg')!;
@@ -728,6 +840,65 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
     pick(120_000, 900_000),
   );
 
+  it('credentials in the config (api keys, secrets, passwords, access/auth/bearer tokens, and any value shaped like a key) never reach the journal, metadata.json or the tables; counters such as maxTokens are kept', async () => {
+    const dir = tortureDir();
+    const hidden = {
+      apiKey: 'sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f',
+      secret: 'plain-words-but-a-secret',
+      password: 'hunter2hunter2',
+      accessToken: 'opaque-access-123456',
+      authToken: 'opaque-auth-123456',
+      bearerToken: 'opaque-bearer-123456',
+      nested: 'opaque-nested-123456',
+      shaped: 'ghp_Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7j',
+    };
+    const config = {
+      llm: { provider: 'openai', model: 'gpt-4o', temperature: 0.2, apiKey: hidden.apiKey, maxTokens: 4096 },
+      maxRetries: 2,
+      vault: { client_secret: hidden.secret, DB_PASSWORD: hidden.password },
+      github: { accessToken: hidden.accessToken, 'x-auth-token': hidden.authToken, tokenLimit: 100_000 },
+      http: { bearer_token: hidden.bearerToken, credentials: { user: 'me', pass: hidden.nested } },
+      notes: [`pushed with ${hidden.shaped}`],
+    };
+    const c = await MetricsCollector.start(startOptions(dir, 'config-secrets', { config }));
+    c.finalizeRun('completed');
+    await replay({ dir });
+    figures.secretsTried += Object.keys(hidden).length;
+    const files = listTree(dir)
+      .map((p) => path.join(dir, p))
+      .filter((p) => fs.statSync(p).isFile());
+    expect(files.some((f) => f.endsWith('metadata.json'))).toBe(true);
+    expect(files.some((f) => f.endsWith('runs.csv'))).toBe(true);
+    const leaks: string[] = [];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const [name, value] of Object.entries(hidden)) if (text.includes(value)) leaks.push(`${name} in ${path.relative(dir, file)}`);
+    }
+    figures.secretsLeaked += leaks.length;
+    expect(leaks, leaks.join('\n')).toEqual([]);
+    const recorded = (scanRun(dir, 'config-secrets').entries[0]!.data as unknown as { config: typeof config }).config;
+    expect(recorded.llm).toEqual({ provider: 'openai', model: 'gpt-4o', temperature: 0.2, apiKey: '[REDACTED]', maxTokens: 4096 });
+    expect(recorded.github.tokenLimit).toBe(100_000);
+    expect(recorded.http.credentials).toEqual({ user: '[REDACTED]', pass: '[REDACTED]' });
+    expect(recorded.notes).toEqual(['pushed with gh_[REDACTED]']);
+    expect(runMetadata(dir, 'config-secrets')!.config).toEqual(recorded);
+  });
+
+  it.each([
+    ['projectId', { projectId: 'sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f' }, 'EVENT_INVALID'],
+    ['runId', { runId: 'sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f' }, 'RUN_ID_INVALID'],
+    ['runId', { runId: 'ghp_Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7j' }, 'RUN_ID_INVALID'],
+  ])('a %s that looks like a credential is refused, without repeating it, and nothing is created', async (_name, extra, code) => {
+    const dir = tortureDir();
+    const logs = path.join(dir, 'logs');
+    const thrown = await MetricsCollector.start({ ...startOptions(logs, 'x'), ...extra }).catch((e: unknown) => e);
+    figures.tried += 1;
+    expect(thrown).toMatchObject({ code });
+    figures.refused += 1;
+    expect((thrown as Error).message).not.toContain('Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f');
+    expect(fs.existsSync(logs)).toBe(false);
+  });
+
   it.each([
     ['an OpenAI project key', 'sk-proj-', 'Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f'],
     ['an Anthropic key', 'sk-ant-', 'api03-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f'],
@@ -838,6 +1009,46 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
       figures.libreOffice = 'checked';
     },
     pick(60_000, 600_000),
+  );
+
+  it(
+    'under umask 022 every file runledger creates is 0600 and every folder 0700, derived ones included (a run, a resume, replay, the live update, `runs`, `replay`, `report --out`); a pre-existing 0755 logs folder is left as it is',
+    async () => {
+      const previous = process.umask(0o022);
+      try {
+        const logs = path.join(tortureDir(), 'logs');
+        fs.mkdirSync(logs, { mode: 0o755 });
+        const config = { llm: { provider: 'openai', model: 'gpt-4o', apiKey: 'sk-proj-Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4f' } };
+        const c = await MetricsCollector.start({ ...startOptions(logs, 'private', { config }), liveUpdates: true });
+        c.startIssue(1, { title: 'first' });
+        c.recordTokenUsage({ model: 'gpt-4o', inputTokens: 100, outputTokens: 10 });
+        c.finalizeIssue(1, 'completed', { linesAdded: 3 });
+        await c.whenDerivedFilesUpdated();
+        c.close();
+        fs.appendFileSync(runPaths(logs, 'private').journal, '{"torn');
+        const resumed = await MetricsCollector.resume({ ...quiet(logs, 'private'), lockStaleMs: 2000 });
+        resumed.finalizeRun('completed');
+        await replay({ dir: logs });
+        for (const args of [['runs'], ['replay', '--full'], ['report', '--out', path.join(logs, 'reports', 'report.html')]]) {
+          const cli = await runNode([CLI, ...args, '--dir', logs]);
+          expect(cli.code, `runledger ${args.join(' ')}: ${cli.stderr}`).toBe(0);
+        }
+        expect(fs.existsSync(path.join(logs, 'reports', 'report.html')), 'report --out wrote its file').toBe(true);
+        const mode = (p: string): string => (fs.statSync(p).mode & 0o777).toString(8).padStart(3, '0');
+        expect(mode(logs), 'the pre-existing logs folder').toBe('755');
+        const open: string[] = [];
+        for (const p of listTree(logs)) {
+          const full = path.join(logs, p);
+          const want = fs.lstatSync(full).isDirectory() ? '700' : '600';
+          if (mode(full) !== want) open.push(`${p}: ${mode(full)}`);
+        }
+        expect(listTree(logs).filter((p) => p.startsWith('csv/')).length).toBeGreaterThanOrEqual(7);
+        expect(open, `created without private permissions:\n${open.join('\n')}`).toEqual([]);
+      } finally {
+        process.umask(previous);
+      }
+    },
+    pick(60_000, 120_000),
   );
 
   it.each([
