@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
@@ -11,8 +12,8 @@ import { bestSection, costSection, influenceSection, trendSection, type Section 
 import { analysisReport } from '../analysis/report.js';
 import { performanceTrends } from '../analysis/trends.js';
 import { writeHtmlReport } from '../report-html/write-html-report.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { UsageError } from './exit-codes.js';
+import { existingLogsDir } from './logs-dir.js';
 
 /** The analysis commands' options, as commander gives them (registered in commands.ts). */
 export interface AnalysisOptions {
@@ -49,7 +50,7 @@ function bootstrapOf(options: AnalysisOptions): { seed?: number; resamples?: num
 
 /** Replays, then loads the analyzer's inputs: call it only after every option was checked, so a usage error writes nothing. */
 async function runsOf(options: AnalysisOptions): Promise<AnalysisRun[]> {
-  return (await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) })).runs;
+  return (await loadAnalysisRuns({ dir: existingLogsDir(options.dir) })).runs;
 }
 
 function print(options: AnalysisOptions, json: unknown, section: () => Section): void {
@@ -93,11 +94,22 @@ export async function bestCommand(options: AnalysisOptions & { by?: string }): P
   print(options, report, () => bestSection(report));
 }
 
+/** Refuses a file argument that names a folder (or lies under a file) before any work is done. */
+function assertWritableFile(name: string, file: string): void {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory())
+    throw new UsageError(`${name} ${JSON.stringify(file)} is a folder; give the file to write, e.g. ${path.join(file, 'analysis.md')}`);
+  const parent = fs.statSync(path.dirname(path.resolve(file)), { throwIfNoEntry: false });
+  if (parent !== undefined && !parent.isDirectory())
+    throw new UsageError(`${name} ${JSON.stringify(file)}: ${path.dirname(path.resolve(file))} is not a folder`);
+}
+
 export async function reportCommand(options: ReportCommandOptions): Promise<void> {
   const formats: Record<string, string> = { text: 'txt', md: 'md', json: 'json', html: 'html' };
   if (!(options.format in formats)) throw new UsageError(`--format ${JSON.stringify(options.format)} is not one of text, md, json, html`);
-  const dir = resolveLogsDir(options.dir);
+  const dir = existingLogsDir(options.dir);
   const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
+  if (options.out !== undefined) assertWritableFile('--out', options.out);
   if (options.format === 'html') {
     const written = await writeHtmlReport({ dir, out: options.out ?? path.join(dir, 'report.html'), ...settings });
     process.stdout.write(

@@ -1,6 +1,6 @@
 import { cleanupRuns, parseDuration, type CleanupReport } from '../cleanup/cleanup.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { UsageError } from './exit-codes.js';
+import { existingLogsDir } from './logs-dir.js';
 
 function formatCleanupReport(report: CleanupReport): string {
   const verb = report.dryRun ? 'Would remove' : 'Removed';
@@ -30,7 +30,7 @@ export async function cleanupCommand(options: CleanupCommandOptions): Promise<vo
   if (keepLast !== undefined && (!Number.isInteger(keepLast) || keepLast < 0))
     throw new UsageError(`--keep-last ${JSON.stringify(options.keepLast)} is not a whole number >= 0`);
   const report = await cleanupRuns({
-    dir: resolveLogsDir(options.dir),
+    dir: existingLogsDir(options.dir),
     olderThanMs,
     keepLast,
     dryRun: options.dryRun,

@@ -1,8 +1,8 @@
 import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
 import { renderTextTable } from '../analysis/render/table.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook, type PriceQuote } from '../prices/price-book.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+import { existingLogsDir } from './logs-dir.js';
 
 interface ModelPrices {
   readonly model: string;
@@ -53,7 +53,7 @@ export interface PricesOptions {
 export async function pricesCommand(modelArgument: string | undefined, options: PricesOptions): Promise<void> {
   const book = new PriceBook({ overrideFile: options.prices, onUnpriced: () => {} });
   if (options.check) {
-    const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
+    const { runs } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
     const seen = [...new Set(runs.flatMap((r) => r.models))].sort();
     const models = seen.map((key) => {
       const at = key.indexOf(':');

@@ -1,7 +1,7 @@
 import { replay, type ReplayReport } from '../../replay/replay.js';
 import type { CentralReplayReport } from '../central/central-replay.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+import { existingLogsDir, logsDirToCreate } from './logs-dir.js';
 
 function formatReplayReport(report: ReplayReport): string {
   const count = (kind: string): number => report.runs.filter((r) => r.outcome === kind).length;
@@ -43,7 +43,7 @@ export async function replayCommand(runIds: string[], options: ReplayCommandOpti
     // NATS is loaded for central replay only.
     const { replayFromStream } = await import('../central/central-replay.js');
     const report = await replayFromStream({
-      dir: resolveLogsDir(options.dir),
+      dir: logsDirToCreate(options.dir),
       servers: options.from,
       stream: options.stream,
       progress: !options.json,
@@ -53,7 +53,7 @@ export async function replayCommand(runIds: string[], options: ReplayCommandOpti
     return;
   }
   const report = await replay({
-    dir: resolveLogsDir(options.dir),
+    dir: existingLogsDir(options.dir),
     runIds: runIds.length > 0 ? runIds : undefined,
     full: options.full,
     progress: !options.json,

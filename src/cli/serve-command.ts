@@ -1,7 +1,7 @@
-import { resolveLogsDir } from '../journal/paths.js';
 import { startServer } from '../serve/server.js';
 import { stopOnSignals } from '../serve/signals.js';
 import { UsageError } from './exit-codes.js';
+import { logsDirToCreate } from './logs-dir.js';
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -31,7 +31,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
   let server;
   try {
     server = await startServer({
-      dir: resolveLogsDir(options.dir),
+      dir: logsDirToCreate(options.dir),
       host: options.host,
       port: parsePort(options.port),
       tokenFile: options.tokenFile,

@@ -1,6 +1,6 @@
 import { shipJournals, type ShipReport } from '../ship/shipper.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+import { logsDirToCreate } from './logs-dir.js';
 
 function formatShipReport(report: ShipReport): string {
   const published = report.runs.reduce((n, r) => n + r.published, 0);
@@ -32,7 +32,7 @@ export async function shipCommand(options: ShipCommandOptions): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const report = await shipJournals({
-      dir: resolveLogsDir(options.dir),
+      dir: logsDirToCreate(options.dir),
       servers: options.to,
       stream: options.stream,
       replicas,

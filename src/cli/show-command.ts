@@ -1,13 +1,12 @@
-import fs from 'node:fs';
 import type { RunEntry } from '../journal/envelope.js';
 import { checkJournalEvent } from '../../events/registry.js';
 import { toVerification } from '../audit/verify-runs.js';
-import { RunNotFoundError } from '../errors.js';
-import { assertRunId, resolveLogsDir, runPaths } from '../journal/paths.js';
+import { assertRunId } from '../journal/paths.js';
 import { scanJournal } from '../journal/reader.js';
 import { colours } from './colour.js';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
 import { issueOfEvent, summarizeEvent } from './event-summary.js';
+import { existingJournal } from './logs-dir.js';
 
 export interface ShowOptions {
   dir?: string;
@@ -17,8 +16,7 @@ export interface ShowOptions {
 
 export function showCommand(runId: string, options: ShowOptions): void {
   assertRunId(runId);
-  const { journal } = runPaths(resolveLogsDir(options.dir), runId);
-  if (!fs.existsSync(journal)) throw new RunNotFoundError(runId, journal);
+  const journal = existingJournal(options.dir, runId);
   const callIssues = new Map<string, string | number | null>();
   const events: RunEntry[] = [];
   const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent }, (entry) => {

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { InvalidRequestError, RunledgerError, ServerStoppingError } from '../errors.js';
+import path from 'node:path';
+import { InvalidRequestError, RunledgerError, ServeConfigError, ServerStoppingError } from '../errors.js';
 import type { FileOps } from '../durable/file-ops.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
@@ -59,6 +61,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   const token = options.token !== undefined ? checkedToken(options.token) : readToken(options.tokenFile);
   assertBindable(host, token);
   const logsDir = resolveLogsDir(options.dir);
+  assertUsableLogsDir(logsDir);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true, options.fileOps);
   const lifecycle = { stopping: false };
@@ -107,6 +110,36 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
       return runs.finalizeAll('interrupted', reason);
     },
   };
+}
+
+/**
+ * Refuses to start on a logs folder no run could be written to (a file, under a file, read-only):
+ * a server that starts anyway would answer 500 to every request.
+ */
+function assertUsableLogsDir(logsDir: string): void {
+  const statOf = (p: string): fs.Stats | undefined => {
+    try {
+      return fs.statSync(p, { throwIfNoEntry: false });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined; // under a file: its parent says which
+      throw error;
+    }
+  };
+  let existing = logsDir;
+  let stat = statOf(existing);
+  while (stat === undefined && path.dirname(existing) !== existing) {
+    existing = path.dirname(existing);
+    stat = statOf(existing);
+  }
+  if (stat !== undefined && !stat.isDirectory())
+    throw new ServeConfigError(`Cannot serve the logs folder ${logsDir}: ${existing} is not a folder. Give a folder with --dir.`);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw new ServeConfigError(
+      `Cannot serve the logs folder ${logsDir}: ${existing} is not writable, so no run could be recorded. Give a writable --dir.`,
+    );
+  }
 }
 
 interface AppOptions {

@@ -14,7 +14,7 @@ import {
   verifyRun,
   type JournalEntry,
 } from '../../src/index.js';
-import { CLI, runNode, testSeed } from '../helpers/child.js';
+import { CLI, ROOT, runNode, testSeed } from '../helpers/child.js';
 import { csvRecords, parseCsv } from './helpers/csv.js';
 import { tortureDir } from './helpers/dirs.js';
 import {
@@ -866,5 +866,141 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
     } finally {
       process.umask(previous);
     }
+  });
+});
+
+// ---- hostile arguments and folders at the command line ------------------------------------------
+
+/** Runs the built CLI; `NO_COLOR` so that output is plain text. */
+function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; preload?: string; timeoutMs?: number } = {}) {
+  const preload = options.preload === undefined ? [] : ['--import', `data:text/javascript,${encodeURIComponent(options.preload)}`];
+  return runNode([...preload, CLI, ...args], { env: { NO_COLOR: '1', ...options.env }, timeoutMs: options.timeoutMs });
+}
+
+/** A refusal as README "Errors" promises it: exit 2, one line on stderr that starts with "runledger: ", no stack trace. */
+function expectRefusal(result: { code: number | null; stdout: string; stderr: string }, what: string, pattern?: RegExp): void {
+  expect(result.code, `${what}: exit code (stderr: ${result.stderr})`).toBe(2);
+  expect(result.stderr, `${what}: no stack trace`).not.toMatch(/\n\s+at |node:internal|^\S+Error:/m);
+  expect(result.stderr.trimEnd().split('\n'), `${what}: one line`).toHaveLength(1);
+  expect(result.stderr, what).toMatch(/^runledger: /);
+  if (pattern) expect(result.stderr, what).toMatch(pattern);
+}
+
+async function recordFinishedRun(dir: string, runId: string): Promise<void> {
+  const c = await MetricsCollector.start(startOptions(dir, runId));
+  c.startIssue(1, { title: 'one' });
+  c.finalizeIssue(1, 'completed');
+  c.finalizeRun('completed');
+}
+
+describe('hostile arguments and folders at the command line: a one-line refusal with exit 2, never a stack trace, a hang or a new folder', () => {
+  it('--dir naming a file is refused by every command that reads a logs folder', async () => {
+    const file = path.join(tortureDir(), 'a-file');
+    fs.writeFileSync(file, 'not a folder\n');
+    for (const args of [
+      ['runs'],
+      ['verify'],
+      ['replay'],
+      ['cleanup', '--keep-last', '1'],
+      ['report'],
+      ['compare', '--by', 'llm.model'],
+      ['prices', '--check'],
+      ['show', 'r1'],
+      ['tail', 'r1'],
+    ]) {
+      expectRefusal(await cli([...args, '--dir', file]), args.join(' '), /is not a folder/);
+      figures.tried += 1;
+      figures.refused += 1;
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a folder\n');
+  });
+
+  it('read commands never create the logs folder: a --dir that does not exist is refused', async () => {
+    const missing = path.join(tortureDir(), 'no', 'such', 'logs');
+    for (const args of [['runs'], ['verify'], ['replay'], ['report'], ['compare', '--by', 'llm.model'], ['prices', '--check']]) {
+      expectRefusal(await cli([...args, '--dir', missing]), args.join(' '), /no such folder/);
+      figures.tried += 1;
+      figures.refused += 1;
+    }
+    expect(fs.existsSync(path.dirname(path.dirname(missing))), 'a read command created folders').toBe(false);
+  });
+
+  it('an empty RUNLEDGER_DIR is refused, not read as the current folder', async () => {
+    const cwdLogs = path.join(ROOT, 'logs');
+    const existed = fs.existsSync(cwdLogs);
+    expectRefusal(await cli(['runs'], { env: { RUNLEDGER_DIR: '' } }), 'RUNLEDGER_DIR=', /RUNLEDGER_DIR is set but empty/);
+    expectRefusal(await cli(['runs', '--dir', '']), '--dir ""', /empty/);
+    expect(fs.existsSync(cwdLogs)).toBe(existed);
+  });
+
+  it('serve refuses to start on a --dir that is a file, or lies under one', async () => {
+    const file = path.join(tortureDir(), 'a-file');
+    fs.writeFileSync(file, '');
+    for (const dir of [file, path.join(file, 'logs')]) {
+      const result = await cli(['serve', '--dir', dir, '--port', '0'], { timeoutMs: 15_000 });
+      expectRefusal(result, `serve --dir ${dir}`, /is not a folder/);
+    }
+  });
+
+  it('an events.ndjson that is a folder: show and tail refuse it, verify reports it, replay leaves it out', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'good');
+    fs.mkdirSync(path.join(dir, 'runs', 'odd', 'events.ndjson'), { recursive: true });
+    expectRefusal(await cli(['show', 'odd', '--dir', dir]), 'show', /is not a file/);
+    expectRefusal(await cli(['tail', 'odd', '--dir', dir]), 'tail', /is not a file/);
+    const verify = await cli(['verify', '--dir', dir]);
+    expect(verify.code, verify.stderr).toBe(1);
+    expect(verify.stdout).toMatch(/UNCHECKED runs\/odd\/events.ndjson: events.ndjson is not a file/);
+    expect(verify.stdout).toMatch(/ok {7}good/);
+    const replayed = await cli(['replay', '--dir', dir, '--json']);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(JSON.parse(replayed.stdout).runs.map((r: { runId: string }) => r.runId)).toEqual(['good']);
+  });
+
+  it('verify reports a journal in a folder whose name is not a run id instead of skipping it silently', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'good');
+    fs.mkdirSync(path.join(dir, 'runs', 'bad name!'));
+    fs.copyFileSync(runPaths(dir, 'good').journal, path.join(dir, 'runs', 'bad name!', 'events.ndjson'));
+    const verify = await cli(['verify', '--dir', dir, '--json']);
+    expect(verify.code, verify.stderr).toBe(1);
+    const report = JSON.parse(verify.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.unchecked.map((u: { folder: string }) => u.folder)).toEqual(['bad name!']);
+    expect(report.unchecked[0].problem).toMatch(/not a run id/);
+  });
+
+  it('report --out naming an existing folder is refused before anything is analysed', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'good');
+    const out = tortureDir();
+    for (const format of ['md', 'html']) {
+      expectRefusal(await cli(['report', '--dir', dir, '--format', format, '--out', out]), `report --format ${format}`, /is a folder/);
+    }
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('tail --follow stops with one line and exit 2 when the run is removed under it', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'going');
+    const running = cli(['tail', 'going', '--dir', dir, '--follow'], { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    fs.rmSync(runPaths(dir, 'going').runDir, { recursive: true, force: true });
+    const result = await running;
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^runledger: run going was removed .*stopped following\n$/);
+  });
+
+  it('an unexpected error prints one line asking to report it (exit 3), and its stack only with --debug', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'good');
+    const preload = "import fs from 'node:fs'; fs.readdirSync = () => { throw new TypeError('injected bug'); };";
+    const plain = await cli(['verify', '--dir', dir], { preload });
+    expect(plain.code, plain.stderr).toBe(3);
+    expect(plain.stderr).toMatch(/^runledger: unexpected error: TypeError: injected bug\. This is a bug in runledger .*please report it/);
+    expect(plain.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const debug = await cli(['verify', '--dir', dir, '--debug'], { preload });
+    expect(debug.code).toBe(3);
+    expect(debug.stderr).toMatch(/\n\s+at /);
   });
 });
