@@ -14,6 +14,7 @@ import { performanceTrends } from '../analysis/trends.js';
 import { writeHtmlReport } from '../report-html/write-html-report.js';
 import { UsageError } from './exit-codes.js';
 import { existingLogsDir } from './logs-dir.js';
+import { BOUNDS, optionalWholeNumber } from './numbers.js';
 
 /** The analysis commands' options, as commander gives them (registered in commands.ts). */
 export interface AnalysisOptions {
@@ -35,17 +36,11 @@ export interface ReportCommandOptions extends AnalysisOptions {
   last?: string;
 }
 
-function positiveInteger(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} ${JSON.stringify(value)} is not a whole number >= 1`);
-  return n;
-}
-
 function bootstrapOf(options: AnalysisOptions): { seed?: number; resamples?: number } {
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${JSON.stringify(options.seed)} is not a whole number`);
-  return { seed, resamples: positiveInteger('--resamples', options.resamples) };
+  return {
+    seed: optionalWholeNumber('--seed', options.seed, BOUNDS.seed),
+    resamples: optionalWholeNumber('--resamples', options.resamples, BOUNDS.resamples),
+  };
 }
 
 /** Replays, then loads the analyzer's inputs: call it only after every option was checked, so a usage error writes nothing. */
@@ -83,7 +78,7 @@ export async function costCommand(options: AnalysisOptions & { by?: string }): P
 }
 
 export async function trendsCommand(options: AnalysisOptions & { last?: string }): Promise<void> {
-  const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
+  const settings = { ...bootstrapOf(options), lastN: optionalWholeNumber('--last', options.last, BOUNDS.last) };
   const report = performanceTrends(await runsOf(options), settings);
   print(options, report, () => trendSection(report));
 }
@@ -108,7 +103,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
   const formats: Record<string, string> = { text: 'txt', md: 'md', json: 'json', html: 'html' };
   if (!(options.format in formats)) throw new UsageError(`--format ${JSON.stringify(options.format)} is not one of text, md, json, html`);
   const dir = existingLogsDir(options.dir);
-  const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
+  const settings = { ...bootstrapOf(options), lastN: optionalWholeNumber('--last', options.last, BOUNDS.last) };
   if (options.out !== undefined) assertWritableFile('--out', options.out);
   if (options.format === 'html') {
     const written = await writeHtmlReport({ dir, out: options.out ?? path.join(dir, 'report.html'), ...settings });

@@ -1,6 +1,7 @@
 import { cleanupRuns, parseDuration, type CleanupReport } from '../cleanup/cleanup.js';
 import { UsageError } from './exit-codes.js';
 import { existingLogsDir } from './logs-dir.js';
+import { BOUNDS, optionalWholeNumber } from './numbers.js';
 
 function formatCleanupReport(report: CleanupReport): string {
   const verb = report.dryRun ? 'Would remove' : 'Removed';
@@ -26,9 +27,7 @@ export async function cleanupCommand(options: CleanupCommandOptions): Promise<vo
   const olderThanMs = options.olderThan === undefined ? undefined : parseDuration(options.olderThan);
   if (olderThanMs === null)
     throw new UsageError(`--older-than ${JSON.stringify(options.olderThan)} is not an age; use a number with w, d, h, m or s, e.g. 30d`);
-  const keepLast = options.keepLast === undefined ? undefined : Number(options.keepLast);
-  if (keepLast !== undefined && (!Number.isInteger(keepLast) || keepLast < 0))
-    throw new UsageError(`--keep-last ${JSON.stringify(options.keepLast)} is not a whole number >= 0`);
+  const keepLast = optionalWholeNumber('--keep-last', options.keepLast, BOUNDS.keepLast);
   const report = await cleanupRuns({
     dir: existingLogsDir(options.dir),
     olderThanMs,

@@ -1,6 +1,7 @@
 import { shipJournals, type ShipReport } from '../ship/shipper.js';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+import { EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
 import { logsDirToCreate } from './logs-dir.js';
+import { BOUNDS, wholeNumber } from './numbers.js';
 
 function formatShipReport(report: ShipReport): string {
   const published = report.runs.reduce((n, r) => n + r.published, 0);
@@ -23,9 +24,7 @@ export interface ShipCommandOptions {
 }
 
 export async function shipCommand(options: ShipCommandOptions): Promise<void> {
-  const replicas = Number(options.replicas);
-  if (!Number.isInteger(replicas) || replicas < 1)
-    throw new UsageError(`--replicas ${JSON.stringify(options.replicas)} is not a whole number >= 1`);
+  const replicas = wholeNumber('--replicas', options.replicas, BOUNDS.replicas);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);

@@ -8,6 +8,7 @@ import { colours } from './colour.js';
 import { EXIT_FINDINGS, EXIT_USAGE } from './exit-codes.js';
 import { summarizeEvent } from './event-summary.js';
 import { existingJournal } from './logs-dir.js';
+import { BOUNDS, wholeNumber } from './numbers.js';
 
 const POLL_MS = 200;
 
@@ -26,7 +27,7 @@ export interface TailOptions {
 export async function tailCommand(runId: string, options: TailOptions): Promise<void> {
   assertRunId(runId);
   const journal = existingJournal(options.dir, runId);
-  const keep = Math.max(0, Number.parseInt(options.lines, 10) || 0);
+  const keep = wholeNumber('-n/--lines', options.lines, BOUNDS.lines);
   const c = colours();
   const out = options.json ? ndjson.stringify() : null;
   out?.pipe(process.stdout);

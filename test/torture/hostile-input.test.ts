@@ -991,6 +991,56 @@ describe('hostile arguments and folders at the command line: a one-line refusal 
     expect(result.stderr).toMatch(/^runledger: run going was removed .*stopped following\n$/);
   });
 
+  it('every numeric option is bounded: huge, fractional, negative or non-numeric values are refused at once (exit 2), before any work', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'r1');
+    const before = fs.readdirSync(dir).sort();
+    const cases: string[][] = [
+      ['compare', '--by', 'llm.model', '--resamples', '1e12'],
+      ['compare', '--by', 'llm.model', '--resamples', '100000000'],
+      ['compare', '--by', 'llm.model', '--resamples', '100001'],
+      ['compare', '--by', 'llm.model', '--resamples', '0'],
+      ['influence', '--resamples', 'abc'],
+      ['report', '--resamples', '2.5'],
+      ['best', '--seed', '1e300'],
+      ['trends', '--last', '1e12'],
+      ['trends', '--last', '0'],
+      ['report', '--last', '-3'],
+      ['cleanup', '--keep-last', '1e300'],
+      ['cleanup', '--keep-last', 'lots'],
+      ['tail', 'r1', '-n', 'abc'],
+      ['tail', 'r1', '-n', '1000000000000000'],
+      ['ship', '--to', 'nats://127.0.0.1:1', '--replicas', '99'],
+      ['serve', '--port', '1e5'],
+      ['serve', '--port', '0', '--body-limit', '1e12'],
+    ];
+    for (const args of cases) {
+      const started = Date.now();
+      expectRefusal(await cli([...args, '--dir', dir], { timeoutMs: 15_000 }), args.join(' '), /is not a whole number from/);
+      expect(Date.now() - started, `${args.join(' ')}: refused at once`).toBeLessThan(10_000);
+      figures.tried += 1;
+      figures.refused += 1;
+    }
+    expect(fs.readdirSync(dir).sort(), 'a refused command wrote derived files').toEqual(before);
+  });
+
+  it('the library refuses resamples above 100,000 with a typed error instead of running out of memory', async () => {
+    const { compareConfigurations, analysisReport } = await import('../../src/entries/analysis.js');
+    for (const resamples of [1e12, 1e8, 100_001, 0, 2.5]) {
+      expect(() => compareConfigurations([], { by: ['llm.model'], resamples }), String(resamples)).toThrow(RunledgerError);
+      expect(() => analysisReport([], { resamples }), String(resamples)).toThrow(RunledgerError);
+    }
+  });
+
+  it('show --issue with an issue the run does not have is refused, not an empty timeline', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'r1');
+    expectRefusal(await cli(['show', 'r1', '--issue', 'abc', '--dir', dir]), 'show --issue abc', /has no such issue \(its issues: "1"\)/);
+    const one = await cli(['show', 'r1', '--issue', '1', '--dir', dir]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/IssueStarted/);
+  });
+
   it('an unexpected error prints one line asking to report it (exit 3), and its stack only with --debug', async () => {
     const dir = tortureDir();
     await recordFinishedRun(dir, 'good');
