@@ -1,6 +1,7 @@
 import { cleanupRuns, parseDuration, type CleanupReport } from '../cleanup/cleanup.js';
 import { UsageError } from './exit-codes.js';
 import { existingLogsDir } from './logs-dir.js';
+import { printable } from '../errors.js';
 import { BOUNDS, optionalWholeNumber } from './numbers.js';
 
 function formatCleanupReport(report: CleanupReport): string {
@@ -8,7 +9,7 @@ function formatCleanupReport(report: CleanupReport): string {
   const lines = [`${verb} ${report.removed.length} run(s) from ${report.dir}; ${report.kept} kept.`];
   for (const run of report.removed)
     lines.push(`  ${report.dryRun ? 'would remove' : 'removed'}  ${run.runId} (last event ${run.lastEventAt ?? 'unknown'})`);
-  for (const run of report.skipped) lines.push(`  skipped       ${run.runId}: ${run.reason}`);
+  for (const run of report.skipped) lines.push(`  skipped       ${run.runId}: ${printable(run.reason)}`);
   return lines.join('\n');
 }
 

@@ -3,6 +3,7 @@ import { renderTextTable } from '../analysis/render/table.js';
 import { PriceBook, type PriceQuote } from '../prices/price-book.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 import { existingLogsDir } from './logs-dir.js';
+import { printable } from '../errors.js';
 
 interface ModelPrices {
   readonly model: string;
@@ -72,7 +73,7 @@ export async function pricesCommand(modelArgument: string | undefined, options: 
       unpriced.length === 0
         ? `All ${models.length} model(s) seen in the journals have a price.\n`
         : `${unpriced.length} of ${models.length} model(s) seen in the journals have no price (their cost is reported as unpriced, never $0); add them to a price override file:\n${unpriced
-            .map((m) => `  ${m.provider ? `${m.provider}:` : ''}${m.model} (${m.runs} run(s))`)
+            .map((m) => `  ${printable(`${m.provider ? `${m.provider}:` : ''}${m.model}`)} (${m.runs} run(s))`)
             .join('\n')}\n`,
     );
     return;
@@ -89,7 +90,7 @@ export async function pricesCommand(modelArgument: string | undefined, options: 
   }
   if (!prices.perMillion) {
     process.stdout.write(
-      `No price for ${model}${provider ? ` (provider ${provider})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`,
+      `No price for ${printable(model)}${provider ? ` (provider ${printable(provider)})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`,
     );
     return;
   }

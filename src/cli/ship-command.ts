@@ -1,6 +1,7 @@
 import { shipJournals, type ShipReport } from '../ship/shipper.js';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
 import { logsDirToCreate } from './logs-dir.js';
+import { printable } from '../errors.js';
 import { BOUNDS, wholeNumber } from './numbers.js';
 
 function formatShipReport(report: ShipReport): string {
@@ -9,7 +10,7 @@ function formatShipReport(report: ShipReport): string {
     `Shipped ${report.dir} to stream ${report.stream}: ${published} line(s) published, ${report.runs.length} run(s) looked at.`,
   ];
   for (const run of report.runs) {
-    if (run.problem) lines.push(`  NOT SHIPPED PAST seq ${run.shippedSeq}  ${run.runId}: ${run.problem.message}`);
+    if (run.problem) lines.push(`  NOT SHIPPED PAST seq ${run.shippedSeq}  ${run.runId}: ${printable(run.problem.message)}`);
   }
   return lines.join('\n');
 }

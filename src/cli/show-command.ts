@@ -7,6 +7,7 @@ import { colours } from './colour.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 import { issueOfEvent, summarizeEvent } from './event-summary.js';
 import { existingJournal } from './logs-dir.js';
+import { printable } from '../errors.js';
 
 export interface ShowOptions {
   dir?: string;
@@ -39,18 +40,19 @@ export function showCommand(runId: string, options: ShowOptions): void {
     return;
   }
   const c = colours();
-  for (const e of events) process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${summarizeEvent(e)}\n`);
+  for (const e of events)
+    process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${printable(summarizeEvent(e))}\n`);
   if (verification.verdict === 'intact') process.stdout.write(c.green(`chain verified: ${verification.events} events intact\n`));
   else if (verification.tornTail)
     process.stdout.write(
       c.yellow(
-        `chain verified up to byte ${verification.tornTail.offset}; torn tail of ${verification.tornTail.bytes} bytes after it (${verification.tornTail.problem})\n`,
+        `chain verified up to byte ${verification.tornTail.offset}; torn tail of ${verification.tornTail.bytes} bytes after it (${printable(verification.tornTail.problem)})\n`,
       ),
     );
   else if (verification.corruption)
     process.stdout.write(
       c.red(
-        `CORRUPT at line ${verification.corruption.line} (byte ${verification.corruption.offset}): ${verification.corruption.problem}; events after it are not shown\n`,
+        `CORRUPT at line ${verification.corruption.line} (byte ${verification.corruption.offset}): ${printable(verification.corruption.problem)}; events after it are not shown\n`,
       ),
     );
 }

@@ -8,6 +8,7 @@ import { colours } from './colour.js';
 import { EXIT_FINDINGS, EXIT_USAGE } from './exit-codes.js';
 import { summarizeEvent } from './event-summary.js';
 import { existingJournal } from './logs-dir.js';
+import { printable } from '../errors.js';
 import { BOUNDS, wholeNumber } from './numbers.js';
 
 const POLL_MS = 200;
@@ -33,7 +34,7 @@ export async function tailCommand(runId: string, options: TailOptions): Promise<
   out?.pipe(process.stdout);
   const print = (e: RunEntry): void => {
     if (out) out.write(e);
-    else process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${summarizeEvent(e)}\n`);
+    else process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${printable(summarizeEvent(e))}\n`);
   };
 
   let last: RunEntry[] = [];
@@ -45,7 +46,7 @@ export async function tailCommand(runId: string, options: TailOptions): Promise<
     position = { offset: scan.goodEnd, seq: scan.lastSeq, hash: scan.lastHash };
     if (scan.tail.kind === 'corrupt') {
       process.stderr.write(
-        `runledger: run ${runId} is corrupt at line ${scan.tail.damage.line} (byte ${scan.tail.damage.offset}): ${scan.tail.damage.problem}\n`,
+        `runledger: run ${runId} is corrupt at line ${scan.tail.damage.line} (byte ${scan.tail.damage.offset}): ${printable(scan.tail.damage.problem)}\n`,
       );
       process.exitCode = EXIT_FINDINGS;
       return false;

@@ -79,7 +79,7 @@ function formatVerifyReport(report: VerifyReport): string {
     } else if (run.tornTail) {
       const t = run.tornTail;
       lines.push(
-        `  torn     ${run.runId}: ${run.events} events intact; torn tail at byte ${t.offset} (${t.bytes} bytes from line ${t.line}: ${t.problem}). ` +
+        `  torn     ${run.runId}: ${run.events} events intact; torn tail at byte ${t.offset} (${t.bytes} bytes from line ${t.line}: ${printable(t.problem)}). ` +
           'An append was cut short by a crash; nothing after it verifies. Resuming the run quarantines it.',
       );
     } else if (run.corruption) {
@@ -87,7 +87,7 @@ function formatVerifyReport(report: VerifyReport): string {
       const after = c.verifiedAfter
         ? `; line ${c.verifiedAfter.line} (byte ${c.verifiedAfter.offset}, seq ${c.verifiedAfter.seq}) verifies after it, so this is not a torn tail`
         : '';
-      lines.push(`  CORRUPT  ${run.runId}: line ${c.line} at byte ${c.offset}: ${c.problem}${after}`);
+      lines.push(`  CORRUPT  ${run.runId}: line ${c.line} at byte ${c.offset}: ${printable(c.problem)}${after}`);
     }
   }
   for (const u of report.unchecked) lines.push(`  UNCHECKED runs/${printable(u.folder)}/${JOURNAL_FILE}: ${u.problem}`);

@@ -1041,6 +1041,56 @@ describe('hostile arguments and folders at the command line: a one-line refusal 
     expect(one.stdout).toMatch(/IssueStarted/);
   });
 
+  it('control characters from a journal never reach the terminal raw: show, tail, runs and the text analyses escape them; JSON stays exact', async () => {
+    const dir = tortureDir();
+    const hostileModel = 'evil\x1b]0;owned\x07\u202e';
+    const c = await MetricsCollector.start(
+      startOptions(dir, 'ctl', { config: { llm: { provider: 'x', model: hostileModel, temperature: 0.5 } } }),
+    );
+    c.startIssue(1, { title: 'title\x1b[2J\x00' });
+    c.recordError({ kind: 'k\nx', message: 'bell\x07 nul\x00 esc\x1b[31m cr\r', recoverable: true, issueId: 1 });
+    c.finalizeIssue(1, 'completed');
+    c.finalizeRun('completed');
+    // Anything a terminal acts on: C0 controls but the line breaks of the output itself, DEL, C1, bidi overrides.
+    const raw = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+    for (const args of [['show', 'ctl'], ['tail', 'ctl', '-n', '100'], ['runs'], ['compare', '--by', 'llm.model'], ['report']]) {
+      const result = await cli([...args, '--dir', dir]);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      expect(raw.test(result.stdout), `${args.join(' ')} printed a control character: ${JSON.stringify(result.stdout)}`).toBe(false);
+      expect(raw.test(result.stderr), `${args.join(' ')} printed a control character on stderr`).toBe(false);
+    }
+    const show = await cli(['show', 'ctl', '--dir', dir]);
+    const timeline = show.stdout.trimEnd().split('\n');
+    // One line per event, and the forged "x" line is not one of them.
+    expect(timeline.filter((l) => /^\s+\d+ {2}/.test(l)).length).toBe(timeline.length - 1);
+    expect(show.stdout).toContain('ErrorRecorded          k\\nx (recoverable): bell\\x07 nul\\x00 esc\\x1b[31m cr\\r');
+    const json = JSON.parse((await cli(['show', 'ctl', '--dir', dir, '--json'])).stdout);
+    expect(json.events.find((e: { type: string }) => e.type === 'ErrorRecorded').data.kind).toBe('k\nx');
+  });
+
+  it('the Markdown report shows HTML and Markdown from the journals as text: no <script>, no <img onerror>, no links', async () => {
+    const dir = tortureDir();
+    const models = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '[click](javascript:alert(1))'];
+    for (const [i, model] of models.entries()) {
+      for (let r = 0; r < 2; r++) {
+        const c = await MetricsCollector.start(
+          startOptions(dir, `md-${i}-${r}`, { config: { llm: { provider: 'x', model, temperature: 0.5 } } }),
+        );
+        c.startIssue(1);
+        c.finalizeIssue(1, r === 0 ? 'completed' : 'failed');
+        c.finalizeRun('completed');
+      }
+    }
+    const out = path.join(tortureDir(), 'report.md');
+    const result = await cli(['report', '--dir', dir, '--format', 'md', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const md = fs.readFileSync(out, 'utf8');
+    expect(md).not.toMatch(/<script|<img|(?<!\\)\[click/i);
+    expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(md).toContain('\\[click](javascript:alert(1))');
+  });
+
   it('an unexpected error prints one line asking to report it (exit 3), and its stack only with --debug', async () => {
     const dir = tortureDir();
     await recordFinishedRun(dir, 'good');
