@@ -1052,6 +1052,7 @@ describe('hostile arguments and folders at the command line: a one-line refusal 
     c.finalizeIssue(1, 'completed');
     c.finalizeRun('completed');
     // Anything a terminal acts on: C0 controls but the line breaks of the output itself, DEL, C1, bidi overrides.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     const raw = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
     for (const args of [['show', 'ctl'], ['tail', 'ctl', '-n', '100'], ['runs'], ['compare', '--by', 'llm.model'], ['report']]) {
       const result = await cli([...args, '--dir', dir]);
