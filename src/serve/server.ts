@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -161,6 +161,24 @@ function buildApp(options: AppOptions): FastifyInstance {
     // Refused by the hook below instead, with runledger's error body.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // A URL the router cannot read (bad percent-encoding, a run id over the parameter limit) never
+    // reaches the hooks: the token is checked here first, then refused in runledger's error body.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        if (options.token !== null) makeTokenCheck(options.token)(request.headers.authorization);
+      } catch (refusal) {
+        const { body } = errorResponse(refusal);
+        void reply.code(401).header('www-authenticate', 'Bearer').send({ error: body });
+        return;
+      }
+      const status = error.statusCode === 414 ? 414 : 400;
+      const refusal = new InvalidRequestError(
+        'url',
+        request.url,
+        status === 414 ? 'a run id is 1-128 characters of A-Z a-z 0-9 . _ -' : 'a URL with valid percent-encoding',
+      );
+      void reply.code(status).send({ error: errorResponse(refusal).body });
+    },
   });
 
   // Bodies are read as text and parsed by runledger: plain JSON.parse (the library handles keys such

@@ -1092,6 +1092,31 @@ describe('hostile arguments and folders at the command line: a one-line refusal 
     expect(md).toContain('\\[click](javascript:alert(1))');
   });
 
+  it("serve answers a malformed URL and a 300-character run id in runledger's error body, and checks the token first", async () => {
+    const { startServer } = await import('../../src/entries/serve.js');
+    const token = 'hostile-input-token-0123456789';
+    const server = await startServer({ dir: tortureDir(), port: 0, token, liveUpdates: false });
+    try {
+      for (const [url, status] of [
+        ['/runs/%E0%A4%A', 400],
+        [`/runs/${'a'.repeat(300)}`, 414],
+        [`/runs/${'a'.repeat(300)}/calls`, 414],
+      ] as const) {
+        const anonymous = await fetch(server.url + url);
+        expect(anonymous.status, `${url}: the token is checked first`).toBe(401);
+        expect((await anonymous.json()).error.code).toBe('UNAUTHORIZED');
+        const answer = await fetch(server.url + url, { headers: { authorization: `Bearer ${token}` } });
+        expect(answer.status, url).toBe(status);
+        const body = await answer.json();
+        expect(Object.keys(body), url).toEqual(['error']);
+        expect(body.error.code, url).toBe('REQUEST_INVALID');
+        expect(typeof body.error.message).toBe('string');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('an unexpected error prints one line asking to report it (exit 3), and its stack only with --debug', async () => {
     const dir = tortureDir();
     await recordFinishedRun(dir, 'good');
