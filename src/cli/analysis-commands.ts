@@ -13,7 +13,7 @@ import { analysisReport } from '../analysis/report.js';
 import { performanceTrends } from '../analysis/trends.js';
 import { writeHtmlReport } from '../report-html/write-html-report.js';
 import { UsageError } from './exit-codes.js';
-import { existingLogsDir } from './logs-dir.js';
+import { existingLogsDir, isWritable, noteReadOnly } from './logs-dir.js';
 import { BOUNDS, optionalWholeNumber } from './numbers.js';
 
 /** The analysis commands' options, as commander gives them (registered in commands.ts). */
@@ -45,7 +45,9 @@ function bootstrapOf(options: AnalysisOptions): { seed?: number; resamples?: num
 
 /** Replays, then loads the analyzer's inputs: call it only after every option was checked, so a usage error writes nothing. */
 async function runsOf(options: AnalysisOptions): Promise<AnalysisRun[]> {
-  return (await loadAnalysisRuns({ dir: existingLogsDir(options.dir) })).runs;
+  const loaded = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+  if (loaded.readOnly) noteReadOnly(loaded.replay.dir);
+  return loaded.runs;
 }
 
 function print(options: AnalysisOptions, json: unknown, section: () => Section): void {
@@ -120,7 +122,10 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
       ? renderReportMarkdown(report)
       : renderReportText(report);
   const out = path.resolve(options.out ?? path.join(dir, `analysis.${json ? 'json' : formats[options.format]}`));
-  writeFileAtomic(out, text);
+  // A read-only logs folder gets no analysis file unless --out says where; the report is printed.
+  const write = options.out !== undefined || isWritable(dir);
+  if (write) writeFileAtomic(out, text);
   process.stdout.write(text);
-  if (!json) process.stderr.write(`written to ${out}\n`);
+  if (!write) process.stderr.write(`note: not written to ${out} (read-only); give --out to write it elsewhere\n`);
+  else if (!json) process.stderr.write(`written to ${out}\n`);
 }

@@ -1,6 +1,6 @@
 import { cleanupRuns, parseDuration, type CleanupReport } from '../cleanup/cleanup.js';
 import { UsageError } from './exit-codes.js';
-import { existingLogsDir } from './logs-dir.js';
+import { assertWritableLogsDir, existingLogsDir } from './logs-dir.js';
 import { printable } from '../errors.js';
 import { BOUNDS, optionalWholeNumber } from './numbers.js';
 
@@ -29,8 +29,10 @@ export async function cleanupCommand(options: CleanupCommandOptions): Promise<vo
   if (olderThanMs === null)
     throw new UsageError(`--older-than ${JSON.stringify(options.olderThan)} is not an age; use a number with w, d, h, m or s, e.g. 30d`);
   const keepLast = optionalWholeNumber('--keep-last', options.keepLast, BOUNDS.keepLast);
+  const dir = existingLogsDir(options.dir);
+  assertWritableLogsDir(dir, 'cleanup');
   const report = await cleanupRuns({
-    dir: existingLogsDir(options.dir),
+    dir,
     olderThanMs,
     keepLast,
     dryRun: options.dryRun,

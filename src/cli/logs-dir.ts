@@ -38,6 +38,20 @@ export function logsDirToCreate(option: string | undefined): string {
   return dir;
 }
 
+/** The note a read command prints when it analysed a read-only logs folder without writing derived files. */
+export function noteReadOnly(dir: string): void {
+  process.stderr.write(`note: ${dir} is read-only: read from the journals without writing derived files\n`);
+}
+
+/** Refuses a read-only logs folder for a command whose work is writing there (replay, cleanup). */
+export function assertWritableLogsDir(dir: string, command: string): void {
+  if (!isWritable(dir))
+    throw new LogsDirError(
+      dir,
+      `it is read-only, and ${command} writes there; the analyses (runs, compare, report...) read a read-only folder without writing`,
+    );
+}
+
 /** Whether runledger can write under the logs folder (a read-only copy, a read-only mount, or not the owner). */
 export function isWritable(dir: string): boolean {
   try {

@@ -2,7 +2,7 @@ import { loadAnalysisRuns } from '../../replay/analysis-inputs.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { PriceBook, type PriceQuote } from '../prices/price-book.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
-import { existingLogsDir } from './logs-dir.js';
+import { existingLogsDir, noteReadOnly } from './logs-dir.js';
 import { printable } from '../errors.js';
 
 interface ModelPrices {
@@ -54,7 +54,8 @@ export interface PricesOptions {
 export async function pricesCommand(modelArgument: string | undefined, options: PricesOptions): Promise<void> {
   const book = new PriceBook({ overrideFile: options.prices, onUnpriced: () => {} });
   if (options.check) {
-    const { runs } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+    const { runs, readOnly, replay } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+    if (readOnly) noteReadOnly(replay.dir);
     const seen = [...new Set(runs.flatMap((r) => r.models))].sort();
     const models = seen.map((key) => {
       const at = key.indexOf(':');

@@ -1,7 +1,7 @@
 import { replay, type ReplayReport } from '../../replay/replay.js';
 import type { CentralReplayReport } from '../central/central-replay.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
-import { existingLogsDir, logsDirToCreate } from './logs-dir.js';
+import { assertWritableLogsDir, existingLogsDir, logsDirToCreate } from './logs-dir.js';
 import { printable } from '../errors.js';
 
 function formatReplayReport(report: ReplayReport): string {
@@ -53,8 +53,10 @@ export async function replayCommand(runIds: string[], options: ReplayCommandOpti
     process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
     return;
   }
+  const dir = existingLogsDir(options.dir);
+  assertWritableLogsDir(dir, 'replay');
   const report = await replay({
-    dir: existingLogsDir(options.dir),
+    dir,
     runIds: runIds.length > 0 ? runIds : undefined,
     full: options.full,
     progress: !options.json,

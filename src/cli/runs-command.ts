@@ -5,7 +5,7 @@ import { renderTextTable } from '../analysis/render/table.js';
 import { RUN_STATUSES } from './choices.js';
 import { colours, colourStatus } from './colour.js';
 import { UsageError } from './exit-codes.js';
-import { existingLogsDir } from './logs-dir.js';
+import { existingLogsDir, noteReadOnly } from './logs-dir.js';
 
 export interface RunFilters {
   readonly statuses?: readonly string[];
@@ -51,7 +51,8 @@ export interface RunsOptions {
 }
 
 export async function runsCommand(options: RunsOptions): Promise<void> {
-  const { runs } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+  const { runs, readOnly, replay } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+  if (readOnly) noteReadOnly(replay.dir);
   const selected = filterRuns(runs, {
     statuses: options.status?.split(',').map((s) => s.trim()),
     config: options.config,

@@ -1117,6 +1117,52 @@ describe('hostile arguments and folders at the command line: a one-line refusal 
     }
   });
 
+  it('a read-only logs folder is analysed without writing derived files (with a note); replay and cleanup refuse it', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'r1');
+    await recordFinishedRun(dir, 'r2');
+    // Readable by everyone, writable by its owner only; the commands run as another user (nobody when root).
+    const open = (p: string): void => {
+      fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
+      if (fs.statSync(p).isDirectory()) for (const name of fs.readdirSync(p)) open(path.join(p, name));
+    };
+    open(dir);
+    const asOther = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if (!('uid' in asOther)) fs.chmodSync(dir, 0o555);
+    const before = fs.readdirSync(dir).sort();
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args, '--dir', dir], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        ...asOther,
+        timeout: 30_000,
+      });
+    for (const args of [['runs'], ['compare', '--by', 'llm.model'], ['report'], ['prices', '--check']]) {
+      const result = run(args);
+      expect(result.status === 0 || (args[0] === 'prices' && result.status === 1), `${args.join(' ')}: ${result.stderr}`).toBe(true);
+      expect(result.stderr, args.join(' ')).toMatch(/^note: .* is read-only: read from the journals without writing derived files$/m);
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+    expect(run(['runs', '--json']).stdout).toMatch(/"runId": "r2"/);
+    for (const args of [['replay'], ['cleanup', '--keep-last', '1']]) {
+      const result = run(args);
+      expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toMatch(/^runledger: Logs folder .*: it is read-only/);
+    }
+    expect(fs.readdirSync(dir).sort(), 'nothing was written').toEqual(before);
+  });
+
+  it('ENOSPC while replay writes derived files: one line, exit 2, the journals untouched', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'r1');
+    const journal = fs.readFileSync(runPaths(dir, 'r1').journal);
+    const preload =
+      "import fs from 'node:fs'; fs.writeSync = () => { const e = new Error('ENOSPC: no space left on device, write'); e.code = 'ENOSPC'; throw e; };";
+    const result = await cli(['replay', '--dir', dir], { preload });
+    expectRefusal(result, 'replay with a full disk', /ENOSPC.*the disk is full/);
+    expect(fs.readFileSync(runPaths(dir, 'r1').journal).equals(journal)).toBe(true);
+  });
+
   it('an unexpected error prints one line asking to report it (exit 3), and its stack only with --debug', async () => {
     const dir = tortureDir();
     await recordFinishedRun(dir, 'good');
