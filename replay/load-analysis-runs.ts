@@ -1,17 +1,25 @@
 import fs from 'node:fs';
 import type { AnalysisRun } from '../projections/analysis-input.js';
 import { resolveLogsDir } from '../src/journal/paths.js';
+import { analysisRunsWithoutWriting, derivedFilesWritable } from './read-only.js';
 import { replay, type ReplayReport } from './replay.js';
 import { analysisInputsFile, replayPaths } from './replay-paths.js';
 
 /**
  * The analyzer's inputs, current: replay first (incremental: it reads only what is new), then the
- * one line per run that replay assembled.
+ * one line per run that replay assembled. When the logs folder is read-only, the journals are read
+ * in full and nothing is written (`readOnly`).
  */
-export async function loadAnalysisRuns(options: { dir?: string } = {}): Promise<{ runs: AnalysisRun[]; replay: ReplayReport }> {
+export async function loadAnalysisRuns(
+  options: { dir?: string } = {},
+): Promise<{ runs: AnalysisRun[]; replay: ReplayReport; readOnly: boolean }> {
   const dir = resolveLogsDir(options.dir);
+  // A read-only logs folder (a copy, a mount) is analysed from its journals, writing nothing.
+  if (!derivedFilesWritable(dir)) {
+    return { runs: await analysisRunsWithoutWriting(dir), replay: { dir, ok: true, runs: [], tables: [] }, readOnly: true };
+  }
   const report = await replay({ dir });
-  return { runs: await readAnalysisRuns(analysisInputsFile(replayPaths(dir))), replay: report };
+  return { runs: await readAnalysisRuns(analysisInputsFile(replayPaths(dir))), replay: report, readOnly: false };
 }
 
 /**

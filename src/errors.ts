@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the catalogue of typed errors: one class per code, kept in one file so that every code is found in one place */
 /**
  * Every error runledger throws on purpose is a RunledgerError with a stable `code`.
  * One class per kind, so callers can `instanceof` or switch on `code`.
@@ -27,6 +28,28 @@ export function describeValue(value: unknown): string {
     }
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Characters a terminal acts on instead of showing: C0 and C1 controls (ESC, BEL, NUL, CR, LF...),
+ * DEL, line and paragraph separators and the bidirectional overrides that reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text as a terminal may show it: every control character written as an escape (`\n`, `\x1b`,
+ * `\u202e`), so that text from a journal can neither forge a line nor send escape sequences.
+ * Human output only: JSON output stays exact.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => {
+    const named = NAMED[ch];
+    if (named !== undefined) return named;
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 export class InvalidRunIdError extends RunledgerError {
@@ -332,5 +355,35 @@ export class ServerStoppingError extends RunledgerError {
     super(
       'The server is stopping; this request was not handled and wrote nothing. Its open runs are recorded as interrupted: resume them (POST /runs/:runId/resume) on the restarted server.',
     );
+  }
+}
+
+/**
+ * The logs folder cannot be used as asked: it is a file, it does not exist (read commands never
+ * create it), RUNLEDGER_DIR is set but empty, or it is read-only for a command that must write.
+ */
+export class LogsDirError extends RunledgerError {
+  readonly code = 'LOGS_DIR';
+  constructor(
+    readonly dir: string,
+    problem: string,
+  ) {
+    super(`Logs folder ${dir}: ${problem}`);
+  }
+}
+
+/**
+ * The file system refused an operation for a reason outside runledger: disk full, no permission,
+ * a read-only file system, a file where a folder should be (or the reverse). Nothing acknowledged
+ * before it is lost: journals are only appended to, derived files are replaced atomically.
+ */
+export class FileSystemError extends RunledgerError {
+  readonly code = 'FILE_SYSTEM';
+  constructor(
+    readonly errno: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail, options);
   }
 }

@@ -4,7 +4,7 @@ import { analysedRuns, compareConfigurations, groupRuns, type ConfigGroup } from
 import { configKeysOf } from './config-keys.js';
 import { MIN_ISSUES, MIN_RUNS } from './group-stats.js';
 import { probabilityBest } from './probability-best.js';
-import type { BootstrapOptions } from './stats/bootstrap.js';
+import { assertBootstrapOptions, type BootstrapOptions } from './stats/bootstrap.js';
 import { clusterTDifference } from './stats/cluster-t.js';
 import { holmAdjust } from './stats/holm.js';
 import { ALPHA } from './stats/power.js';
@@ -84,6 +84,7 @@ export function bestConfiguration(
   allRuns: readonly AnalysisRun[],
   options: BootstrapOptions & { by?: readonly string[] } = {},
 ): BestConfigurationReport {
+  assertBootstrapOptions(options);
   const runs = analysedRuns(allRuns);
   const by = options.by ?? varyingKeys(runs);
   if (runs.length === 0) return { ...nothingToJudge(by), note: 'no finished runs to compare' };

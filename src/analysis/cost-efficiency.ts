@@ -1,6 +1,6 @@
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { compareConfigurations } from './compare.js';
-import type { BootstrapOptions, Estimate } from './stats/bootstrap.js';
+import { assertBootstrapOptions, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
 
 export interface CostEfficiencyGroup {
   readonly label: string;
@@ -27,6 +27,7 @@ export function costEfficiency(
   runs: readonly AnalysisRun[],
   options: BootstrapOptions & { by?: readonly string[] } = {},
 ): CostEfficiencyReport {
+  assertBootstrapOptions(options);
   const by = options.by ?? ['llm.model'];
   const comparison = compareConfigurations(runs, { ...options, by, metric: 'cost' });
   const groups = comparison.groups.map((g) => ({

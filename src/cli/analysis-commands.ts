@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
@@ -11,8 +12,9 @@ import { bestSection, costSection, influenceSection, trendSection, type Section 
 import { analysisReport } from '../analysis/report.js';
 import { performanceTrends } from '../analysis/trends.js';
 import { writeHtmlReport } from '../report-html/write-html-report.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { UsageError } from './exit-codes.js';
+import { existingLogsDir, isWritable, noteReadOnly } from './logs-dir.js';
+import { BOUNDS, optionalWholeNumber } from './numbers.js';
 
 /** The analysis commands' options, as commander gives them (registered in commands.ts). */
 export interface AnalysisOptions {
@@ -34,22 +36,18 @@ export interface ReportCommandOptions extends AnalysisOptions {
   last?: string;
 }
 
-function positiveInteger(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} ${JSON.stringify(value)} is not a whole number >= 1`);
-  return n;
-}
-
 function bootstrapOf(options: AnalysisOptions): { seed?: number; resamples?: number } {
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${JSON.stringify(options.seed)} is not a whole number`);
-  return { seed, resamples: positiveInteger('--resamples', options.resamples) };
+  return {
+    seed: optionalWholeNumber('--seed', options.seed, BOUNDS.seed),
+    resamples: optionalWholeNumber('--resamples', options.resamples, BOUNDS.resamples),
+  };
 }
 
 /** Replays, then loads the analyzer's inputs: call it only after every option was checked, so a usage error writes nothing. */
 async function runsOf(options: AnalysisOptions): Promise<AnalysisRun[]> {
-  return (await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) })).runs;
+  const loaded = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+  if (loaded.readOnly) noteReadOnly(loaded.replay.dir);
+  return loaded.runs;
 }
 
 function print(options: AnalysisOptions, json: unknown, section: () => Section): void {
@@ -82,7 +80,7 @@ export async function costCommand(options: AnalysisOptions & { by?: string }): P
 }
 
 export async function trendsCommand(options: AnalysisOptions & { last?: string }): Promise<void> {
-  const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
+  const settings = { ...bootstrapOf(options), lastN: optionalWholeNumber('--last', options.last, BOUNDS.last) };
   const report = performanceTrends(await runsOf(options), settings);
   print(options, report, () => trendSection(report));
 }
@@ -93,11 +91,22 @@ export async function bestCommand(options: AnalysisOptions & { by?: string }): P
   print(options, report, () => bestSection(report));
 }
 
+/** Refuses a file argument that names a folder (or lies under a file) before any work is done. */
+function assertWritableFile(name: string, file: string): void {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat?.isDirectory())
+    throw new UsageError(`${name} ${JSON.stringify(file)} is a folder; give the file to write, e.g. ${path.join(file, 'analysis.md')}`);
+  const parent = fs.statSync(path.dirname(path.resolve(file)), { throwIfNoEntry: false });
+  if (parent !== undefined && !parent.isDirectory())
+    throw new UsageError(`${name} ${JSON.stringify(file)}: ${path.dirname(path.resolve(file))} is not a folder`);
+}
+
 export async function reportCommand(options: ReportCommandOptions): Promise<void> {
   const formats: Record<string, string> = { text: 'txt', md: 'md', json: 'json', html: 'html' };
   if (!(options.format in formats)) throw new UsageError(`--format ${JSON.stringify(options.format)} is not one of text, md, json, html`);
-  const dir = resolveLogsDir(options.dir);
-  const settings = { ...bootstrapOf(options), lastN: positiveInteger('--last', options.last) };
+  const dir = existingLogsDir(options.dir);
+  const settings = { ...bootstrapOf(options), lastN: optionalWholeNumber('--last', options.last, BOUNDS.last) };
+  if (options.out !== undefined) assertWritableFile('--out', options.out);
   if (options.format === 'html') {
     const written = await writeHtmlReport({ dir, out: options.out ?? path.join(dir, 'report.html'), ...settings });
     process.stdout.write(
@@ -113,7 +122,10 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
       ? renderReportMarkdown(report)
       : renderReportText(report);
   const out = path.resolve(options.out ?? path.join(dir, `analysis.${json ? 'json' : formats[options.format]}`));
-  writeFileAtomic(out, text);
+  // A read-only logs folder gets no analysis file unless --out says where; the report is printed.
+  const write = options.out !== undefined || isWritable(dir);
+  if (write) writeFileAtomic(out, text);
   process.stdout.write(text);
-  if (!json) process.stderr.write(`written to ${out}\n`);
+  if (!write) process.stderr.write(`note: not written to ${out} (read-only); give --out to write it elsewhere\n`);
+  else if (!json) process.stderr.write(`written to ${out}\n`);
 }

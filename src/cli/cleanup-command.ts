@@ -1,13 +1,15 @@
 import { cleanupRuns, parseDuration, type CleanupReport } from '../cleanup/cleanup.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { UsageError } from './exit-codes.js';
+import { assertWritableLogsDir, existingLogsDir } from './logs-dir.js';
+import { printable } from '../errors.js';
+import { BOUNDS, optionalWholeNumber } from './numbers.js';
 
 function formatCleanupReport(report: CleanupReport): string {
   const verb = report.dryRun ? 'Would remove' : 'Removed';
   const lines = [`${verb} ${report.removed.length} run(s) from ${report.dir}; ${report.kept} kept.`];
   for (const run of report.removed)
     lines.push(`  ${report.dryRun ? 'would remove' : 'removed'}  ${run.runId} (last event ${run.lastEventAt ?? 'unknown'})`);
-  for (const run of report.skipped) lines.push(`  skipped       ${run.runId}: ${run.reason}`);
+  for (const run of report.skipped) lines.push(`  skipped       ${run.runId}: ${printable(run.reason)}`);
   return lines.join('\n');
 }
 
@@ -26,11 +28,11 @@ export async function cleanupCommand(options: CleanupCommandOptions): Promise<vo
   const olderThanMs = options.olderThan === undefined ? undefined : parseDuration(options.olderThan);
   if (olderThanMs === null)
     throw new UsageError(`--older-than ${JSON.stringify(options.olderThan)} is not an age; use a number with w, d, h, m or s, e.g. 30d`);
-  const keepLast = options.keepLast === undefined ? undefined : Number(options.keepLast);
-  if (keepLast !== undefined && (!Number.isInteger(keepLast) || keepLast < 0))
-    throw new UsageError(`--keep-last ${JSON.stringify(options.keepLast)} is not a whole number >= 0`);
+  const keepLast = optionalWholeNumber('--keep-last', options.keepLast, BOUNDS.keepLast);
+  const dir = existingLogsDir(options.dir);
+  assertWritableLogsDir(dir, 'cleanup');
   const report = await cleanupRuns({
-    dir: resolveLogsDir(options.dir),
+    dir,
     olderThanMs,
     keepLast,
     dryRun: options.dryRun,

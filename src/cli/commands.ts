@@ -75,7 +75,7 @@ export function registerCommands(program: Command): void {
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
-      '\nExit codes: 0 all intact (or only torn tails), 1 corruption found, 2 usage error.\n\nExample:\n  $ runledger verify --dir logs run_20261126_101500_demo_a1b2c3',
+      '\nExit codes: 0 all intact (or only torn tails), 1 corruption found or a journal that cannot be checked, 2 usage error.\n\nExample:\n  $ runledger verify --dir logs run_20261126_101500_demo_a1b2c3',
     )
     .action(async (runIds: string[], options: VerifyOptions) => (await import('./verify-command.js')).verifyCommand(runIds, options));
 

@@ -1,8 +1,9 @@
 import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { renderTextTable } from '../analysis/render/table.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook, type PriceQuote } from '../prices/price-book.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+import { existingLogsDir, noteReadOnly } from './logs-dir.js';
+import { printable } from '../errors.js';
 
 interface ModelPrices {
   readonly model: string;
@@ -53,7 +54,8 @@ export interface PricesOptions {
 export async function pricesCommand(modelArgument: string | undefined, options: PricesOptions): Promise<void> {
   const book = new PriceBook({ overrideFile: options.prices, onUnpriced: () => {} });
   if (options.check) {
-    const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
+    const { runs, readOnly, replay } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+    if (readOnly) noteReadOnly(replay.dir);
     const seen = [...new Set(runs.flatMap((r) => r.models))].sort();
     const models = seen.map((key) => {
       const at = key.indexOf(':');
@@ -72,7 +74,7 @@ export async function pricesCommand(modelArgument: string | undefined, options: 
       unpriced.length === 0
         ? `All ${models.length} model(s) seen in the journals have a price.\n`
         : `${unpriced.length} of ${models.length} model(s) seen in the journals have no price (their cost is reported as unpriced, never $0); add them to a price override file:\n${unpriced
-            .map((m) => `  ${m.provider ? `${m.provider}:` : ''}${m.model} (${m.runs} run(s))`)
+            .map((m) => `  ${printable(`${m.provider ? `${m.provider}:` : ''}${m.model}`)} (${m.runs} run(s))`)
             .join('\n')}\n`,
     );
     return;
@@ -89,7 +91,7 @@ export async function pricesCommand(modelArgument: string | undefined, options: 
   }
   if (!prices.perMillion) {
     process.stdout.write(
-      `No price for ${model}${provider ? ` (provider ${provider})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`,
+      `No price for ${printable(model)}${provider ? ` (provider ${printable(provider)})` : ''}: its tokens are recorded as unpriced, never $0. Add it to a price override file (RUNLEDGER_PRICES).\n`,
     );
     return;
   }

@@ -1,7 +1,8 @@
 import { replay, type ReplayReport } from '../../replay/replay.js';
 import type { CentralReplayReport } from '../central/central-replay.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+import { assertWritableLogsDir, existingLogsDir, logsDirToCreate } from './logs-dir.js';
+import { printable } from '../errors.js';
 
 function formatReplayReport(report: ReplayReport): string {
   const count = (kind: string): number => report.runs.filter((r) => r.outcome === kind).length;
@@ -11,7 +12,7 @@ function formatReplayReport(report: ReplayReport): string {
   for (const run of report.runs) {
     if (run.refused)
       lines.push(
-        `  REFUSED  ${run.runId}: corrupt at line ${run.refused.line} (byte ${run.refused.offset}): ${run.refused.problem}. Its derived files were removed; see "runledger verify ${run.runId}".`,
+        `  REFUSED  ${run.runId}: corrupt at line ${run.refused.line} (byte ${run.refused.offset}): ${printable(run.refused.problem)}. Its derived files were removed; see "runledger verify ${run.runId}".`,
       );
     else if (run.tornTail)
       lines.push(`  torn     ${run.runId}: torn tail at byte ${run.tornTail.offset} (${run.tornTail.bytes} bytes), flagged on the run`);
@@ -24,7 +25,7 @@ function formatCentralReport(report: CentralReplayReport): string {
   const lines = [
     `Mirrored stream ${report.stream} into ${report.dir}: ${report.messages} message(s), stream seq ${report.fromStreamSeq} -> ${report.toStreamSeq}.`,
   ];
-  for (const refused of report.refused) lines.push(`  REFUSED  ${refused.reason}`);
+  for (const refused of report.refused) lines.push(`  REFUSED  ${printable(refused.reason)}`);
   if (report.replay) lines.push(formatReplayReport(report.replay));
   return lines.join('\n');
 }
@@ -43,7 +44,7 @@ export async function replayCommand(runIds: string[], options: ReplayCommandOpti
     // NATS is loaded for central replay only.
     const { replayFromStream } = await import('../central/central-replay.js');
     const report = await replayFromStream({
-      dir: resolveLogsDir(options.dir),
+      dir: logsDirToCreate(options.dir),
       servers: options.from,
       stream: options.stream,
       progress: !options.json,
@@ -52,8 +53,10 @@ export async function replayCommand(runIds: string[], options: ReplayCommandOpti
     process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
     return;
   }
+  const dir = existingLogsDir(options.dir);
+  assertWritableLogsDir(dir, 'replay');
   const report = await replay({
-    dir: resolveLogsDir(options.dir),
+    dir,
     runIds: runIds.length > 0 ? runIds : undefined,
     full: options.full,
     progress: !options.json,

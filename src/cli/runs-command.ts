@@ -2,10 +2,10 @@ import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { configValue, formatValue } from '../analysis/config-keys.js';
 import { renderTextTable } from '../analysis/render/table.js';
-import { resolveLogsDir } from '../journal/paths.js';
 import { RUN_STATUSES } from './choices.js';
 import { colours, colourStatus } from './colour.js';
 import { UsageError } from './exit-codes.js';
+import { existingLogsDir, noteReadOnly } from './logs-dir.js';
 
 export interface RunFilters {
   readonly statuses?: readonly string[];
@@ -51,7 +51,8 @@ export interface RunsOptions {
 }
 
 export async function runsCommand(options: RunsOptions): Promise<void> {
-  const { runs } = await loadAnalysisRuns({ dir: resolveLogsDir(options.dir) });
+  const { runs, readOnly, replay } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+  if (readOnly) noteReadOnly(replay.dir);
   const selected = filterRuns(runs, {
     statuses: options.status?.split(',').map((s) => s.trim()),
     config: options.config,

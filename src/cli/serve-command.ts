@@ -1,21 +1,8 @@
-import { resolveLogsDir } from '../journal/paths.js';
 import { startServer } from '../serve/server.js';
 import { stopOnSignals } from '../serve/signals.js';
 import { UsageError } from './exit-codes.js';
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new UsageError(`--port ${JSON.stringify(text)} is not a port number (0-65535; 0 picks a free one)`);
-  return port;
-}
-
-function parseBytes(text: string): number {
-  const bytes = Number(text);
-  if (!Number.isInteger(bytes) || bytes < 1024)
-    throw new UsageError(`--body-limit ${JSON.stringify(text)} is not a whole number of bytes >= 1024`);
-  return bytes;
-}
+import { logsDirToCreate } from './logs-dir.js';
+import { BOUNDS, wholeNumber } from './numbers.js';
 
 export interface ServeCommandOptions {
   dir?: string;
@@ -31,12 +18,12 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
   let server;
   try {
     server = await startServer({
-      dir: resolveLogsDir(options.dir),
+      dir: logsDirToCreate(options.dir),
       host: options.host,
-      port: parsePort(options.port),
+      port: wholeNumber('--port', options.port, BOUNDS.port),
       tokenFile: options.tokenFile,
       prices: options.prices,
-      bodyLimit: parseBytes(options.bodyLimit),
+      bodyLimit: wholeNumber('--body-limit', options.bodyLimit, BOUNDS.bodyLimit),
       liveUpdates: options.liveUpdates,
     });
   } catch (error) {

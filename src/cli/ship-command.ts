@@ -1,6 +1,8 @@
 import { shipJournals, type ShipReport } from '../ship/shipper.js';
-import { resolveLogsDir } from '../journal/paths.js';
-import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
+import { EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
+import { logsDirToCreate } from './logs-dir.js';
+import { printable } from '../errors.js';
+import { BOUNDS, wholeNumber } from './numbers.js';
 
 function formatShipReport(report: ShipReport): string {
   const published = report.runs.reduce((n, r) => n + r.published, 0);
@@ -8,7 +10,7 @@ function formatShipReport(report: ShipReport): string {
     `Shipped ${report.dir} to stream ${report.stream}: ${published} line(s) published, ${report.runs.length} run(s) looked at.`,
   ];
   for (const run of report.runs) {
-    if (run.problem) lines.push(`  NOT SHIPPED PAST seq ${run.shippedSeq}  ${run.runId}: ${run.problem.message}`);
+    if (run.problem) lines.push(`  NOT SHIPPED PAST seq ${run.shippedSeq}  ${run.runId}: ${printable(run.problem.message)}`);
   }
   return lines.join('\n');
 }
@@ -23,16 +25,14 @@ export interface ShipCommandOptions {
 }
 
 export async function shipCommand(options: ShipCommandOptions): Promise<void> {
-  const replicas = Number(options.replicas);
-  if (!Number.isInteger(replicas) || replicas < 1)
-    throw new UsageError(`--replicas ${JSON.stringify(options.replicas)} is not a whole number >= 1`);
+  const replicas = wholeNumber('--replicas', options.replicas, BOUNDS.replicas);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     const report = await shipJournals({
-      dir: resolveLogsDir(options.dir),
+      dir: logsDirToCreate(options.dir),
       servers: options.to,
       stream: options.stream,
       replicas,

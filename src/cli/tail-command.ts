@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import ndjson from 'ndjson';
 import type { RunEntry } from '../journal/envelope.js';
 import { checkJournalEvent } from '../../events/registry.js';
-import { RunNotFoundError } from '../errors.js';
-import { assertRunId, resolveLogsDir, runPaths } from '../journal/paths.js';
+import { assertRunId } from '../journal/paths.js';
 import { scanJournal } from '../journal/reader.js';
 import { colours } from './colour.js';
-import { EXIT_FINDINGS } from './exit-codes.js';
+import { EXIT_FINDINGS, EXIT_USAGE } from './exit-codes.js';
 import { summarizeEvent } from './event-summary.js';
+import { existingJournal } from './logs-dir.js';
+import { printable } from '../errors.js';
+import { BOUNDS, wholeNumber } from './numbers.js';
 
 const POLL_MS = 200;
 
@@ -25,15 +27,14 @@ export interface TailOptions {
  */
 export async function tailCommand(runId: string, options: TailOptions): Promise<void> {
   assertRunId(runId);
-  const { journal } = runPaths(resolveLogsDir(options.dir), runId);
-  if (!fs.existsSync(journal)) throw new RunNotFoundError(runId, journal);
-  const keep = Math.max(0, Number.parseInt(options.lines, 10) || 0);
+  const journal = existingJournal(options.dir, runId);
+  const keep = wholeNumber('-n/--lines', options.lines, BOUNDS.lines);
   const c = colours();
   const out = options.json ? ndjson.stringify() : null;
   out?.pipe(process.stdout);
   const print = (e: RunEntry): void => {
     if (out) out.write(e);
-    else process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${summarizeEvent(e)}\n`);
+    else process.stdout.write(`${String(e.seq).padStart(5)}  ${c.dim(e.ts)}  ${e.type.padEnd(22)} ${printable(summarizeEvent(e))}\n`);
   };
 
   let last: RunEntry[] = [];
@@ -45,7 +46,7 @@ export async function tailCommand(runId: string, options: TailOptions): Promise<
     position = { offset: scan.goodEnd, seq: scan.lastSeq, hash: scan.lastHash };
     if (scan.tail.kind === 'corrupt') {
       process.stderr.write(
-        `runledger: run ${runId} is corrupt at line ${scan.tail.damage.line} (byte ${scan.tail.damage.offset}): ${scan.tail.damage.problem}\n`,
+        `runledger: run ${runId} is corrupt at line ${scan.tail.damage.line} (byte ${scan.tail.damage.offset}): ${printable(scan.tail.damage.problem)}\n`,
       );
       process.exitCode = EXIT_FINDINGS;
       return false;
@@ -62,17 +63,29 @@ export async function tailCommand(runId: string, options: TailOptions): Promise<
     out?.end();
     return;
   }
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
+    const stop = (error?: Error): void => {
+      clearInterval(timer);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const removed = (): void => {
+      // Removed under us (cleanup, or by hand): the run is gone, so is what to follow.
+      process.stderr.write(`runledger: run ${runId} was removed (${journal} is gone); stopped following\n`);
+      process.exitCode = EXIT_USAGE;
+      stop();
+    };
     const timer = setInterval(() => {
-      if (fs.statSync(journal).size > position.offset && !readNew(print)) {
-        clearInterval(timer);
-        resolve();
+      try {
+        const stat = fs.statSync(journal, { throwIfNoEntry: false });
+        if (stat === undefined) removed();
+        else if (stat.size > position.offset && !readNew(print)) stop();
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') removed();
+        else stop(error as Error);
       }
     }, POLL_MS);
-    process.once('SIGINT', () => {
-      clearInterval(timer);
-      resolve();
-    });
+    process.once('SIGINT', () => stop());
   });
   out?.end();
 }

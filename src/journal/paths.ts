@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InvalidRunIdError } from '../errors.js';
+import { InvalidRunIdError, LogsDirError } from '../errors.js';
 
 const RUN_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -19,9 +19,16 @@ export function isValidRunId(runId: unknown): runId is string {
   return typeof runId === 'string' && RUN_ID.test(runId) && runId !== '.' && runId !== '..';
 }
 
-/** The logs folder: an explicit option, else RUNLEDGER_DIR, else ./logs. */
+/**
+ * The logs folder: an explicit option, else RUNLEDGER_DIR, else ./logs. An empty one is refused:
+ * it would silently mean the current folder.
+ */
 export function resolveLogsDir(dir?: string): string {
-  return path.resolve(dir ?? process.env.RUNLEDGER_DIR ?? 'logs');
+  if (dir === '') throw new LogsDirError('""', 'the folder given is empty; give a path, or leave the option out for ./logs');
+  const fromEnv = process.env.RUNLEDGER_DIR;
+  if (dir === undefined && fromEnv === '')
+    throw new LogsDirError('""', 'RUNLEDGER_DIR is set but empty; unset it for ./logs, or give it a path');
+  return path.resolve(dir ?? fromEnv ?? 'logs');
 }
 
 export interface RunPaths {

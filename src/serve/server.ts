@@ -1,6 +1,8 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { InvalidRequestError, RunledgerError, ServerStoppingError } from '../errors.js';
+import path from 'node:path';
+import { InvalidRequestError, RunledgerError, ServeConfigError, ServerStoppingError } from '../errors.js';
 import type { FileOps } from '../durable/file-ops.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
@@ -59,6 +61,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   const token = options.token !== undefined ? checkedToken(options.token) : readToken(options.tokenFile);
   assertBindable(host, token);
   const logsDir = resolveLogsDir(options.dir);
+  assertUsableLogsDir(logsDir);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true, options.fileOps);
   const lifecycle = { stopping: false };
@@ -109,6 +112,36 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   };
 }
 
+/**
+ * Refuses to start on a logs folder no run could be written to (a file, under a file, read-only):
+ * a server that starts anyway would answer 500 to every request.
+ */
+function assertUsableLogsDir(logsDir: string): void {
+  const statOf = (p: string): fs.Stats | undefined => {
+    try {
+      return fs.statSync(p, { throwIfNoEntry: false });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined; // under a file: its parent says which
+      throw error;
+    }
+  };
+  let existing = logsDir;
+  let stat = statOf(existing);
+  while (stat === undefined && path.dirname(existing) !== existing) {
+    existing = path.dirname(existing);
+    stat = statOf(existing);
+  }
+  if (stat !== undefined && !stat.isDirectory())
+    throw new ServeConfigError(`Cannot serve the logs folder ${logsDir}: ${existing} is not a folder. Give a folder with --dir.`);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw new ServeConfigError(
+      `Cannot serve the logs folder ${logsDir}: ${existing} is not writable, so no run could be recorded. Give a writable --dir.`,
+    );
+  }
+}
+
 interface AppOptions {
   readonly logsDir: string;
   readonly runs: OpenRuns;
@@ -128,6 +161,24 @@ function buildApp(options: AppOptions): FastifyInstance {
     // Refused by the hook below instead, with runledger's error body.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // A URL the router cannot read (bad percent-encoding, a run id over the parameter limit) never
+    // reaches the hooks: the token is checked here first, then refused in runledger's error body.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        if (options.token !== null) makeTokenCheck(options.token)(request.headers.authorization);
+      } catch (refusal) {
+        const { body } = errorResponse(refusal);
+        void reply.code(401).header('www-authenticate', 'Bearer').send({ error: body });
+        return;
+      }
+      const status = error.statusCode === 414 ? 414 : 400;
+      const refusal = new InvalidRequestError(
+        'url',
+        request.url,
+        status === 414 ? 'a run id is 1-128 characters of A-Z a-z 0-9 . _ -' : 'a URL with valid percent-encoding',
+      );
+      void reply.code(status).send({ error: errorResponse(refusal).body });
+    },
   });
 
   // Bodies are read as text and parsed by runledger: plain JSON.parse (the library handles keys such

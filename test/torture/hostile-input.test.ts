@@ -15,7 +15,7 @@ import {
   verifyRun,
   type JournalEntry,
 } from '../../src/index.js';
-import { CLI, runNode, testSeed } from '../helpers/child.js';
+import { CLI, ROOT, runNode, testSeed } from '../helpers/child.js';
 import { csvRecords, parseCsv } from './helpers/csv.js';
 import { tortureDir } from './helpers/dirs.js';
 import {
@@ -1077,5 +1077,313 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
     } finally {
       process.umask(previous);
     }
+  });
+});
+
+// ---- hostile arguments and folders at the command line ------------------------------------------
+
+/** Runs the built CLI; `NO_COLOR` so that output is plain text. */
+function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; preload?: string; timeoutMs?: number } = {}) {
+  const preload = options.preload === undefined ? [] : ['--import', `data:text/javascript,${encodeURIComponent(options.preload)}`];
+  return runNode([...preload, CLI, ...args], { env: { NO_COLOR: '1', ...options.env }, timeoutMs: options.timeoutMs });
+}
+
+/** A refusal as README "Errors" promises it: exit 2, one line on stderr that starts with "runledger: ", no stack trace. */
+function expectRefusal(result: { code: number | null; stdout: string; stderr: string }, what: string, pattern?: RegExp): void {
+  expect(result.code, `${what}: exit code (stderr: ${result.stderr})`).toBe(2);
+  expect(result.stderr, `${what}: no stack trace`).not.toMatch(/\n\s+at |node:internal|^\S+Error:/m);
+  expect(result.stderr.trimEnd().split('\n'), `${what}: one line`).toHaveLength(1);
+  expect(result.stderr, what).toMatch(/^runledger: /);
+  if (pattern) expect(result.stderr, what).toMatch(pattern);
+}
+
+async function recordFinishedRun(dir: string, runId: string): Promise<void> {
+  const c = await MetricsCollector.start(startOptions(dir, runId));
+  c.startIssue(1, { title: 'one' });
+  c.finalizeIssue(1, 'completed');
+  c.finalizeRun('completed');
+}
+
+describe('hostile arguments and folders at the command line: a one-line refusal with exit 2, never a stack trace, a hang or a new folder', () => {
+  it('--dir naming a file is refused by every command that reads a logs folder', async () => {
+    const file = path.join(tortureDir(), 'a-file');
+    fs.writeFileSync(file, 'not a folder\n');
+    for (const args of [
+      ['runs'],
+      ['verify'],
+      ['replay'],
+      ['cleanup', '--keep-last', '1'],
+      ['report'],
+      ['compare', '--by', 'llm.model'],
+      ['prices', '--check'],
+      ['show', 'r1'],
+      ['tail', 'r1'],
+    ]) {
+      expectRefusal(await cli([...args, '--dir', file]), args.join(' '), /is not a folder/);
+      figures.tried += 1;
+      figures.refused += 1;
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a folder\n');
+  });
+
+  it('read commands never create the logs folder: a --dir that does not exist is refused', async () => {
+    const missing = path.join(tortureDir(), 'no', 'such', 'logs');
+    for (const args of [['runs'], ['verify'], ['replay'], ['report'], ['compare', '--by', 'llm.model'], ['prices', '--check']]) {
+      expectRefusal(await cli([...args, '--dir', missing]), args.join(' '), /no such folder/);
+      figures.tried += 1;
+      figures.refused += 1;
+    }
+    expect(fs.existsSync(path.dirname(path.dirname(missing))), 'a read command created folders').toBe(false);
+  });
+
+  it('an empty RUNLEDGER_DIR is refused, not read as the current folder', async () => {
+    const cwdLogs = path.join(ROOT, 'logs');
+    const existed = fs.existsSync(cwdLogs);
+    expectRefusal(await cli(['runs'], { env: { RUNLEDGER_DIR: '' } }), 'RUNLEDGER_DIR=', /RUNLEDGER_DIR is set but empty/);
+    expectRefusal(await cli(['runs', '--dir', '']), '--dir ""', /empty/);
+    expect(fs.existsSync(cwdLogs)).toBe(existed);
+  });
+
+  it('serve refuses to start on a --dir that is a file, or lies under one', async () => {
+    const file = path.join(tortureDir(), 'a-file');
+    fs.writeFileSync(file, '');
+    for (const dir of [file, path.join(file, 'logs')]) {
+      const result = await cli(['serve', '--dir', dir, '--port', '0'], { timeoutMs: 15_000 });
+      expectRefusal(result, `serve --dir ${dir}`, /is not a folder/);
+    }
+  });
+
+  it('an events.ndjson that is a folder: show and tail refuse it, verify reports it, replay leaves it out', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'good');
+    fs.mkdirSync(path.join(dir, 'runs', 'odd', 'events.ndjson'), { recursive: true });
+    expectRefusal(await cli(['show', 'odd', '--dir', dir]), 'show', /is not a file/);
+    expectRefusal(await cli(['tail', 'odd', '--dir', dir]), 'tail', /is not a file/);
+    const verify = await cli(['verify', '--dir', dir]);
+    expect(verify.code, verify.stderr).toBe(1);
+    expect(verify.stdout).toMatch(/UNCHECKED runs\/odd\/events.ndjson: events.ndjson is not a file/);
+    expect(verify.stdout).toMatch(/ok {7}good/);
+    const replayed = await cli(['replay', '--dir', dir, '--json']);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(JSON.parse(replayed.stdout).runs.map((r: { runId: string }) => r.runId)).toEqual(['good']);
+  });
+
+  it('verify reports a journal in a folder whose name is not a run id instead of skipping it silently', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'good');
+    fs.mkdirSync(path.join(dir, 'runs', 'bad name!'));
+    fs.copyFileSync(runPaths(dir, 'good').journal, path.join(dir, 'runs', 'bad name!', 'events.ndjson'));
+    const verify = await cli(['verify', '--dir', dir, '--json']);
+    expect(verify.code, verify.stderr).toBe(1);
+    const report = JSON.parse(verify.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.unchecked.map((u: { folder: string }) => u.folder)).toEqual(['bad name!']);
+    expect(report.unchecked[0].problem).toMatch(/not a run id/);
+  });
+
+  it('report --out naming an existing folder is refused before anything is analysed', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'good');
+    const out = tortureDir();
+    for (const format of ['md', 'html']) {
+      expectRefusal(await cli(['report', '--dir', dir, '--format', format, '--out', out]), `report --format ${format}`, /is a folder/);
+    }
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('tail --follow stops with one line and exit 2 when the run is removed under it', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'going');
+    const running = cli(['tail', 'going', '--dir', dir, '--follow'], { timeoutMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    fs.rmSync(runPaths(dir, 'going').runDir, { recursive: true, force: true });
+    const result = await running;
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^runledger: run going was removed .*stopped following\n$/);
+  });
+
+  it('every numeric option is bounded: huge, fractional, negative or non-numeric values are refused at once (exit 2), before any work', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'r1');
+    const before = fs.readdirSync(dir).sort();
+    const cases: string[][] = [
+      ['compare', '--by', 'llm.model', '--resamples', '1e12'],
+      ['compare', '--by', 'llm.model', '--resamples', '100000000'],
+      ['compare', '--by', 'llm.model', '--resamples', '100001'],
+      ['compare', '--by', 'llm.model', '--resamples', '0'],
+      ['influence', '--resamples', 'abc'],
+      ['report', '--resamples', '2.5'],
+      ['best', '--seed', '1e300'],
+      ['trends', '--last', '1e12'],
+      ['trends', '--last', '0'],
+      ['report', '--last', '-3'],
+      ['cleanup', '--keep-last', '1e300'],
+      ['cleanup', '--keep-last', 'lots'],
+      ['tail', 'r1', '-n', 'abc'],
+      ['tail', 'r1', '-n', '1000000000000000'],
+      ['ship', '--to', 'nats://127.0.0.1:1', '--replicas', '99'],
+      ['serve', '--port', '1e5'],
+      ['serve', '--port', '0', '--body-limit', '1e12'],
+    ];
+    for (const args of cases) {
+      const started = Date.now();
+      expectRefusal(await cli([...args, '--dir', dir], { timeoutMs: 15_000 }), args.join(' '), /is not a whole number from/);
+      expect(Date.now() - started, `${args.join(' ')}: refused at once`).toBeLessThan(10_000);
+      figures.tried += 1;
+      figures.refused += 1;
+    }
+    expect(fs.readdirSync(dir).sort(), 'a refused command wrote derived files').toEqual(before);
+  });
+
+  it('the library refuses resamples above 100,000 with a typed error instead of running out of memory', async () => {
+    const { compareConfigurations, analysisReport } = await import('../../src/entries/analysis.js');
+    for (const resamples of [1e12, 1e8, 100_001, 0, 2.5]) {
+      expect(() => compareConfigurations([], { by: ['llm.model'], resamples }), String(resamples)).toThrow(RunledgerError);
+      expect(() => analysisReport([], { resamples }), String(resamples)).toThrow(RunledgerError);
+    }
+  });
+
+  it('show --issue with an issue the run does not have is refused, not an empty timeline', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'r1');
+    expectRefusal(await cli(['show', 'r1', '--issue', 'abc', '--dir', dir]), 'show --issue abc', /has no such issue \(its issues: "1"\)/);
+    const one = await cli(['show', 'r1', '--issue', '1', '--dir', dir]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/IssueStarted/);
+  });
+
+  it('control characters from a journal never reach the terminal raw: show, tail, runs and the text analyses escape them; JSON stays exact', async () => {
+    const dir = tortureDir();
+    const hostileModel = 'evil\x1b]0;owned\x07\u202e';
+    const c = await MetricsCollector.start(
+      startOptions(dir, 'ctl', { config: { llm: { provider: 'x', model: hostileModel, temperature: 0.5 } } }),
+    );
+    c.startIssue(1, { title: 'title\x1b[2J\x00' });
+    c.recordError({ kind: 'k\nx', message: 'bell\x07 nul\x00 esc\x1b[31m cr\r', recoverable: true, issueId: 1 });
+    c.finalizeIssue(1, 'completed');
+    c.finalizeRun('completed');
+    // Anything a terminal acts on: C0 controls but the line breaks of the output itself, DEL, C1, bidi overrides.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    const raw = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+    for (const args of [['show', 'ctl'], ['tail', 'ctl', '-n', '100'], ['runs'], ['compare', '--by', 'llm.model'], ['report']]) {
+      const result = await cli([...args, '--dir', dir]);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      expect(raw.test(result.stdout), `${args.join(' ')} printed a control character: ${JSON.stringify(result.stdout)}`).toBe(false);
+      expect(raw.test(result.stderr), `${args.join(' ')} printed a control character on stderr`).toBe(false);
+    }
+    const show = await cli(['show', 'ctl', '--dir', dir]);
+    const timeline = show.stdout.trimEnd().split('\n');
+    // One line per event, and the forged "x" line is not one of them.
+    expect(timeline.filter((l) => /^\s+\d+ {2}/.test(l)).length).toBe(timeline.length - 1);
+    expect(show.stdout).toContain('ErrorRecorded          k\\nx (recoverable): bell\\x07 nul\\x00 esc\\x1b[31m cr\\r');
+    const json = JSON.parse((await cli(['show', 'ctl', '--dir', dir, '--json'])).stdout);
+    expect(json.events.find((e: { type: string }) => e.type === 'ErrorRecorded').data.kind).toBe('k\nx');
+  });
+
+  it('the Markdown report shows HTML and Markdown from the journals as text: no <script>, no <img onerror>, no links', async () => {
+    const dir = tortureDir();
+    const models = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '[click](javascript:alert(1))'];
+    for (const [i, model] of models.entries()) {
+      for (let r = 0; r < 2; r++) {
+        const c = await MetricsCollector.start(
+          startOptions(dir, `md-${i}-${r}`, { config: { llm: { provider: 'x', model, temperature: 0.5 } } }),
+        );
+        c.startIssue(1);
+        c.finalizeIssue(1, r === 0 ? 'completed' : 'failed');
+        c.finalizeRun('completed');
+      }
+    }
+    const out = path.join(tortureDir(), 'report.md');
+    const result = await cli(['report', '--dir', dir, '--format', 'md', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    const md = fs.readFileSync(out, 'utf8');
+    expect(md).not.toMatch(/<script|<img|(?<!\\)\[click/i);
+    expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(md).toContain('\\[click](javascript:alert(1))');
+  });
+
+  it("serve answers a malformed URL and a 300-character run id in runledger's error body, and checks the token first", async () => {
+    const { startServer } = await import('../../src/entries/serve.js');
+    const token = 'hostile-input-token-0123456789';
+    const server = await startServer({ dir: tortureDir(), port: 0, token, liveUpdates: false });
+    try {
+      for (const [url, status] of [
+        ['/runs/%E0%A4%A', 400],
+        [`/runs/${'a'.repeat(300)}`, 414],
+        [`/runs/${'a'.repeat(300)}/calls`, 414],
+      ] as const) {
+        const anonymous = await fetch(server.url + url);
+        expect(anonymous.status, `${url}: the token is checked first`).toBe(401);
+        expect((await anonymous.json()).error.code).toBe('UNAUTHORIZED');
+        const answer = await fetch(server.url + url, { headers: { authorization: `Bearer ${token}` } });
+        expect(answer.status, url).toBe(status);
+        const body = await answer.json();
+        expect(Object.keys(body), url).toEqual(['error']);
+        expect(body.error.code, url).toBe('REQUEST_INVALID');
+        expect(typeof body.error.message).toBe('string');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a read-only logs folder is analysed without writing derived files (with a note); replay and cleanup refuse it', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'r1');
+    await recordFinishedRun(dir, 'r2');
+    // Readable by everyone, writable by its owner only; the commands run as another user (nobody when root).
+    const open = (p: string): void => {
+      fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
+      if (fs.statSync(p).isDirectory()) for (const name of fs.readdirSync(p)) open(path.join(p, name));
+    };
+    open(dir);
+    const asOther = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if (!('uid' in asOther)) fs.chmodSync(dir, 0o555);
+    const before = fs.readdirSync(dir).sort();
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args, '--dir', dir], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        ...asOther,
+        timeout: 30_000,
+      });
+    for (const args of [['runs'], ['compare', '--by', 'llm.model'], ['report'], ['prices', '--check']]) {
+      const result = run(args);
+      expect(result.status === 0 || (args[0] === 'prices' && result.status === 1), `${args.join(' ')}: ${result.stderr}`).toBe(true);
+      expect(result.stderr, args.join(' ')).toMatch(/^note: .* is read-only: read from the journals without writing derived files$/m);
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+    expect(run(['runs', '--json']).stdout).toMatch(/"runId": "r2"/);
+    for (const args of [['replay'], ['cleanup', '--keep-last', '1']]) {
+      const result = run(args);
+      expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toMatch(/^runledger: Logs folder .*: it is read-only/);
+    }
+    expect(fs.readdirSync(dir).sort(), 'nothing was written').toEqual(before);
+  });
+
+  it('ENOSPC while replay writes derived files: one line, exit 2, the journals untouched', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'r1');
+    const journal = fs.readFileSync(runPaths(dir, 'r1').journal);
+    const preload =
+      "import fs from 'node:fs'; fs.writeSync = () => { const e = new Error('ENOSPC: no space left on device, write'); e.code = 'ENOSPC'; throw e; };";
+    const result = await cli(['replay', '--dir', dir], { preload });
+    expectRefusal(result, 'replay with a full disk', /ENOSPC.*the disk is full/);
+    expect(fs.readFileSync(runPaths(dir, 'r1').journal).equals(journal)).toBe(true);
+  });
+
+  it('an unexpected error prints one line asking to report it (exit 3), and its stack only with --debug', async () => {
+    const dir = tortureDir();
+    await recordFinishedRun(dir, 'good');
+    const preload = "import fs from 'node:fs'; fs.readdirSync = () => { throw new TypeError('injected bug'); };";
+    const plain = await cli(['verify', '--dir', dir], { preload });
+    expect(plain.code, plain.stderr).toBe(3);
+    expect(plain.stderr).toMatch(/^runledger: unexpected error: TypeError: injected bug\. This is a bug in runledger .*please report it/);
+    expect(plain.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const debug = await cli(['verify', '--dir', dir, '--debug'], { preload });
+    expect(debug.code).toBe(3);
+    expect(debug.stderr).toMatch(/\n\s+at /);
   });
 });

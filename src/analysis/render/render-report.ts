@@ -3,7 +3,8 @@ import { MIN_BOOTSTRAP_RUNS, MIN_ISSUES, MIN_RUNS } from '../group-stats.js';
 import type { AnalysisReport } from '../report.js';
 import { comparisonNotes, comparisonTable } from './comparison-table.js';
 import { bestSection, costSection, influenceSection, trendSection, type Section } from './sections.js';
-import { renderMarkdownTable, renderTextTable } from './table.js';
+import { markdownText, renderMarkdownTable, renderTextTable } from './table.js';
+import { printable } from '../../errors.js';
 
 export function comparisonSection(comparison: Comparison): Section {
   return {
@@ -34,7 +35,12 @@ const intro = (report: AnalysisReport): string =>
 export function renderSectionsText(sections: readonly Section[]): string {
   return sections
     .map((s) =>
-      [s.title, '='.repeat(s.title.length), ...s.tables.map(renderTextTable), ...(s.lines.length ? ['', ...s.lines] : [])].join('\n'),
+      [
+        printable(s.title),
+        '='.repeat(s.title.length),
+        ...s.tables.map(renderTextTable),
+        ...(s.lines.length ? ['', ...s.lines.map(printable)] : []),
+      ].join('\n'),
     )
     .join('\n\n');
 }
@@ -45,9 +51,12 @@ export function renderReportText(report: AnalysisReport): string {
 
 export function renderReportMarkdown(report: AnalysisReport): string {
   const sections = reportSections(report).map((s) =>
-    [`## ${s.title}`, '', ...s.tables.map(renderMarkdownTable), ...(s.lines.length ? ['', ...s.lines.map((l) => `- ${l}`)] : [])].join(
-      '\n',
-    ),
+    [
+      `## ${markdownText(s.title)}`,
+      '',
+      ...s.tables.map(renderMarkdownTable),
+      ...(s.lines.length ? ['', ...s.lines.map((l) => `- ${markdownText(l)}`)] : []),
+    ].join('\n'),
   );
   return `# runledger analysis\n\n${intro(report)}\n\n${sections.join('\n\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
+import { AnalysisInputError } from '../../errors.js';
 import { mulberry32 } from './random.js';
 
 /** A point estimate with its interval; low and high are null when no interval can be formed. */
@@ -13,6 +14,21 @@ export interface BootstrapOptions {
   readonly resamples?: number;
   /** PRNG seed: the same seed and data give the same interval. Default 1. */
   readonly seed?: number;
+}
+
+/**
+ * The most resamples an analysis takes: 100,000 already pins a 95% interval's ends far below the
+ * figures' printed precision, and each resample keeps one number per statistic in memory (10^8 ran
+ * out of memory; 10^12 was a fatal error of V8 itself).
+ */
+export const MAX_RESAMPLES = 100_000;
+
+/** Refuses resamples outside 1..MAX_RESAMPLES and a seed that is not a safe integer, before any work. */
+export function assertBootstrapOptions(options: BootstrapOptions): void {
+  const { resamples, seed } = options;
+  if (resamples !== undefined && (!Number.isInteger(resamples) || resamples < 1 || resamples > MAX_RESAMPLES))
+    throw new AnalysisInputError(`resamples ${resamples} is not a whole number from 1 to ${MAX_RESAMPLES}`);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new AnalysisInputError(`seed ${seed} is not a whole number`);
 }
 
 /**
