@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from './envelope.js';
-import { checkLine } from './line.js';
+import { checkLine, MAX_LINE_BYTES } from './line.js';
 import { nodeFileOps, type FileOps } from '../durable/file-ops.js';
 
 /** Checks an event's type and data; returns a problem ("unknown event type X") or null. */
@@ -151,33 +151,71 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
     };
 
     let position = options.from?.offset ?? 0;
-    let carry: Buffer | null = null;
+    // The bytes of the line being read that came before this chunk, kept as parts and joined once at
+    // its newline: joining them at every chunk made a long unterminated line quadratic.
+    let carry: Buffer[] = [];
+    let carryBytes = 0;
     let carryStart = position;
+    // Inside a line longer than MAX_LINE_BYTES: no event is that long, so it is garbage and its bytes are skipped, not kept.
+    let overlong = false;
+    // Garbage at once: never part of the prefix, never a line that verifies on its own, never written whole.
+    const overlongLine = (terminated: boolean): boolean => {
+      lineNo += 1;
+      const problem = `line longer than ${MAX_LINE_BYTES} bytes (no event is that long)`;
+      firstDamage ??= { line: lineNo, offset: carryStart, problem: terminated ? problem : `unterminated ${problem}` };
+      return true;
+    };
     borrowed = readBuffers.borrow(Math.max(1, Math.min(chunkBytes, size - position)));
     const chunk = borrowed.buffer;
     let keepGoing = true;
     while (keepGoing && position < size) {
       const n = ops.readSync(fd, chunk, 0, Math.min(chunkBytes, size - position), position);
       if (n <= 0) break;
-      const bytes: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      const bytesStart = carry ? carryStart : position;
+      const bytes = chunk.subarray(0, n);
+      const bytesStart = position;
       position += n;
       let lineStart = 0;
-      let nl = bytes.indexOf(0x0a, lineStart);
+      let nl = bytes.indexOf(0x0a);
       while (nl !== -1) {
-        if (!onLine(bytes.subarray(lineStart, nl), bytesStart + lineStart, true)) {
+        let ok: boolean;
+        if (overlong) {
+          ok = overlongLine(true);
+          overlong = false;
+        } else if (carryBytes + nl - lineStart > MAX_LINE_BYTES) {
+          ok = overlongLine(true);
+        } else if (carryBytes > 0) {
+          ok = onLine(Buffer.concat([...carry, bytes.subarray(lineStart, nl)]), carryStart, true);
+        } else {
+          ok = onLine(bytes.subarray(lineStart, nl), bytesStart + lineStart, true);
+        }
+        carry = [];
+        carryBytes = 0;
+        if (!ok) {
           keepGoing = false;
           break;
         }
         lineStart = nl + 1;
+        carryStart = bytesStart + lineStart;
         nl = bytes.indexOf(0x0a, lineStart);
       }
       if (!keepGoing) break;
-      // The rest has no newline yet: keep a copy (the chunk buffer is reused).
-      carry = lineStart < bytes.length ? Buffer.from(bytes.subarray(lineStart)) : null;
-      carryStart = bytesStart + lineStart;
+      // The rest has no newline yet: keep a copy (the chunk buffer is reused), unless the line is already too long.
+      if (lineStart === bytes.length) continue;
+      if (carryBytes === 0 && !overlong) carryStart = bytesStart + lineStart;
+      if (!overlong && carryBytes + bytes.length - lineStart > MAX_LINE_BYTES) {
+        overlong = true;
+        carry = [];
+        carryBytes = 0;
+      }
+      if (!overlong) {
+        carry.push(Buffer.from(bytes.subarray(lineStart)));
+        carryBytes += bytes.length - lineStart;
+      }
     }
-    if (keepGoing && carry) onLine(carry, carryStart, false);
+    if (keepGoing) {
+      if (overlong) overlongLine(false);
+      else if (carryBytes > 0) onLine(carry.length === 1 ? carry[0]! : Buffer.concat(carry), carryStart, false);
+    }
 
     let tail: TailState = result ?? { kind: 'clean' };
     const damage = firstDamage as Damage | null;
