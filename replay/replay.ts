@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import { RunNotFoundError } from '../src/errors.js';
 import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } from '../src/journal/paths.js';
 import type { EventCheck } from '../src/journal/reader.js';
+import { GENESIS_HASH } from '../src/journal/envelope.js';
+import { DEFAULT_STALE_MS } from '../src/journal/run-lock.js';
+import { describeFileKind } from '../src/journal/safe-open.js';
 import { DurableBatch, removeFileDurably } from '../src/durable/atomic-file.js';
 import { assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
@@ -110,9 +113,17 @@ export async function updateRuns(
       lock.assertHeld();
       const previousEntry = index.get(runId);
       const stat = journals.get(runId)!;
-      const outcome =
-        unchangedRun(paths, runId, previousEntry, options.full ?? false, replayFiles, stat) ??
-        replayRun(paths, runId, previousEntry, options.full ?? false, batch, replayFiles, stat, (checkEvent ??= await loadEventCheck()));
+      let outcome: RunReplayOutcome;
+      if ('unsafe' in stat) {
+        // Its derived files in logs/.replay are dropped; nothing is removed through the link.
+        const entry = unsafeRunEntry(runId, stat.unsafe, previousEntry);
+        if (entry !== previousEntry) for (const file of [runRowsFile(paths, runId), runStateFile(paths, runId)]) batch.remove(file);
+        outcome = entry === previousEntry ? { kind: 'unchanged', entry } : { kind: 'refused', entry };
+      } else {
+        outcome =
+          unchangedRun(paths, runId, previousEntry, options.full ?? false, replayFiles, stat) ??
+          replayRun(paths, runId, previousEntry, options.full ?? false, batch, replayFiles, stat, (checkEvent ??= await loadEventCheck()));
+      }
       if (outcome.kind !== 'unchanged' && !(outcome.kind === 'replayed' && outcome.derivedKept)) {
         changed = true;
         changedRuns.add(runId);
@@ -145,28 +156,61 @@ export async function updateRuns(
 }
 
 /**
- * Every run with a journal, by run id in order, with its journal's stat: one stat per run (listRunIds
+ * Every run with a journal, by run id in order, with its journal's lstat: one lstat per run (listRunIds
  * and a stat in replayRun made two, and at 10,000 runs a replay with nothing new is mostly these).
+ * Nothing is followed (docs/DESIGN.md §6.5): a run folder that is a symbolic link (the folder's own
+ * entry says so, no extra call) or a journal that is a link or not a regular file (a FIFO would block
+ * the reader forever) maps to why the run is refused, and replay never reads or writes there.
  */
-function journalsOnDisk(logsDir: string): Map<string, fs.Stats> {
+function journalsOnDisk(logsDir: string): Map<string, fs.Stats | { readonly unsafe: string }> {
   const runsDir = path.join(logsDir, 'runs');
-  let names: string[];
+  let entries: fs.Dirent[];
   try {
-    names = fs.readdirSync(runsDir);
+    entries = fs.readdirSync(runsDir, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw error;
   }
-  const found = new Map<string, fs.Stats>();
-  // Plain concatenation: the names are valid run ids (no separators, no dots to resolve), and at
-  // 10,000 runs path.join cost a quarter of these stats' time.
+  const found = new Map<string, fs.Stats | { readonly unsafe: string }>();
   const prefix = `${runsDir}${path.sep}`;
   const suffix = `${path.sep}${JOURNAL_FILE}`;
-  for (const name of names.filter(isValidRunId).sort()) {
-    const stat = fs.statSync(`${prefix}${name}${suffix}`, { throwIfNoEntry: false });
-    if (stat?.isFile()) found.set(name, stat);
+  for (const entry of entries.filter((e) => isValidRunId(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const runDir = `${prefix}${entry.name}`;
+    if (entry.isSymbolicLink()) {
+      // A link to a folder with a journal would have been a run: refuse it by name. A link to anything else is no run.
+      if (fs.existsSync(`${runDir}${suffix}`)) found.set(entry.name, { unsafe: `${runDir} is a symbolic link` });
+      continue;
+    }
+    const stat = fs.lstatSync(`${runDir}${suffix}`, { throwIfNoEntry: false });
+    if (stat === undefined) continue;
+    if (stat.isFile()) found.set(entry.name, stat);
+    else found.set(entry.name, { unsafe: `${runDir}${suffix} is ${describeFileKind(stat)}` });
   }
   return found;
+}
+
+/**
+ * The index entry of a run refused because its folder or journal is not what it must be: no checkpoint,
+ * no rows, nothing read. Kept as it was when the reason has not changed, so the tables are not rewritten for it.
+ */
+function unsafeRunEntry(runId: string, problem: string, previous: RunIndexEntry | undefined): RunIndexEntry {
+  if (previous?.refused?.problem === problem && previous.journalBytes === 0) return previous;
+  return {
+    runId,
+    startedAt: null,
+    lastEventAt: null,
+    checkpoint: { offset: 0, seq: 0, hash: GENESIS_HASH, lastLineStart: 0 },
+    journalBytes: 0,
+    journalMtimeMs: 0,
+    unfinished: false,
+    writerAlive: false,
+    lockStaleMs: DEFAULT_STALE_MS,
+    tornTail: null,
+    refused: { line: 0, offset: 0, problem },
+    empty: false,
+    tableRows: {},
+    tableBytes: {},
+  };
 }
 
 function listFileNames(dir: string): Set<string> {

@@ -82,6 +82,10 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
       .map((entry) => ({ entry, crashed: whyResumable(entry) }))
       .sort((a, b) => Number(b.crashed !== null) - Number(a.crashed !== null));
     for (const { entry, crashed } of ordered) {
+      if (entry.refused?.line === 0) {
+        skipped.push({ runId: entry.runId, reason: `${entry.refused.problem}: never followed, kept` });
+        continue;
+      }
       if (entry.refused) {
         skipped.push({ runId: entry.runId, reason: `corrupt journal (line ${entry.refused.line}): kept for inspection` });
         continue;

@@ -5,7 +5,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 interface VerifyReport {
   readonly dir: string;
   readonly ok: boolean;
-  readonly counts: { readonly intact: number; readonly tornTail: number; readonly corrupt: number };
+  readonly counts: { readonly intact: number; readonly tornTail: number; readonly corrupt: number; readonly refused: number };
   readonly runs: readonly RunVerification[];
 }
 
@@ -21,8 +21,8 @@ function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport {
   const count = (verdict: RunVerification['verdict']): number => runs.filter((r) => r.verdict === verdict).length;
   return {
     dir,
-    ok: count('corrupt') === 0,
-    counts: { intact: count('intact'), tornTail: count('torn-tail'), corrupt: count('corrupt') },
+    ok: count('corrupt') === 0 && count('refused') === 0,
+    counts: { intact: count('intact'), tornTail: count('torn-tail'), corrupt: count('corrupt'), refused: count('refused') },
     runs,
   };
 }
@@ -30,7 +30,9 @@ function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport {
 function formatVerifyReport(report: VerifyReport): string {
   const lines = [`Verified ${report.runs.length} run${report.runs.length === 1 ? '' : 's'} in ${report.dir}`];
   for (const run of report.runs) {
-    if (run.verdict === 'intact') {
+    if (run.verdict === 'refused') {
+      lines.push(`  REFUSED  ${run.runId}: ${run.refusal ?? 'not read'}`);
+    } else if (run.verdict === 'intact') {
       lines.push(`  ok       ${run.runId}: ${run.events} events, chain intact`);
     } else if (run.tornTail) {
       const t = run.tornTail;
@@ -46,8 +48,8 @@ function formatVerifyReport(report: VerifyReport): string {
       lines.push(`  CORRUPT  ${run.runId}: line ${c.line} at byte ${c.offset}: ${c.problem}${after}`);
     }
   }
-  const { intact, tornTail, corrupt } = report.counts;
-  lines.push(`${intact} intact, ${tornTail} with a torn tail, ${corrupt} corrupt`);
+  const { intact, tornTail, corrupt, refused } = report.counts;
+  lines.push(`${intact} intact, ${tornTail} with a torn tail, ${corrupt} corrupt${refused > 0 ? `, ${refused} refused` : ''}`);
   return lines.join('\n');
 }
 

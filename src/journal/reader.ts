@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from './envelope.js';
 import { checkLine, MAX_LINE_BYTES } from './line.js';
+import { openJournalForReading } from './safe-open.js';
 import { nodeFileOps, type FileOps } from '../durable/file-ops.js';
 
 /** Checks an event's type and data; returns a problem ("unknown event type X") or null. */
@@ -59,7 +59,8 @@ type ChainCheck = { ok: true; entry: JournalEntry } | { ok: false; problem: stri
 
 /**
  * The recovering reader (docs/DESIGN.md rule 6 and §5). Calls `onEntry` for each line of the verified prefix, in
- * order, and then says how the file ends. Reads in chunks: memory is bounded by the longest line.
+ * order, and then says how the file ends. A run folder that is a symbolic link, or a journal that is a link
+ * or not a regular file, is refused (UnsafeRunPathError) before a byte is read. Reads in chunks: memory is bounded by the longest line.
  *
  * Recovery rules (R1-R5 of docs/DESIGN.md §5.1), each with its why:
  * 1. A line belongs to the verified prefix when its own hash matches its bytes, it is valid JSON,
@@ -80,10 +81,9 @@ type ChainCheck = { ok: true; entry: JournalEntry } | { ok: false; problem: stri
 export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry: JournalEntry, end: number) => void): ScanResult {
   const ops = options.ops ?? nodeFileOps;
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const fd = ops.openSync(path, fs.constants.O_RDONLY);
+  const { fd, size } = openJournalForReading(path, options.runId, ops);
   let borrowed: { buffer: Buffer; release: () => void } | null = null;
   try {
-    const size = ops.fstatSync(fd).size;
     let lastSeq = options.from?.seq ?? 0;
     let lastHash = options.from?.hash ?? GENESIS_HASH;
     let goodEnd = options.from?.offset ?? 0;

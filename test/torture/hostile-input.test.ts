@@ -56,6 +56,7 @@ const figures = {
   formulaCellsChecked: 0,
   libreOfficeCellsChecked: 0,
   libreOffice: 'not run' as string,
+  hostileFilesTried: 0,
 };
 torturePart('hostileInput', () => ({ ...figures }), seed);
 
@@ -867,4 +868,71 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
       process.umask(previous);
     }
   });
+
+  /** A logs folder whose one run is replaced by something hostile; `hostile` gets the run folder's path and a folder outside. */
+  const HOSTILE_FILES: ReadonlyArray<[string, (runDir: string, outside: string) => void]> = [
+    [
+      'a run folder that is a symbolic link',
+      (runDir, outside) => {
+        fs.renameSync(runDir, path.join(outside, 'moved'));
+        fs.symlinkSync(path.join(outside, 'moved'), runDir);
+      },
+    ],
+    [
+      'a journal that is a symbolic link',
+      (runDir, outside) => {
+        fs.renameSync(path.join(runDir, 'events.ndjson'), path.join(outside, 'events.ndjson'));
+        fs.symlinkSync(path.join(outside, 'events.ndjson'), path.join(runDir, 'events.ndjson'));
+      },
+    ],
+    [
+      'a FIFO named events.ndjson',
+      (runDir) => {
+        fs.rmSync(path.join(runDir, 'events.ndjson'));
+        spawnSync('mkfifo', [path.join(runDir, 'events.ndjson')]);
+      },
+    ],
+    [
+      'a folder named events.ndjson',
+      (runDir) => {
+        fs.rmSync(path.join(runDir, 'events.ndjson'));
+        fs.mkdirSync(path.join(runDir, 'events.ndjson'));
+      },
+    ],
+    [
+      'a 3 MiB garbage tail without a newline',
+      (runDir) => {
+        fs.appendFileSync(path.join(runDir, 'events.ndjson'), Buffer.alloc(3 * 2 ** 20, 'g'));
+      },
+    ],
+  ];
+
+  it.each(HOSTILE_FILES)(
+    '%s: verify, replay and cleanup end at once, without a stack trace, and touch nothing outside',
+    async (_name, hostile) => {
+      figures.hostileFilesTried += 1;
+      const dir = tortureDir();
+      const logs = path.join(dir, 'logs');
+      const outside = path.join(dir, 'outside');
+      fs.mkdirSync(outside);
+      const c = await MetricsCollector.start(startOptions(logs, 'hostile'));
+      c.startIssue(1);
+      c.close();
+      hostile(runPaths(logs, 'hostile').runDir, outside);
+      const outsideBefore = fs.readdirSync(outside, { recursive: true }).sort();
+      for (const args of [
+        ['verify'],
+        ['replay'],
+        ['replay', '--full'],
+        ['cleanup', '--keep-last', '0', '--include-crashed', '--dry-run'],
+      ]) {
+        // runNode kills a child that never ends: a regression fails here instead of hanging the suite.
+        const result = await runNode([CLI, ...args, '--dir', logs], { timeoutMs: 60_000 });
+        expect(result.signal, `${args.join(' ')}: ${result.stderr}`).toBeNull();
+        expect([0, 1, 2], `${args.join(' ')}: ${result.stderr}`).toContain(result.code);
+        expect(`${result.stdout}${result.stderr}`, args.join(' ')).not.toMatch(/\n\s+at /);
+      }
+      expect(fs.readdirSync(outside, { recursive: true }).sort()).toEqual(outsideBefore);
+    },
+  );
 });
