@@ -95,7 +95,12 @@ export async function writeFileAtomicAsync(file: string, content: string | Buffe
     throw error;
   }
   ops.closeSync(fd);
-  ops.renameSync(temp, file);
+  try {
+    ops.renameSync(temp, file);
+  } catch (error) {
+    unlinkIfPresent(ops, temp); // a folder in the way, a read-only folder: no temporary file is left behind
+    throw error;
+  }
   await fsyncDirectoriesAsync(ops, [dir]);
 }
 
@@ -210,10 +215,19 @@ export class DurableBatch {
       throw error;
     }
     const renamedDirs = new Set(dirs);
-    for (const p of pending) {
-      this.ops.closeSync(p.fd);
-      this.ops.renameSync(p.temp, p.file);
-      renamedDirs.add(path.dirname(p.file));
+    let next = 0;
+    try {
+      for (const p of pending) this.ops.closeSync(p.fd);
+      for (; next < pending.length; next += 1) {
+        const p = pending[next]!;
+        this.ops.renameSync(p.temp, p.file);
+        renamedDirs.add(path.dirname(p.file));
+      }
+    } catch (error) {
+      // A folder where a file should be (EISDIR), a read-only folder: the files not renamed keep their
+      // old content, and their temporary files go, so that a retry does not add more of them.
+      for (const p of pending.slice(next)) unlinkIfPresent(this.ops, p.temp);
+      throw error;
     }
     await fsyncDirectoriesAsync(this.ops, renamedDirs);
   }
