@@ -4,7 +4,7 @@ import type { RunEntry } from '../src/journal/envelope.js';
 import { initialRunProjection, evolveRunProjection, runReadModels, type RunProjectionState } from '../projections/run-projection.js';
 import { analysisRunOf } from '../projections/analysis-input.js';
 import { runTableRows } from '../projections/tables/tables.js';
-import { checkLine } from '../src/journal/line.js';
+import { checkLine, sha256Hex } from '../src/journal/line.js';
 import { runPaths } from '../src/journal/paths.js';
 import { scanJournal, type EventCheck } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
@@ -15,6 +15,7 @@ import { removeRunJson, writeRunJson } from './derived-json.js';
 import { runJsonFiles, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import type { RunIndexEntry } from './run-index.js';
 import { decodeState, encodeState } from './state-codec.js';
+import { warnDiscarded } from './derived-warning.js';
 
 export type RunReplayOutcome =
   | { readonly kind: 'unchanged'; readonly entry: RunIndexEntry }
@@ -134,7 +135,7 @@ export function replayRun(
   };
   const { bytes: fragmentFile, tableBytes } = encodeFragments(fragments);
   batch.write(runRowsFile(paths, runId), fragmentFile);
-  batch.write(runStateFile(paths, runId), encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState));
+  batch.write(runStateFile(paths, runId), sealState(encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState)));
   const tableRows = Object.fromEntries(Object.entries(fragments.tables).map(([file, t]) => [file, t.rows]));
   return {
     kind: 'replayed',
@@ -187,12 +188,36 @@ interface CheckpointedState {
 
 /** Reads a run's state file; null when it is missing or unreadable. */
 export function readRunState(paths: ReplayPaths, runId: string): CheckpointedState | null {
+  const file = runStateFile(paths, runId);
+  let text: string;
   try {
-    const decoded = decodeState<CheckpointedState>(fs.readFileSync(runStateFile(paths, runId), 'utf8'));
-    return decoded && typeof decoded === 'object' && decoded.checkpoint && decoded.state ? decoded : null;
+    text = fs.readFileSync(file, 'utf8');
   } catch {
-    return null;
+    return null; // missing: the run is read from byte 0, as it must be
   }
+  const problem = unsealState(text);
+  if (typeof problem !== 'string') {
+    try {
+      const decoded = decodeState<CheckpointedState>(problem.json);
+      if (decoded && typeof decoded === 'object' && decoded.checkpoint && decoded.state) return decoded;
+    } catch {
+      // a checksum that matches over bytes that do not decode: treated as any other damage
+    }
+  }
+  warnDiscarded(file, typeof problem === 'string' ? problem : 'it does not decode');
+  return null;
+}
+
+/** A state file is its SHA-256 in hex, a newline, then the state's JSON: damage is found before the JSON is trusted. */
+function sealState(json: string): string {
+  return `${sha256Hex(json)}\n${json}`;
+}
+
+function unsealState(text: string): { json: string } | string {
+  const newline = text.indexOf('\n');
+  if (newline !== 64) return 'it has no checksum line';
+  const json = text.slice(65);
+  return sha256Hex(json) === text.slice(0, 64) ? { json } : 'its SHA-256 does not match its bytes';
 }
 
 function isUnchanged(

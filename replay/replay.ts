@@ -6,13 +6,14 @@ import { GENESIS_HASH } from '../src/journal/envelope.js';
 import { DEFAULT_STALE_MS } from '../src/journal/run-lock.js';
 import { describeFileKind } from '../src/journal/safe-open.js';
 import { DurableBatch, removeFileDurably } from '../src/durable/atomic-file.js';
-import { assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
+import { assembledFilesIntact, assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';
 import { analysisInputsFile, replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { TABLE_FILES } from '../projections/tables/tables.js';
 import path from 'node:path';
 import { loadEventCheck, replayRun, unchangedRun, type RunReplayOutcome } from './replay-run.js';
+import { warnDiscarded } from './derived-warning.js';
 import { countRows, loadRunIndexWithAssembly, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
 
 export interface ReplayOptions {
@@ -63,11 +64,11 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   try {
     const { index, runs, changed, indexChanged, previous } = await updateRuns(paths, lock, options);
     // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
-    if (!changed && tablesPresent(paths)) {
+    if (!changed && tablesPresent(paths) && assembledFilesIntact(paths, previous.assembly)) {
       if (indexChanged) saveRunIndex(paths, index, previous.assembly);
       return reportOf(paths, runs, countRows(index, TABLE_FILES));
     }
-    return finishTables(paths, lock, index, runs, previous);
+    return await finishTables(paths, lock, index, runs, previous);
   } finally {
     lock.release();
   }
@@ -237,18 +238,47 @@ export function forgetRun(paths: ReplayPaths, index: Map<string, RunIndexEntry>,
   removeFileDurably(runStateFile(paths, runId));
 }
 
-/** Rewrites the seven tables and saves the index; the caller holds the lock. */
-export function finishTables(
+/**
+ * Rewrites the seven tables and saves the index; the caller holds the lock. A run whose fragment does
+ * not verify (its lengths or SHA-256) is rebuilt from its journal, with one warning line, and the
+ * tables are assembled again: derived state is never trusted over the journals (docs/DESIGN.md §6.5).
+ */
+export async function finishTables(
   paths: ReplayPaths,
   lock: DerivedFilesLock,
-  index: ReadonlyMap<string, RunIndexEntry>,
+  index: Map<string, RunIndexEntry>,
   runs: RunReplayReport[],
   previous?: PreviousAssembly,
-): ReplayReport {
-  lock.assertHeld();
-  const { rows, assembly } = assembleDerivedTables(paths, tableOrder(index), previous);
-  saveRunIndex(paths, index, assembly);
-  return reportOf(paths, runs, rows);
+): Promise<ReplayReport> {
+  let last = previous;
+  for (let attempt = 0; ; attempt += 1) {
+    lock.assertHeld();
+    const made = assembleDerivedTables(paths, tableOrder(index), last);
+    if ('assembly' in made) {
+      saveRunIndex(paths, index, made.assembly);
+      return reportOf(paths, runs, made.rows);
+    }
+    // A fragment just rebuilt from its journal that still does not verify: the disk is not keeping what is written.
+    if (attempt > 0)
+      throw new Error(
+        `${runRowsFile(paths, made.unverified[0]!.runId)} does not verify even after a rebuild: ${made.unverified[0]!.problem}`,
+      );
+    const checkEvent = await loadEventCheck();
+    const batch = new DurableBatch();
+    try {
+      for (const { runId, problem } of made.unverified) {
+        warnDiscarded(runRowsFile(paths, runId), problem);
+        const stat = fs.lstatSync(runPaths(paths.logsDir, runId).journal);
+        index.set(runId, replayRun(paths, runId, undefined, true, batch, new Set(), stat, checkEvent).entry);
+      }
+      await batch.flush();
+    } catch (error) {
+      batch.abort();
+      throw error;
+    }
+    const rebuilt = new Set(made.unverified.map((u) => u.runId));
+    last = last && { ...last, changedRuns: new Set([...last.changedRuns, ...rebuilt]) };
+  }
 }
 
 function reportOf(paths: ReplayPaths, runs: RunReplayReport[], rowCounts: ReadonlyMap<string, number>): ReplayReport {

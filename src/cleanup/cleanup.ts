@@ -122,7 +122,7 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
         writerLock.releaseSync();
       }
     }
-    if (!options.dryRun) finishTables(paths, lock, index, runs);
+    if (!options.dryRun) await finishTables(paths, lock, index, runs);
     return {
       dir: paths.logsDir,
       dryRun: options.dryRun ?? false,

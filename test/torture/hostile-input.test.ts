@@ -935,4 +935,40 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
       expect(fs.readdirSync(outside, { recursive: true }).sort()).toEqual(outsideBefore);
     },
   );
+
+  it("damaged files under .replay/ (garbage, one byte flipped): the CLI's replay rebuilds them from the journals, same bytes, no stack trace", async () => {
+    const dir = tortureDir();
+    const logs = path.join(dir, 'logs');
+    for (const runId of ['one', 'two']) {
+      const c = await MetricsCollector.start(startOptions(logs, runId));
+      c.startIssue(1);
+      c.finalizeIssue(1, 'completed');
+      c.finalizeRun('completed');
+    }
+    await replay({ dir: logs });
+    const tables = (): string[] => ['runs.csv', 'issues.csv'].map((f) => fs.readFileSync(path.join(logs, 'csv', f), 'utf8'));
+    const clean = tables();
+    const damages: Array<(file: string) => void> = [
+      (file) => fs.writeFileSync(file, 'xx\n'),
+      (file) => {
+        const bytes = fs.readFileSync(file);
+        bytes[Math.floor(bytes.length / 2)]! ^= 4;
+        fs.writeFileSync(file, bytes);
+      },
+    ];
+    for (const name of ['runs/one.rows', 'runs/two.state.json', 'index.json', 'tables.json', 'analysis-runs.ndjson']) {
+      for (const damage of damages) {
+        figures.hostileFilesTried += 1;
+        damage(path.join(logs, '.replay', name));
+        fs.rmSync(path.join(logs, 'csv'), { recursive: true });
+        fs.appendFileSync(runPaths(logs, 'two').journal, ''); // a replay that reads the run again sees its state
+        const result = await runNode([CLI, 'replay', '--full', '--dir', logs], { timeoutMs: 60_000 });
+        expect(result.code, `${name}: ${result.stderr}`).toBe(0);
+        expect(result.stderr, name).not.toMatch(/\n\s+at /);
+        expect(tables(), name).toEqual(clean);
+        const analysis = await runNode([CLI, 'compare', '--by', 'llm.model', '--dir', logs], { timeoutMs: 60_000 });
+        expect(analysis.code, `${name}: ${analysis.stderr}`).toBe(0);
+      }
+    }
+  });
 });
