@@ -8,6 +8,8 @@ import { checkLine, sha256Hex } from '../src/journal/line.js';
 import { runPaths } from '../src/journal/paths.js';
 import { scanJournal, type EventCheck } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
+import { GENESIS_HASH } from '../src/journal/envelope.js';
+import { describeFileKind } from '../src/journal/safe-open.js';
 import type { DurableBatch } from '../src/durable/atomic-file.js';
 import { encodeFragments, type RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
@@ -80,6 +82,8 @@ export function replayRun(
   const run = runPaths(paths.logsDir, runId);
   const lockedWithin = (staleMs: number): boolean => isRunLocked(run, staleMs);
   const { journal } = run;
+  const unsafe = unsafeIssuesFolder(paths, runId, previous, batch);
+  if (unsafe) return unsafe;
 
   const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);
   const state = resumeFrom?.state ?? initialRunProjection();
@@ -262,4 +266,48 @@ function removeDerived(paths: ReplayPaths, runId: string, batch: DurableBatch): 
   removeRunJson(paths.logsDir, runId, batch);
   batch.remove(runRowsFile(paths, runId));
   batch.remove(runStateFile(paths, runId));
+}
+
+/**
+ * The index entry of a run refused because its folder or journal is not what it must be: no checkpoint,
+ * no rows, nothing read. Kept as it was when the reason has not changed, so the tables are not rewritten for it.
+ */
+export function unsafeRunEntry(runId: string, problem: string, previous: RunIndexEntry | undefined): RunIndexEntry {
+  if (previous?.refused?.problem === problem && previous.journalBytes === 0) return previous;
+  return {
+    runId,
+    startedAt: null,
+    lastEventAt: null,
+    checkpoint: { offset: 0, seq: 0, hash: GENESIS_HASH, lastLineStart: 0 },
+    journalBytes: 0,
+    journalMtimeMs: 0,
+    unfinished: false,
+    writerAlive: false,
+    lockStaleMs: DEFAULT_STALE_MS,
+    tornTail: null,
+    refused: { line: 0, offset: 0, problem },
+    empty: false,
+    tableRows: {},
+    tableBytes: {},
+  };
+}
+
+/**
+ * The folder the issue files go to must be a folder, never a link (docs/DESIGN.md §6.5): when it is
+ * not, the run is refused and nothing is written or removed through it.
+ */
+function unsafeIssuesFolder(
+  paths: ReplayPaths,
+  runId: string,
+  previous: RunIndexEntry | undefined,
+  batch: DurableBatch,
+): RunReplayOutcome | null {
+  const { issuesDir } = runJsonFiles(paths.logsDir, runId);
+  const issues = fs.lstatSync(issuesDir, { throwIfNoEntry: false });
+  if (!issues || issues.isDirectory()) return null;
+  const entry = unsafeRunEntry(runId, `${issuesDir} is ${describeFileKind(issues)}`, previous);
+  if (entry === previous) return { kind: 'unchanged', entry };
+  batch.remove(runRowsFile(paths, runId));
+  batch.remove(runStateFile(paths, runId));
+  return { kind: 'refused', entry };
 }

@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import { RunNotFoundError } from '../src/errors.js';
 import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } from '../src/journal/paths.js';
 import type { EventCheck } from '../src/journal/reader.js';
-import { GENESIS_HASH } from '../src/journal/envelope.js';
-import { DEFAULT_STALE_MS } from '../src/journal/run-lock.js';
 import { describeFileKind } from '../src/journal/safe-open.js';
 import { DurableBatch, removeFileDurably } from '../src/durable/atomic-file.js';
 import { assembledFilesIntact, assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
@@ -12,7 +10,7 @@ import { progressBar } from './progress.js';
 import { analysisInputsFile, replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { TABLE_FILES } from '../projections/tables/tables.js';
 import path from 'node:path';
-import { loadEventCheck, replayRun, unchangedRun, type RunReplayOutcome } from './replay-run.js';
+import { loadEventCheck, replayRun, unchangedRun, unsafeRunEntry, type RunReplayOutcome } from './replay-run.js';
 import { warnDiscarded } from './derived-warning.js';
 import { countRows, loadRunIndexWithAssembly, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
 
@@ -188,30 +186,6 @@ function journalsOnDisk(logsDir: string): Map<string, fs.Stats | { readonly unsa
     else found.set(entry.name, { unsafe: `${runDir}${suffix} is ${describeFileKind(stat)}` });
   }
   return found;
-}
-
-/**
- * The index entry of a run refused because its folder or journal is not what it must be: no checkpoint,
- * no rows, nothing read. Kept as it was when the reason has not changed, so the tables are not rewritten for it.
- */
-function unsafeRunEntry(runId: string, problem: string, previous: RunIndexEntry | undefined): RunIndexEntry {
-  if (previous?.refused?.problem === problem && previous.journalBytes === 0) return previous;
-  return {
-    runId,
-    startedAt: null,
-    lastEventAt: null,
-    checkpoint: { offset: 0, seq: 0, hash: GENESIS_HASH, lastLineStart: 0 },
-    journalBytes: 0,
-    journalMtimeMs: 0,
-    unfinished: false,
-    writerAlive: false,
-    lockStaleMs: DEFAULT_STALE_MS,
-    tornTail: null,
-    refused: { line: 0, offset: 0, problem },
-    empty: false,
-    tableRows: {},
-    tableBytes: {},
-  };
 }
 
 function listFileNames(dir: string): Set<string> {

@@ -79,6 +79,37 @@ describe('a run folder that is a symbolic link', () => {
   });
 });
 
+describe("a derived file's folder or a derived file that is not what replay writes", () => {
+  it('an issues folder that is a symbolic link: the run is refused, nothing is written or removed through it', async () => {
+    const dir = tempDir();
+    const elsewhere = tempDir();
+    const c = await startRun(dir, { runId: 'issues-linked' });
+    c.startIssue(1);
+    c.finalizeIssue(1, 'completed');
+    c.finalizeRun('completed');
+    fs.writeFileSync(path.join(elsewhere, 'issue_9_report.json'), "not runledger's");
+    fs.symlinkSync(elsewhere, path.join(dir, 'runs', 'issues-linked', 'issues'));
+    const report = await replay({ dir });
+    expect(report.runs).toEqual([
+      expect.objectContaining({
+        runId: 'issues-linked',
+        outcome: 'refused',
+        refused: expect.objectContaining({ problem: expect.stringContaining('symbolic link') }),
+      }),
+    ]);
+    expect(fs.readdirSync(elsewhere)).toEqual(['issue_9_report.json']);
+  });
+
+  it('a FIFO where metadata.json goes: replay replaces it instead of waiting on it', async () => {
+    const dir = tempDir();
+    await startRun(dir, { runId: 'fifo-meta' }).then((c) => c.finalizeRun('completed'));
+    execFileSync('mkfifo', [path.join(dir, 'runs', 'fifo-meta', 'metadata.json')]);
+    const replayed = await runNode([CLI, 'replay', '--dir', dir]);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(fs.lstatSync(path.join(dir, 'runs', 'fifo-meta', 'metadata.json')).isFile()).toBe(true);
+  });
+});
+
 describe('a FIFO named events.ndjson', () => {
   const fifoRun = (): string => {
     const dir = tempDir();

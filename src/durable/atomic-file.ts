@@ -128,6 +128,26 @@ async function fsyncDirectoriesAsync(ops: FileOps, dirs: Iterable<string>): Prom
 }
 
 /**
+ * A file's bytes if it is a regular file; null when it is missing, unreadable, a link or anything else.
+ * Opened O_NOFOLLOW | O_NONBLOCK: a FIFO planted where a derived file goes never blocks the reader.
+ */
+function readRegularFile(file: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd) : null;
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * docs/DESIGN.md rule 8 for many files at once. `write` puts each file's bytes in its temporary file now (or does
  * nothing when the file already holds them); a flush then fsyncs every temporary file, renames each
  * into place, and fsyncs each folder once. A reader still sees every file old or new, never half,
@@ -155,11 +175,8 @@ export class DurableBatch {
 
   /** Stages `content` for `file`; an unchanged file costs a read, not a write. */
   write(file: string, content: string | Buffer): void {
-    try {
-      if (typeof content === 'string' ? fs.readFileSync(file, 'utf8') === content : fs.readFileSync(file).equals(content)) return;
-    } catch {
-      // missing or unreadable: write it
-    }
+    const existing = readRegularFile(file);
+    if (existing !== null && existing.equals(typeof content === 'string' ? Buffer.from(content, 'utf8') : content)) return;
     const dir = path.dirname(file);
     if (!this.madeDirs.has(dir)) {
       this.ops.mkdirSync(dir, { recursive: true });
