@@ -85,6 +85,7 @@ export async function tablesRewriteLeg(logsDir: string): Promise<{ ms: number; b
     const start = performance.now();
     const made = assembleDerivedTables(paths, tableOrder(index), { assembly, entries: index, changedRuns: new Set() });
     const ms = elapsedMs(start);
+    if (!('assembly' in made)) throw new Error(`fragments that do not verify: ${made.unverified.map((u) => u.runId).join(', ')}`);
     saveRunIndex(paths, index, made.assembly);
     return { ms, bytes: Object.values(outputFiles(paths)).reduce((sum, file) => sum + fs.statSync(file).size, 0) };
   } finally {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { TABLE_FILES, TABLE_HEADERS } from '../projections/tables/tables.js';
 import { ANALYSIS_FILE, ASSEMBLED_FILES } from './assembled-files.js';
 import { AtomicFile, writeFileAtomic } from '../src/durable/atomic-file.js';
+import { sha256Hex } from '../src/journal/line.js';
 import { fsyncDirectory, nodeFileOps } from '../src/durable/file-ops.js';
 import { encodeCsvRows, UTF8_BOM } from './csv-encoding.js';
 import type { AnalysisRun } from '../projections/analysis-input.js';
@@ -26,8 +27,9 @@ export function encodeFragments(fragments: RunFragments): { bytes: Buffer; table
     Buffer.from(file === ANALYSIS_FILE ? `${JSON.stringify(fragments.analysis)}\n` : (fragments.tables[file]?.csv ?? ''), 'utf8'),
   );
   const tableBytes = Object.fromEntries(ASSEMBLED_FILES.map((file, i) => [file, parts[i]!.length]));
-  const header = Buffer.from(`${JSON.stringify({ bytes: tableBytes })}\n`, 'utf8');
-  return { bytes: Buffer.concat([header, ...parts]), tableBytes };
+  const body = Buffer.concat(parts);
+  const header = Buffer.from(`${JSON.stringify({ bytes: tableBytes, sha256: sha256Hex(body) })}\n`, 'utf8');
+  return { bytes: Buffer.concat([header, body]), tableBytes };
 }
 
 /**
@@ -38,9 +40,17 @@ export function encodeFragments(fragments: RunFragments): { bytes: Buffer; table
 class FragmentReader {
   private buffer = Buffer.allocUnsafe(1 << 16);
 
-  /** The parts of a fragment file, by output file; valid until the next read. */
-  read(file: string): Map<string, Buffer> {
-    const fd = fs.openSync(file, 'r');
+  /**
+   * The parts of a fragment file, by output file, valid until the next read; or why the file does not
+   * verify (missing, its lengths or its SHA-256 wrong): derived state is never trusted over the journal.
+   */
+  read(file: string): Map<string, Buffer> | string {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (error) {
+      return `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    }
     let size: number;
     try {
       size = fs.fstatSync(fd).size;
@@ -53,20 +63,33 @@ class FragmentReader {
     } finally {
       fs.closeSync(fd);
     }
-    const bytes = this.buffer.subarray(0, size);
-    const newline = bytes.indexOf(0x0a);
-    const header = JSON.parse(bytes.toString('utf8', 0, newline)) as { bytes?: Record<string, number> };
-    const parts = new Map<string, Buffer>();
-    let at = newline + 1;
-    for (const output of ASSEMBLED_FILES) {
-      const length = header.bytes?.[output];
-      if (newline < 0 || typeof length !== 'number' || at + length > size)
-        throw new Error(`${file} is not a fragment file of this runledger; delete logs/.replay and run "runledger replay"`);
-      parts.set(output, bytes.subarray(at, at + length));
-      at += length;
-    }
-    return parts;
+    return splitFragment(this.buffer.subarray(0, size));
   }
+}
+
+/** A fragment's parts, or why its bytes are not a fragment of this runledger (header, lengths, SHA-256). */
+function splitFragment(bytes: Buffer): Map<string, Buffer> | string {
+  const size = bytes.length;
+  const newline = bytes.indexOf(0x0a);
+  let header: { bytes?: Record<string, number>; sha256?: unknown };
+  try {
+    header = newline < 0 ? {} : (JSON.parse(bytes.toString('utf8', 0, newline)) as typeof header);
+  } catch {
+    header = {};
+  }
+  if (header === null || typeof header !== 'object') header = {};
+  const parts = new Map<string, Buffer>();
+  let at = newline + 1;
+  for (const output of ASSEMBLED_FILES) {
+    const length = header.bytes?.[output];
+    if (newline < 0 || !Number.isSafeInteger(length) || length! < 0 || at + length! > size)
+      return 'its header or lengths are not a fragment of this runledger';
+    parts.set(output, bytes.subarray(at, at + length!));
+    at += length!;
+  }
+  if (at !== size) return `its length is ${size} bytes, not the ${at} its header says`;
+  if (header.sha256 !== sha256Hex(bytes.subarray(newline + 1))) return 'its SHA-256 does not match its bytes';
+  return parts;
 }
 
 /**
@@ -123,6 +146,16 @@ function openPrevious(paths: ReplayPaths, previous: PreviousAssembly | undefined
     for (const fd of opened.values()) fs.closeSync(fd);
     return null;
   }
+}
+
+/**
+ * The assembled files on disk are exactly the ones the assembly `assembly` wrote (tables.json's ids and
+ * identities): false when one is missing, or was changed or replaced since, so that it is assembled again.
+ */
+export function assembledFilesIntact(paths: ReplayPaths, assembly: string | null): boolean {
+  const opened = openPrevious(paths, { assembly, entries: new Map(), changedRuns: new Set() });
+  for (const fd of opened?.values() ?? []) fs.closeSync(fd);
+  return opened !== null;
 }
 
 /** Where each run's part lies in each file of the previous assembly: the table order, then running sums of the bytes. */
@@ -187,7 +220,7 @@ export function assembleDerivedTables(
   paths: ReplayPaths,
   runs: readonly RunIndexEntry[],
   previous?: PreviousAssembly,
-): { rows: Map<string, number>; assembly: string } {
+): { rows: Map<string, number>; assembly: string } | { unverified: ReadonlyArray<{ readonly runId: string; readonly problem: string }> } {
   const files = outputFiles(paths);
   const outputs = new Map(Object.entries(files).map(([file, full]) => [file, new AtomicFile(full)]));
   const rowCounts = new Map(TABLE_FILES.map((file) => [file, 0]));
@@ -195,6 +228,7 @@ export function assembleDerivedTables(
   const ranges = old && previous ? previousRanges(previous.entries) : null;
   const copiers = old ? new Map([...old.entries()].map(([file, fd]) => [file, new RangeCopier(fd, outputs.get(file)!)])) : null;
   const fragments = new FragmentReader();
+  const unverified: Array<{ runId: string; problem: string }> = [];
   try {
     for (const [file, out] of outputs) out.write(headerOf(file));
     for (const run of runs) {
@@ -206,7 +240,17 @@ export function assembleDerivedTables(
         continue;
       }
       for (const copier of copiers?.values() ?? []) copier.flush();
-      for (const [file, part] of fragments.read(runRowsFile(paths, run.runId))) if (part.length > 0) outputs.get(file)!.write(part);
+      const parts = fragments.read(runRowsFile(paths, run.runId));
+      if (typeof parts === 'string') {
+        unverified.push({ runId: run.runId, problem: parts });
+        continue;
+      }
+      if (unverified.length === 0) for (const [file, part] of parts) if (part.length > 0) outputs.get(file)!.write(part);
+    }
+    if (unverified.length > 0) {
+      // Nothing is committed: the caller rebuilds these runs from their journals and assembles again.
+      for (const out of outputs.values()) out.abort();
+      return { unverified };
     }
     for (const copier of copiers?.values() ?? []) copier.flush();
     // Each file fsync'd and renamed, then each of the two folders fsync'd once.

@@ -4,10 +4,12 @@ import type { RunEntry } from '../src/journal/envelope.js';
 import { initialRunProjection, evolveRunProjection, runReadModels, type RunProjectionState } from '../projections/run-projection.js';
 import { analysisRunOf } from '../projections/analysis-input.js';
 import { runTableRows } from '../projections/tables/tables.js';
-import { checkLine } from '../src/journal/line.js';
+import { checkLine, sha256Hex } from '../src/journal/line.js';
 import { runPaths } from '../src/journal/paths.js';
 import { scanJournal, type EventCheck } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
+import { GENESIS_HASH } from '../src/journal/envelope.js';
+import { describeFileKind } from '../src/journal/safe-open.js';
 import type { DurableBatch } from '../src/durable/atomic-file.js';
 import { encodeFragments, type RunFragments } from './csv-assembly.js';
 import { encodeCsvRows } from './csv-encoding.js';
@@ -15,6 +17,7 @@ import { removeRunJson, writeRunJson } from './derived-json.js';
 import { runJsonFiles, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import type { RunIndexEntry } from './run-index.js';
 import { decodeState, encodeState } from './state-codec.js';
+import { warnDiscarded } from './derived-warning.js';
 
 export type RunReplayOutcome =
   | { readonly kind: 'unchanged'; readonly entry: RunIndexEntry }
@@ -79,6 +82,8 @@ export function replayRun(
   const run = runPaths(paths.logsDir, runId);
   const lockedWithin = (staleMs: number): boolean => isRunLocked(run, staleMs);
   const { journal } = run;
+  const unsafe = unsafeIssuesFolder(paths, runId, previous, batch);
+  if (unsafe) return unsafe;
 
   const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);
   const state = resumeFrom?.state ?? initialRunProjection();
@@ -134,7 +139,7 @@ export function replayRun(
   };
   const { bytes: fragmentFile, tableBytes } = encodeFragments(fragments);
   batch.write(runRowsFile(paths, runId), fragmentFile);
-  batch.write(runStateFile(paths, runId), encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState));
+  batch.write(runStateFile(paths, runId), sealState(encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState)));
   const tableRows = Object.fromEntries(Object.entries(fragments.tables).map(([file, t]) => [file, t.rows]));
   return {
     kind: 'replayed',
@@ -187,12 +192,36 @@ interface CheckpointedState {
 
 /** Reads a run's state file; null when it is missing or unreadable. */
 export function readRunState(paths: ReplayPaths, runId: string): CheckpointedState | null {
+  const file = runStateFile(paths, runId);
+  let text: string;
   try {
-    const decoded = decodeState<CheckpointedState>(fs.readFileSync(runStateFile(paths, runId), 'utf8'));
-    return decoded && typeof decoded === 'object' && decoded.checkpoint && decoded.state ? decoded : null;
+    text = fs.readFileSync(file, 'utf8');
   } catch {
-    return null;
+    return null; // missing: the run is read from byte 0, as it must be
   }
+  const problem = unsealState(text);
+  if (typeof problem !== 'string') {
+    try {
+      const decoded = decodeState<CheckpointedState>(problem.json);
+      if (decoded && typeof decoded === 'object' && decoded.checkpoint && decoded.state) return decoded;
+    } catch {
+      // a checksum that matches over bytes that do not decode: treated as any other damage
+    }
+  }
+  warnDiscarded(file, typeof problem === 'string' ? problem : 'it does not decode');
+  return null;
+}
+
+/** A state file is its SHA-256 in hex, a newline, then the state's JSON: damage is found before the JSON is trusted. */
+function sealState(json: string): string {
+  return `${sha256Hex(json)}\n${json}`;
+}
+
+function unsealState(text: string): { json: string } | string {
+  const newline = text.indexOf('\n');
+  if (newline !== 64) return 'it has no checksum line';
+  const json = text.slice(65);
+  return sha256Hex(json) === text.slice(0, 64) ? { json } : 'its SHA-256 does not match its bytes';
 }
 
 function isUnchanged(
@@ -237,4 +266,48 @@ function removeDerived(paths: ReplayPaths, runId: string, batch: DurableBatch): 
   removeRunJson(paths.logsDir, runId, batch);
   batch.remove(runRowsFile(paths, runId));
   batch.remove(runStateFile(paths, runId));
+}
+
+/**
+ * The index entry of a run refused because its folder or journal is not what it must be: no checkpoint,
+ * no rows, nothing read. Kept as it was when the reason has not changed, so the tables are not rewritten for it.
+ */
+export function unsafeRunEntry(runId: string, problem: string, previous: RunIndexEntry | undefined): RunIndexEntry {
+  if (previous?.refused?.problem === problem && previous.journalBytes === 0) return previous;
+  return {
+    runId,
+    startedAt: null,
+    lastEventAt: null,
+    checkpoint: { offset: 0, seq: 0, hash: GENESIS_HASH, lastLineStart: 0 },
+    journalBytes: 0,
+    journalMtimeMs: 0,
+    unfinished: false,
+    writerAlive: false,
+    lockStaleMs: DEFAULT_STALE_MS,
+    tornTail: null,
+    refused: { line: 0, offset: 0, problem },
+    empty: false,
+    tableRows: {},
+    tableBytes: {},
+  };
+}
+
+/**
+ * The folder the issue files go to must be a folder, never a link (docs/DESIGN.md §6.5): when it is
+ * not, the run is refused and nothing is written or removed through it.
+ */
+function unsafeIssuesFolder(
+  paths: ReplayPaths,
+  runId: string,
+  previous: RunIndexEntry | undefined,
+  batch: DurableBatch,
+): RunReplayOutcome | null {
+  const { issuesDir } = runJsonFiles(paths.logsDir, runId);
+  const issues = fs.lstatSync(issuesDir, { throwIfNoEntry: false });
+  if (!issues || issues.isDirectory()) return null;
+  const entry = unsafeRunEntry(runId, `${issuesDir} is ${describeFileKind(issues)}`, previous);
+  if (entry === previous) return { kind: 'unchanged', entry };
+  batch.remove(runRowsFile(paths, runId));
+  batch.remove(runStateFile(paths, runId));
+  return { kind: 'refused', entry };
 }

@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import { RunNotFoundError } from '../src/errors.js';
 import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } from '../src/journal/paths.js';
 import type { EventCheck } from '../src/journal/reader.js';
+import { describeFileKind } from '../src/journal/safe-open.js';
 import { DurableBatch, removeFileDurably } from '../src/durable/atomic-file.js';
-import { assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
+import { assembledFilesIntact, assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';
 import { analysisInputsFile, replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { TABLE_FILES } from '../projections/tables/tables.js';
 import path from 'node:path';
-import { loadEventCheck, replayRun, unchangedRun, type RunReplayOutcome } from './replay-run.js';
+import { loadEventCheck, replayRun, unchangedRun, unsafeRunEntry, type RunReplayOutcome } from './replay-run.js';
+import { warnDiscarded } from './derived-warning.js';
 import { countRows, loadRunIndexWithAssembly, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
 
 export interface ReplayOptions {
@@ -60,11 +62,11 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   try {
     const { index, runs, changed, indexChanged, previous } = await updateRuns(paths, lock, options);
     // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
-    if (!changed && tablesPresent(paths)) {
+    if (!changed && tablesPresent(paths) && assembledFilesIntact(paths, previous.assembly)) {
       if (indexChanged) saveRunIndex(paths, index, previous.assembly);
       return reportOf(paths, runs, countRows(index, TABLE_FILES));
     }
-    return finishTables(paths, lock, index, runs, previous);
+    return await finishTables(paths, lock, index, runs, previous);
   } finally {
     lock.release();
   }
@@ -110,9 +112,17 @@ export async function updateRuns(
       lock.assertHeld();
       const previousEntry = index.get(runId);
       const stat = journals.get(runId)!;
-      const outcome =
-        unchangedRun(paths, runId, previousEntry, options.full ?? false, replayFiles, stat) ??
-        replayRun(paths, runId, previousEntry, options.full ?? false, batch, replayFiles, stat, (checkEvent ??= await loadEventCheck()));
+      let outcome: RunReplayOutcome;
+      if ('unsafe' in stat) {
+        // Its derived files in logs/.replay are dropped; nothing is removed through the link.
+        const entry = unsafeRunEntry(runId, stat.unsafe, previousEntry);
+        if (entry !== previousEntry) for (const file of [runRowsFile(paths, runId), runStateFile(paths, runId)]) batch.remove(file);
+        outcome = entry === previousEntry ? { kind: 'unchanged', entry } : { kind: 'refused', entry };
+      } else {
+        outcome =
+          unchangedRun(paths, runId, previousEntry, options.full ?? false, replayFiles, stat) ??
+          replayRun(paths, runId, previousEntry, options.full ?? false, batch, replayFiles, stat, (checkEvent ??= await loadEventCheck()));
+      }
       if (outcome.kind !== 'unchanged' && !(outcome.kind === 'replayed' && outcome.derivedKept)) {
         changed = true;
         changedRuns.add(runId);
@@ -145,26 +155,35 @@ export async function updateRuns(
 }
 
 /**
- * Every run with a journal, by run id in order, with its journal's stat: one stat per run (listRunIds
+ * Every run with a journal, by run id in order, with its journal's lstat: one lstat per run (listRunIds
  * and a stat in replayRun made two, and at 10,000 runs a replay with nothing new is mostly these).
+ * Nothing is followed (docs/DESIGN.md §6.5): a run folder that is a symbolic link (the folder's own
+ * entry says so, no extra call) or a journal that is a link or not a regular file (a FIFO would block
+ * the reader forever) maps to why the run is refused, and replay never reads or writes there.
  */
-function journalsOnDisk(logsDir: string): Map<string, fs.Stats> {
+function journalsOnDisk(logsDir: string): Map<string, fs.Stats | { readonly unsafe: string }> {
   const runsDir = path.join(logsDir, 'runs');
-  let names: string[];
+  let entries: fs.Dirent[];
   try {
-    names = fs.readdirSync(runsDir);
+    entries = fs.readdirSync(runsDir, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw error;
   }
-  const found = new Map<string, fs.Stats>();
-  // Plain concatenation: the names are valid run ids (no separators, no dots to resolve), and at
-  // 10,000 runs path.join cost a quarter of these stats' time.
+  const found = new Map<string, fs.Stats | { readonly unsafe: string }>();
   const prefix = `${runsDir}${path.sep}`;
   const suffix = `${path.sep}${JOURNAL_FILE}`;
-  for (const name of names.filter(isValidRunId).sort()) {
-    const stat = fs.statSync(`${prefix}${name}${suffix}`, { throwIfNoEntry: false });
-    if (stat?.isFile()) found.set(name, stat);
+  for (const entry of entries.filter((e) => isValidRunId(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const runDir = `${prefix}${entry.name}`;
+    if (entry.isSymbolicLink()) {
+      // A link to a folder with a journal would have been a run: refuse it by name. A link to anything else is no run.
+      if (fs.existsSync(`${runDir}${suffix}`)) found.set(entry.name, { unsafe: `${runDir} is a symbolic link` });
+      continue;
+    }
+    const stat = fs.lstatSync(`${runDir}${suffix}`, { throwIfNoEntry: false });
+    if (stat === undefined) continue;
+    if (stat.isFile()) found.set(entry.name, stat);
+    else found.set(entry.name, { unsafe: `${runDir}${suffix} is ${describeFileKind(stat)}` });
   }
   return found;
 }
@@ -193,18 +212,47 @@ export function forgetRun(paths: ReplayPaths, index: Map<string, RunIndexEntry>,
   removeFileDurably(runStateFile(paths, runId));
 }
 
-/** Rewrites the seven tables and saves the index; the caller holds the lock. */
-export function finishTables(
+/**
+ * Rewrites the seven tables and saves the index; the caller holds the lock. A run whose fragment does
+ * not verify (its lengths or SHA-256) is rebuilt from its journal, with one warning line, and the
+ * tables are assembled again: derived state is never trusted over the journals (docs/DESIGN.md §6.5).
+ */
+export async function finishTables(
   paths: ReplayPaths,
   lock: DerivedFilesLock,
-  index: ReadonlyMap<string, RunIndexEntry>,
+  index: Map<string, RunIndexEntry>,
   runs: RunReplayReport[],
   previous?: PreviousAssembly,
-): ReplayReport {
-  lock.assertHeld();
-  const { rows, assembly } = assembleDerivedTables(paths, tableOrder(index), previous);
-  saveRunIndex(paths, index, assembly);
-  return reportOf(paths, runs, rows);
+): Promise<ReplayReport> {
+  let last = previous;
+  for (let attempt = 0; ; attempt += 1) {
+    lock.assertHeld();
+    const made = assembleDerivedTables(paths, tableOrder(index), last);
+    if ('assembly' in made) {
+      saveRunIndex(paths, index, made.assembly);
+      return reportOf(paths, runs, made.rows);
+    }
+    // A fragment just rebuilt from its journal that still does not verify: the disk is not keeping what is written.
+    if (attempt > 0)
+      throw new Error(
+        `${runRowsFile(paths, made.unverified[0]!.runId)} does not verify even after a rebuild: ${made.unverified[0]!.problem}`,
+      );
+    const checkEvent = await loadEventCheck();
+    const batch = new DurableBatch();
+    try {
+      for (const { runId, problem } of made.unverified) {
+        warnDiscarded(runRowsFile(paths, runId), problem);
+        const stat = fs.lstatSync(runPaths(paths.logsDir, runId).journal);
+        index.set(runId, replayRun(paths, runId, undefined, true, batch, new Set(), stat, checkEvent).entry);
+      }
+      await batch.flush();
+    } catch (error) {
+      batch.abort();
+      throw error;
+    }
+    const rebuilt = new Set(made.unverified.map((u) => u.runId));
+    last = last && { ...last, changedRuns: new Set([...last.changedRuns, ...rebuilt]) };
+  }
 }
 
 function reportOf(paths: ReplayPaths, runs: RunReplayReport[], rowCounts: ReadonlyMap<string, number>): ReplayReport {

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { runledgerVersion } from '../src/version.js';
 import { writeFileAtomic } from '../src/durable/atomic-file.js';
+import { sha256Hex } from '../src/journal/line.js';
+import { warnDiscarded } from './derived-warning.js';
 import { decodeEntry, encodeEntry } from './run-index-codec.js';
 import type { RunIndexEntry } from './run-index-entry.js';
 import type { ReplayPaths } from './replay-paths.js';
@@ -11,7 +13,7 @@ export type { RunIndexEntry };
 // version is ignored and everything rebuilt.
 // The runledger version is checked too: another version's projections may give other bytes, so
 // its index is ignored and every run rebuilt.
-const INDEX_VERSION = 13;
+const INDEX_VERSION = 14;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   return loadRunIndexWithAssembly(paths).index;
@@ -22,32 +24,47 @@ export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
  * these entries, in table order, when `.replay/tables.json` names the same id (csv-assembly.ts).
  */
 export function loadRunIndexWithAssembly(paths: ReplayPaths): { index: Map<string, RunIndexEntry>; assembly: string | null } {
+  const empty = { index: new Map<string, RunIndexEntry>(), assembly: null };
+  let text: string;
   try {
-    const parsed = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as {
-      version?: number;
-      runledger?: string;
-      assembly?: unknown;
-      runs?: unknown[];
-    };
-    if (parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion() || !Array.isArray(parsed.runs))
-      return { index: new Map(), assembly: null };
-    const index = new Map<string, RunIndexEntry>();
-    for (const encoded of parsed.runs) {
-      const entry = decodeEntry(encoded);
-      if (entry === null) return { index: new Map(), assembly: null };
-      index.set(entry.runId, entry);
-    }
-    return { index, assembly: typeof parsed.assembly === 'string' ? parsed.assembly : null };
+    text = fs.readFileSync(paths.index, 'utf8');
   } catch {
-    return { index: new Map(), assembly: null }; // missing or unreadable: replay rebuilds everything, which is always correct
+    return empty; // missing or unreadable: replay rebuilds everything, which is always correct
   }
+  let parsed: { version?: number; runledger?: string; assembly?: unknown; sha256?: unknown; runs?: unknown[] };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    warnDiscarded(paths.index, 'it is not JSON');
+    return empty;
+  }
+  // Another format or runledger version is no damage: it is rebuilt without a warning.
+  if (parsed === null || typeof parsed !== 'object' || parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion())
+    return empty;
+  if (!Array.isArray(parsed.runs) || parsed.sha256 !== sha256Hex(runsText(parsed.runs))) {
+    warnDiscarded(paths.index, 'its SHA-256 does not match its runs');
+    return empty;
+  }
+  const index = new Map<string, RunIndexEntry>();
+  for (const encoded of parsed.runs) {
+    const entry = decodeEntry(encoded);
+    if (entry === null) {
+      warnDiscarded(paths.index, 'an entry does not decode');
+      return empty;
+    }
+    index.set(entry.runId, entry);
+  }
+  return { index, assembly: typeof parsed.assembly === 'string' ? parsed.assembly : null };
 }
+
+/** The runs part of the index as written, one run a line: what its SHA-256 covers (JSON.stringify of parsed JSON gives the same text). */
+const runsText = (encoded: readonly unknown[]): string => encoded.map((entry) => JSON.stringify(entry)).join(',\n');
 
 export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>, assembly: string | null = null): void {
   const runs = [...index.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
   // One run a line, so that the file reads (and diffs) run by run.
-  const head = JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), assembly });
-  const lines = runs.map((entry) => JSON.stringify(encodeEntry(entry))).join(',\n');
+  const lines = runsText(runs.map(encodeEntry));
+  const head = JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), assembly, sha256: sha256Hex(lines) });
   writeFileAtomic(paths.index, `${head.slice(0, -1)},"runs":[\n${lines}\n]}\n`);
 }
 

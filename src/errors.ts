@@ -178,6 +178,23 @@ export class CorruptJournalError extends RunledgerError {
   }
 }
 
+/**
+ * A run folder that is a symbolic link, or a journal that is a link or not a regular file (a FIFO, a
+ * socket, a device, a folder): runledger never follows a link for a run and reads only regular files.
+ */
+export class UnsafeRunPathError extends RunledgerError {
+  readonly code = 'RUN_PATH_UNSAFE';
+  constructor(
+    readonly runId: string,
+    readonly path: string,
+    readonly what: string,
+  ) {
+    super(
+      `Run ${runId} is refused: ${path} is ${what}. runledger never follows a symbolic link for a run folder or a journal, and reads only regular files; nothing was read or written there.`,
+    );
+  }
+}
+
 export class ResumeFinishedRunError extends RunledgerError {
   readonly code = 'RUN_FINISHED';
   constructor(

@@ -190,7 +190,7 @@ describe('runledger verify (the built CLI in a child process)', () => {
     expect(text.stdout).toMatch(/CORRUPT\s+bad-run: line 3 at byte \d+/);
     const { code, report } = await verifyJson(dir);
     expect(code).toBe(1);
-    expect(report.counts).toEqual({ intact: 1, tornTail: 0, corrupt: 1 });
+    expect(report.counts).toEqual({ intact: 1, tornTail: 0, corrupt: 1, refused: 0 });
   });
 
   it('exits 2 for an invalid run id such as ../x, before touching any file', async () => {

@@ -106,3 +106,30 @@ describe('durable file operations go through the FileOps seam', () => {
     expect(calls).toEqual(['fsync file', 'fsync file', 'rename x.csv', 'rename y.csv', 'fsync folder']);
   });
 });
+
+describe('no temporary file is left when the rename fails (issue 21: a folder where the file should be)', () => {
+  const temps = (dir: string): string[] => (fs.readdirSync(dir, { recursive: true }) as string[]).filter((name) => name.endsWith('.tmp'));
+
+  it('writeFileAtomic and writeFileAtomicAsync onto a folder (report --out <folder>) throw and leave no temporary file', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'out'));
+    expect(() => writeFileAtomic(path.join(dir, 'out'), 'report')).toThrow(/EISDIR|EEXIST|ENOTEMPTY/);
+    await expect(writeFileAtomicAsync(path.join(dir, 'out'), 'report')).rejects.toThrow(/EISDIR|EEXIST|ENOTEMPTY/);
+    expect(temps(dir)).toEqual([]);
+  });
+
+  it('DurableBatch: a folder at one staged file fails the flush, and every retry, without leaving temporary files', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'run', 'metadata.json'), { recursive: true });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const batch = new DurableBatch();
+      batch.write(path.join(dir, 'run', 'a.json'), 'a');
+      batch.write(path.join(dir, 'run', 'metadata.json'), 'm');
+      batch.write(path.join(dir, 'run', 'z.json'), 'z');
+      await expect(batch.flush()).rejects.toThrow(/EISDIR|EEXIST|ENOTEMPTY/);
+      expect(temps(dir)).toEqual([]);
+    }
+    expect(fs.readFileSync(path.join(dir, 'run', 'a.json'), 'utf8')).toBe('a');
+    expect(fs.existsSync(path.join(dir, 'run', 'z.json'))).toBe(false);
+  });
+});

@@ -141,7 +141,7 @@ describe("the analyzer's inputs: each finished issue's outcome", () => {
     await recordRun(dir);
     await replay({ dir });
     const paths = replayPaths(dir);
-    // What the previous runledger left: fragment and assembled line without finishedIssues, index version 12.
+    // What the previous runledger left: fragment and assembled line without finishedIssues, index version 13.
     const strip = (text: string): string => {
       const { finishedIssues: _dropped, ...rest } = JSON.parse(text) as AnalysisRun;
       return `${JSON.stringify(rest)}\n`;
@@ -160,8 +160,8 @@ describe("the analyzer's inputs: each finished issue's outcome", () => {
     fs.writeFileSync(fragmentFile, Buffer.concat([Buffer.from(`${JSON.stringify({ bytes: oldBytes })}\n`), ...parts]));
     fs.writeFileSync(analysisInputsFile(paths), strip(fs.readFileSync(analysisInputsFile(paths), 'utf8')));
     const index = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version: number };
-    expect(index.version).toBe(13);
-    fs.writeFileSync(paths.index, JSON.stringify({ ...index, version: 12 }));
+    expect(index.version).toBe(14);
+    fs.writeFileSync(paths.index, JSON.stringify({ ...index, version: 13 }));
 
     const { runs } = await loadAnalysisRuns({ dir });
     expect(runs[0]!.finishedIssues).toEqual(EXPECTED_FINISHED);

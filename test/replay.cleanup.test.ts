@@ -85,6 +85,40 @@ describe('cleanup: retention by age or count', () => {
     expect(fs.existsSync(journal)).toBe(true);
   });
 
+  it('keeps crashed runs and runs with a torn tail (resumable) unless includeCrashed, which lists them first', async () => {
+    const dir = tempDir();
+    const crashed = await startRun(dir, { runId: 'crashed', clock: () => new Date(now.getTime() - 50 * DAY) });
+    crashed.startIssue(1);
+    crashed.close(); // no RunFinished, no live writer: what a SIGKILL leaves
+    await finishedRun(dir, 'torn', new Date(now.getTime() - 45 * DAY));
+    fs.appendFileSync(path.join(dir, 'runs', 'torn', 'events.ndjson'), '{"v":1,"seq":');
+    await finishedRun(dir, 'done', new Date(now.getTime() - 40 * DAY));
+
+    const kept = await cleanupRuns({ dir, keepLast: 0, now });
+    expect(kept.removed.map((r) => r.runId)).toEqual(['done']);
+    expect(kept.skipped).toEqual([
+      { runId: 'torn', reason: expect.stringMatching(/^torn tail at byte \d+: it can be resumed, kept \(--include-crashed/) },
+      { runId: 'crashed', reason: expect.stringMatching(/^crashed \(no RunFinished\): it can be resumed/) },
+    ]);
+    expect(fs.existsSync(path.join(dir, 'runs', 'crashed', 'events.ndjson'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'runs', 'torn', 'events.ndjson'))).toBe(true);
+
+    await finishedRun(dir, 'done-2', new Date(now.getTime() - 30 * DAY));
+    const dry = await cleanupRuns({ dir, keepLast: 0, now, includeCrashed: true, dryRun: true });
+    expect(dry.removed.map((r) => [r.runId, r.crashed !== null])).toEqual([
+      ['torn', true],
+      ['crashed', true],
+      ['done-2', false],
+    ]);
+    const out = execFileSync(process.execPath, [CLI, 'cleanup', '--dir', dir, '--keep-last', '0', '--include-crashed', '--dry-run'], {
+      encoding: 'utf8',
+    });
+    expect(out.split('\n').slice(1, 3).join('\n')).toMatch(/would remove\s+torn .*torn tail[^\n]*\n\s+would remove\s+crashed .*crashed/);
+    const all = await cleanupRuns({ dir, keepLast: 0, now, includeCrashed: true });
+    expect(all.removed.map((r) => r.runId)).toEqual(['torn', 'crashed', 'done-2']);
+    expect(fs.readdirSync(path.join(dir, 'runs'))).toEqual([]);
+  });
+
   it('parses ages and refuses a call that says neither age nor count', async () => {
     expect([parseDuration('30d'), parseDuration('12h'), parseDuration('90m'), parseDuration('2w'), parseDuration('45s')]).toEqual([
       30 * DAY,

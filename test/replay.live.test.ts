@@ -97,6 +97,39 @@ describe('the updater the collector is given (it never imports replay itself)', 
     expect(fs.existsSync(path.join(dir, 'csv'))).toBe(false);
   });
 
+  it('whenDerivedFilesUpdated() rejects with the error when the update failed (ENOSPC), and resolves again once one succeeds', async () => {
+    const dir = tempDir();
+    let fail = true;
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): number => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const c = await MetricsCollector.start({
+        dir,
+        runId: 'full-disk',
+        projectId: 'p',
+        config: CONFIG,
+        handleSignals: false,
+        prices: null,
+        updateDerivedFiles: async () => {
+          if (fail) throw enospc;
+        },
+      });
+      c.startIssue(1);
+      c.finalizeIssue(1, 'completed');
+      await expect(c.whenDerivedFilesUpdated()).rejects.toBe(enospc);
+      await expect(c.whenDerivedFilesUpdated()).rejects.toBe(enospc); // still behind: nothing has updated them since
+      fail = false;
+      c.finalizeRun('completed');
+      await expect(c.whenDerivedFilesUpdated()).resolves.toBeUndefined();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.map((w) => (w as Error & { code?: string }).code)).toEqual(['RUNLEDGER_LIVE_REPLAY']);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('with no updater at all (the collector imported past the package entry), live updates are refused before anything is written', async () => {
     const dir = tempDir();
     setDefaultDerivedFilesUpdater(null);

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import { UnsafeRunPathError } from '../errors.js';
 import { checkJournalEvent } from '../../events/registry.js';
 import { scanJournal, type ScanResult } from '../journal/reader.js';
 import { isValidRunId, runPaths } from '../journal/paths.js';
 
-export type RunVerdict = 'intact' | 'torn-tail' | 'corrupt' | 'missing';
+/** `refused`: the run folder is a symbolic link, or the journal is a link or not a regular file; it was not read. */
+export type RunVerdict = 'intact' | 'torn-tail' | 'corrupt' | 'missing' | 'refused';
 
 export interface RunVerification {
   readonly runId: string;
@@ -20,6 +22,8 @@ export interface RunVerification {
     readonly problem: string;
     readonly verifiedAfter: { readonly line: number; readonly offset: number; readonly seq: number } | null;
   } | null;
+  /** Why a run was refused unread (verdict `refused`). */
+  readonly refusal?: string;
 }
 
 /** Lists the run ids that have a journal under `logsDir/runs`, sorted. */
@@ -32,6 +36,7 @@ export function listRunIds(logsDir: string): string[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  // A link or a FIFO is listed too (existsSync follows and never opens): verifyRun refuses it by name.
   return names.filter((name) => isValidRunId(name) && fs.existsSync(runPaths(logsDir, name).journal)).sort();
 }
 
@@ -40,7 +45,12 @@ export function verifyRun(logsDir: string, runId: string): RunVerification {
   if (!fs.existsSync(journal)) {
     return { runId, path: journal, verdict: 'missing', events: 0, bytes: 0, tornTail: null, corruption: null };
   }
-  return toVerification(scanJournal(journal, { runId, checkEvent: checkJournalEvent }));
+  try {
+    return toVerification(scanJournal(journal, { runId, checkEvent: checkJournalEvent }));
+  } catch (error) {
+    if (!(error instanceof UnsafeRunPathError)) throw error;
+    return { runId, path: journal, verdict: 'refused', events: 0, bytes: 0, tornTail: null, corruption: null, refusal: error.message };
+  }
 }
 
 export function toVerification(scan: ScanResult): RunVerification {

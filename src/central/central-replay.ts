@@ -80,7 +80,7 @@ export async function replayFromStream(options: CentralReplayOptions): Promise<C
     if (!options.skipReplay) {
       const { index, runs, previous } = await updateRuns(paths, lock, { progress: options.progress });
       // As a local replay does: the parts of unchanged runs are copied from the tables as they are.
-      replay = finishTables(paths, lock, index, runs, previous);
+      replay = await finishTables(paths, lock, index, runs, previous);
     }
     const refused = [...state.refused.values()];
     return {

@@ -21,20 +21,36 @@ export interface CleanupOptions {
   readonly lockWaitMs?: number;
   /** Remove runs even when the folder is shipped (`runledger ship`) and they are not fully on the stream yet. */
   readonly force?: boolean;
+  /**
+   * Also remove crashed runs (no `RunFinished`, writer gone) and runs with a torn tail. They can be
+   * resumed, so by default they are kept whatever their age.
+   */
+  readonly includeCrashed?: boolean;
 }
 
 export interface CleanupReport {
   readonly dir: string;
   readonly dryRun: boolean;
-  readonly removed: ReadonlyArray<{ readonly runId: string; readonly startedAt: string | null; readonly lastEventAt: string | null }>;
-  /** Candidates left alone: a live writer holds them, their journal is corrupt (kept as evidence), or they are not fully shipped. */
+  /** Crashed or torn runs (only with `includeCrashed`) first, each with why it is resumable; then finished runs (`crashed: null`). */
+  readonly removed: ReadonlyArray<{
+    readonly runId: string;
+    readonly startedAt: string | null;
+    readonly lastEventAt: string | null;
+    readonly crashed: string | null;
+  }>;
+  /**
+   * Candidates left alone: a live writer holds them, their journal is corrupt (kept as evidence), they crashed or have a torn
+   * tail (resumable; kept without `includeCrashed`), or they are not fully shipped.
+   */
   readonly skipped: ReadonlyArray<{ readonly runId: string; readonly reason: string }>;
   readonly kept: number;
 }
 
 /**
  * Retention: removes finished runs (journal, derived files, quarantine) by age or count, never a
- * run whose writer holds a live lock, then rewrites the tables. Each run is removed while holding
+ * run whose writer holds a live lock, then rewrites the tables. A crashed run (no `RunFinished`) or
+ * one with a torn tail can still be resumed, so it is kept unless `includeCrashed`; then it comes
+ * first in the report, so that a dry run shows it at the top. Each run is removed while holding
  * its own writer lock, so no writer can resume it meanwhile. When the folder is shipped to
  * JetStream (`runledger ship` wrote `.ship/target.json`), a run is removed only once the shipper
  * has recorded its last verified line as on the stream (`.ship/runs/<runId>.json`), unless `force`.
@@ -61,9 +77,21 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
     const removed: CleanupReport['removed'][number][] = [];
     const skipped: CleanupReport['skipped'][number][] = [];
     const shipped = readShipTarget(paths.logsDir);
-    for (const entry of candidates) {
+    // Crashed and torn runs first (a stable sort keeps newest-first within each group).
+    const ordered = candidates
+      .map((entry) => ({ entry, crashed: whyResumable(entry) }))
+      .sort((a, b) => Number(b.crashed !== null) - Number(a.crashed !== null));
+    for (const { entry, crashed } of ordered) {
+      if (entry.refused?.line === 0) {
+        skipped.push({ runId: entry.runId, reason: `${entry.refused.problem}: never followed, kept` });
+        continue;
+      }
       if (entry.refused) {
         skipped.push({ runId: entry.runId, reason: `corrupt journal (line ${entry.refused.line}): kept for inspection` });
+        continue;
+      }
+      if (crashed !== null && !options.includeCrashed) {
+        skipped.push({ runId: entry.runId, reason: `${crashed}: it can be resumed, kept (--include-crashed removes it)` });
         continue;
       }
       const unshipped = shipped && !options.force ? notFullyShipped(paths.logsDir, entry, shipped.stream, now) : null;
@@ -89,12 +117,12 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
           forgetRun(paths, index, entry.runId);
           removeRunProgress(paths.logsDir, entry.runId);
         }
-        removed.push({ runId: entry.runId, startedAt: entry.startedAt, lastEventAt: entry.lastEventAt });
+        removed.push({ runId: entry.runId, startedAt: entry.startedAt, lastEventAt: entry.lastEventAt, crashed });
       } finally {
         writerLock.releaseSync();
       }
     }
-    if (!options.dryRun) finishTables(paths, lock, index, runs);
+    if (!options.dryRun) await finishTables(paths, lock, index, runs);
     return {
       dir: paths.logsDir,
       dryRun: options.dryRun ?? false,
@@ -105,6 +133,16 @@ export async function cleanupRuns(options: CleanupOptions): Promise<CleanupRepor
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Why a run is not finished but resumable: it crashed (no `RunFinished`, or a `RunResumed` after it,
+ * and no live writer; a live writer is found by its lock later) or its journal has a torn tail. Null for a finished run.
+ */
+function whyResumable(entry: RunIndexEntry): string | null {
+  if (entry.tornTail !== null) return `torn tail at byte ${entry.tornTail.offset}`;
+  if (entry.unfinished && !entry.writerAlive) return 'crashed (no RunFinished)';
+  return null;
 }
 
 /**

@@ -7,8 +7,10 @@ import { BOUNDS, optionalWholeNumber } from './numbers.js';
 function formatCleanupReport(report: CleanupReport): string {
   const verb = report.dryRun ? 'Would remove' : 'Removed';
   const lines = [`${verb} ${report.removed.length} run(s) from ${report.dir}; ${report.kept} kept.`];
-  for (const run of report.removed)
-    lines.push(`  ${report.dryRun ? 'would remove' : 'removed'}  ${run.runId} (last event ${run.lastEventAt ?? 'unknown'})`);
+  for (const run of report.removed) {
+    const crashed = run.crashed === null ? '' : `, ${printable(run.crashed)}`;
+    lines.push(`  ${report.dryRun ? 'would remove' : 'removed'}  ${run.runId} (last event ${run.lastEventAt ?? 'unknown'}${crashed})`);
+  }
   for (const run of report.skipped) lines.push(`  skipped       ${run.runId}: ${printable(run.reason)}`);
   return lines.join('\n');
 }
@@ -19,6 +21,7 @@ export interface CleanupCommandOptions {
   keepLast?: string;
   dryRun?: boolean;
   force?: boolean;
+  includeCrashed?: boolean;
   json?: boolean;
 }
 
@@ -37,6 +40,7 @@ export async function cleanupCommand(options: CleanupCommandOptions): Promise<vo
     keepLast,
     dryRun: options.dryRun,
     force: options.force,
+    includeCrashed: options.includeCrashed,
   });
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCleanupReport(report)}\n`);
 }

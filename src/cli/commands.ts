@@ -107,10 +107,11 @@ export function registerCommands(program: Command): void {
     .option('--keep-last <n>', 'keep the N most recently started runs')
     .option('--dry-run', 'only say what would be removed')
     .option('--force', 'also remove runs that are not fully shipped yet when the folder is shipped (runledger ship)')
+    .option('--include-crashed', 'also remove crashed runs and runs with a torn tail (resumable; kept by default), listed first')
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
-      '\nWith both --older-than and --keep-last, a run is removed only when both say so.\nCorrupt journals are never removed. When the folder is shipped (runledger ship),\na run is removed only once it is wholly on the stream, unless --force.\n\nExample:\n  $ runledger cleanup --older-than 30d --dry-run',
+      '\nWith both --older-than and --keep-last, a run is removed only when both say so.\nCorrupt journals are never removed; crashed and torn runs only with --include-crashed. When the folder is shipped (runledger ship),\na run is removed only once it is wholly on the stream, unless --force.\n\nExample:\n  $ runledger cleanup --older-than 30d --dry-run',
     )
     .action(async (options: CleanupCommandOptions) => (await import('./cleanup-command.js')).cleanupCommand(options));
 

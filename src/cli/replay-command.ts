@@ -10,7 +10,11 @@ function formatReplayReport(report: ReplayReport): string {
     `Replayed ${report.dir}: ${count('replayed')} run(s) brought up to date, ${count('unchanged')} unchanged, ${count('refused')} refused, ${count('empty')} without events.`,
   ];
   for (const run of report.runs) {
-    if (run.refused)
+    if (run.refused?.line === 0)
+      lines.push(
+        `  REFUSED  ${run.runId}: ${run.refused.problem}; runledger never follows a symbolic link for a run and reads only regular files.`,
+      );
+    else if (run.refused)
       lines.push(
         `  REFUSED  ${run.runId}: corrupt at line ${run.refused.line} (byte ${run.refused.offset}): ${printable(run.refused.problem)}. Its derived files were removed; see "runledger verify ${run.runId}".`,
       );

@@ -9,7 +9,7 @@ import { existingLogsDir } from './logs-dir.js';
 interface VerifyReport {
   readonly dir: string;
   readonly ok: boolean;
-  readonly counts: { readonly intact: number; readonly tornTail: number; readonly corrupt: number };
+  readonly counts: { readonly intact: number; readonly tornTail: number; readonly corrupt: number; readonly refused: number };
   readonly runs: readonly RunVerification[];
   /** Journals verify could not check: a folder name that is not a run id, a journal that is not a file. */
   readonly unchecked: readonly Unchecked[];
@@ -64,8 +64,8 @@ function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport {
   const count = (verdict: RunVerification['verdict']): number => runs.filter((r) => r.verdict === verdict).length;
   return {
     dir,
-    ok: count('corrupt') === 0 && unchecked.length === 0,
-    counts: { intact: count('intact'), tornTail: count('torn-tail'), corrupt: count('corrupt') },
+    ok: count('corrupt') === 0 && count('refused') === 0 && unchecked.length === 0,
+    counts: { intact: count('intact'), tornTail: count('torn-tail'), corrupt: count('corrupt'), refused: count('refused') },
     runs,
     unchecked,
   };
@@ -74,7 +74,9 @@ function verifyRuns(dir: string, runIds: readonly string[]): VerifyReport {
 function formatVerifyReport(report: VerifyReport): string {
   const lines = [`Verified ${report.runs.length} run${report.runs.length === 1 ? '' : 's'} in ${report.dir}`];
   for (const run of report.runs) {
-    if (run.verdict === 'intact') {
+    if (run.verdict === 'refused') {
+      lines.push(`  REFUSED  ${run.runId}: ${printable(run.refusal ?? 'not read')}`);
+    } else if (run.verdict === 'intact') {
       lines.push(`  ok       ${run.runId}: ${run.events} events, chain intact`);
     } else if (run.tornTail) {
       const t = run.tornTail;
@@ -91,10 +93,10 @@ function formatVerifyReport(report: VerifyReport): string {
     }
   }
   for (const u of report.unchecked) lines.push(`  UNCHECKED runs/${printable(u.folder)}/${JOURNAL_FILE}: ${u.problem}`);
-  const { intact, tornTail, corrupt } = report.counts;
-  lines.push(
-    `${intact} intact, ${tornTail} with a torn tail, ${corrupt} corrupt${report.unchecked.length > 0 ? `, ${report.unchecked.length} not checked` : ''}`,
-  );
+  const { intact, tornTail, corrupt, refused } = report.counts;
+  const refusedText = refused > 0 ? `, ${refused} refused` : '';
+  const uncheckedText = report.unchecked.length > 0 ? `, ${report.unchecked.length} not checked` : '';
+  lines.push(`${intact} intact, ${tornTail} with a torn tail, ${corrupt} corrupt${refusedText}${uncheckedText}`);
   return lines.join('\n');
 }
 

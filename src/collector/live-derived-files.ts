@@ -43,6 +43,8 @@ export function derivedFilesUpdaterFor(options: {
 export class LiveDerivedFiles {
   private running: Promise<void> | null = null;
   private again = false;
+  /** Why the latest update failed; null once one succeeds. */
+  private failure: Error | null = null;
 
   constructor(
     private readonly logsDir: string,
@@ -57,8 +59,13 @@ export class LiveDerivedFiles {
     this.running = this.loop();
   }
 
-  settled(): Promise<void> {
-    return this.running ?? Promise.resolve();
+  /**
+   * Resolves when the updates asked for are done and the latest one succeeded; rejects with the
+   * error of the latest one when it failed (ENOSPC, a lost lock, ...): the derived files lag behind.
+   */
+  async settled(): Promise<void> {
+    await this.running;
+    if (this.failure) throw this.failure;
   }
 
   private async loop(): Promise<void> {
@@ -66,7 +73,9 @@ export class LiveDerivedFiles {
       this.again = false;
       try {
         await this.update(this.logsDir);
+        this.failure = null;
       } catch (error) {
+        this.failure = error instanceof Error ? error : new Error(String(error));
         // The journal is the truth and is intact; only the derived copy lags behind.
         process.emitWarning(
           `runledger: could not update the derived files under ${this.logsDir}: ${(error as Error).message}. Run "runledger replay" to rebuild them.`,

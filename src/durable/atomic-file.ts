@@ -104,7 +104,12 @@ export async function writeFileAtomicAsync(file: string, content: string | Buffe
     throw error;
   }
   ops.closeSync(fd);
-  ops.renameSync(temp, file);
+  try {
+    ops.renameSync(temp, file);
+  } catch (error) {
+    unlinkIfPresent(ops, temp); // a folder in the way, a read-only folder: no temporary file is left behind
+    throw error;
+  }
   await fsyncDirectoriesAsync(ops, [dir]);
 }
 
@@ -128,6 +133,26 @@ async function fsyncDirectoriesAsync(ops: FileOps, dirs: Iterable<string>): Prom
     await fsyncAll(ops, fds);
   } finally {
     for (const fd of fds) ops.closeSync(fd);
+  }
+}
+
+/**
+ * A file's bytes if it is a regular file; null when it is missing, unreadable, a link or anything else.
+ * Opened O_NOFOLLOW | O_NONBLOCK: a FIFO planted where a derived file goes never blocks the reader.
+ */
+function readRegularFile(file: string): Buffer | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd) : null;
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -159,11 +184,8 @@ export class DurableBatch {
 
   /** Stages `content` for `file`; an unchanged file costs a read, not a write. */
   write(file: string, content: string | Buffer): void {
-    try {
-      if (typeof content === 'string' ? fs.readFileSync(file, 'utf8') === content : fs.readFileSync(file).equals(content)) return;
-    } catch {
-      // missing or unreadable: write it
-    }
+    const existing = readRegularFile(file);
+    if (existing !== null && existing.equals(typeof content === 'string' ? Buffer.from(content, 'utf8') : content)) return;
     const dir = path.dirname(file);
     if (!this.madeDirs.has(dir)) {
       this.ops.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
@@ -219,10 +241,19 @@ export class DurableBatch {
       throw error;
     }
     const renamedDirs = new Set(dirs);
-    for (const p of pending) {
-      this.ops.closeSync(p.fd);
-      this.ops.renameSync(p.temp, p.file);
-      renamedDirs.add(path.dirname(p.file));
+    let next = 0;
+    try {
+      for (const p of pending) this.ops.closeSync(p.fd);
+      for (; next < pending.length; next += 1) {
+        const p = pending[next]!;
+        this.ops.renameSync(p.temp, p.file);
+        renamedDirs.add(path.dirname(p.file));
+      }
+    } catch (error) {
+      // A folder where a file should be (EISDIR), a read-only folder: the files not renamed keep their
+      // old content, and their temporary files go, so that a retry does not add more of them.
+      for (const p of pending.slice(next)) unlinkIfPresent(this.ops, p.temp);
+      throw error;
     }
     await fsyncDirectoriesAsync(this.ops, renamedDirs);
   }

@@ -9,6 +9,13 @@ import type { JournalEntry } from './envelope.js';
  * (not a re-serialisation) lets any language verify a line without canonical JSON.
  */
 export const HASH_SUFFIX_START = ',"hash":"';
+
+/**
+ * The longest line, newline excluded, that a journal may hold (docs/DESIGN.md §3.6): well above the
+ * largest event the field limits allow (64 KiB of config, 16,384-character texts). The writer refuses
+ * a longer event; the reader takes a longer line for garbage at once, without keeping its bytes.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
 /** `,"hash":"` + 64 hex + `"}` */
 const HASH_SUFFIX_LENGTH = HASH_SUFFIX_START.length + 64 + 2;
 

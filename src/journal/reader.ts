@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { GENESIS_HASH, SCHEMA_VERSION, type JournalEntry } from './envelope.js';
-import { checkLine } from './line.js';
+import { checkLine, MAX_LINE_BYTES } from './line.js';
+import { openJournalForReading } from './safe-open.js';
 import { nodeFileOps, type FileOps } from '../durable/file-ops.js';
 
 /** Checks an event's type and data; returns a problem ("unknown event type X") or null. */
@@ -59,7 +59,8 @@ type ChainCheck = { ok: true; entry: JournalEntry } | { ok: false; problem: stri
 
 /**
  * The recovering reader (docs/DESIGN.md rule 6 and §5). Calls `onEntry` for each line of the verified prefix, in
- * order, and then says how the file ends. Reads in chunks: memory is bounded by the longest line.
+ * order, and then says how the file ends. A run folder that is a symbolic link, or a journal that is a link
+ * or not a regular file, is refused (UnsafeRunPathError) before a byte is read. Reads in chunks: memory is bounded by the longest line.
  *
  * Recovery rules (R1-R5 of docs/DESIGN.md §5.1), each with its why:
  * 1. A line belongs to the verified prefix when its own hash matches its bytes, it is valid JSON,
@@ -80,10 +81,9 @@ type ChainCheck = { ok: true; entry: JournalEntry } | { ok: false; problem: stri
 export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry: JournalEntry, end: number) => void): ScanResult {
   const ops = options.ops ?? nodeFileOps;
   const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const fd = ops.openSync(path, fs.constants.O_RDONLY);
+  const { fd, size } = openJournalForReading(path, options.runId, ops);
   let borrowed: { buffer: Buffer; release: () => void } | null = null;
   try {
-    const size = ops.fstatSync(fd).size;
     let lastSeq = options.from?.seq ?? 0;
     let lastHash = options.from?.hash ?? GENESIS_HASH;
     let goodEnd = options.from?.offset ?? 0;
@@ -151,33 +151,71 @@ export function scanJournal(path: string, options: ScanOptions, onEntry?: (entry
     };
 
     let position = options.from?.offset ?? 0;
-    let carry: Buffer | null = null;
+    // The bytes of the line being read that came before this chunk, kept as parts and joined once at
+    // its newline: joining them at every chunk made a long unterminated line quadratic.
+    let carry: Buffer[] = [];
+    let carryBytes = 0;
     let carryStart = position;
+    // Inside a line longer than MAX_LINE_BYTES: no event is that long, so it is garbage and its bytes are skipped, not kept.
+    let overlong = false;
+    // Garbage at once: never part of the prefix, never a line that verifies on its own, never written whole.
+    const overlongLine = (terminated: boolean): boolean => {
+      lineNo += 1;
+      const problem = `line longer than ${MAX_LINE_BYTES} bytes (no event is that long)`;
+      firstDamage ??= { line: lineNo, offset: carryStart, problem: terminated ? problem : `unterminated ${problem}` };
+      return true;
+    };
     borrowed = readBuffers.borrow(Math.max(1, Math.min(chunkBytes, size - position)));
     const chunk = borrowed.buffer;
     let keepGoing = true;
     while (keepGoing && position < size) {
       const n = ops.readSync(fd, chunk, 0, Math.min(chunkBytes, size - position), position);
       if (n <= 0) break;
-      const bytes: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      const bytesStart = carry ? carryStart : position;
+      const bytes = chunk.subarray(0, n);
+      const bytesStart = position;
       position += n;
       let lineStart = 0;
-      let nl = bytes.indexOf(0x0a, lineStart);
+      let nl = bytes.indexOf(0x0a);
       while (nl !== -1) {
-        if (!onLine(bytes.subarray(lineStart, nl), bytesStart + lineStart, true)) {
+        let ok: boolean;
+        if (overlong) {
+          ok = overlongLine(true);
+          overlong = false;
+        } else if (carryBytes + nl - lineStart > MAX_LINE_BYTES) {
+          ok = overlongLine(true);
+        } else if (carryBytes > 0) {
+          ok = onLine(Buffer.concat([...carry, bytes.subarray(lineStart, nl)]), carryStart, true);
+        } else {
+          ok = onLine(bytes.subarray(lineStart, nl), bytesStart + lineStart, true);
+        }
+        carry = [];
+        carryBytes = 0;
+        if (!ok) {
           keepGoing = false;
           break;
         }
         lineStart = nl + 1;
+        carryStart = bytesStart + lineStart;
         nl = bytes.indexOf(0x0a, lineStart);
       }
       if (!keepGoing) break;
-      // The rest has no newline yet: keep a copy (the chunk buffer is reused).
-      carry = lineStart < bytes.length ? Buffer.from(bytes.subarray(lineStart)) : null;
-      carryStart = bytesStart + lineStart;
+      // The rest has no newline yet: keep a copy (the chunk buffer is reused), unless the line is already too long.
+      if (lineStart === bytes.length) continue;
+      if (carryBytes === 0 && !overlong) carryStart = bytesStart + lineStart;
+      if (!overlong && carryBytes + bytes.length - lineStart > MAX_LINE_BYTES) {
+        overlong = true;
+        carry = [];
+        carryBytes = 0;
+      }
+      if (!overlong) {
+        carry.push(Buffer.from(bytes.subarray(lineStart)));
+        carryBytes += bytes.length - lineStart;
+      }
     }
-    if (keepGoing && carry) onLine(carry, carryStart, false);
+    if (keepGoing) {
+      if (overlong) overlongLine(false);
+      else if (carryBytes > 0) onLine(carry.length === 1 ? carry[0]! : Buffer.concat(carry), carryStart, false);
+    }
 
     let tail: TailState = result ?? { kind: 'clean' };
     const damage = firstDamage as Damage | null;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { assertRunFolderNotLinked } from './safe-open.js';
 import lockfile from 'proper-lockfile';
 import { LockCompromisedError, RunLockedError } from '../errors.js';
 import { privateLockFs } from '../durable/file-ops.js';
@@ -38,6 +39,7 @@ export class RunLock {
   ) {}
 
   static async acquire(runId: string, paths: RunPaths, options: RunLockOptions = {}): Promise<RunLock> {
+    assertRunFolderNotLinked(runId, paths.runDir); // a lock folder is never made through a link
     const lock = new RunLock(runId, paths);
     const staleMs = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 2000);
     const waitMs = options.waitMs ?? 0;

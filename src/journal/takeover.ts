@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { openJournalForReading } from './safe-open.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fsyncDirectory, type FileOps } from '../durable/file-ops.js';
@@ -20,8 +21,10 @@ import type { RunLock } from './run-lock.js';
  */
 const TAKEOVER_PREFIX = `${JOURNAL_FILE}.takeover-`;
 
-/** Copies the journal to a private file next to it (0600, like the journal) and returns its path. */
+/** Copies the journal to a private file next to it (0600, like the journal) and returns its path; refuses a linked or non-regular journal (UnsafeRunPathError). */
 export function copyJournalForTakeover(paths: RunPaths, ops: FileOps): string {
+  // Never copy through a link or from a FIFO (copyFile would follow the one and block on the other).
+  ops.closeSync(openJournalForReading(paths.journal, path.basename(paths.runDir), ops).fd);
   removeTakeoverLeftovers(paths);
   const copy = path.join(paths.runDir, `${TAKEOVER_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   ops.copyFileSync(paths.journal, copy, fs.constants.COPYFILE_EXCL);

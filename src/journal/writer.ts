@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { GENESIS_HASH, type JournalEntry } from './envelope.js';
-import { JournalFailedError, LockCompromisedError, RunledgerError } from '../errors.js';
+import { InvalidEventError, JournalFailedError, LockCompromisedError, RunledgerError } from '../errors.js';
 import { LineEncoder } from './line-encoder.js';
+import { MAX_LINE_BYTES } from './line.js';
 import { fsyncDirectory, nodeFileOps, type FileOps } from '../durable/file-ops.js';
 import { installTakeoverCopy } from './takeover.js';
 import type { RunPaths } from './paths.js';
@@ -202,6 +203,9 @@ export class JournalWriter {
       data as JournalEntry['data'],
       this.lastHash,
     );
+    // A longer line would read as garbage (reader.ts): refuse it, before anything changes.
+    if (encoded.byteLength - 1 > MAX_LINE_BYTES)
+      throw new InvalidEventError(type, '(line)', `${encoded.byteLength - 1} bytes`, `a journal line of at most ${MAX_LINE_BYTES} bytes`);
     this.lastSeq = encoded.entry.seq;
     this.lastHash = encoded.entry.hash;
     this.assignedOffset += encoded.byteLength;

@@ -178,11 +178,11 @@ describe(`corruption anywhere before the tail is loud, with line and byte offset
       expect(json.code).toBe(1);
       const report = JSON.parse(json.stdout) as {
         ok: boolean;
-        counts: { intact: number; tornTail: number; corrupt: number };
+        counts: { intact: number; tornTail: number; corrupt: number; refused: number };
         runs: Array<{ runId: string; corruption: { line: number; offset: number } | null }>;
       };
       expect(report.ok).toBe(false);
-      expect(report.counts).toEqual({ intact: intact.length, tornTail: 0, corrupt: cases.length });
+      expect(report.counts).toEqual({ intact: intact.length, tornTail: 0, corrupt: cases.length, refused: 0 });
       for (const c of cases)
         expect(report.runs.find((r) => r.runId === c.runId)?.corruption, c.what).toMatchObject({ line: c.line, offset: c.offset });
 

@@ -57,6 +57,7 @@ const figures = {
   formulaCellsChecked: 0,
   libreOfficeCellsChecked: 0,
   libreOffice: 'not run' as string,
+  hostileFilesTried: 0,
 };
 torturePart('hostileInput', () => ({ ...figures }), seed);
 
@@ -1076,6 +1077,109 @@ describe(`hostile input (fast-check, ${NUM_RUNS} runs per property; seed ${seed}
         expect(mode(path.join(paths.quarantineDir, name)), `quarantine/${name}`).toBe('600');
     } finally {
       process.umask(previous);
+    }
+  });
+
+  /** A logs folder whose one run is replaced by something hostile; `hostile` gets the run folder's path and a folder outside. */
+  const HOSTILE_FILES: ReadonlyArray<[string, (runDir: string, outside: string) => void]> = [
+    [
+      'a run folder that is a symbolic link',
+      (runDir, outside) => {
+        fs.renameSync(runDir, path.join(outside, 'moved'));
+        fs.symlinkSync(path.join(outside, 'moved'), runDir);
+      },
+    ],
+    [
+      'a journal that is a symbolic link',
+      (runDir, outside) => {
+        fs.renameSync(path.join(runDir, 'events.ndjson'), path.join(outside, 'events.ndjson'));
+        fs.symlinkSync(path.join(outside, 'events.ndjson'), path.join(runDir, 'events.ndjson'));
+      },
+    ],
+    [
+      'a FIFO named events.ndjson',
+      (runDir) => {
+        fs.rmSync(path.join(runDir, 'events.ndjson'));
+        spawnSync('mkfifo', [path.join(runDir, 'events.ndjson')]);
+      },
+    ],
+    [
+      'a folder named events.ndjson',
+      (runDir) => {
+        fs.rmSync(path.join(runDir, 'events.ndjson'));
+        fs.mkdirSync(path.join(runDir, 'events.ndjson'));
+      },
+    ],
+    [
+      'a 3 MiB garbage tail without a newline',
+      (runDir) => {
+        fs.appendFileSync(path.join(runDir, 'events.ndjson'), Buffer.alloc(3 * 2 ** 20, 'g'));
+      },
+    ],
+  ];
+
+  it.each(HOSTILE_FILES)(
+    '%s: verify, replay and cleanup end at once, without a stack trace, and touch nothing outside',
+    async (_name, hostile) => {
+      figures.hostileFilesTried += 1;
+      const dir = tortureDir();
+      const logs = path.join(dir, 'logs');
+      const outside = path.join(dir, 'outside');
+      fs.mkdirSync(outside);
+      const c = await MetricsCollector.start(startOptions(logs, 'hostile'));
+      c.startIssue(1);
+      c.close();
+      hostile(runPaths(logs, 'hostile').runDir, outside);
+      const outsideBefore = fs.readdirSync(outside, { recursive: true }).sort();
+      for (const args of [
+        ['verify'],
+        ['replay'],
+        ['replay', '--full'],
+        ['cleanup', '--keep-last', '0', '--include-crashed', '--dry-run'],
+      ]) {
+        // runNode kills a child that never ends: a regression fails here instead of hanging the suite.
+        const result = await runNode([CLI, ...args, '--dir', logs], { timeoutMs: 60_000 });
+        expect(result.signal, `${args.join(' ')}: ${result.stderr}`).toBeNull();
+        expect([0, 1, 2], `${args.join(' ')}: ${result.stderr}`).toContain(result.code);
+        expect(`${result.stdout}${result.stderr}`, args.join(' ')).not.toMatch(/\n\s+at /);
+      }
+      expect(fs.readdirSync(outside, { recursive: true }).sort()).toEqual(outsideBefore);
+    },
+  );
+
+  it("damaged files under .replay/ (garbage, one byte flipped): the CLI's replay rebuilds them from the journals, same bytes, no stack trace", async () => {
+    const dir = tortureDir();
+    const logs = path.join(dir, 'logs');
+    for (const runId of ['one', 'two']) {
+      const c = await MetricsCollector.start(startOptions(logs, runId));
+      c.startIssue(1);
+      c.finalizeIssue(1, 'completed');
+      c.finalizeRun('completed');
+    }
+    await replay({ dir: logs });
+    const tables = (): string[] => ['runs.csv', 'issues.csv'].map((f) => fs.readFileSync(path.join(logs, 'csv', f), 'utf8'));
+    const clean = tables();
+    const damages: Array<(file: string) => void> = [
+      (file) => fs.writeFileSync(file, 'xx\n'),
+      (file) => {
+        const bytes = fs.readFileSync(file);
+        bytes[Math.floor(bytes.length / 2)]! ^= 4;
+        fs.writeFileSync(file, bytes);
+      },
+    ];
+    for (const name of ['runs/one.rows', 'runs/two.state.json', 'index.json', 'tables.json', 'analysis-runs.ndjson']) {
+      for (const damage of damages) {
+        figures.hostileFilesTried += 1;
+        damage(path.join(logs, '.replay', name));
+        fs.rmSync(path.join(logs, 'csv'), { recursive: true });
+        fs.appendFileSync(runPaths(logs, 'two').journal, ''); // a replay that reads the run again sees its state
+        const result = await runNode([CLI, 'replay', '--full', '--dir', logs], { timeoutMs: 60_000 });
+        expect(result.code, `${name}: ${result.stderr}`).toBe(0);
+        expect(result.stderr, name).not.toMatch(/\n\s+at /);
+        expect(tables(), name).toEqual(clean);
+        const analysis = await runNode([CLI, 'compare', '--by', 'llm.model', '--dir', logs], { timeoutMs: 60_000 });
+        expect(analysis.code, `${name}: ${analysis.stderr}`).toBe(0);
+      }
     }
   });
 });

@@ -470,11 +470,12 @@ async function finishPipeline(expect: ExpectStatic, pipeline: Pipeline): Promise
 
   const cli = await runNode([CLI, 'verify', '--dir', pipeline.dir, '--json'], { timeoutMs: 60_000 });
   expect(cli.code, cli.stderr).toBe(0);
-  const report = JSON.parse(cli.stdout) as { counts: { intact: number; tornTail: number; corrupt: number } };
+  const report = JSON.parse(cli.stdout) as { counts: { intact: number; tornTail: number; corrupt: number; refused: number } };
   expect(report.counts).toEqual({
     intact: runs.filter((r) => fs.existsSync(runPaths(pipeline.dir, r.runId).journal)).length,
     tornTail: 0,
     corrupt: 0,
+    refused: 0,
   });
 }
 

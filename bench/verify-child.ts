@@ -1,0 +1,15 @@
+/**
+ * `runledger verify` in a process of its own, so that its time and peak RSS are the command's alone:
+ * argv[2] = where to write {"ms": N, "peakRssBytes": N, "exitCode": N}, argv[3] = the logs folder.
+ * The command runs in this process (its main module, as the `runledger` binary runs it).
+ */
+import fs from 'node:fs';
+
+const [resultFile, dir] = process.argv.slice(2);
+if (!resultFile || !dir) throw new Error('usage: verify-child.js <resultFile> <logsDir>');
+process.argv = [process.argv[0]!, 'runledger', 'verify', '--dir', dir];
+const start = performance.now();
+await import('../src/cli/main.js');
+const ms = performance.now() - start;
+// maxRSS is in kilobytes (getrusage's ru_maxrss).
+fs.writeFileSync(resultFile, JSON.stringify({ ms, peakRssBytes: process.resourceUsage().maxRSS * 1024, exitCode: process.exitCode ?? 0 }));
