@@ -239,7 +239,7 @@ describe('runledger serve as a process', () => {
     expect(inUse.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
     const badPort = await runNode([CLI, 'serve', '--dir', dir, '--port', 'eighty']);
     expect(badPort.code).toBe(2);
-    expect(badPort.stderr).toContain('--port "eighty" is not a port number');
+    expect(badPort.stderr).toContain('--port "eighty" is not a whole number from 0 to 65535');
   });
 
   it('beyond loopback: refuses to start without a token; with --token-file it requires the token (Python client too)', async () => {

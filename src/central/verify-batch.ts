@@ -18,7 +18,7 @@ export function verifyBatch(runId: string, from: { offset: number; seq: number; 
     ...nodeFileOps,
     openSync: () => fd,
     closeSync: () => undefined,
-    fstatSync: () => ({ size }) as fs.Stats,
+    fstatSync: () => ({ size, isFile: () => true }) as fs.Stats,
     readSync: (_fd, buffer, offset, length, position) =>
       lines.copy(buffer, offset, position - from.offset, position - from.offset + length),
   };

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LogsDirError, RunNotFoundError } from '../errors.js';
+import { LogsDirError, RunNotFoundError, UnsafeRunPathError } from '../errors.js';
 import { resolveLogsDir, runPaths } from '../journal/paths.js';
+import { describeFileKind } from '../journal/safe-open.js';
 
 /** The folder's stat, or undefined when there is none; a path that runs through a file is refused. */
 function statOf(dir: string): fs.Stats | undefined {
@@ -67,7 +68,7 @@ export function existingJournal(option: string | undefined, runId: string): stri
   const { journal } = runPaths(existingLogsDir(option), runId);
   const stat = fs.statSync(journal, { throwIfNoEntry: false });
   if (stat === undefined) throw new RunNotFoundError(runId, journal);
-  if (!stat.isFile())
-    throw new LogsDirError(path.dirname(path.dirname(path.dirname(journal))), `the journal of run ${runId} (${journal}) is not a file`);
+  // The reader's own refusal, so show, tail, verify and replay say the same of a folder, a FIFO or a link.
+  if (!stat.isFile()) throw new UnsafeRunPathError(runId, journal, describeFileKind(stat));
   return journal;
 }

@@ -21,11 +21,19 @@ export function filesUnder(dir: string): Map<string, Buffer> {
   return out;
 }
 
-/** replay's index records each journal's mtime (to notice changes) and a random id of its last assembly; everything else in it must match. */
+/**
+ * replay's index records each journal's mtime (to notice changes), a random id of its last assembly
+ * and a checksum over its entries (mtimes included); everything else in it must match.
+ */
 function withoutMtimes(index: Buffer): string {
-  const parsed = JSON.parse(index.toString('utf8')) as { assembly: unknown; runs: unknown[][] };
+  const parsed = JSON.parse(index.toString('utf8')) as { assembly: unknown; sha256?: unknown; runs: unknown[][] };
   // Position 5 of an entry is the journal's mtime (replay/run-index-codec.ts).
-  return JSON.stringify({ ...parsed, assembly: '', runs: parsed.runs.map((entry) => entry.map((value, i) => (i === 5 ? 0 : value))) });
+  return JSON.stringify({
+    ...parsed,
+    assembly: '',
+    sha256: '',
+    runs: parsed.runs.map((entry) => entry.map((value, i) => (i === 5 ? 0 : value))),
+  });
 }
 
 /** Asserts-free comparison: the relative paths whose bytes differ, and those present on one side only. */

@@ -42,7 +42,14 @@ import { torturePart } from './helpers/summary.js';
  * journal files are 0600 and run folders 0700.
  */
 
-const seed = testSeed();
+/**
+ * The property tests' seed. In the short mode (npm test, CI) a fixed one, so that a green CI is not a
+ * lottery: 181722873, the seed that once found the sparse-array bug (kept as fixed cases in
+ * collector.bad-input too). The long mode (npm run torture) draws a fresh seed to explore new inputs
+ * and prints it. RUNLEDGER_TEST_SEED overrides both.
+ */
+const SHORT_MODE_SEED = 181722873;
+const seed = LONG || process.env.RUNLEDGER_TEST_SEED ? testSeed() : SHORT_MODE_SEED;
 const NUM_RUNS = pick(12, 300);
 const figures = {
   tried: 0,
@@ -1257,19 +1264,24 @@ describe('hostile arguments and folders at the command line: a one-line refusal 
     }
   });
 
-  it('an events.ndjson that is a folder: show and tail refuse it, verify reports it, replay leaves it out', async () => {
+  it('an events.ndjson that is a folder: show and tail refuse it, verify and replay refuse that run by name and go on with the others', async () => {
     const dir = tortureDir();
     await recordFinishedRun(dir, 'good');
     fs.mkdirSync(path.join(dir, 'runs', 'odd', 'events.ndjson'), { recursive: true });
-    expectRefusal(await cli(['show', 'odd', '--dir', dir]), 'show', /is not a file/);
-    expectRefusal(await cli(['tail', 'odd', '--dir', dir]), 'tail', /is not a file/);
+    expectRefusal(await cli(['show', 'odd', '--dir', dir]), 'show', /Run odd is refused: .*events\.ndjson is a folder/);
+    expectRefusal(await cli(['tail', 'odd', '--dir', dir]), 'tail', /Run odd is refused: .*events\.ndjson is a folder/);
     const verify = await cli(['verify', '--dir', dir]);
     expect(verify.code, verify.stderr).toBe(1);
-    expect(verify.stdout).toMatch(/UNCHECKED runs\/odd\/events.ndjson: events.ndjson is not a file/);
+    expect(verify.stdout).toMatch(/REFUSED {2}odd: .*events\.ndjson is a folder/);
     expect(verify.stdout).toMatch(/ok {7}good/);
+    // As for a corrupt journal: the finding makes the exit 1, and the other runs are replayed.
     const replayed = await cli(['replay', '--dir', dir, '--json']);
-    expect(replayed.code, replayed.stderr).toBe(0);
-    expect(JSON.parse(replayed.stdout).runs.map((r: { runId: string }) => r.runId)).toEqual(['good']);
+    expect(replayed.code, replayed.stderr).toBe(1);
+    const outcomes = Object.fromEntries(
+      JSON.parse(replayed.stdout).runs.map((r: { runId: string; outcome: string }) => [r.runId, r.outcome]),
+    );
+    expect(outcomes.odd).toBe('refused');
+    expect(outcomes.good).not.toBe('refused');
   });
 
   it('verify reports a journal in a folder whose name is not a run id instead of skipping it silently', async () => {
