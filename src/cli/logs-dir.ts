@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { LogsDirError, RunNotFoundError, UnsafeRunPathError } from '../errors.js';
 import { resolveLogsDir, runPaths } from '../journal/paths.js';
 import { describeFileKind } from '../journal/safe-open.js';
