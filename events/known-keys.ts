@@ -49,6 +49,12 @@ export function unknownKeyMessage(key: string, known: readonly string[]): string
   return closest === null ? `an unknown key (${list})` : `an unknown key: did you mean "${closest}"? (${list})`;
 }
 
+/** The first own key of `value` that is not in `known`, with what to say of it; null when every key is known. */
+export function firstUnknownKey(value: object, known: readonly string[]): { key: string; message: string } | null {
+  for (const key of Object.keys(value)) if (!known.includes(key)) return { key, message: unknownKeyMessage(key, known) };
+  return null;
+}
+
 /**
  * Refuses the first own key of `value` that is not in `known` with EVENT_INVALID, naming the key
  * (prefixed with `where` when given, as in `code.linesAddedd`) and the closest known key. Options

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { RunNotFoundError } from '../src/errors.js';
+import { firstUnknownKey } from '../events/known-keys.js';
+import { InvalidOptionError, RunNotFoundError } from '../src/errors.js';
 import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } from '../src/journal/paths.js';
 import type { EventCheck } from '../src/journal/reader.js';
 import { describeFileKind } from '../src/journal/safe-open.js';
@@ -52,7 +53,11 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * checkpoints), then rewrites the seven CSV tables. The only writer of derived files; everything
  * it writes can be deleted and rebuilt. Deterministic: the same journals give the same bytes.
  */
+const REPLAY_OPTIONS = ['dir', 'runIds', 'full', 'progress', 'lockWaitMs'];
+
 export async function replay(options: ReplayOptions = {}): Promise<ReplayReport> {
+  const unknown = firstUnknownKey(options, REPLAY_OPTIONS);
+  if (unknown) throw new InvalidOptionError('replay', unknown.key, unknown.message);
   const paths = replayPaths(resolveLogsDir(options.dir));
   for (const runId of options.runIds ?? []) {
     assertRunId(runId);

@@ -273,6 +273,18 @@ export class DerivedFilesLockError extends RunledgerError {
   }
 }
 
+/** An options object of the library (replay, startServer) with a key it does not know: a typo is never dropped silently. */
+export class InvalidOptionError extends RunledgerError {
+  readonly code = 'OPTION_INVALID';
+  constructor(
+    readonly call: string,
+    readonly key: string,
+    detail: string,
+  ) {
+    super(`${call}: option ${JSON.stringify(key)} is ${detail}`);
+  }
+}
+
 /** An analysis was asked for something the data or the arguments cannot give (unknown baseline, no key). */
 export class AnalysisInputError extends RunledgerError {
   readonly code = 'ANALYSIS_INPUT';

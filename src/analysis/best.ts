@@ -3,6 +3,7 @@ import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { analysedRuns, compareConfigurations, groupRuns, type ConfigGroup } from './compare.js';
 import { configKeysOf } from './config-keys.js';
 import { MIN_ISSUES, MIN_RUNS } from './group-stats.js';
+import { assertAnalysisOptions } from './options.js';
 import { probabilityBest } from './probability-best.js';
 import { assertBootstrapOptions, type BootstrapOptions } from './stats/bootstrap.js';
 import { clusterTDifference } from './stats/cluster-t.js';
@@ -85,6 +86,7 @@ export function bestConfiguration(
   options: BootstrapOptions & { by?: readonly string[] } = {},
 ): BestConfigurationReport {
   assertBootstrapOptions(options);
+  assertAnalysisOptions('bestConfiguration', options, ['by']);
   const runs = analysedRuns(allRuns);
   const by = options.by ?? varyingKeys(runs);
   if (runs.length === 0) return { ...nothingToJudge(by), note: 'no finished runs to compare' };

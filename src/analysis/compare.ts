@@ -3,7 +3,8 @@ import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { AnalysisInputError } from '../errors.js';
 import { configValue, formatValue, valueIdentity } from './config-keys.js';
 import { groupStats, MIN_ISSUES, MIN_RUNS, type GroupStats } from './group-stats.js';
-import { assertBootstrapOptions, type BootstrapOptions } from './stats/bootstrap.js';
+import type { BootstrapOptions } from './stats/bootstrap.js';
+import { assertAnalysisOptions } from './options.js';
 import { holmAdjust } from './stats/holm.js';
 import { versusBaseline, type VersusBaseline } from './versus-baseline.js';
 
@@ -89,7 +90,7 @@ export function groupRuns(runs: readonly AnalysisRun[], by: readonly string[]): 
  * with what it would take to tell a difference that was not found.
  */
 export function compareConfigurations(allRuns: readonly AnalysisRun[], options: CompareOptions): Comparison {
-  assertBootstrapOptions(options);
+  assertAnalysisOptions('compareConfigurations', options, ['by', 'baseline', 'metric']);
   if (options.by.length === 0) throw new AnalysisInputError('compare needs at least one config key to group by, e.g. llm.model');
   const runs = analysedRuns(allRuns);
   const bootstrap = { resamples: options.resamples ?? 2000, seed: options.seed ?? 1 };

@@ -1,6 +1,7 @@
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { compareConfigurations } from './compare.js';
-import { assertBootstrapOptions, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
+import type { BootstrapOptions, Estimate } from './stats/bootstrap.js';
+import { assertAnalysisOptions } from './options.js';
 
 export interface CostEfficiencyGroup {
   readonly label: string;
@@ -27,7 +28,7 @@ export function costEfficiency(
   runs: readonly AnalysisRun[],
   options: BootstrapOptions & { by?: readonly string[] } = {},
 ): CostEfficiencyReport {
-  assertBootstrapOptions(options);
+  assertAnalysisOptions('costEfficiency', options, ['by']);
   const by = options.by ?? ['llm.model'];
   const comparison = compareConfigurations(runs, { ...options, by, metric: 'cost' });
   const groups = comparison.groups.map((g) => ({

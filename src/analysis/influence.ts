@@ -2,7 +2,8 @@ import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { analysedRuns, compareConfigurations, groupRuns, type ConfigGroup } from './compare.js';
 import { configKeysOf, configValue, valueIdentity } from './config-keys.js';
 import { jointModel, levelOf, type KeyEffects, type KeyTest, type LevelEffect } from './joint-model.js';
-import { assertBootstrapOptions, type BootstrapOptions } from './stats/bootstrap.js';
+import type { BootstrapOptions } from './stats/bootstrap.js';
+import { assertAnalysisOptions } from './options.js';
 import { clusterRatio } from './stats/cluster-ratio.js';
 import { ratioTDifference } from './stats/cluster-t.js';
 import { cramersV } from './stats/cramers-v.js';
@@ -52,7 +53,7 @@ export interface InfluenceReport {
  * value of one goes with exactly one value of the other) are one set.
  */
 export function parameterInfluence(allRuns: readonly AnalysisRun[], bootstrap: BootstrapOptions = {}): InfluenceReport {
-  assertBootstrapOptions(bootstrap);
+  assertAnalysisOptions('parameterInfluence', bootstrap);
   const runs = analysedRuns(allRuns);
   const { varying, constant: constantKeys } = configKeysOf(runs);
   const sets = confoundedSets(runs, varying);

@@ -4,7 +4,8 @@ import { analysedRuns, compareConfigurations, type Comparison } from './compare.
 import { configKeysOf } from './config-keys.js';
 import { costEfficiency, type CostEfficiencyReport } from './cost-efficiency.js';
 import { parameterInfluence, type InfluenceReport } from './influence.js';
-import { assertBootstrapOptions, type BootstrapOptions } from './stats/bootstrap.js';
+import type { BootstrapOptions } from './stats/bootstrap.js';
+import { assertAnalysisOptions } from './options.js';
 import { performanceTrends, type TrendReport } from './trends.js';
 
 /** The v2 metrics system's comparison report, with intervals: what `runledger report` prints and --format json returns. */
@@ -20,7 +21,7 @@ export interface AnalysisReport {
 }
 
 export function analysisReport(allRuns: readonly AnalysisRun[], options: BootstrapOptions & { lastN?: number } = {}): AnalysisReport {
-  assertBootstrapOptions(options);
+  assertAnalysisOptions('analysisReport', options, ['lastN']);
   const bootstrap = { resamples: options.resamples ?? 2000, seed: options.seed ?? 1 };
   const runs = analysedRuns(allRuns);
   const { varying } = configKeysOf(runs);

@@ -2,7 +2,8 @@ import { linearRegression } from 'simple-statistics';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { AnalysisInputError } from '../errors.js';
 import { analysedRuns } from './compare.js';
-import { assertBootstrapOptions, bootstrapInterval, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
+import { bootstrapInterval, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
+import { assertAnalysisOptions } from './options.js';
 import { mannKendall, type TrendTest } from './stats/mann-kendall.js';
 
 export type TrendVerdict = 'improving' | 'degrading' | 'no significant trend' | 'not enough runs';
@@ -39,7 +40,7 @@ const MIN_TREND_RUNS = 6;
  * "improving" from two averages; here the verdict is the test's, or "no significant trend".
  */
 export function performanceTrends(allRuns: readonly AnalysisRun[], options: BootstrapOptions & { lastN?: number } = {}): TrendReport {
-  assertBootstrapOptions(options);
+  assertAnalysisOptions('performanceTrends', options, ['lastN']);
   if (options.lastN !== undefined && (!Number.isInteger(options.lastN) || options.lastN < 1)) {
     throw new AnalysisInputError(`lastN ${options.lastN} is not a whole number >= 1`);
   }

@@ -1,8 +1,9 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { firstUnknownKey } from '../../events/known-keys.js';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { InvalidRequestError, RunledgerError, ServeConfigError, ServerStoppingError } from '../errors.js';
+import { InvalidOptionError, InvalidRequestError, RunledgerError, ServeConfigError, ServerStoppingError } from '../errors.js';
 import type { FileOps } from '../durable/file-ops.js';
 import { resolveLogsDir } from '../journal/paths.js';
 import { PriceBook } from '../prices/price-book.js';
@@ -56,7 +57,23 @@ export interface RunledgerServer {
 }
 
 /** The collector over HTTP: see README "runledger serve". */
+const SERVE_OPTIONS = [
+  'dir',
+  'host',
+  'port',
+  'token',
+  'tokenFile',
+  'prices',
+  'bodyLimit',
+  'maxBatchItems',
+  'liveUpdates',
+  'shutdownGraceMs',
+  'fileOps',
+];
+
 export async function startServer(options: ServeOptions = {}): Promise<RunledgerServer> {
+  const unknown = firstUnknownKey(options, SERVE_OPTIONS);
+  if (unknown) throw new InvalidOptionError('startServer', unknown.key, unknown.message);
   const host = options.host ?? DEFAULT_HOST;
   const token = options.token !== undefined ? checkedToken(options.token) : readToken(options.tokenFile);
   assertBindable(host, token);
