@@ -1,4 +1,5 @@
 import { runReadModels, type RunReadModels } from '../projections/run-projection.js';
+import { derivedFilesWritable, runReadModelsWithoutWriting } from './read-only.js';
 import { resolveLogsDir } from '../src/journal/paths.js';
 import { replay, type ReplayReport } from './replay.js';
 import { replayPaths } from './replay-paths.js';
@@ -10,8 +11,12 @@ import { loadRunIndex, tableOrder } from './run-index.js';
  * table order, from replay's checkpoints: replay first (incremental), then one state file per run.
  * For reports over a handful to a few hundred runs; the analyzer's inputs are the light way in.
  */
-export async function loadRunReadModels(options: { dir?: string } = {}): Promise<{ runs: RunReadModels[]; replay: ReplayReport }> {
+export async function loadRunReadModels(
+  options: { dir?: string } = {},
+): Promise<{ runs: RunReadModels[]; replay: ReplayReport | null; readOnly: boolean }> {
   const dir = resolveLogsDir(options.dir);
+  // A read-only folder (a copy, a mount) is read from its journals, writing nothing, as loadAnalysisRuns does.
+  if (!derivedFilesWritable(dir)) return { runs: await runReadModelsWithoutWriting(dir), replay: null, readOnly: true };
   const report = await replay({ dir });
   const paths = replayPaths(dir);
   const runs: RunReadModels[] = [];
@@ -21,5 +26,5 @@ export async function loadRunReadModels(options: { dir?: string } = {}): Promise
     const models = runReadModels(saved.state, { writerAlive: entry.writerAlive, bytes: entry.journalBytes, tornTail: entry.tornTail });
     if (models) runs.push(models);
   }
-  return { runs, replay: report };
+  return { runs, replay: report, readOnly: false };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunEntry } from '../src/journal/envelope.js';
 import { analysisRunOf, type AnalysisRun } from '../projections/analysis-input.js';
-import { evolveRunProjection, initialRunProjection, runReadModels } from '../projections/run-projection.js';
+import { evolveRunProjection, initialRunProjection, runReadModels, type RunReadModels } from '../projections/run-projection.js';
 import { isValidRunId, runPaths } from '../src/journal/paths.js';
 import { scanJournal } from '../src/journal/reader.js';
 import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
@@ -31,6 +31,11 @@ export function derivedFilesWritable(logsDir: string): boolean {
  * out, as replay refuses them.
  */
 export async function analysisRunsWithoutWriting(logsDir: string): Promise<AnalysisRun[]> {
+  return (await runReadModelsWithoutWriting(logsDir)).map(analysisRunOf);
+}
+
+/** Every run's read models straight from the journals, writing nothing, in the tables' order (start time, then run id). */
+export async function runReadModelsWithoutWriting(logsDir: string): Promise<RunReadModels[]> {
   const checkEvent = await loadEventCheck();
   let names: string[];
   try {
@@ -39,7 +44,7 @@ export async function analysisRunsWithoutWriting(logsDir: string): Promise<Analy
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const runs: AnalysisRun[] = [];
+  const runs: RunReadModels[] = [];
   for (const runId of names.filter(isValidRunId).sort()) {
     const run = runPaths(logsDir, runId);
     const stat = fs.statSync(run.journal, { throwIfNoEntry: false });
@@ -50,7 +55,8 @@ export async function analysisRunsWithoutWriting(logsDir: string): Promise<Analy
     const writerAlive = state.summary.recordedStatus === null && isRunLocked(run, state.summary.lockStaleMs ?? DEFAULT_STALE_MS);
     const tornTail = scan.tail.kind === 'torn' ? { offset: scan.tail.offset, bytes: scan.tail.bytes } : null;
     const models = runReadModels(state, { writerAlive, bytes: stat.size, tornTail });
-    if (models !== null) runs.push(analysisRunOf(models));
+    if (models !== null) runs.push(models);
   }
-  return runs;
+  const key = (m: RunReadModels): string => m.run.startedAt;
+  return runs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.run.runId < b.run.runId ? -1 : 1));
 }

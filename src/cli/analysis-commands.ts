@@ -108,6 +108,11 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
   const settings = { ...bootstrapOf(options), lastN: optionalWholeNumber('--last', options.last, BOUNDS.last) };
   if (options.out !== undefined) assertWritableFile('--out', options.out);
   if (options.format === 'html') {
+    // A read-only logs folder is read from its journals (writeHtmlReport writes nothing there); the page needs --out elsewhere.
+    if (!isWritable(dir) && options.out === undefined) {
+      throw new UsageError(`${dir} is read-only: give --out to write the HTML report elsewhere, e.g. --out /tmp/report.html`);
+    }
+    if (!isWritable(dir)) noteReadOnly(dir);
     const written = await writeHtmlReport({ dir, out: options.out ?? path.join(dir, 'report.html'), ...settings });
     process.stdout.write(
       options.json ? `${JSON.stringify({ written })}\n` : `HTML report written to ${written} (self-contained: open it in a browser)\n`,

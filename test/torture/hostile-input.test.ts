@@ -1471,6 +1471,16 @@ describe('hostile arguments and folders at the command line: a one-line refusal 
       expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
     }
     expect(run(['runs', '--json']).stdout).toMatch(/"runId": "r2"/);
+    // The HTML report too: read from the journals and written where --out says, never into the folder.
+    const elsewhere = tortureDir();
+    fs.chmodSync(elsewhere, 0o777);
+    const html = run(['report', '--format', 'html', '--out', path.join(elsewhere, 'r.html')]);
+    expect(html.status, html.stderr).toBe(0);
+    expect(html.stderr).toMatch(/^note: .* is read-only: read from the journals without writing derived files$/m);
+    expect(fs.readFileSync(path.join(elsewhere, 'r.html'), 'utf8')).toContain('r2');
+    const noOut = run(['report', '--format', 'html']);
+    expect(noOut.status, noOut.stderr).toBe(2);
+    expect(noOut.stderr).toMatch(/is read-only: give --out to write the HTML report elsewhere/);
     for (const args of [['replay'], ['cleanup', '--keep-last', '1']]) {
       const result = run(args);
       expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(2);
