@@ -107,18 +107,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
   const dir = existingLogsDir(options.dir);
   const settings = { ...bootstrapOf(options), lastN: optionalWholeNumber('--last', options.last, BOUNDS.last) };
   if (options.out !== undefined) assertWritableFile('--out', options.out);
-  if (options.format === 'html') {
-    // A read-only logs folder is read from its journals (writeHtmlReport writes nothing there); the page needs --out elsewhere.
-    if (!isWritable(dir) && options.out === undefined) {
-      throw new UsageError(`${dir} is read-only: give --out to write the HTML report elsewhere, e.g. --out /tmp/report.html`);
-    }
-    if (!isWritable(dir)) noteReadOnly(dir);
-    const written = await writeHtmlReport({ dir, out: options.out ?? path.join(dir, 'report.html'), ...settings });
-    process.stdout.write(
-      options.json ? `${JSON.stringify({ written })}\n` : `HTML report written to ${written} (self-contained: open it in a browser)\n`,
-    );
-    return;
-  }
+  if (options.format === 'html') return htmlReport(dir, options, settings);
   const report = analysisReport(await runsOf(options), settings);
   const json = options.json || options.format === 'json';
   const text = json
@@ -133,4 +122,21 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
   process.stdout.write(text);
   if (!write) process.stderr.write(`note: not written to ${out} (read-only); give --out to write it elsewhere\n`);
   else if (!json) process.stderr.write(`written to ${out}\n`);
+}
+
+/** The HTML report. A read-only logs folder is read from its journals (nothing is written there); the page then needs --out elsewhere. */
+async function htmlReport(
+  dir: string,
+  options: ReportCommandOptions,
+  settings: { seed?: number; resamples?: number; lastN?: number },
+): Promise<void> {
+  const writable = isWritable(dir);
+  if (!writable && options.out === undefined) {
+    throw new UsageError(`${dir} is read-only: give --out to write the HTML report elsewhere, e.g. --out /tmp/report.html`);
+  }
+  if (!writable) noteReadOnly(dir);
+  const written = await writeHtmlReport({ dir, out: options.out ?? path.join(dir, 'report.html'), ...settings });
+  process.stdout.write(
+    options.json ? `${JSON.stringify({ written })}\n` : `HTML report written to ${written} (self-contained: open it in a browser)\n`,
+  );
 }
