@@ -88,6 +88,9 @@ describe('runledger tail', () => {
     const child = spawn(process.execPath, [CLI, 'tail', 'live', '--dir', dir, '--follow', '--json', '-n', '1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
     const seen: Array<{ seq: number; type: string }> = [];
     let buffer = '';
     const waiters: Array<() => void> = [];
@@ -123,8 +126,23 @@ describe('runledger tail', () => {
       [4, 'ErrorRecorded'],
       [5, 'RunFinished'],
     ]);
-    child.kill('SIGINT');
-    await new Promise((resolve) => child.on('exit', resolve));
+    // The run finished: nothing more will be appended, so following ends by itself.
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('run live has finished (completed); nothing more to follow');
+  });
+
+  it('--follow of a run that has already finished prints its last events and exits 0', async () => {
+    const dir = tempDir();
+    const c = await startRun(dir, { runId: 'done' });
+    c.startIssue(1);
+    c.finalizeRun('completed');
+    const out = spawnSync(process.execPath, [CLI, 'tail', 'done', '--dir', dir, '--follow', '-n', '1'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/3 .+RunFinished/);
+    expect(out.stderr).toContain('run done has finished (completed); nothing more to follow');
   });
 });
 

@@ -23,7 +23,8 @@ export interface TailOptions {
 /**
  * Prints a run's last events and, with --follow, every event appended after them by the writer
  * (another process), as it becomes a complete, verified line. A half-written line is waited for;
- * corruption stops the tail with exit code 1.
+ * corruption stops the tail with exit code 1. Following ends, with exit code 0, once the run has
+ * finished (its last RunFinished is not followed by a RunResumed): nothing more will be appended.
  */
 export async function tailCommand(runId: string, options: TailOptions): Promise<void> {
   assertRunId(runId);
@@ -39,10 +40,15 @@ export async function tailCommand(runId: string, options: TailOptions): Promise<
 
   let last: RunEntry[] = [];
   let position = { offset: 0, seq: 0, hash: '0'.repeat(64) };
+  /** Whether the run's latest RunFinished is not followed by a RunResumed: nothing more will be appended. */
+  let finished: string | undefined;
   const readNew = (collect: (e: RunEntry) => void): boolean => {
-    const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent, from: position.offset === 0 ? undefined : position }, (e) =>
-      collect(e as RunEntry),
-    );
+    const scan = scanJournal(journal, { runId, checkEvent: checkJournalEvent, from: position.offset === 0 ? undefined : position }, (e) => {
+      const entry = e as RunEntry;
+      if (entry.type === 'RunFinished') finished = String((entry.data as { status?: unknown }).status ?? 'finished');
+      else if (entry.type === 'RunResumed') finished = undefined;
+      collect(entry);
+    });
     position = { offset: scan.goodEnd, seq: scan.lastSeq, hash: scan.lastHash };
     if (scan.tail.kind === 'corrupt') {
       process.stderr.write(
@@ -63,6 +69,14 @@ export async function tailCommand(runId: string, options: TailOptions): Promise<
     out?.end();
     return;
   }
+  const noteFinished = (): void => {
+    process.stderr.write(`runledger: run ${runId} has finished (${printable(finished ?? '')}); nothing more to follow\n`);
+  };
+  if (finished !== undefined) {
+    noteFinished();
+    out?.end();
+    return;
+  }
   await new Promise<void>((resolve, reject) => {
     const stop = (error?: Error): void => {
       clearInterval(timer);
@@ -79,7 +93,13 @@ export async function tailCommand(runId: string, options: TailOptions): Promise<
       try {
         const stat = fs.statSync(journal, { throwIfNoEntry: false });
         if (stat === undefined) removed();
-        else if (stat.size > position.offset && !readNew(print)) stop();
+        else if (stat.size > position.offset) {
+          if (!readNew(print)) stop();
+          else if (finished !== undefined) {
+            noteFinished();
+            stop();
+          }
+        }
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') removed();
         else stop(error as Error);
