@@ -4,7 +4,9 @@
  * SIGTERM mid-way; then replays the journals and prints the comparison by model and by
  * temperature and the best configuration, and writes the text and HTML reports.
  *
- * Options: --seed N (default 42; the same seed records the same history), --dir D (default ./demo-logs).
+ * Options: --seed N (default 42; the same seed records the same history), --dir D (default ./logs,
+ * the folder every `runledger` command reads when given no --dir, so the README's examples work as
+ * pasted; a folder the demo did not make is never touched).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,13 +34,16 @@ const option = (name: string): string | undefined => {
 };
 const seed = Number(option('--seed') ?? 42);
 if (!Number.isInteger(seed)) throw new Error(`--seed ${option('--seed')} is not a whole number`);
-const dir = path.resolve(option('--dir') ?? 'demo-logs');
+const dir = path.resolve(option('--dir') ?? 'logs');
 const began = performance.now();
 
 // A fresh folder each time; only one the demo made itself is ever removed.
 const MARKER = '.runledger-demo';
 if (fs.existsSync(dir)) {
-  if (!fs.existsSync(path.join(dir, MARKER))) throw new Error(`${dir} exists and is not a demo folder; pass --dir to choose another`);
+  if (!fs.existsSync(path.join(dir, MARKER)))
+    throw new Error(
+      `${dir} exists and is not a demo folder (it may hold your runs, so the demo leaves it alone); pass --dir to choose another`,
+    );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 fs.mkdirSync(dir, { recursive: true });
@@ -162,4 +167,5 @@ fs.writeFileSync(path.join(dir, 'analysis.txt'), renderReportText(report));
 const html = await writeHtmlReport({ dir, out: path.join(dir, 'report.html'), seed });
 process.stdout.write(`Full report: ${path.join(dir, 'analysis.txt')}\nHTML report: ${html} (open it in a browser)\n`);
 const shownDir = path.relative(process.cwd(), dir).startsWith('..') ? dir : path.relative(process.cwd(), dir) || '.';
-process.stdout.write(`Done in ${((performance.now() - began) / 1000).toFixed(1)} s. Try: npx runledger runs --dir ${shownDir}\n`);
+const dirOption = dir === path.resolve('logs') ? '' : ` --dir ${shownDir}`;
+process.stdout.write(`Done in ${((performance.now() - began) / 1000).toFixed(1)} s. Try: npx runledger runs${dirOption}\n`);
