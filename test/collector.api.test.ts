@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AsyncMetricsCollector, configFromEnv, MetricsCollector, verifyRun } from '../src/index.js';
 import { CONFIG, readLines, startRun } from './helpers/runs.js';
@@ -208,6 +209,42 @@ describe('resume rebuilds the context from the journal', () => {
       abandonedAgents: ['agent-1'],
       abandonedToolCalls: ['call-1'],
     });
+  });
+
+  it('collector.resumed says what the resume found: abandoned agents and tool calls, open issues, quarantined bytes, downtime', async () => {
+    const dir = tempDir();
+    const c = await startRun(dir, { runId: 'found', clock: () => new Date('2026-11-01T10:00:00Z') });
+    expect(c.resumed).toBeNull();
+    c.startIssue(5);
+    c.startIssue('PROJ-7');
+    c.finalizeIssue(5, 'completed');
+    const agent = c.startAgent('coding');
+    c.startToolCall('run_tests', { agentId: agent });
+    c.close();
+    const goodSize = fs.statSync(c.journalPath).size;
+    const tail = '{"v":1,"seq":7,"ts":"2026-11-01T1';
+    fs.appendFileSync(c.journalPath, tail);
+
+    const r = await MetricsCollector.resume({
+      dir,
+      runId: 'found',
+      handleSignals: false,
+      prices: null,
+      liveUpdates: false,
+      clock: () => new Date('2026-11-01T10:05:00Z'),
+    });
+    expect(r.resumed).toMatchObject({
+      afterSeq: 6,
+      abandonedAgents: [{ agentId: agent, agentType: 'coding', issueId: 'PROJ-7' }],
+      abandonedToolCalls: [{ callId: 'call-1', tool: 'run_tests' }],
+      openIssues: ['PROJ-7'],
+      quarantined: [{ offset: goodSize, bytes: tail.length }],
+      quarantinedBytes: tail.length,
+      downtimeMs: 300_000,
+    });
+    const recorded = events(r).find((e) => e.type === 'TailQuarantined');
+    expect(r.resumed!.quarantined[0]!.file).toBe(recorded.data.file);
+    r.finalizeRun('completed');
   });
 
   it('an interrupted run can be resumed; a completed one cannot', async () => {

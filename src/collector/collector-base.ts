@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { JournalEntry } from '../journal/envelope.js';
-import type { RunSession } from './run-session.js';
+import type { ResumeSummary, RunSession } from './run-session.js';
 
 /**
  * What MetricsCollector and AsyncMetricsCollector share: the run they hold and the calls that do
@@ -14,6 +14,13 @@ export abstract class CollectorBase {
   }
   get journalPath(): string {
     return this.session.journalPath;
+  }
+  /**
+   * What `resume` found: the agents and tool calls abandoned by the previous writer, the issues
+   * still open, the quarantined bytes and the downtime. Null for a run this collector started.
+   */
+  get resumed(): ResumeSummary | null {
+    return this.session.resumed;
   }
   /** Resolves when the background update of logs/csv and the JSON reports (after a finalize) is done. */
   whenDerivedFilesUpdated(): Promise<void> {

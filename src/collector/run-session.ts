@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Subject } from 'rxjs';
 import { GENESIS_HASH, type JournalEntry } from '../journal/envelope.js';
-import { Identifier, type HostInfo } from '../../events/fields.js';
+import { Identifier, type HostInfo, type IssueId } from '../../events/fields.js';
 import { checkJournalEvent, validateEventData } from '../../events/registry.js';
 import {
   CorruptJournalError,
@@ -72,6 +72,27 @@ export interface ResumeOptions extends CollectorOptions {
   readonly runId: string;
 }
 
+/**
+ * What a resume found, as its RunResumed and TailQuarantined events record it: the caller learns
+ * it here without reading the journal (`collector.resumed`; null for a run that was started).
+ */
+export interface ResumeSummary {
+  /** The seq of the last verified event the previous writer left; RunResumed follows it. */
+  readonly afterSeq: number;
+  /** Agents that were open when the previous writer stopped: they ended without a result. */
+  readonly abandonedAgents: ReadonlyArray<{ readonly agentId: string; readonly agentType: string; readonly issueId: IssueId | null }>;
+  /** Tool calls that were open when the previous writer stopped: they ended without a result. */
+  readonly abandonedToolCalls: ReadonlyArray<{ readonly callId: string; readonly tool: string }>;
+  /** Issues started and not finalized, in the order they were started: they carry on. */
+  readonly openIssues: readonly IssueId[];
+  /** Quarantine files this resume recorded (a torn tail cut off now, or left by a resume that died midway). */
+  readonly quarantined: ReadonlyArray<{ readonly file: string; readonly offset: number; readonly bytes: number }>;
+  /** Their bytes in all. */
+  readonly quarantinedBytes: number;
+  /** From the previous writer's last verified event to RunResumed, by their timestamps (0 if the clock went back). */
+  readonly downtimeMs: number;
+}
+
 const COLLECTOR_KEYS = [
   'dir',
   'prices',
@@ -117,6 +138,8 @@ export class RunSession implements GuardedRun {
   private closed = false;
   private readonly live: LiveDerivedFiles | null;
   private finalizingInEmergency = false;
+  /** What the resume that opened this session found; null for a session that started its run. */
+  resumed: ResumeSummary | null = null;
 
   private constructor(
     readonly runId: string,
@@ -218,7 +241,11 @@ export class RunSession implements GuardedRun {
       // Everything below reads the private copy that replaces the journal (see journal/takeover.ts).
       copy = copyJournalForTakeover(paths, ops);
       const context = initialContext();
-      const scan = scanJournal(copy, { runId, checkEvent: checkJournalEvent, ops }, (entry) => evolveContext(context, entry));
+      let lastTs = '';
+      const scan = scanJournal(copy, { runId, checkEvent: checkJournalEvent, ops }, (entry) => {
+        lastTs = entry.ts;
+        evolveContext(context, entry);
+      });
       if (scan.tail.kind === 'corrupt')
         throw new CorruptJournalError(runId, scan.tail.damage.line, scan.tail.damage.offset, scan.tail.damage.problem);
       if (scan.entries === 0)
@@ -237,20 +264,38 @@ export class RunSession implements GuardedRun {
       copy = null;
       const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, updateDerivedFiles);
       return session.opening(() => {
-        session.commitSync({
+        const abandonedAgents = [...context.openAgents.values()].map((a) => ({
+          agentId: a.agentId,
+          agentType: a.agentType,
+          issueId: a.issueId,
+        }));
+        const abandonedToolCalls = [...context.openToolCalls.values()].map((c) => ({ callId: c.callId, tool: c.tool }));
+        const openIssues = [...context.openIssues.values()].map((i) => i.issueId);
+        const resumedEntry = session.commitEntry({
           type: 'RunResumed',
           data: validateEventData('RunResumed', {
             host: hostInfo(),
             lockStaleMs: staleMs,
             afterSeq: scan.lastSeq,
-            abandonedAgents: [...context.openAgents.keys()],
-            abandonedToolCalls: [...context.openToolCalls.keys()],
+            abandonedAgents: abandonedAgents.map((a) => a.agentId),
+            abandonedToolCalls: abandonedToolCalls.map((c) => c.callId),
           }),
           result: undefined,
         });
-        for (const quarantined of unrecordedQuarantineFiles(paths, context)) {
-          session.commitSync({ type: 'TailQuarantined', data: validateEventData('TailQuarantined', quarantined), result: undefined });
+        const quarantined: Array<{ file: string; offset: number; bytes: number }> = [];
+        for (const file of unrecordedQuarantineFiles(paths, context)) {
+          session.commitSync({ type: 'TailQuarantined', data: validateEventData('TailQuarantined', file), result: undefined });
+          quarantined.push({ file: file.file, offset: file.offset, bytes: file.bytes });
         }
+        session.resumed = {
+          afterSeq: scan.lastSeq,
+          abandonedAgents,
+          abandonedToolCalls,
+          openIssues,
+          quarantined,
+          quarantinedBytes: quarantined.reduce((sum, q) => sum + q.bytes, 0),
+          downtimeMs: Math.max(0, Date.parse(resumedEntry.ts) - Date.parse(lastTs)),
+        };
       });
     } catch (error) {
       if (copy !== null) discardTakeoverCopy(copy);
@@ -290,9 +335,15 @@ export class RunSession implements GuardedRun {
   }
 
   commitSync<R>(plan: PlannedEvent<R>): R {
+    this.commitEntry(plan);
+    return plan.result;
+  }
+
+  /** Commits synchronously and returns the durable entry. */
+  private commitEntry(plan: PlannedEvent<unknown>): JournalEntry {
     const entry = this.writer.appendSync(plan.type, plan.data);
     this.applied(entry);
-    return plan.result;
+    return entry;
   }
 
   /** Resolves when the RunFinished already queued is durable: an idempotent finalizeRun waits for it too. */
@@ -418,14 +469,22 @@ function readRange(file: string, start: number, end: number): Buffer {
 }
 
 /** Quarantine files that no TailQuarantined event names yet (also those of a resume that died midway). */
-function unrecordedQuarantineFiles(paths: RunPaths, context: CollectorContext): Array<Record<string, unknown>> {
+interface QuarantineFile {
+  readonly offset: number;
+  readonly bytes: number;
+  readonly file: string;
+  readonly sha256: string;
+  readonly reason: string;
+}
+
+function unrecordedQuarantineFiles(paths: RunPaths, context: CollectorContext): QuarantineFile[] {
   let names: string[];
   try {
     names = fs.readdirSync(paths.quarantineDir).sort();
   } catch {
     return [];
   }
-  const found: Array<Record<string, unknown>> = [];
+  const found: QuarantineFile[] = [];
   for (const name of names) {
     const match = /^tail-(\d+)-[0-9a-f]{16}\.bin$/.exec(name);
     const file = `quarantine/${name}`;
