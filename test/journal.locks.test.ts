@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AsyncMetricsCollector,
   LockCompromisedError,
@@ -139,6 +139,42 @@ describe('rule 1: a second writer on a live run is refused with RUN_LOCKED namin
     // proper-lockfile stamps a new lock with an mtime up to ~1 s in the future (its precision probe);
     // "refreshed -0.4 s ago" would be nonsense to the reader.
     expect(refused!.message).toMatch(/was refreshed \d+\.\d s ago/);
+  });
+
+  it('a resume that waits for a held lock says so on stderr once (which run, why, how long at most); lockWaitMs 0 refuses at once, silently', async () => {
+    const dir = tempDir();
+    const runId = 'waited-for';
+    const first = await startRun(dir, { runId, lockStaleMs: STALE });
+    first.startIssue(1);
+    const notes: string[] = [];
+    let noted = (): void => {};
+    const note = new Promise<void>((resolve) => (noted = resolve));
+    const write = process.stderr.write.bind(process.stderr);
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      if (String(chunk).startsWith('runledger:')) {
+        notes.push(String(chunk));
+        noted();
+        return true;
+      }
+      return write(chunk, ...(rest as []));
+    });
+    const options = { dir, runId, lockStaleMs: STALE, handleSignals: false, prices: null, liveUpdates: false };
+    try {
+      await expect(MetricsCollector.resume({ ...options, lockWaitMs: 0 })).rejects.toBeInstanceOf(RunLockedError);
+      expect(notes).toEqual([]);
+      const resuming = MetricsCollector.resume({ ...options, lockWaitMs: 60_000 });
+      await note;
+      first.close(); // the writer goes away: the waiting resume takes its lock
+      const resumed = await resuming;
+      expect(resumed.resumed).toMatchObject({ openIssues: [1] });
+      resumed.finalizeRun('completed');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^runledger: resuming run waited-for: another writer holds its lock \(its lock \S+ was refreshed \d+\.\d s ago; it counts as stale after 2\.0 s without refresh\); waiting up to 60\.0 s for it to go stale, as a dead writer's lock does \(lockWaitMs: 0 refuses at once\)\n$/,
+    );
   });
 
   it('two processes racing to start the same run id: exactly one wins, the other gets RUN_LOCKED or RUN_EXISTS (5 rounds)', async () => {

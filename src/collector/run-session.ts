@@ -17,13 +17,14 @@ import {
   ResumeFinishedRunError,
   RunExistsError,
   RunledgerError,
+  RunLockedError,
   RunNotFoundError,
 } from '../errors.js';
 import { ensureDirectoryDurably, fsyncDirectory, nodeFileOps, type FileOps } from '../durable/file-ops.js';
 import { sha256Hex } from '../journal/line.js';
 import { assertRunId, resolveLogsDir, runPaths, type RunPaths } from '../journal/paths.js';
 import { scanJournal, type ScanResult } from '../journal/reader.js';
-import { DEFAULT_STALE_MS, RunLock } from '../journal/run-lock.js';
+import { DEFAULT_STALE_MS, describeLockAge, RunLock } from '../journal/run-lock.js';
 import { copyJournalForTakeover, discardTakeoverCopy } from '../journal/takeover.js';
 import { JournalWriter } from '../journal/writer.js';
 import { PriceBook } from '../prices/price-book.js';
@@ -235,7 +236,7 @@ export class RunSession implements GuardedRun {
     if (!fs.existsSync(paths.journal)) throw new RunNotFoundError(runId, paths.journal);
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
     const staleMs = effectiveStaleMs(options.lockStaleMs);
-    const lock = await RunLock.acquire(runId, paths, { staleMs, waitMs: options.lockWaitMs ?? staleMs + 2000 });
+    const lock = await acquireForResume(runId, paths, staleMs, options.lockWaitMs ?? staleMs + 2000);
     let copy: string | null = null;
     try {
       // Everything below reads the private copy that replaces the journal (see journal/takeover.ts).
@@ -410,6 +411,24 @@ export class RunSession implements GuardedRun {
     // Not while the process is going down (signal, crash): replay rebuilds them later.
     if ((entry.type === 'IssueFinished' || entry.type === 'RunFinished') && !this.finalizingInEmergency) this.live?.request();
   }
+}
+
+/**
+ * Takes the run's lock for a resume. A lock still held is most often a dead writer's that has not
+ * gone stale yet; waiting for it is right, but not in silence: one line on stderr says which run,
+ * why, and for how long at most. With waitMs 0 a held lock is refused at once (RUN_LOCKED).
+ */
+async function acquireForResume(runId: string, paths: RunPaths, staleMs: number, waitMs: number): Promise<RunLock> {
+  try {
+    return await RunLock.acquire(runId, paths, { staleMs, waitMs: 0 });
+  } catch (error) {
+    if (!(error instanceof RunLockedError) || waitMs <= 0) throw error;
+  }
+  process.stderr.write(
+    `runledger: resuming run ${runId}: another writer holds its lock (${describeLockAge(paths.lock, staleMs)}); ` +
+      `waiting up to ${(waitMs / 1000).toFixed(1)} s for it to go stale, as a dead writer's lock does (lockWaitMs: 0 refuses at once)\n`,
+  );
+  return RunLock.acquire(runId, paths, { staleMs, waitMs });
 }
 
 /**

@@ -187,7 +187,8 @@ function isSameMicros(a: number, b: number | null): boolean {
   return b !== null && Math.abs(a - b) <= 1;
 }
 
-function describeLockAge(lockPath: string, staleMs: number): string {
+/** How long ago the lock was refreshed and when it counts as stale, for messages. */
+export function describeLockAge(lockPath: string, staleMs: number): string {
   try {
     // proper-lockfile may set a new lock's mtime up to 1 s ahead (it rounds up to probe the file
     // system's precision), so a fresh lock can look younger than now.
