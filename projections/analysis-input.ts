@@ -61,8 +61,8 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     issues: run.issues.total,
     completedIssues: run.issues.completed,
     failedIssues: run.issues.failed,
-    firstTimeRightIssues: issues.filter((i) => i.firstTimeRight).length,
-    complexitySum: finished.reduce((sum, i) => sum + i.complexity.score, 0),
+    firstTimeRightIssues: issues.filter((i) => i.firstTimeRight === true).length,
+    complexitySum: finished.reduce((sum, i) => sum + (i.complexity?.score ?? 0), 0),
     complexityCount: finished.length,
     inputTokens: run.tokens.inputTokens,
     outputTokens: run.tokens.outputTokens,
@@ -87,7 +87,7 @@ function finishedIssuesOf(finished: readonly IssueModel[]): FinishedIssues {
   for (const issue of finished) {
     ids.push(issue.issueId);
     outcomes += ISSUE_OUTCOME[issue.status]!;
-    firstTimeRight += issue.firstTimeRight ? '1' : '0';
+    firstTimeRight += issue.firstTimeRight === true ? '1' : '0';
     costUsd.push(issue.tokens.unpricedRecords > 0 ? null : issue.tokens.costUsd);
     durationMs.push(issue.durationMs);
   }

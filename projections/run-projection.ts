@@ -136,9 +136,10 @@ export interface IssueModel {
   readonly debuggingCycles: number;
   readonly errors: number;
   readonly code: CodeMetrics | null;
-  readonly complexity: ComplexityScore;
-  /** Completed, no agent type attempted twice, no failed pipeline, no debugging cycle. */
-  readonly firstTimeRight: boolean;
+  /** Null while the issue is open or unfinished: its complexity is not known yet (CSV cell empty, JSON null). */
+  readonly complexity: ComplexityScore | null;
+  /** Completed, no agent type attempted twice, no failed pipeline, no debugging cycle; null while open or unfinished. */
+  readonly firstTimeRight: boolean | null;
 }
 
 export interface AgentModel {
@@ -202,8 +203,8 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
       unfinished: count('open') + count('unfinished'),
     },
     successRate: rate(count('completed')),
-    firstTimeRightRate: rate(issues.filter((i) => i.firstTimeRight).length),
-    averageComplexity: finished.length === 0 ? null : finished.reduce((sum, i) => sum + i.complexity.score, 0) / finished.length,
+    firstTimeRightRate: rate(issues.filter((i) => i.firstTimeRight === true).length),
+    averageComplexity: finished.length === 0 ? null : finished.reduce((sum, i) => sum + (i.complexity?.score ?? 0), 0) / finished.length,
     tokens: { ...s.tokens },
     models: [...s.models],
     unpricedModels: [...s.unpricedModels],
@@ -256,6 +257,8 @@ function agentModels(runId: string, state: AgentsState, running: boolean): Agent
 }
 
 function issueModel(runId: string, issue: IssueState, expectedAgentAttempts: number, runRunning: boolean): IssueModel {
+  const status: IssueModelStatus = issue.status ?? (runRunning ? 'open' : 'unfinished');
+  const known = status !== 'open' && status !== 'unfinished';
   const complexity = complexityScore({
     agentAttempts: issue.agentAttempts,
     expectedAgentAttempts,
@@ -264,7 +267,6 @@ function issueModel(runId: string, issue: IssueState, expectedAgentAttempts: num
     linesAdded: issue.code?.linesAdded ?? 0,
     linesRemoved: issue.code?.linesRemoved ?? 0,
   });
-  const status: IssueModelStatus = issue.status ?? (runRunning ? 'open' : 'unfinished');
   const anyTypeRetried = [...issue.attemptsByType.values()].some((n) => n > 1);
   return {
     runId,
@@ -286,7 +288,7 @@ function issueModel(runId: string, issue: IssueState, expectedAgentAttempts: num
     debuggingCycles: issue.debuggingCycles,
     errors: issue.errors,
     code: issue.code,
-    complexity,
-    firstTimeRight: status === 'completed' && !anyTypeRetried && issue.pipelineFailures === 0 && issue.debuggingCycles === 0,
+    complexity: known ? complexity : null,
+    firstTimeRight: known ? status === 'completed' && !anyTypeRetried && issue.pipelineFailures === 0 && issue.debuggingCycles === 0 : null,
   };
 }

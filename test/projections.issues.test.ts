@@ -77,23 +77,23 @@ describe('complexity score, folded from real events', () => {
       issueFinished(1, 'completed', { linesAdded: 80, linesRemoved: 20 }),
     ]);
     expect(issue.complexity).toEqual({ score: 1, agentRetries: 0, pipelineFailures: 0, debuggingCycles: 0, codeChanges: 1 });
-    expect(issue.complexity.score).not.toBe(15);
+    expect(issue.complexity!.score).not.toBe(15);
   });
 
   it("the default expected number of agent attempts is the v2 metrics spec's 4: 5 points per attempt beyond it", () => {
     expect(DEFAULT_EXPECTED_AGENT_ATTEMPTS).toBe(4);
     const parts = [4, 5, 6, 8, 9, 10].map(
-      (n) => issueOf([issueStarted(1), ...agentAttempts(1, n), issueFinished(1, 'completed')]).complexity.agentRetries,
+      (n) => issueOf([issueStarted(1), ...agentAttempts(1, n), issueFinished(1, 'completed')]).complexity!.agentRetries,
     );
     expect(parts).toEqual([0, 5, 10, 20, 25, 25]);
   });
 
   it('expectedAgentAttempts from the run config changes the agent part', () => {
     const events = [issueStarted(1), ...agentAttempts(1, 12), issueFinished(1, 'completed')];
-    expect(issueOf(events, 1, { ...SPEC_CONFIG, expectedAgentAttempts: 10 }).complexity.agentRetries).toBe(10);
-    expect(issueOf(events, 1, { ...SPEC_CONFIG, expectedAgentAttempts: 12 }).complexity.agentRetries).toBe(0);
-    expect(issueOf(events, 1, { ...SPEC_CONFIG, expectedAgentAttempts: 20 }).complexity.agentRetries).toBe(0);
-    expect(issueOf(events, 1, SPEC_CONFIG).complexity.agentRetries).toBe(25);
+    expect(issueOf(events, 1, { ...SPEC_CONFIG, expectedAgentAttempts: 10 }).complexity!.agentRetries).toBe(10);
+    expect(issueOf(events, 1, { ...SPEC_CONFIG, expectedAgentAttempts: 12 }).complexity!.agentRetries).toBe(0);
+    expect(issueOf(events, 1, { ...SPEC_CONFIG, expectedAgentAttempts: 20 }).complexity!.agentRetries).toBe(0);
+    expect(issueOf(events, 1, SPEC_CONFIG).complexity!.agentRetries).toBe(25);
   });
 
   it('each part is capped at 25, so the score never exceeds 100', () => {
@@ -115,12 +115,12 @@ describe('complexity score, folded from real events', () => {
       ...cycles(1, 1),
       issueFinished(1, 'completed'),
     ]);
-    expect([issue.complexity.pipelineFailures, issue.complexity.debuggingCycles, issue.complexity.score]).toEqual([20, 10, 30]);
+    expect([issue.complexity!.pipelineFailures, issue.complexity!.debuggingCycles, issue.complexity!.score]).toEqual([20, 10, 30]);
   });
 
   it('the code part is min(25, round((added + removed) / 200)), both directions counted', () => {
     const codePart = (linesAdded: number, linesRemoved: number) =>
-      issueOf([issueStarted(1), issueFinished(1, 'completed', { linesAdded, linesRemoved })]).complexity.codeChanges;
+      issueOf([issueStarted(1), issueFinished(1, 'completed', { linesAdded, linesRemoved })]).complexity!.codeChanges;
     const cases: Array<[number, number]> = [
       [0, 0],
       [99, 0],
@@ -138,10 +138,13 @@ describe('complexity score, folded from real events', () => {
     expect(cases.map(([a, r]) => codePart(a, r))).toEqual([0, 0, 1, 2, 3, 8, 24, 25, 25]);
   });
 
-  it('an unfinished issue has no code metrics, so its code part is 0', () => {
-    const issue = given(runStarted(), issueStarted(1), ...failedPipelines(1, 1)).when({ writerAlive: true }).issues[0]!;
-    expect(issue.code).toBeNull();
-    expect(issue.complexity).toEqual({ score: 10, agentRetries: 0, pipelineFailures: 10, debuggingCycles: 0, codeChanges: 0 });
+  it('an open or unfinished issue has no complexity yet (null, not 0); it gets one when it finishes', () => {
+    const open = given(runStarted(), issueStarted(1), ...failedPipelines(1, 1)).when({ writerAlive: true }).issues[0]!;
+    expect([open.status, open.code, open.complexity]).toEqual(['open', null, null]);
+    const unfinished = given(runStarted(), issueStarted(1), ...failedPipelines(1, 1)).when({ writerAlive: false }).issues[0]!;
+    expect([unfinished.status, unfinished.complexity]).toEqual(['unfinished', null]);
+    const finished = given(runStarted(), issueStarted(1), ...failedPipelines(1, 1), issueFinished(1, 'failed')).when().issues[0]!;
+    expect(finished.complexity).toEqual({ score: 10, agentRetries: 0, pipelineFailures: 10, debuggingCycles: 0, codeChanges: 0 });
   });
 
   it("complexityScore() itself agrees with the projection on the v2 metrics spec's examples", () => {
@@ -203,10 +206,14 @@ describe('first-time-right', () => {
     expect(ftr([issueStarted(1), debuggingCycle(1, { issueId: 1 }), issueFinished(1, 'completed')])).toBe(false);
   });
 
-  it('is never true for a failed, skipped or unfinished issue, however clean', () => {
+  it('is never true for a failed or skipped issue, however clean', () => {
     expect(ftr([issueStarted(1), issueFinished(1, 'failed')])).toBe(false);
     expect(ftr([issueStarted(1), issueFinished(1, 'skipped')])).toBe(false);
-    expect(given(runStarted(), issueStarted(1)).when({ writerAlive: true }).issues[0]!.firstTimeRight).toBe(false);
+  });
+
+  it('is unknown (null, not false) for an open or unfinished issue', () => {
+    expect(given(runStarted(), issueStarted(1)).when({ writerAlive: true }).issues[0]!.firstTimeRight).toBeNull();
+    expect(given(runStarted(), issueStarted(1)).when({ writerAlive: false }).issues[0]!.firstTimeRight).toBeNull();
   });
 
   it('a canceled pipeline does not spoil it: only failed ones do', () => {

@@ -282,6 +282,15 @@ describe('CSV a spreadsheet and Python can trust', () => {
       ['completed', '', issues[0]!.ended_at, issues[0]!.duration_s, '5', ''],
       ['open', '', '', '', '', ''],
     ]);
+    // An issue not finished has no complexity and no first-time-right yet: empty, not 0 and false.
+    expect(issues.map((i) => [i.complexity, i.first_time_right])).toEqual([
+      [issues[0]!.complexity, issues[0]!.first_time_right],
+      ['', ''],
+    ]);
+    expect(issues[0]!.complexity).toMatch(/^\d+$/);
+    expect(issues[0]!.first_time_right).toMatch(/^(true|false)$/);
+    const openIssue = JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'run-sparse', 'issues', 'issue_2_metrics.json'), 'utf8'));
+    expect(openIssue).toMatchObject({ status: 'open', complexity: null, firstTimeRight: null });
     expect(records(parsed['tool_usage.csv']!)[0]).toMatchObject({ calls: '1', mean_duration_s: '', p95_duration_s: '' });
     for (const file of TABLE_FILES) {
       for (const row of parsed[file]!.rows) {

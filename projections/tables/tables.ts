@@ -61,7 +61,7 @@ export const issuesTable: Table<IssueRow> = {
     { header: 'lines_removed', value: (r) => r.code?.linesRemoved },
     { header: 'tests_added', value: (r) => r.code?.testsAdded },
     { header: 'coverage_percent', value: (r) => r.code?.coveragePercent },
-    { header: 'complexity', value: (r) => r.complexity.score },
+    { header: 'complexity', value: (r) => r.complexity?.score ?? null },
     { header: 'first_time_right', value: (r) => r.firstTimeRight },
   ],
 };
