@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runNode } from './helpers/child.js';
+import { CLI, ROOT, runNode } from './helpers/child.js';
 import { NatsSingle } from './helpers/nats-server.js';
 import { readLines, recordSampleRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -35,6 +36,33 @@ describe('runledger ship and replay --from on the command line', () => {
       'runs.csv',
       'tool_usage.csv',
     ]);
+  });
+
+  it('ship --once stopped by SIGTERM while NATS is unreachable says it stopped, and exits 1', async () => {
+    const dir = tempDir();
+    await recordSampleRun(dir, 'unsent');
+    // Port 1 on loopback: nothing listens there, so the shipper waits for NATS and says so.
+    const child = spawn(process.execPath, [CLI, 'ship', '--once', '--to', 'nats://127.0.0.1:1', '--dir', dir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    const waiting = new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+        if (stderr.includes('waiting for NATS')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await waiting;
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toBe(1);
+    expect(stdout).toMatch(
+      /^Stopped by SIGTERM before everything in \S+ was shipped to stream RUNLEDGER: 0 line\(s\) published, 0 run\(s\) looked at; run it again to ship the rest\.\n$/,
+    );
+    expect(stdout).not.toContain('Shipped');
   });
 
   it('ship exits 1 naming a corrupt run, and 2 on an address that is not nats://', async () => {

@@ -48,8 +48,13 @@ export interface RunShipReport {
 export interface ShipReport {
   readonly dir: string;
   readonly stream: string;
-  /** False when a run could not be shipped in full (corrupt journal, conflict). */
+  /** False when a run could not be shipped in full (corrupt journal, conflict), or when `interrupted`. */
   readonly ok: boolean;
+  /**
+   * With `once`: the signal stopped it before everything there was shipped (NATS perhaps never
+   * reached). Following ends only by the signal, so a follower is never interrupted.
+   */
+  readonly interrupted: boolean;
   readonly runs: readonly RunShipReport[];
 }
 
@@ -92,7 +97,8 @@ export async function shipJournals(options: ShipOptions): Promise<ShipReport> {
     const runs = [...shippers.values()]
       .sort((a, b) => (a.runId < b.runId ? -1 : 1))
       .map((s) => ({ runId: s.runId, subject: s.subjectName, shippedSeq: s.shippedSeq, published: s.published, problem: s.problem }));
-    return { dir: logsDir, stream, ok: runs.every((r) => r.problem === null), runs };
+    const interrupted = options.once === true && signal.aborted;
+    return { dir: logsDir, stream, ok: !interrupted && runs.every((r) => r.problem === null), interrupted, runs };
   };
 
   const nc = await connectWithRetry({
