@@ -207,7 +207,8 @@ describe('analysis commands of the built CLI on recorded runs', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(result.stdout);
     expect(result.stderr).toContain(file);
     expect(result.stdout).toContain('runledger analysis');
-    expect(result.stdout).toContain('12 finished runs');
+    expect(result.stdout).toContain('12 runs (12 completed) from ');
+    expect(result.stdout).toContain('(2000 resamples, seed 1)');
     for (const title of [
       'Comparison by llm.model',
       'Comparison by llm.temperature',
@@ -252,6 +253,20 @@ describe('analysis commands of the built CLI on recorded runs', () => {
     expect(cost.code, cost.stderr).toBe(0);
     expect(cost.stdout).toMatch(/\$\d[\d.]*\s\[\$\d[\d.]*–\$\d[\d.]*\]/); // costs carry their interval too
     expect(cost.stdout).toContain('acme-coder-local-0 (acme-coder-local)');
+  });
+
+  it('prints the bootstrap seed under every analysis: the one default, or the one given', async () => {
+    for (const command of [['compare', '--by', 'llm.model'], ['influence'], ['cost'], ['trends'], ['best']]) {
+      const result = await cli(...command, '--dir', dir);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.trimEnd().split('\n').at(-1), command[0]).toBe(
+        'Bootstrap: 2000 resamples, seed 1 (the default; --seed N to change it): the same seed and runs give the same intervals.',
+      );
+    }
+    const seeded = await cli('compare', '--by', 'llm.model', '--seed', '7', '--resamples', '500', '--dir', dir);
+    expect(seeded.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'Bootstrap: 500 resamples, seed 7: the same seed and runs give the same intervals.',
+    );
   });
 
   it('prints an interval beside every rate of the comparison tables in the report', async () => {

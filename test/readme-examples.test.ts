@@ -34,6 +34,7 @@ const examples = readmeExamples();
 const runnable = examples.filter((e) => !NEEDS_A_SERVER.some((skip) => skip.test(e)));
 
 let work = '';
+let demoOut = '';
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'runledger-readme-'));
   const demo = spawnSync(process.execPath, [path.resolve('dist/examples/demo/run-demo.js'), '--seed', '7'], {
@@ -42,6 +43,7 @@ beforeAll(() => {
     timeout: 150_000,
   });
   if (demo.status !== 0) throw new Error(`the demo failed:\n${demo.stderr}\n${demo.stdout.slice(-2000)}`);
+  demoOut = demo.stdout;
   // What `npm start` tells the user to try next needs no --dir either.
   if (!demo.stdout.includes('Try: npx runledger runs\n')) throw new Error(`the demo's last line: ${demo.stdout.slice(-300)}`);
 }, 180_000);
@@ -54,6 +56,19 @@ describe('the README examples, after npm start', () => {
     expect(runnable.length).toBeGreaterThanOrEqual(15);
     expect(examples.length - runnable.length).toBe(3);
     expect(runnable).toContain('npx runledger show demo_gpt-4o_t0_r1_1 --issue 3');
+  });
+
+  it('the demo and `compare` print the same intervals for the same runs: one default bootstrap seed, printed', () => {
+    const section = (text: string, title: string): string => {
+      const at = text.indexOf(title);
+      expect(at, `${title} in:\n${text}`).toBeGreaterThanOrEqual(0);
+      return text.slice(at, text.indexOf('\n\n', text.indexOf('\n\n', at) + 2));
+    };
+    const compare = spawnSync(process.execPath, [CLI, 'compare', '--by', 'llm.model'], { cwd: work, encoding: 'utf8' });
+    expect(compare.status, compare.stderr).toBe(0);
+    expect(section(compare.stdout, 'Comparison by llm.model')).toBe(section(demoOut, 'Comparison by llm.model'));
+    expect(demoOut).toContain('Bootstrap: 2000 resamples, seed 1 ');
+    expect(compare.stdout).toContain('Bootstrap: 2000 resamples, seed 1 ');
   });
 
   it.each(runnable)('%s', (example) => {

@@ -4,7 +4,8 @@
  * SIGTERM mid-way; then replays the journals and prints the comparison by model and by
  * temperature and the best configuration, and writes the text and HTML reports.
  *
- * Options: --seed N (default 42; the same seed records the same history), --dir D (default ./logs,
+ * Options: --seed N (default 42; the same seed records the same history; the analyses keep their
+ * own default bootstrap seed, as the commands do), --dir D (default ./logs,
  * the folder every `runledger` command reads when given no --dir, so the README's examples work as
  * pasted; a folder the demo did not make is never touched).
  */
@@ -20,6 +21,8 @@ import {
   bestSection,
   comparisonSection,
   compareConfigurations,
+  DEFAULT_BOOTSTRAP_RESAMPLES,
+  DEFAULT_BOOTSTRAP_SEED,
   mulberry32,
   renderReportText,
   renderSectionsText,
@@ -158,13 +161,18 @@ process.stdout.write(`Replayed ${replay.runs.length} journals into ${dir}/csv an
 process.stdout.write(`  ${killed}: ${status(killed)} (its journal has no RunFinished and no live writer)\n`);
 process.stdout.write(`  ${interrupted}: ${status(interrupted)} (RunFinished written by the signal handler)\n\n`);
 
-const compare = (by: string): string => renderSectionsText([comparisonSection(compareConfigurations(runs, { by: [by], seed }))]);
+// The analyses use their default bootstrap seed, as every runledger command does, so that
+// `npx runledger compare` prints the same intervals as this; --seed chooses the history only.
+const compare = (by: string): string => renderSectionsText([comparisonSection(compareConfigurations(runs, { by: [by] }))]);
 process.stdout.write(`${compare('llm.model')}\n\n${compare('llm.temperature')}\n\n`);
-process.stdout.write(`${renderSectionsText([bestSection(bestConfiguration(runs, { seed }))])}\n\n`);
+process.stdout.write(`${renderSectionsText([bestSection(bestConfiguration(runs))])}\n\n`);
+process.stdout.write(
+  `Bootstrap: ${DEFAULT_BOOTSTRAP_RESAMPLES} resamples, seed ${DEFAULT_BOOTSTRAP_SEED} (the default of every analysis; --seed N of the commands changes it).\n\n`,
+);
 
-const report = analysisReport(runs, { seed });
+const report = analysisReport(runs);
 fs.writeFileSync(path.join(dir, 'analysis.txt'), renderReportText(report));
-const html = await writeHtmlReport({ dir, out: path.join(dir, 'report.html'), seed });
+const html = await writeHtmlReport({ dir, out: path.join(dir, 'report.html') });
 process.stdout.write(`Full report: ${path.join(dir, 'analysis.txt')}\nHTML report: ${html} (open it in a browser)\n`);
 const shownDir = path.relative(process.cwd(), dir).startsWith('..') ? dir : path.relative(process.cwd(), dir) || '.';
 const dirOption = dir === path.resolve('logs') ? '' : ` --dir ${shownDir}`;

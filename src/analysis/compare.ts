@@ -1,9 +1,9 @@
+import { DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_BOOTSTRAP_SEED, type BootstrapOptions } from './stats/bootstrap.js';
 import type { JsonValue } from '../../events/config.js';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { AnalysisInputError } from '../errors.js';
 import { configValue, formatValue, valueIdentity } from './config-keys.js';
 import { groupStats, MIN_ISSUES, MIN_RUNS, type GroupStats } from './group-stats.js';
-import type { BootstrapOptions } from './stats/bootstrap.js';
 import { assertAnalysisOptions } from './options.js';
 import { holmAdjust } from './stats/holm.js';
 import { versusBaseline, type VersusBaseline } from './versus-baseline.js';
@@ -93,7 +93,7 @@ export function compareConfigurations(allRuns: readonly AnalysisRun[], options: 
   assertAnalysisOptions('compareConfigurations', options, ['by', 'baseline', 'metric']);
   if (options.by.length === 0) throw new AnalysisInputError('compare needs at least one config key to group by, e.g. llm.model');
   const runs = analysedRuns(allRuns);
-  const bootstrap = { resamples: options.resamples ?? 2000, seed: options.seed ?? 1 };
+  const bootstrap = { resamples: options.resamples ?? DEFAULT_BOOTSTRAP_RESAMPLES, seed: options.seed ?? DEFAULT_BOOTSTRAP_SEED };
   const metric = options.metric ?? 'success';
   const groups = groupRuns(runs, options.by).map((g) => ({ ...g, stats: groupStats(g.runs, bootstrap) }));
 

@@ -31,5 +31,11 @@ export { costEfficiency, type CostEfficiencyReport, type CostEfficiencyGroup } f
 export { performanceTrends, TREND_ALPHA, type TrendReport, type TrendLine, type TrendVerdict } from './trends.js';
 export { bestConfiguration, SCORE_WEIGHTS, type BestConfigurationReport, type BestVerdict, type ScoredGroup } from './best.js';
 export { analysisReport, type AnalysisReport } from './report.js';
-export { renderReportText, renderReportMarkdown, comparisonSection, renderSectionsText } from './render/render-report.js';
+export {
+  renderReportText,
+  renderReportMarkdown,
+  comparisonSection,
+  renderSectionsText,
+  analysedRunsPhrase,
+} from './render/render-report.js';
 export { configValue, configKeysOf } from './config-keys.js';

@@ -1,5 +1,5 @@
+import { DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_BOOTSTRAP_SEED, type BootstrapOptions } from './stats/bootstrap.js';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
-import type { BootstrapOptions } from './stats/bootstrap.js';
 import { mulberry32 } from './stats/random.js';
 
 /**
@@ -11,8 +11,8 @@ import { mulberry32 } from './stats/random.js';
  * tests (best.ts).
  */
 export function probabilityBest(groups: readonly (readonly AnalysisRun[])[], options: BootstrapOptions = {}): number[] {
-  const resamples = options.resamples ?? 2000;
-  const random = mulberry32(options.seed ?? 1);
+  const resamples = options.resamples ?? DEFAULT_BOOTSTRAP_RESAMPLES;
+  const random = mulberry32(options.seed ?? DEFAULT_BOOTSTRAP_SEED);
   const wins = new Array<number>(groups.length).fill(0);
   const rates = new Float64Array(groups.length);
   const columns = groups.map((runs) => ({

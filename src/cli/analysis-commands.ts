@@ -10,6 +10,7 @@ import { parameterInfluence } from '../analysis/influence.js';
 import { comparisonSection, renderReportMarkdown, renderReportText, renderSectionsText } from '../analysis/render/render-report.js';
 import { bestSection, costSection, influenceSection, trendSection, type Section } from '../analysis/render/sections.js';
 import { analysisReport } from '../analysis/report.js';
+import { DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_BOOTSTRAP_SEED } from '../analysis/stats/bootstrap.js';
 import { performanceTrends } from '../analysis/trends.js';
 import { writeHtmlReport } from '../report-html/write-html-report.js';
 import { UsageError } from './exit-codes.js';
@@ -50,8 +51,22 @@ async function runsOf(options: AnalysisOptions): Promise<AnalysisRun[]> {
   return loaded.runs;
 }
 
+/**
+ * The bootstrap's settings, printed under every analysis: one default seed everywhere (the demo,
+ * `report`, each command), so the same data give the same intervals, and a reader can redo them.
+ */
+function bootstrapLine(options: AnalysisOptions): string {
+  const { seed, resamples } = bootstrapOf(options);
+  return (
+    `Bootstrap: ${resamples ?? DEFAULT_BOOTSTRAP_RESAMPLES} resamples, seed ${seed ?? DEFAULT_BOOTSTRAP_SEED}` +
+    `${seed === undefined ? ' (the default; --seed N to change it)' : ''}: the same seed and runs give the same intervals.`
+  );
+}
+
 function print(options: AnalysisOptions, json: unknown, section: () => Section): void {
-  process.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${renderSectionsText([section()])}\n`);
+  process.stdout.write(
+    options.json ? `${JSON.stringify(json, null, 2)}\n` : `${renderSectionsText([section()])}\n\n${bootstrapLine(options)}\n`,
+  );
 }
 
 export async function compareCommand(options: CompareCommandOptions): Promise<void> {

@@ -1,5 +1,5 @@
 import type { RunReadModels } from '../../projections/run-projection.js';
-import { MIN_ISSUES, MIN_RUNS } from '../analysis/index.js';
+import { analysedRunsPhrase, MIN_ISSUES, MIN_RUNS } from '../analysis/index.js';
 import type { AnalysisReport } from '../analysis/report.js';
 import { escapeHtml } from './escape.js';
 import { int } from './figure-markup.js';
@@ -39,7 +39,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   }, null);
   const settings = analysis.settings;
   const subtitle =
-    `${int(analysis.runs.analysed)} finished run${analysis.runs.analysed === 1 ? '' : 's'} from ${escapeHtml(utcMinute(analysis.runs.from))} to ${escapeHtml(utcMinute(analysis.runs.to))}` +
+    `${escapeHtml(analysedRunsPhrase(analysis.runs))} from ${escapeHtml(utcMinute(analysis.runs.from))} to ${escapeHtml(utcMinute(analysis.runs.to))}` +
     (analysis.runs.running > 0 ? ` · ${int(analysis.runs.running)} still running, left out` : '');
   const meta = [
     `from <code>${escapeHtml(input.generatedFrom)}</code>`,

@@ -24,9 +24,20 @@ export function reportSections(report: AnalysisReport): Section[] {
   ];
 }
 
+/**
+ * The runs analysed, by how they ended: "54 runs (52 completed, 1 interrupted, 1 crashed)". A
+ * crashed or interrupted run is not a finished one; what is analysed of it is its finished issues.
+ */
+export function analysedRunsPhrase(runs: AnalysisReport['runs']): string {
+  const ways = (['completed', 'failed', 'interrupted', 'crashed'] as const)
+    .filter((w) => runs.ended[w] > 0)
+    .map((w) => `${runs.ended[w]} ${w}`);
+  return `${runs.analysed} run${runs.analysed === 1 ? '' : 's'}${ways.length > 0 ? ` (${ways.join(', ')})` : ''}`;
+}
+
 const intro = (report: AnalysisReport): string =>
-  `${report.runs.analysed} finished runs from ${report.runs.from ?? '–'} to ${report.runs.to ?? '–'}` +
-  `${report.runs.running ? ` (${report.runs.running} still running, left out)` : ''}. ` +
+  `${analysedRunsPhrase(report.runs)} from ${report.runs.from ?? '–'} to ${report.runs.to ?? '–'}` +
+  `${report.runs.running ? ` (${report.runs.running} still running, left out)` : ''}; of each, its finished issues are analysed. ` +
   'Intervals are 95% and treat the run as the unit: runs of one configuration differ by more than chance, so a rate of issues gets ' +
   "Wilson's interval on its effective sample (issues ÷ design effect) with Student's t over runs; means and costs get Student's t over runs below " +
   `${MIN_BOOTSTRAP_RUNS} runs and a percentile bootstrap from there on (${report.settings.resamples} resamples, seed ${report.settings.seed}). ` +

@@ -9,10 +9,15 @@ export interface Estimate {
   readonly high: number | null;
 }
 
+/** The one default seed of every analysis (the CLI's, the library's, the demo's): the same data give the same intervals everywhere. */
+export const DEFAULT_BOOTSTRAP_SEED = 1;
+/** The default number of bootstrap resamples of every analysis. */
+export const DEFAULT_BOOTSTRAP_RESAMPLES = 2000;
+
 export interface BootstrapOptions {
-  /** Resamples; default 2000. */
+  /** Resamples; default DEFAULT_BOOTSTRAP_RESAMPLES (2000). */
   readonly resamples?: number;
-  /** PRNG seed: the same seed and data give the same interval. Default 1. */
+  /** PRNG seed: the same seed and data give the same interval. Default DEFAULT_BOOTSTRAP_SEED (1). */
   readonly seed?: number;
 }
 
@@ -46,8 +51,8 @@ export function bootstrapInterval<T>(
   const estimate = units.length === 0 ? null : statistic(units);
   if (estimate === null) return null;
   if (units.length < 2) return { estimate, low: null, high: null };
-  const resamples = options.resamples ?? 2000;
-  const random = mulberry32(options.seed ?? 1);
+  const resamples = options.resamples ?? DEFAULT_BOOTSTRAP_RESAMPLES;
+  const random = mulberry32(options.seed ?? DEFAULT_BOOTSTRAP_SEED);
   const values: number[] = [];
   const sample: T[] = new Array(units.length);
   for (let r = 0; r < resamples; r += 1) {
@@ -75,8 +80,8 @@ export function bootstrapDifference<T>(
   if (sa === null || sb === null) return null;
   const estimate = sa - sb;
   if (a.length < 2 || b.length < 2) return { estimate, low: null, high: null };
-  const resamples = options.resamples ?? 2000;
-  const random = mulberry32(options.seed ?? 1);
+  const resamples = options.resamples ?? DEFAULT_BOOTSTRAP_RESAMPLES;
+  const random = mulberry32(options.seed ?? DEFAULT_BOOTSTRAP_SEED);
   const draw = (units: readonly T[], into: T[]): T[] => {
     for (let i = 0; i < units.length; i += 1) into[i] = units[Math.floor(random() * units.length)]!;
     return into;
@@ -120,8 +125,8 @@ export function bootstrapIndexed(
   );
   const estimates = Array.from(out, (value) => (Number.isNaN(value) ? null : value));
   if (units < 2) return estimates.map((estimate) => (estimate === null ? null : { estimate, low: null, high: null }));
-  const resamples = options.resamples ?? 2000;
-  const random = mulberry32(options.seed ?? 1);
+  const resamples = options.resamples ?? DEFAULT_BOOTSTRAP_RESAMPLES;
+  const random = mulberry32(options.seed ?? DEFAULT_BOOTSTRAP_SEED);
   const values = estimates.map((): number[] => []);
   const drawn = new Int32Array(units);
   for (let r = 0; r < resamples; r += 1) {

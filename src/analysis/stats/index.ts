@@ -12,7 +12,14 @@ export { newcombeDifference } from './newcombe.js';
 export { newcombePairedDifference } from './newcombe-paired.js';
 export { fisherExactTwoSided } from './fisher.js';
 export { holmAdjust } from './holm.js';
-export { bootstrapInterval, bootstrapDifference, type BootstrapOptions, type Estimate } from './bootstrap.js';
+export {
+  bootstrapInterval,
+  bootstrapDifference,
+  DEFAULT_BOOTSTRAP_RESAMPLES,
+  DEFAULT_BOOTSTRAP_SEED,
+  type BootstrapOptions,
+  type Estimate,
+} from './bootstrap.js';
 export { mannKendall, type TrendTest } from './mann-kendall.js';
 export { clusterRatio, clusterProportion, type ClusterRatio } from './cluster-ratio.js';
 export { clusteredProportion, type ClusteredProportion, type RateIntervalMethod } from './clustered-proportion.js';
