@@ -157,6 +157,20 @@ describe('runledger prices', () => {
     expect(JSON.parse(check.stdout).unpriced).toEqual([{ model: 'acme-9000', provider: null, runs: 1 }]);
     expect(cli('prices', '--check', '--dir', dir, '--prices', overrides).status).toBe(0);
   });
+
+  it('shows every tier with its condition and the price a typical call gets (issue 15)', () => {
+    const json = JSON.parse(cli('prices', 'claude-sonnet-4-5', '--json').stdout);
+    expect(json.perMillion).toEqual({ input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 });
+    expect(json.variants[0].perMillion.output).toEqual({ base: 15, tiers: [{ aboveInputTokens: 200000, price: 22.5 }] });
+    const text = cli('prices', 'claude-sonnet-4-5').stdout;
+    expect(text).toMatch(/call input ≤ 200,000 \(typical\)\s+call input > 200,000/);
+    expect(text).toMatch(/output\s+\$15\s+\$22\.5/);
+    expect(text).toContain('A typical call (below the tier thresholds) gets $3 input / $15 output per million tokens.');
+    const deepseek = cli('prices', 'deepseek-chat').stdout;
+    expect(deepseek).toContain('when no other variant applies');
+    expect(deepseek).toContain('between 00:30:00Z and 16:30:00Z (time of day)');
+    expect(deepseek).toContain('(applies now)');
+  });
 });
 
 it('every command has --help with an example', () => {
