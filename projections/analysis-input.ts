@@ -24,9 +24,13 @@ export interface AnalysisRun {
   readonly complexityCount: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** The priced records' cost: a lower bound when unpricedRecords > 0. */
   readonly costUsd: number;
-  /** Token records without a price: the run's cost is unknown, never counted as $0. */
+  readonly tokenRecords: number;
+  /** Token records without a price: the run's cost is unknown (costUsd is its known part), never counted as $0. */
   readonly unpricedRecords: number;
+  /** Input plus output tokens of the unpriced records. */
+  readonly unpricedTokens: number;
   readonly unpricedModels: readonly string[];
   /** Every model used, as "provider:model". */
   readonly models: readonly string[];
@@ -67,7 +71,9 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     inputTokens: run.tokens.inputTokens,
     outputTokens: run.tokens.outputTokens,
     costUsd: run.tokens.costUsd,
+    tokenRecords: run.tokens.tokenRecords,
     unpricedRecords: run.tokens.unpricedRecords,
+    unpricedTokens: run.tokens.unpricedTokens,
     unpricedModels: run.unpricedModels,
     models: run.models,
     finishedIssues: finishedIssuesOf(finished),

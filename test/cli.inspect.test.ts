@@ -40,7 +40,13 @@ describe('runledger runs', () => {
     await recordRuns(dir);
     const all = cli('runs', '--dir', dir);
     expect(all.status).toBe(0);
-    expect(all.stdout).toMatch(/run-a\s+completed\s+2026-11-01 10:00:00\s+deepseek-chat\s+0\.2\s+1\s+1\/2\s+50%\s+unpriced/);
+    expect(all.stdout).toMatch(/run-a\s+completed\s+2026-11-01 10:00:00\s+deepseek-chat\s+0\.2\s+1\s+1\/2\s+50%\s+≥\$0\.0004/);
+    // The known part is shown as a lower bound, with the unpriced records and their tokens named.
+    expect(all.stdout).toContain(
+      'cost of 1 run(s) is a lower bound (≥) or unknown: 1 token record(s) with 20 tokens have no price (acme-9000); see runledger prices --check',
+    );
+    const [runA] = JSON.parse(cli('runs', '--dir', dir, '--config', 'llm.model=deepseek-chat', '--json').stdout);
+    expect(runA).toMatchObject({ costUsd: 0.00038, tokenRecords: 2, unpricedRecords: 1, unpricedTokens: 20 });
     expect(all.stdout).toMatch(/run-b\s+crashed/);
     expect(all.stdout).not.toContain('\x1b['); // no colour when piped
     const crashed = JSON.parse(cli('runs', '--dir', dir, '--status', 'crashed', '--json').stdout);

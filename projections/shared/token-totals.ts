@@ -10,8 +10,15 @@ export interface TokenTotals {
   /** Sum over priced records only; see `unpricedRecords`. */
   costUsd: number;
   tokenRecords: number;
-  /** Records whose model had no price: their cost is unknown, never counted as $0. */
+  /** Records whose model had no price: their cost is unknown, never counted as $0, and `costUsd` is a lower bound. */
   unpricedRecords: number;
+  /** Input plus output tokens of the unpriced records. */
+  unpricedTokens: number;
+}
+
+/** The known cost: null when every token record is unpriced (nothing is known); a lower bound when some are. */
+export function knownCost(totals: Pick<TokenTotals, 'costUsd' | 'tokenRecords' | 'unpricedRecords'>): number | null {
+  return totals.unpricedRecords > 0 && totals.unpricedRecords === totals.tokenRecords ? null : totals.costUsd;
 }
 
 export function emptyTokenTotals(): TokenTotals {
@@ -24,6 +31,7 @@ export function emptyTokenTotals(): TokenTotals {
     costUsd: 0,
     tokenRecords: 0,
     unpricedRecords: 0,
+    unpricedTokens: 0,
   };
 }
 
@@ -34,6 +42,8 @@ export function addTokens(totals: TokenTotals, usage: EventData<'TokensUsed'>): 
   totals.cacheWriteTokens += usage.cacheWriteTokens;
   totals.reasoningTokens += usage.reasoningTokens;
   totals.tokenRecords += 1;
-  if (usage.cost === null) totals.unpricedRecords += 1;
-  else totals.costUsd += usage.cost.totalUsd;
+  if (usage.cost === null) {
+    totals.unpricedRecords += 1;
+    totals.unpricedTokens += usage.inputTokens + usage.outputTokens;
+  } else totals.costUsd += usage.cost.totalUsd;
 }

@@ -1,4 +1,4 @@
-import type { TokenTotals } from '../shared/token-totals.js';
+import { knownCost, type TokenTotals } from '../shared/token-totals.js';
 import type { Column } from './csv-table.js';
 
 /** Every token kind and the cost, for runs, issues and agents. */
@@ -9,9 +9,10 @@ export function tokenColumns<T>(tokensOf: (row: T) => TokenTotals): Column<T>[] 
     { header: 'cache_read_tokens', value: (r) => tokensOf(r).cacheReadTokens },
     { header: 'cache_write_tokens', value: (r) => tokensOf(r).cacheWriteTokens },
     { header: 'reasoning_tokens', value: (r) => tokensOf(r).reasoningTokens },
-    // The sum over priced records; with unpriced records the true cost is unknown, so say so.
-    { header: 'cost_usd', value: (r) => tokensOf(r).costUsd },
+    // The sum over priced records, a lower bound when unpriced_token_records > 0; empty when no record is priced.
+    { header: 'cost_usd', value: (r) => knownCost(tokensOf(r)) },
     { header: 'unpriced_token_records', value: (r) => tokensOf(r).unpricedRecords },
+    { header: 'unpriced_tokens', value: (r) => tokensOf(r).unpricedTokens },
   ];
 }
 

@@ -41,6 +41,22 @@ function filterRuns(runs: readonly AnalysisRun[], filters: RunFilters): Analysis
   );
 }
 
+/** The run's known cost; "≥" marks a lower bound (some records unpriced), "unknown" that no record is priced. */
+function runCost(r: AnalysisRun): string {
+  if (r.unpricedRecords === 0) return `$${r.costUsd.toFixed(4)}`;
+  return r.unpricedRecords === r.tokenRecords ? 'unknown' : `≥$${r.costUsd.toFixed(4)}`;
+}
+
+/** Under the table: what "≥" and "unknown" mean, with the unpriced records and their tokens. */
+function unpricedNote(runs: readonly AnalysisRun[]): string {
+  const unpriced = runs.filter((r) => r.unpricedRecords > 0);
+  if (unpriced.length === 0) return '';
+  const records = unpriced.reduce((s, r) => s + r.unpricedRecords, 0);
+  const tokens = unpriced.reduce((s, r) => s + r.unpricedTokens, 0);
+  const models = [...new Set(unpriced.flatMap((r) => r.unpricedModels))].sort();
+  return `cost of ${unpriced.length} run(s) is a lower bound (≥) or unknown: ${records} token record(s) with ${tokens} tokens have no price (${models.join(', ')}); see runledger prices --check\n`;
+}
+
 export interface RunsOptions {
   dir?: string;
   status?: string;
@@ -76,7 +92,7 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
       formatValue(configValue(r.config, 'maxRetries')),
       `${r.completedIssues}/${r.issues}`,
       r.issues === 0 ? '–' : `${((r.completedIssues / r.issues) * 100).toFixed(0)}%`,
-      r.unpricedRecords > 0 ? 'unpriced' : `$${r.costUsd.toFixed(4)}`,
+      runCost(r),
       r.durationMs === null ? '–' : `${(r.durationMs / 1000).toFixed(1)} s`,
     ]),
   });
@@ -86,5 +102,5 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
     .map((line, i) =>
       i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s)),
     );
-  process.stdout.write(`${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n`);
+  process.stdout.write(`${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${unpricedNote(selected)}`);
 }

@@ -71,7 +71,9 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
       numeric: true,
       cell: ({ run }) =>
         run.tokens.unpricedRecords > 0
-          ? `<span class="warning" title="${escapeHtml(`no price for ${run.unpricedModels.join(', ')}`)}">unpriced</span>`
+          ? `<span class="warning" title="${escapeHtml(
+              `a lower bound: ${run.tokens.unpricedRecords} token record(s) with ${run.tokens.unpricedTokens} tokens have no price (${run.unpricedModels.join(', ')})`,
+            )}">${run.tokens.unpricedRecords === run.tokens.tokenRecords ? 'unknown' : `≥ ${escapeHtml(usd(run.tokens.costUsd))}`} (${int(run.tokens.unpricedRecords)} unpriced)</span>`
           : figure({ source: src, group: run.runId, metric: 'cost' }, run.tokens.costUsd, usd(run.tokens.costUsd)),
     },
     {
