@@ -31,6 +31,10 @@ export interface AnalysisRun {
   readonly unpricedRecords: number;
   /** Input plus output tokens of the unpriced records. */
   readonly unpricedTokens: number;
+  /** Token records whose cost the provider reported: costUsd uses the reported cost for them. */
+  readonly reportedCostRecords: number;
+  /** Σ (reported − computed) over records with both. */
+  readonly reportedMinusComputedUsd: number;
   readonly unpricedModels: readonly string[];
   /** Every model used, as "provider:model". */
   readonly models: readonly string[];
@@ -74,6 +78,8 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     tokenRecords: run.tokens.tokenRecords,
     unpricedRecords: run.tokens.unpricedRecords,
     unpricedTokens: run.tokens.unpricedTokens,
+    reportedCostRecords: run.tokens.reportedRecords,
+    reportedMinusComputedUsd: run.tokens.reportedMinusComputedUsd,
     unpricedModels: run.unpricedModels,
     models: run.models,
     finishedIssues: finishedIssuesOf(finished),

@@ -145,6 +145,22 @@ describe('renderHtmlReport', () => {
     expect(cell('all-unpriced')).toContain('>unknown (2 unpriced)</span>');
   });
 
+  it('marks a cost that uses provider-reported costs with its difference to the computed cost', () => {
+    const base = runs[0]!;
+    const run: RunReadModels = {
+      ...base,
+      run: {
+        ...base.run,
+        runId: 'gateway',
+        tokens: { ...base.run.tokens, costUsd: 0.5, unpricedRecords: 0, reportedRecords: 3, reportedMinusComputedUsd: -0.25 },
+      },
+    };
+    const page = renderHtmlReport({ analysis, runs: [run], generatedFrom: dir });
+    expect(page).toContain(
+      '<span class="small" title="3 token record(s) priced by the provider&#39;s reported cost; reported − computed: −$0.2500">(reported −$0.2500)</span>',
+    );
+  });
+
   it('renders an empty logs folder as a page that says there is nothing yet', () => {
     const page = renderHtmlReport({ analysis: analysisReport([], { seed: 1, resamples: 10 }), runs: [], generatedFrom: '/empty' });
     expect(page).toContain('No runs recorded.');

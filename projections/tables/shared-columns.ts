@@ -13,6 +13,12 @@ export function tokenColumns<T>(tokensOf: (row: T) => TokenTotals): Column<T>[] 
     { header: 'cost_usd', value: (r) => knownCost(tokensOf(r)) },
     { header: 'unpriced_token_records', value: (r) => tokensOf(r).unpricedRecords },
     { header: 'unpriced_tokens', value: (r) => tokensOf(r).unpricedTokens },
+    // cost_usd takes a provider-reported cost over the computed one; the difference is kept apart.
+    { header: 'reported_cost_records', value: (r) => tokensOf(r).reportedRecords },
+    {
+      header: 'reported_minus_computed_usd',
+      value: (r) => (tokensOf(r).reportedRecords === 0 ? null : tokensOf(r).reportedMinusComputedUsd),
+    },
   ];
 }
 

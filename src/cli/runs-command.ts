@@ -57,6 +57,15 @@ function unpricedNote(runs: readonly AnalysisRun[]): string {
   return `cost of ${unpriced.length} run(s) is a lower bound (≥) or unknown: ${records} token record(s) with ${tokens} tokens have no price (${models.join(', ')}); see runledger prices --check\n`;
 }
 
+/** Under the table: how many records carry a provider-reported cost, and how far it is from the computed one. */
+function reportedNote(runs: readonly AnalysisRun[]): string {
+  const reporting = runs.filter((r) => r.reportedCostRecords > 0);
+  if (reporting.length === 0) return '';
+  const records = reporting.reduce((s, r) => s + r.reportedCostRecords, 0);
+  const difference = reporting.reduce((s, r) => s + r.reportedMinusComputedUsd, 0);
+  return `cost of ${reporting.length} run(s) uses the provider-reported cost of ${records} token record(s); reported − computed: ${difference < 0 ? '-' : '+'}$${Math.abs(difference).toFixed(4)}\n`;
+}
+
 export interface RunsOptions {
   dir?: string;
   status?: string;
@@ -102,5 +111,7 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
     .map((line, i) =>
       i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s)),
     );
-  process.stdout.write(`${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${unpricedNote(selected)}`);
+  process.stdout.write(
+    `${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${unpricedNote(selected)}${reportedNote(selected)}`,
+  );
 }

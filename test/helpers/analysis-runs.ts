@@ -126,6 +126,8 @@ export function analysisRun(spec: RunSpec = {}): AnalysisRun {
     tokenRecords: spec.tokenRecords ?? issues + unpricedRecords,
     unpricedRecords,
     unpricedTokens: spec.unpricedTokens ?? 100 * unpricedRecords,
+    reportedCostRecords: 0,
+    reportedMinusComputedUsd: 0,
     unpricedModels: spec.unpricedModels ?? (unpricedRecords > 0 ? [spec.model ?? 'deepseek-chat'] : []),
     models: spec.models ?? [`${spec.provider ?? 'deepseek'}:${spec.model ?? 'deepseek-chat'}`],
     finishedIssues: finishedIssuesFor(spec, {

@@ -196,6 +196,8 @@ export function simulateRuns(specs: readonly SimulatedRun[], options: Simulation
       tokenRecords: m,
       unpricedRecords: 0,
       unpricedTokens: 0,
+      reportedCostRecords: 0,
+      reportedMinusComputedUsd: 0,
       unpricedModels: [],
       models: [`${provider}:${config.llm.model}`],
       finishedIssues: { ids: issueIds(m), outcomes, firstTimeRight, costUsd, durationMs },
