@@ -61,6 +61,20 @@ describe('runledger runs', () => {
   });
 });
 
+describe('a provider-reported cost in runs and show', () => {
+  it('runs says how many records use it and reported − computed; show prints both', async () => {
+    const dir = tempDir();
+    // 20:00 UTC: deepseek-chat costs $0.135 / $0.55 per million: 1000 in + 100 out = $0.00019 computed.
+    const c = await startRun(dir, { runId: 'gateway', clock: () => new Date('2026-11-01T20:00:00Z') });
+    c.recordTokenUsage({ model: 'deepseek-chat', provider: 'deepseek', inputTokens: 1000, outputTokens: 100, reportedCostUsd: 0.0003 });
+    c.finalizeRun('completed');
+    const runs = cli('runs', '--dir', dir).stdout;
+    expect(runs).toMatch(/gateway\s+completed.*\$0\.0003/);
+    expect(runs).toContain('cost of 1 run(s) uses the provider-reported cost of 1 token record(s); reported − computed: +$0.0001');
+    expect(cli('show', 'gateway', '--dir', dir).stdout).toMatch(/TokensUsed\s+.*; \$0\.000300 reported \(computed \$0\.000190\)/);
+  });
+});
+
 describe('runledger show', () => {
   it('prints the audited timeline with the chain verified; --issue narrows it; corruption exits 1', async () => {
     const dir = tempDir();
