@@ -36,6 +36,12 @@ export interface AnalysisRun {
   /** Σ (reported − computed) over records with both. */
   readonly reportedMinusComputedUsd: number;
   readonly unpricedModels: readonly string[];
+  /**
+   * Present only when the runs were loaded with `pricesAs: 'current'`: the cost fields above (and
+   * finishedIssues.costUsd) then hold today's prices, and this holds the figures as recorded and
+   * the table that priced them now.
+   */
+  readonly repriced?: RepricedCost;
   /** Every model used, as "provider:model". */
   readonly models: readonly string[];
   /** The run's finished issues (completed, failed or skipped), in the order they were first started, as parallel arrays: compact on disk, no object per issue. */
@@ -48,6 +54,23 @@ export interface AnalysisRun {
     /** The issue's token cost in USD; null when any of its token records is unpriced. */
     readonly costUsd: readonly (number | null)[];
     readonly durationMs: readonly (number | null)[];
+  };
+}
+
+/** The recorded figures a re-pricing replaced, and the price table that replaced them. */
+export interface RepricedCost {
+  readonly pricesAs: 'current';
+  readonly table: {
+    readonly package: string;
+    readonly version: string;
+    readonly overrideFile: string | null;
+    readonly overrideSha256: string | null;
+  };
+  readonly recorded: {
+    readonly costUsd: number;
+    readonly unpricedRecords: number;
+    readonly unpricedTokens: number;
+    readonly unpricedModels: readonly string[];
   };
 }
 

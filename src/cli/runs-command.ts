@@ -4,6 +4,7 @@ import { configValue, formatValue } from '../analysis/config-keys.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { RUN_STATUSES } from './choices.js';
 import { colours, colourStatus } from './colour.js';
+import { pricingNote, pricingOf } from './pricing-options.js';
 import { UsageError } from './exit-codes.js';
 import { existingLogsDir, noteReadOnly } from './logs-dir.js';
 
@@ -73,10 +74,12 @@ export interface RunsOptions {
   since?: string;
   until?: string;
   json?: boolean;
+  pricesAs?: string;
+  prices?: string;
 }
 
 export async function runsCommand(options: RunsOptions): Promise<void> {
-  const { runs, readOnly, replay } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+  const { runs, readOnly, replay } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir), ...pricingOf(options) });
   if (readOnly) noteReadOnly(replay.dir);
   const selected = filterRuns(runs, {
     statuses: options.status?.split(',').map((s) => s.trim()),
@@ -112,6 +115,6 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
       i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s)),
     );
   process.stdout.write(
-    `${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${unpricedNote(selected)}${reportedNote(selected)}`,
+    `${pricingNote(options)}${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${unpricedNote(selected)}${reportedNote(selected)}`,
   );
 }
