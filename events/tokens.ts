@@ -40,6 +40,11 @@ export const TokensUsedFields = z.strictObject({
   priceSource: PriceSource,
   issueId: IssueId.nullable(),
   agentId: Identifier.nullable(),
+  /**
+   * The cost the provider or gateway billed for this call (OpenRouter `usage.cost`, LiteLLM
+   * `response_cost`), as the caller passed it; absent when not given. Reports prefer it to `cost`.
+   */
+  reportedCostUsd: Usd.optional(),
 });
 
 /** What breaks the rules between TokensUsed's fields; empty when they hold. */

@@ -24,10 +24,24 @@ export interface AnalysisRun {
   readonly complexityCount: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** The priced records' cost: a lower bound when unpricedRecords > 0. */
   readonly costUsd: number;
-  /** Token records without a price: the run's cost is unknown, never counted as $0. */
+  readonly tokenRecords: number;
+  /** Token records without a price: the run's cost is unknown (costUsd is its known part), never counted as $0. */
   readonly unpricedRecords: number;
+  /** Input plus output tokens of the unpriced records. */
+  readonly unpricedTokens: number;
+  /** Token records whose cost the provider reported: costUsd uses the reported cost for them. */
+  readonly reportedCostRecords: number;
+  /** Σ (reported − computed) over records with both. */
+  readonly reportedMinusComputedUsd: number;
   readonly unpricedModels: readonly string[];
+  /**
+   * Present only when the runs were loaded with `pricesAs: 'current'`: the cost fields above (and
+   * finishedIssues.costUsd) then hold today's prices, and this holds the figures as recorded and
+   * the table that priced them now.
+   */
+  readonly repriced?: RepricedCost;
   /** Every model used, as "provider:model". */
   readonly models: readonly string[];
   /** The run's finished issues (completed, failed or skipped), in the order they were first started, as parallel arrays: compact on disk, no object per issue. */
@@ -40,6 +54,23 @@ export interface AnalysisRun {
     /** The issue's token cost in USD; null when any of its token records is unpriced. */
     readonly costUsd: readonly (number | null)[];
     readonly durationMs: readonly (number | null)[];
+  };
+}
+
+/** The recorded figures a re-pricing replaced, and the price table that replaced them. */
+export interface RepricedCost {
+  readonly pricesAs: 'current';
+  readonly table: {
+    readonly package: string;
+    readonly version: string;
+    readonly overrideFile: string | null;
+    readonly overrideSha256: string | null;
+  };
+  readonly recorded: {
+    readonly costUsd: number;
+    readonly unpricedRecords: number;
+    readonly unpricedTokens: number;
+    readonly unpricedModels: readonly string[];
   };
 }
 
@@ -67,7 +98,11 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     inputTokens: run.tokens.inputTokens,
     outputTokens: run.tokens.outputTokens,
     costUsd: run.tokens.costUsd,
+    tokenRecords: run.tokens.tokenRecords,
     unpricedRecords: run.tokens.unpricedRecords,
+    unpricedTokens: run.tokens.unpricedTokens,
+    reportedCostRecords: run.tokens.reportedRecords,
+    reportedMinusComputedUsd: run.tokens.reportedMinusComputedUsd,
     unpricedModels: run.unpricedModels,
     models: run.models,
     finishedIssues: finishedIssuesOf(finished),

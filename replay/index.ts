@@ -2,4 +2,5 @@ export { replay, type ReplayOptions, type ReplayReport, type RunReplayReport } f
 export { replayPaths, type ReplayPaths } from './replay-paths.js';
 export { encodeState, decodeState } from './state-codec.js';
 export { loadAnalysisRuns } from './load-analysis-runs.js';
+export { repriceAnalysisRuns, PRICES_AS, type PricesAs } from './reprice.js';
 export { loadRunReadModels } from './read-models.js';

@@ -3,6 +3,7 @@ import type { AnalysisRun } from '../projections/analysis-input.js';
 import { resolveLogsDir } from '../src/journal/paths.js';
 import { analysisRunsWithoutWriting, derivedFilesWritable } from './read-only.js';
 import { replay, type ReplayReport } from './replay.js';
+import { repriceAnalysisRuns, type PricesAs } from './reprice.js';
 import { analysisInputsFile, replayPaths } from './replay-paths.js';
 
 /**
@@ -11,15 +12,23 @@ import { analysisInputsFile, replayPaths } from './replay-paths.js';
  * in full and nothing is written (`readOnly`).
  */
 export async function loadAnalysisRuns(
-  options: { dir?: string } = {},
+  options: {
+    dir?: string;
+    /** 'current': every token record priced again with today's table and `prices` (see reprice.ts); default 'recorded'. */
+    pricesAs?: PricesAs;
+    /** The override file for `pricesAs: 'current'`; `undefined` reads RUNLEDGER_PRICES, `null` means none. */
+    prices?: string | null;
+  } = {},
 ): Promise<{ runs: AnalysisRun[]; replay: ReplayReport; readOnly: boolean }> {
   const dir = resolveLogsDir(options.dir);
+  const priced = async (runs: AnalysisRun[]): Promise<AnalysisRun[]> =>
+    options.pricesAs === 'current' ? repriceAnalysisRuns(dir, runs, options.prices) : runs;
   // A read-only logs folder (a copy, a mount) is analysed from its journals, writing nothing.
   if (!derivedFilesWritable(dir)) {
-    return { runs: await analysisRunsWithoutWriting(dir), replay: { dir, ok: true, runs: [], tables: [] }, readOnly: true };
+    return { runs: await priced(await analysisRunsWithoutWriting(dir)), replay: { dir, ok: true, runs: [], tables: [] }, readOnly: true };
   }
   const report = await replay({ dir });
-  return { runs: await readAnalysisRuns(analysisInputsFile(replayPaths(dir))), replay: report, readOnly: false };
+  return { runs: await priced(await readAnalysisRuns(analysisInputsFile(replayPaths(dir)))), replay: report, readOnly: false };
 }
 
 /**

@@ -9,7 +9,9 @@ import { analysisRun } from './helpers/analysis-runs.js';
 /** The group's three bootstrap intervals as they were first computed: bootstrapInterval over run arrays. */
 function reference(runs: readonly AnalysisRun[], bootstrap: { resamples: number; seed: number }) {
   const withIssues = runs.filter((r) => r.issues > 0);
-  const priced = runs.filter((r) => r.unpricedRecords === 0);
+  // Fully priced runs, and none when not one of them recorded a token (no cost figure, never $0).
+  const fullyPriced = runs.filter((r) => r.unpricedRecords === 0);
+  const priced = fullyPriced.some((r) => r.tokenRecords > 0) ? fullyPriced : [];
   return {
     runSuccessRate: bootstrapInterval(withIssues, (sample) => mean(sample.map((r) => r.completedIssues / r.issues)), bootstrap),
     costPerRun: bootstrapInterval(priced, (sample) => mean(sample.map((r) => r.costUsd)), bootstrap),

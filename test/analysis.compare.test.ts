@@ -9,6 +9,7 @@ import {
   type Comparison,
   type ConfigGroup,
 } from '../src/analysis/index.js';
+import { comparisonTable } from '../src/analysis/render/comparison-table.js';
 import { runPython } from './helpers/scipy.js';
 import {
   analysisRun,
@@ -188,6 +189,20 @@ describe('compare: per-group figures', () => {
     expect(g.costPerRun).toBeNull();
     expect(g.pricedRuns).toBe(0);
     expect(g.unpricedRuns).toEqual(runs.map((r) => r.runId));
+  });
+
+  it('gives no cost (null, not "$0 per run") when the only fully priced run recorded no token at all', () => {
+    const runs = [
+      ...runsWith({ model: 'local-llm' }, [5, 6], { issues: 10, costUsd: 0.05, unpricedRecords: 4 }),
+      ...runsWith({ model: 'local-llm' }, [7], { issues: 10, costUsd: 0, tokenRecords: 0 }),
+    ];
+    const g = compareConfigurations(runs, { by: ['llm.model'] }).groups[0]!;
+    expect(g.costPerRun).toBeNull();
+    expect(g.costPerSuccessfulIssue).toBeNull();
+    expect(g.pricedRuns).toBe(0);
+    expect(g.unpricedRuns).toEqual(runs.slice(0, 2).map((r) => r.runId));
+    const note = comparisonTable(compareConfigurations(runs, { by: ['llm.model'] })).rows[0]!.at(-1);
+    expect(note).toContain('2 run(s) left out of cost figures (unpriced records); no priced token records: no cost figure');
   });
 
   it('leaves still-running runs out (their counts are not final)', () => {

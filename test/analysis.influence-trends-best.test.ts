@@ -11,6 +11,7 @@ import {
   type BestConfigurationReport,
 } from '../src/analysis/index.js';
 import { analysisRun, runsWith, simulateHistory, startedAt, sumOf } from './helpers/analysis-runs.js';
+import { bestSection } from '../src/analysis/render/sections.js';
 
 /**
  * Which keys matter (influence, with confounded keys kept together), cost efficiency, trends over
@@ -573,16 +574,42 @@ describe('best configuration', () => {
     expect(report.best!.label).toBe('winner');
     const bestRun = report.bestRun!;
     expect(Object.keys(bestRun).sort()).toEqual(['config', 'metrics', 'runId', 'score']);
-    expect(Object.keys(bestRun.metrics).sort()).toEqual(['costUsd', 'durationMs', 'issues', 'successInterval', 'successRate']);
+    expect(Object.keys(bestRun.metrics).sort()).toEqual([
+      'costUsd',
+      'durationMs',
+      'issues',
+      'knownCostUsd',
+      'successInterval',
+      'successRate',
+      'unpricedRecords',
+    ]);
     // among the two 10-of-10 runs, the cheaper one
     expect(bestRun).toEqual({
       runId: 'w2',
       score: report.best!.score,
       config: runs.find((r) => r.runId === 'w2')!.config,
-      metrics: { successRate: 1, successInterval: wilsonInterval(10, 10), issues: 10, costUsd: 0.7, durationMs: 60_000 },
+      metrics: {
+        successRate: 1,
+        successInterval: wilsonInterval(10, 10),
+        issues: 10,
+        costUsd: 0.7,
+        knownCostUsd: 0.7,
+        unpricedRecords: 0,
+        durationMs: 60_000,
+      },
     });
     // 10 of 10 has the Wilson interval [0.7225, 1] (Newcombe 1998's formula at n = 10, p = 1)
     expect(bestRun.metrics.successInterval!.low).toBeCloseTo(0.7225, 4);
+  });
+
+  it("gives a best run with unpriced records its known cost as a lower bound, never '–' alone", () => {
+    const runs = [
+      ...runsWith({ model: 'winner' }, [9, 10, 10], { issues: 10, costUsd: 0.3, unpricedRecords: 1 }),
+      ...runsWith({ model: 'loser' }, [3, 4, 2], { issues: 10, costUsd: 0.5 }),
+    ];
+    const report = bestConfiguration(runs);
+    expect(report.bestRun!.metrics).toMatchObject({ costUsd: null, knownCostUsd: 0.3, unpricedRecords: 1 });
+    expect(bestSection(report).lines.join('\n')).toContain('cost ≥ $0.3000 (1 unpriced token records)');
   });
 
   it('takes bestRun from the crowned group even when two groups print the same label (the number 1 and the string "1")', () => {

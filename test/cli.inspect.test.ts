@@ -40,7 +40,13 @@ describe('runledger runs', () => {
     await recordRuns(dir);
     const all = cli('runs', '--dir', dir);
     expect(all.status).toBe(0);
-    expect(all.stdout).toMatch(/run-a\s+completed\s+2026-11-01 10:00:00\s+deepseek-chat\s+0\.2\s+1\s+1\/2\s+50%\s+unpriced/);
+    expect(all.stdout).toMatch(/run-a\s+completed\s+2026-11-01 10:00:00\s+deepseek-chat\s+0\.2\s+1\s+1\/2\s+50%\s+≥\$0\.0004/);
+    // The known part is shown as a lower bound, with the unpriced records and their tokens named.
+    expect(all.stdout).toContain(
+      'cost of 1 run(s) is a lower bound (≥) or unknown: 1 token record(s) with 20 tokens have no price (acme-9000); see runledger prices --check',
+    );
+    const [runA] = JSON.parse(cli('runs', '--dir', dir, '--config', 'llm.model=deepseek-chat', '--json').stdout);
+    expect(runA).toMatchObject({ costUsd: 0.00038, tokenRecords: 2, unpricedRecords: 1, unpricedTokens: 20 });
     expect(all.stdout).toMatch(/run-b\s+crashed/);
     expect(all.stdout).not.toContain('\x1b['); // no colour when piped
     const crashed = JSON.parse(cli('runs', '--dir', dir, '--status', 'crashed', '--json').stdout);
@@ -52,6 +58,20 @@ describe('runledger runs', () => {
     const bad = cli('runs', '--dir', dir, '--status', 'exploded');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('"exploded" is not one of');
+  });
+});
+
+describe('a provider-reported cost in runs and show', () => {
+  it('runs says how many records use it and reported − computed; show prints both', async () => {
+    const dir = tempDir();
+    // 20:00 UTC: deepseek-chat costs $0.135 / $0.55 per million: 1000 in + 100 out = $0.00019 computed.
+    const c = await startRun(dir, { runId: 'gateway', clock: () => new Date('2026-11-01T20:00:00Z') });
+    c.recordTokenUsage({ model: 'deepseek-chat', provider: 'deepseek', inputTokens: 1000, outputTokens: 100, reportedCostUsd: 0.0003 });
+    c.finalizeRun('completed');
+    const runs = cli('runs', '--dir', dir).stdout;
+    expect(runs).toMatch(/gateway\s+completed.*\$0\.0003/);
+    expect(runs).toContain('cost of 1 run(s) uses the provider-reported cost of 1 token record(s); reported − computed: +$0.0001');
+    expect(cli('show', 'gateway', '--dir', dir).stdout).toMatch(/TokensUsed\s+.*; \$0\.000300 reported \(computed \$0\.000190\)/);
   });
 });
 
@@ -174,6 +194,20 @@ describe('runledger prices', () => {
     expect(check.status).toBe(1);
     expect(JSON.parse(check.stdout).unpriced).toEqual([{ model: 'acme-9000', provider: null, runs: 1 }]);
     expect(cli('prices', '--check', '--dir', dir, '--prices', overrides).status).toBe(0);
+  });
+
+  it('shows every tier with its condition and the price a typical call gets (issue 15)', () => {
+    const json = JSON.parse(cli('prices', 'claude-sonnet-4-5', '--json').stdout);
+    expect(json.perMillion).toEqual({ input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 });
+    expect(json.variants[0].perMillion.output).toEqual({ base: 15, tiers: [{ aboveInputTokens: 200000, price: 22.5 }] });
+    const text = cli('prices', 'claude-sonnet-4-5').stdout;
+    expect(text).toMatch(/call input ≤ 200,000 \(typical\)\s+call input > 200,000/);
+    expect(text).toMatch(/output\s+\$15\s+\$22\.5/);
+    expect(text).toContain('A typical call (below the tier thresholds) gets $3 input / $15 output per million tokens.');
+    const deepseek = cli('prices', 'deepseek-chat').stdout;
+    expect(deepseek).toContain('when no other variant applies');
+    expect(deepseek).toContain('between 00:30:00Z and 16:30:00Z (time of day)');
+    expect(deepseek).toContain('(applies now)');
   });
 });
 

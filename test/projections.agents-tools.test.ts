@@ -126,6 +126,9 @@ describe('agents', () => {
       costUsd: 0.375,
       tokenRecords: 3,
       unpricedRecords: 1,
+      unpricedTokens: 2,
+      reportedRecords: 0,
+      reportedMinusComputedUsd: 0,
     });
     expect(agents[1]!.tokens).toMatchObject({ inputTokens: 9, costUsd: 1, tokenRecords: 1, unpricedRecords: 0 });
   });

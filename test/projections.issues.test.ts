@@ -296,6 +296,9 @@ describe('issue model', () => {
       costUsd: 0.2,
       tokenRecords: 2,
       unpricedRecords: 1,
+      unpricedTokens: 55,
+      reportedRecords: 0,
+      reportedMinusComputedUsd: 0,
     });
   });
 

@@ -186,6 +186,9 @@ describe('tokens and cost of the run', () => {
       costUsd: 0.75,
       tokenRecords: 2,
       unpricedRecords: 0,
+      unpricedTokens: 0,
+      reportedRecords: 0,
+      reportedMinusComputedUsd: 0,
     });
     expect(run.unpricedModels).toEqual([]);
   });

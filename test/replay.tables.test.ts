@@ -149,6 +149,7 @@ describe('the seven CSV tables', () => {
       input_tokens: '1010',
       output_tokens: '201',
       unpriced_token_records: '1',
+      unpriced_tokens: '11',
       agent_attempts: '2',
       agent_failures: '1',
       pipelines: '2',
@@ -167,6 +168,13 @@ describe('the seven CSV tables', () => {
     expect(agents.map((a) => [a.agent_id, a.agent_type, a.attempt, a.status, a.error])).toEqual([
       ['agent-1', 'coding', '1', 'failed', 'lint failed'],
       ['agent-2', 'coding', '2', 'succeeded', ''],
+    ]);
+    // The run's cost is the known part (a lower bound: one record unpriced); agent-2's only tokens
+    // are unpriced, so its cost is unknown: an empty cell, never 0.
+    expect(Number(run!.cost_usd)).toBeGreaterThan(0);
+    expect(agents.map((a) => [a.cost_usd === '' ? '' : Number(a.cost_usd) > 0, a.unpriced_token_records, a.unpriced_tokens])).toEqual([
+      [true, '0', '0'],
+      ['', '1', '11'],
     ]);
   });
 

@@ -125,6 +125,42 @@ describe('renderHtmlReport', () => {
     expect(page).toContain('Showing the 200 most recent runs; 30 older runs left out of this table');
   });
 
+  it("shows a run's known cost as a lower bound with its unpriced records and tokens, and 'unknown' when nothing is priced", () => {
+    const base = runs[0]!;
+    const withTokens = (runId: string, tokenRecords: number): RunReadModels => ({
+      ...base,
+      run: {
+        ...base.run,
+        runId,
+        unpricedModels: ['acme-9000'],
+        tokens: { ...base.run.tokens, costUsd: 0.17, tokenRecords, unpricedRecords: 2, unpricedTokens: 1234 },
+      },
+    });
+    const page = renderHtmlReport({ analysis, runs: [withTokens('partly-priced', 5), withTokens('all-unpriced', 2)], generatedFrom: dir });
+    const cell = (runId: string): string | null =>
+      firstMatch(page.slice(page.indexOf(`data-run-id="${runId}"`)), /<span class="warning" title="a lower bound[^"]*">[^<]*<\/span>/);
+    expect(cell('partly-priced')).toBe(
+      '<span class="warning" title="a lower bound: 2 token record(s) with 1234 tokens have no price (acme-9000)">≥ $0.1700 (2 unpriced)</span>',
+    );
+    expect(cell('all-unpriced')).toContain('>unknown (2 unpriced)</span>');
+  });
+
+  it('marks a cost that uses provider-reported costs with its difference to the computed cost', () => {
+    const base = runs[0]!;
+    const run: RunReadModels = {
+      ...base,
+      run: {
+        ...base.run,
+        runId: 'gateway',
+        tokens: { ...base.run.tokens, costUsd: 0.5, unpricedRecords: 0, reportedRecords: 3, reportedMinusComputedUsd: -0.25 },
+      },
+    };
+    const page = renderHtmlReport({ analysis, runs: [run], generatedFrom: dir });
+    expect(page).toContain(
+      '<span class="small" title="3 token record(s) priced by the provider&#39;s reported cost; reported − computed: −$0.2500">(reported −$0.2500)</span>',
+    );
+  });
+
   it('renders an empty logs folder as a page that says there is nothing yet', () => {
     const page = renderHtmlReport({ analysis: analysisReport([], { seed: 1, resamples: 10 }), runs: [], generatedFrom: '/empty' });
     expect(page).toContain('No runs recorded.');

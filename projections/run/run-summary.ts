@@ -120,7 +120,7 @@ export function evolveRunSummary(state: RunSummaryState, entry: RunEntry): RunSu
         state.models.push(model);
         state.models.sort();
       }
-      if (entry.data.cost === null && !state.unpricedModels.includes(entry.data.model)) {
+      if (entry.data.cost === null && entry.data.reportedCostUsd === undefined && !state.unpricedModels.includes(entry.data.model)) {
         state.unpricedModels.push(entry.data.model);
         state.unpricedModels.sort();
       }

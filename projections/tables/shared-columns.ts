@@ -1,4 +1,4 @@
-import type { TokenTotals } from '../shared/token-totals.js';
+import { knownCost, type TokenTotals } from '../shared/token-totals.js';
 import type { Column } from './csv-table.js';
 
 /** Every token kind and the cost, for runs, issues and agents. */
@@ -9,9 +9,16 @@ export function tokenColumns<T>(tokensOf: (row: T) => TokenTotals): Column<T>[] 
     { header: 'cache_read_tokens', value: (r) => tokensOf(r).cacheReadTokens },
     { header: 'cache_write_tokens', value: (r) => tokensOf(r).cacheWriteTokens },
     { header: 'reasoning_tokens', value: (r) => tokensOf(r).reasoningTokens },
-    // The sum over priced records; with unpriced records the true cost is unknown, so say so.
-    { header: 'cost_usd', value: (r) => tokensOf(r).costUsd },
+    // The sum over priced records, a lower bound when unpriced_token_records > 0; empty when no record is priced.
+    { header: 'cost_usd', value: (r) => knownCost(tokensOf(r)) },
     { header: 'unpriced_token_records', value: (r) => tokensOf(r).unpricedRecords },
+    { header: 'unpriced_tokens', value: (r) => tokensOf(r).unpricedTokens },
+    // cost_usd takes a provider-reported cost over the computed one; the difference is kept apart.
+    { header: 'reported_cost_records', value: (r) => tokensOf(r).reportedRecords },
+    {
+      header: 'reported_minus_computed_usd',
+      value: (r) => (tokensOf(r).reportedRecords === 0 ? null : tokensOf(r).reportedMinusComputedUsd),
+    },
   ];
 }
 

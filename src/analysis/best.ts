@@ -63,7 +63,11 @@ export interface BestConfigurationReport {
       readonly successRate: number | null;
       readonly successInterval: Interval | null;
       readonly issues: number;
+      /** null when some of its token records are unpriced (see knownCostUsd). */
       readonly costUsd: number | null;
+      /** The priced records' cost: a lower bound when unpricedRecords > 0; null when none is priced. */
+      readonly knownCostUsd: number | null;
+      readonly unpricedRecords: number;
       readonly durationMs: number | null;
     };
   } | null;
@@ -240,6 +244,8 @@ function bestRunOf(runs: readonly AnalysisRun[], score: number): BestConfigurati
       successInterval: wilsonInterval(run.completedIssues, run.issues),
       issues: run.issues,
       costUsd: run.unpricedRecords > 0 ? null : run.costUsd,
+      knownCostUsd: run.unpricedRecords > 0 && run.unpricedRecords === run.tokenRecords ? null : run.costUsd,
+      unpricedRecords: run.unpricedRecords,
       durationMs: run.durationMs,
     },
   };

@@ -22,7 +22,7 @@ export interface GroupStats {
   /** Mean of the runs' success rates (runIntervalMethod). */
   readonly runSuccessRate: Estimate | null;
   readonly firstTimeRightRate: ClusteredProportion | null;
-  /** Over fully priced runs only (see unpricedRuns) (runIntervalMethod). */
+  /** Over fully priced runs only (see unpricedRuns) (runIntervalMethod); null when none of them recorded a token. */
   readonly costPerRun: Estimate | null;
   /** Σ cost ÷ Σ completed issues over fully priced runs (runIntervalMethod). null without a success. */
   readonly costPerSuccessfulIssue: Estimate | null;
@@ -148,7 +148,10 @@ function medianIssueDuration(runs: readonly AnalysisRun[]): number | null {
 export function groupStats(runs: readonly AnalysisRun[], bootstrap: BootstrapOptions): GroupStats {
   const issues = sum(runs, (r) => r.issues);
   const completed = sum(runs, (r) => r.completedIssues);
-  const priced = runs.filter((r) => r.unpricedRecords === 0);
+  const fullyPriced = runs.filter((r) => r.unpricedRecords === 0);
+  // Runs that recorded no token at all say nothing about cost: with no priced token record among
+  // them, the group has no cost figure (never "$0 per run").
+  const priced = fullyPriced.some((r) => r.tokenRecords > 0) ? fullyPriced : [];
   const withIssues = runs.filter((r) => r.issues > 0);
   const durations = runs.map((r) => r.durationMs).filter((d): d is number => d !== null);
   const complexityCount = sum(runs, (r) => r.complexityCount);

@@ -14,6 +14,7 @@ import { DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_BOOTSTRAP_SEED } from '../analysis
 import { performanceTrends } from '../analysis/trends.js';
 import { writeHtmlReport } from '../report-html/write-html-report.js';
 import { UsageError } from './exit-codes.js';
+import { pricingNote, pricingOf } from './pricing-options.js';
 import { existingLogsDir, isWritable, noteReadOnly } from './logs-dir.js';
 import { BOUNDS, optionalWholeNumber } from './numbers.js';
 
@@ -23,6 +24,8 @@ export interface AnalysisOptions {
   json?: boolean;
   seed?: string;
   resamples?: string;
+  pricesAs?: string;
+  prices?: string;
 }
 
 export interface CompareCommandOptions extends AnalysisOptions {
@@ -46,7 +49,7 @@ function bootstrapOf(options: AnalysisOptions): { seed?: number; resamples?: num
 
 /** Replays, then loads the analyzer's inputs: call it only after every option was checked, so a usage error writes nothing. */
 async function runsOf(options: AnalysisOptions): Promise<AnalysisRun[]> {
-  const loaded = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+  const loaded = await loadAnalysisRuns({ dir: existingLogsDir(options.dir), ...pricingOf(options) });
   if (loaded.readOnly) noteReadOnly(loaded.replay.dir);
   return loaded.runs;
 }
@@ -65,7 +68,9 @@ function bootstrapLine(options: AnalysisOptions): string {
 
 function print(options: AnalysisOptions, json: unknown, section: () => Section): void {
   process.stdout.write(
-    options.json ? `${JSON.stringify(json, null, 2)}\n` : `${renderSectionsText([section()])}\n\n${bootstrapLine(options)}\n`,
+    options.json
+      ? `${JSON.stringify(json, null, 2)}\n`
+      : `${pricingNote(options)}${renderSectionsText([section()])}\n\n${bootstrapLine(options)}\n`,
   );
 }
 
@@ -122,14 +127,18 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
   const dir = existingLogsDir(options.dir);
   const settings = { ...bootstrapOf(options), lastN: optionalWholeNumber('--last', options.last, BOUNDS.last) };
   if (options.out !== undefined) assertWritableFile('--out', options.out);
+  const pricing = pricingOf(options);
+  if (options.format === 'html' && pricing.pricesAs === 'current') {
+    throw new UsageError('--prices-as current is not available for --format html: the HTML report shows costs as recorded');
+  }
   if (options.format === 'html') return htmlReport(dir, options, settings);
   const report = analysisReport(await runsOf(options), settings);
   const json = options.json || options.format === 'json';
   const text = json
     ? `${JSON.stringify(report, null, 2)}\n`
     : options.format === 'md'
-      ? renderReportMarkdown(report)
-      : renderReportText(report);
+      ? pricingNote(options) + renderReportMarkdown(report)
+      : pricingNote(options) + renderReportText(report);
   const out = path.resolve(options.out ?? path.join(dir, `analysis.${json ? 'json' : formats[options.format]}`));
   // A read-only logs folder gets no analysis file unless --out says where; the report is printed.
   const write = options.out !== undefined || isWritable(dir);

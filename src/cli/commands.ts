@@ -36,6 +36,8 @@ export function registerCommands(program: Command): void {
     )
     .option('--since <date>', 'only runs started at or after this date')
     .option('--until <date>', 'only runs started at or before this date')
+    .option(...pricesAsOption)
+    .option('--prices <file>', 'price override file for --prices-as current (default: RUNLEDGER_PRICES)')
     .option('--json', 'print the runs as JSON')
     .addHelpText(
       'after',
@@ -173,6 +175,12 @@ export function registerCommands(program: Command): void {
     .action(async (options: ServeCommandOptions) => (await import('./serve-command.js')).serveCommand(options));
 }
 
+/** Re-pricing as a projection: the journals keep their recorded costs. */
+export const pricesAsOption = [
+  '--prices-as <how>',
+  "recorded: costs as each token record was priced (default); current: every record priced again with today's table and --prices (the journals are not changed)",
+] as const;
+
 function registerAnalysis(program: Command, dirOption: readonly [string, string]): void {
   const withCommon = (command: Command, example: string): Command =>
     command
@@ -180,6 +188,8 @@ function registerAnalysis(program: Command, dirOption: readonly [string, string]
       .option('--json', 'print the result as JSON (documented in README "Analysis JSON")')
       .option('--seed <n>', 'seed of the resampling (bootstrap from 10 runs, P(best)) (default 1): the same seed gives the same figures')
       .option('--resamples <n>', 'bootstrap resamples (default 2000)')
+      .option(...pricesAsOption)
+      .option('--prices <file>', 'price override file for --prices-as current (default: RUNLEDGER_PRICES)')
       .addHelpText('after', `\nReplays first (incrementally), then analyses the finished runs.\n\nExample:\n  $ ${example}`);
   const analysis = () => import('./analysis-commands.js');
 

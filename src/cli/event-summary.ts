@@ -3,6 +3,12 @@ import type { RunEntry } from '../journal/envelope.js';
 const usd = (x: number): string => `$${x < 0.01 ? x.toPrecision(3) : x.toFixed(4)}`;
 const issue = (id: string | number | null): string => (id === null ? '' : ` issue ${id}`);
 
+/** A token record's cost: the provider-reported one when given (with the computed one beside it), else the computed one. */
+function costText(data: { readonly cost: { readonly totalUsd: number } | null; readonly reportedCostUsd?: number }): string {
+  const computed = data.cost ? usd(data.cost.totalUsd) : 'unpriced';
+  return data.reportedCostUsd === undefined ? computed : `${usd(data.reportedCostUsd)} reported (computed ${computed})`;
+}
+
 /** The important fields of one event, on one line, for `show` and `tail`. */
 // eslint-disable-next-line complexity -- one case per event type: the one-line summary of each
 export function summarizeEvent(entry: RunEntry): string {
@@ -33,7 +39,7 @@ export function summarizeEvent(entry: RunEntry): string {
     case 'TokensUsed':
       return (
         `${entry.data.model} in ${entry.data.inputTokens} out ${entry.data.outputTokens}` +
-        `${entry.data.cacheReadTokens ? ` cache-read ${entry.data.cacheReadTokens}` : ''}; ${entry.data.cost ? usd(entry.data.cost.totalUsd) : 'unpriced'}`
+        `${entry.data.cacheReadTokens ? ` cache-read ${entry.data.cacheReadTokens}` : ''}; ${costText(entry.data)}`
       );
     case 'PipelineFinished':
       return `pipeline ${entry.data.pipelineId} ${entry.data.status} (attempt ${entry.data.attempt}, ${entry.data.failingTests} failing tests)${issue(entry.data.issueId)}`;

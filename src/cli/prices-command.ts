@@ -1,6 +1,7 @@
 import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { PriceBook, type PriceQuote } from '../prices/price-book.js';
+import type { PriceCondition, PriceRate, PriceVariant } from '../prices/price-schedule.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 import { existingLogsDir, noteReadOnly } from './logs-dir.js';
 import { printable } from '../errors.js';
@@ -8,28 +9,70 @@ import { printable } from '../errors.js';
 interface ModelPrices {
   readonly model: string;
   readonly provider: string | null;
-  /** USD per million tokens; null when the model has no price. */
+  /** USD per million tokens a typical call gets now (the variant in force, below every tier); null when the model has no price. */
   readonly perMillion: { readonly input: number; readonly output: number; readonly cacheRead: number; readonly cacheWrite: number } | null;
+  /** Every price set with its condition (date, time of day) and input-size tiers; empty when unpriced. */
+  readonly variants: readonly PriceVariant[];
   readonly source: PriceQuote['priceSource'];
 }
 
 /** The prices runledger would use now for a model, per million tokens of each kind, and where they come from. */
 function modelPrices(book: PriceBook, model: string, provider: string | null): ModelPrices {
-  const quote = (input: number, output: number, cacheRead: number, cacheWrite: number): PriceQuote =>
-    book.quote({ model, provider, inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite });
-  const base = quote(1_000_000, 1_000_000, 0, 0);
-  if (base.cost === null) return { model, provider, perMillion: null, source: base.priceSource };
-  return {
-    model,
-    provider,
-    perMillion: {
-      input: base.cost.inputUsd,
-      output: base.cost.outputUsd,
-      cacheRead: quote(1_000_000, 0, 1_000_000, 0).cost!.inputUsd,
-      cacheWrite: quote(1_000_000, 0, 0, 1_000_000).cost!.inputUsd,
-    },
-    source: base.priceSource,
-  };
+  const found = book.schedule(model, provider);
+  if (!found) return { model, provider, perMillion: null, variants: [], source: { kind: 'none' } };
+  return { model, provider, perMillion: found.schedule.typical, variants: found.schedule.variants, source: found.priceSource };
+}
+
+const money = (x: number): string => `$${Number(x.toPrecision(6))}`;
+const tokens = (n: number): string => n.toLocaleString('en-US');
+
+function conditionText(condition: PriceCondition): string {
+  switch (condition.kind) {
+    case 'always':
+      return 'always';
+    case 'otherwise':
+      return 'when no other variant applies';
+    case 'from-date':
+      return `from ${condition.startDate}`;
+    case 'time-of-day':
+      return `between ${condition.startTime} and ${condition.endTime} (time of day)`;
+  }
+}
+
+/** A variant's prices: one column per input-size tier ("input ≤ 200,000 tokens", "> 200,000"). */
+function variantTable(variant: PriceVariant): string {
+  const kinds = [
+    ['input', variant.perMillion.input],
+    ['output', variant.perMillion.output],
+    ['cache read', variant.perMillion.cacheRead],
+    ['cache write', variant.perMillion.cacheWrite],
+  ] as const;
+  const thresholds = [...new Set(kinds.flatMap(([, r]) => r.tiers.map((t) => t.aboveInputTokens)))].sort((a, b) => a - b);
+  const at = (r: PriceRate, threshold: number | null): number =>
+    threshold === null ? r.base : (r.tiers.filter((t) => t.aboveInputTokens <= threshold).at(-1)?.price ?? r.base);
+  const columns: (number | null)[] = [null, ...thresholds];
+  const headers =
+    thresholds.length === 0
+      ? ['per million tokens', 'USD']
+      : ['per million tokens', `call input ≤ ${tokens(thresholds[0]!)} (typical)`, ...thresholds.map((t) => `call input > ${tokens(t)}`)];
+  return renderTextTable({
+    headers,
+    right: new Set(columns.map((_, i) => i + 1)),
+    rows: kinds.map(([name, r]) => [name, ...columns.map((c) => money(at(r, c)))]),
+  });
+}
+
+function describePrices(prices: ModelPrices): string {
+  const p = prices.perMillion!;
+  const tiered = prices.variants.some((v) => Object.values(v.perMillion).some((r) => r.tiers.length > 0));
+  const parts = prices.variants.map((v) =>
+    prices.variants.length === 1
+      ? variantTable(v)
+      : `${conditionText(v.condition)}${v.appliesNow ? ' (applies now)' : ''}:\n${variantTable(v)}`,
+  );
+  const typical = `A typical call${tiered ? ' (below the tier thresholds)' : ''}${prices.variants.length > 1 ? ' made now' : ''} gets ${money(p.input)} input / ${money(p.output)} output per million tokens.`;
+  const tierNote = tiered ? ' A call whose input tokens exceed a threshold is priced wholly at that tier.' : '';
+  return `${parts.join('\n\n')}\n${typical}${tierNote}\n`;
 }
 
 function describeSource(source: PriceQuote['priceSource']): string {
@@ -95,18 +138,5 @@ export async function pricesCommand(modelArgument: string | undefined, options: 
     );
     return;
   }
-  const p = prices.perMillion;
-  const money = (x: number): string => `$${Number(x.toPrecision(6))}`;
-  process.stdout.write(
-    `${renderTextTable({
-      headers: ['per million tokens', 'USD'],
-      right: new Set([1]),
-      rows: [
-        ['input', money(p.input)],
-        ['output', money(p.output)],
-        ['cache read', money(p.cacheRead)],
-        ['cache write', money(p.cacheWrite)],
-      ],
-    })}\nsource: ${describeSource(prices.source)}\n`,
-  );
+  process.stdout.write(`${describePrices(prices)}source: ${describeSource(prices.source)}\n`);
 }

@@ -4,6 +4,7 @@ import { configValue, formatValue } from '../analysis/config-keys.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { RUN_STATUSES } from './choices.js';
 import { colours, colourStatus } from './colour.js';
+import { pricingNote, pricingOf } from './pricing-options.js';
 import { UsageError } from './exit-codes.js';
 import { existingLogsDir, noteReadOnly } from './logs-dir.js';
 
@@ -41,6 +42,31 @@ function filterRuns(runs: readonly AnalysisRun[], filters: RunFilters): Analysis
   );
 }
 
+/** The run's known cost; "≥" marks a lower bound (some records unpriced), "unknown" that no record is priced. */
+function runCost(r: AnalysisRun): string {
+  if (r.unpricedRecords === 0) return `$${r.costUsd.toFixed(4)}`;
+  return r.unpricedRecords === r.tokenRecords ? 'unknown' : `≥$${r.costUsd.toFixed(4)}`;
+}
+
+/** Under the table: what "≥" and "unknown" mean, with the unpriced records and their tokens. */
+function unpricedNote(runs: readonly AnalysisRun[]): string {
+  const unpriced = runs.filter((r) => r.unpricedRecords > 0);
+  if (unpriced.length === 0) return '';
+  const records = unpriced.reduce((s, r) => s + r.unpricedRecords, 0);
+  const tokens = unpriced.reduce((s, r) => s + r.unpricedTokens, 0);
+  const models = [...new Set(unpriced.flatMap((r) => r.unpricedModels))].sort();
+  return `cost of ${unpriced.length} run(s) is a lower bound (≥) or unknown: ${records} token record(s) with ${tokens} tokens have no price (${models.join(', ')}); see runledger prices --check\n`;
+}
+
+/** Under the table: how many records carry a provider-reported cost, and how far it is from the computed one. */
+function reportedNote(runs: readonly AnalysisRun[]): string {
+  const reporting = runs.filter((r) => r.reportedCostRecords > 0);
+  if (reporting.length === 0) return '';
+  const records = reporting.reduce((s, r) => s + r.reportedCostRecords, 0);
+  const difference = reporting.reduce((s, r) => s + r.reportedMinusComputedUsd, 0);
+  return `cost of ${reporting.length} run(s) uses the provider-reported cost of ${records} token record(s); reported − computed: ${difference < 0 ? '-' : '+'}$${Math.abs(difference).toFixed(4)}\n`;
+}
+
 export interface RunsOptions {
   dir?: string;
   status?: string;
@@ -48,10 +74,12 @@ export interface RunsOptions {
   since?: string;
   until?: string;
   json?: boolean;
+  pricesAs?: string;
+  prices?: string;
 }
 
 export async function runsCommand(options: RunsOptions): Promise<void> {
-  const { runs, readOnly, replay } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir) });
+  const { runs, readOnly, replay } = await loadAnalysisRuns({ dir: existingLogsDir(options.dir), ...pricingOf(options) });
   if (readOnly) noteReadOnly(replay.dir);
   const selected = filterRuns(runs, {
     statuses: options.status?.split(',').map((s) => s.trim()),
@@ -76,7 +104,7 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
       formatValue(configValue(r.config, 'maxRetries')),
       `${r.completedIssues}/${r.issues}`,
       r.issues === 0 ? '–' : `${((r.completedIssues / r.issues) * 100).toFixed(0)}%`,
-      r.unpricedRecords > 0 ? 'unpriced' : `$${r.costUsd.toFixed(4)}`,
+      runCost(r),
       r.durationMs === null ? '–' : `${(r.durationMs / 1000).toFixed(1)} s`,
     ]),
   });
@@ -86,5 +114,7 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
     .map((line, i) =>
       i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s)),
     );
-  process.stdout.write(`${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n`);
+  process.stdout.write(
+    `${pricingNote(options)}${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${unpricedNote(selected)}${reportedNote(selected)}`,
+  );
 }

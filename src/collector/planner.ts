@@ -57,6 +57,8 @@ export interface TokenUsageInput {
   readonly reasoningTokens?: number;
   readonly issueId?: IssueId;
   readonly agentId?: string;
+  /** The cost the provider reported for this call, in USD (OpenRouter `usage.cost`, LiteLLM `response_cost`). */
+  readonly reportedCostUsd?: number;
 }
 export type TokenUsage = EventData<'TokensUsed'>;
 export interface PipelineInput {
@@ -106,6 +108,7 @@ export const OPTION_KEYS = {
     'reasoningTokens',
     'issueId',
     'agentId',
+    'reportedCostUsd',
   ],
   recordPipeline: ['pipelineId', 'commitSha', 'status', 'triggeredBy', 'attempt', 'durationMs', 'failingTests', 'issueId'],
   recordDebuggingCycle: ['trigger', 'resolved', 'failingTests', 'durationMs', 'issueId', 'agentId'],
@@ -268,6 +271,8 @@ export class EventPlanner {
       issueId: this.issueFor('recordTokenUsage', input.issueId),
       agentId: this.agentFor(input.agentId),
     };
+    // Written only when given: a journal without reported costs keeps its bytes (and older readers).
+    if (input.reportedCostUsd !== undefined) data.reportedCostUsd = input.reportedCostUsd;
     // Counts are checked before pricing, so the price table never sees NaN or negative tokens;
     // then only the quote is checked, not the whole event again.
     validateEventData('TokensUsed', data);

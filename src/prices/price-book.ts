@@ -6,6 +6,7 @@ import type { PriceCalculation, PriceOptions, Provider } from '@pydantic/genai-p
 import type { Cost, PriceSource } from '../../events/tokens.js';
 import { loadOverrideFile, type OverridePrice, type OverrideTable } from './override-file.js';
 import { compilePlainPrices, type PlainPrices } from './plain-prices.js';
+import { scheduleOfModel, scheduleOfOverride, type PriceSchedule } from './price-schedule.js';
 
 export const PRICE_PACKAGE = '@pydantic/genai-prices';
 
@@ -103,6 +104,44 @@ export class PriceBook {
     return { cost: null, priceSource: { kind: 'none' } };
   }
 
+  /**
+   * Every price the book holds for a model (its date and time-of-day variants, each with its
+   * input-size tiers) and the prices a typical call gets at `at`; null when the model is unpriced.
+   */
+  schedule(model: string, provider: string | null, at: Date = new Date()): { schedule: PriceSchedule; priceSource: PriceSource } | null {
+    const entry = this.overrideEntry(model, provider);
+    if (entry && this.override) {
+      return {
+        schedule: scheduleOfOverride(entry.price),
+        priceSource: { kind: 'override', file: this.override.file, sha256: this.override.sha256, entry: entry.key },
+      };
+    }
+    const found = this.packagePrices.model(
+      { model, provider, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      at,
+    );
+    if (!found) return null;
+    return {
+      schedule: scheduleOfModel(found.provider.models[0]!, at),
+      priceSource: {
+        kind: 'package',
+        package: PRICE_PACKAGE,
+        version: pricePackageVersion(),
+        providerId: found.providerId,
+        modelId: found.modelId,
+      },
+    };
+  }
+
+  private overrideEntry(model: string, provider: string | null): { key: string; price: OverridePrice } | null {
+    if (!this.override) return null;
+    for (const key of provider ? [`${provider}:${model}`, model] : [model]) {
+      const price = this.override.models.get(key);
+      if (price) return { key, price };
+    }
+    return null;
+  }
+
   private quoteOverride(usage: TokenCounts): PriceQuote | null {
     if (!this.override) return null;
     const keys = usage.provider ? [`${usage.provider}:${usage.model}`, usage.model] : [usage.model];
@@ -167,6 +206,17 @@ class PackagePrices {
     }
     const result = price(usage, { provider: known.provider, timestamp: at });
     return result && packageQuote(result.input_price, result.output_price, result.total_price, result.provider.id, result.model.id);
+  }
+
+  /** The model's entry in the bundled table, resolved as a quote would resolve it; null when the table lacks it. */
+  model(usage: TokenCounts, at: Date): ResolvedModel | null {
+    let models = this.resolved.get(usage.provider);
+    if (models === undefined) {
+      models = new Map();
+      this.resolved.set(usage.provider, models);
+    }
+    if (!models.has(usage.model)) this.resolve(models, usage, at);
+    return models.get(usage.model) ?? null;
   }
 
   private resolve(models: Map<string, ResolvedModel | null>, usage: TokenCounts, at: Date): PriceCalculation | null {

@@ -9,7 +9,7 @@ export function groupNote(source: string, label: string, g: ConfigGroup): string
   if (g.insufficientSample) parts.push(sampleWarning(source, label, g.insufficientSample));
   if (g.unpricedRuns.length > 0)
     parts.push(
-      `<span class="warning">${g.unpricedRuns.length} unpriced run${g.unpricedRuns.length === 1 ? '' : 's'} left out of costs</span>`,
+      `<span class="warning">${g.unpricedRuns.length} run${g.unpricedRuns.length === 1 ? '' : 's'} left out of cost figures (unpriced records)</span>`,
     );
   return parts.length === 0 ? '' : `<div class="notes-inline">${parts.join(' ')}</div>`;
 }

@@ -6,6 +6,14 @@ import { figure, int } from './figure-markup.js';
 import { htmlTable, type Column } from './html-table.js';
 import { badge } from './warnings.js';
 
+/** After a cost that uses provider-reported costs: how many records, and reported − computed. */
+function reportedMark(run: RunReadModels['run']): string {
+  const t = run.tokens;
+  if (t.reportedRecords === 0) return '';
+  const difference = `${t.reportedMinusComputedUsd < 0 ? '−' : '+'}${usd(Math.abs(t.reportedMinusComputedUsd))}`;
+  return ` <span class="small" title="${escapeHtml(`${t.reportedRecords} token record(s) priced by the provider's reported cost; reported − computed: ${difference}`)}">(reported ${escapeHtml(difference)})</span>`;
+}
+
 const MAX_RUN_ROWS = 200;
 
 /** A time as "2026-01-05 09:00 UTC", cut from the ISO text in the journal (no clock, no locale). */
@@ -71,8 +79,10 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
       numeric: true,
       cell: ({ run }) =>
         run.tokens.unpricedRecords > 0
-          ? `<span class="warning" title="${escapeHtml(`no price for ${run.unpricedModels.join(', ')}`)}">unpriced</span>`
-          : figure({ source: src, group: run.runId, metric: 'cost' }, run.tokens.costUsd, usd(run.tokens.costUsd)),
+          ? `<span class="warning" title="${escapeHtml(
+              `a lower bound: ${run.tokens.unpricedRecords} token record(s) with ${run.tokens.unpricedTokens} tokens have no price (${run.unpricedModels.join(', ')})`,
+            )}">${run.tokens.unpricedRecords === run.tokens.tokenRecords ? 'unknown' : `≥ ${escapeHtml(usd(run.tokens.costUsd))}`} (${int(run.tokens.unpricedRecords)} unpriced)</span>`
+          : figure({ source: src, group: run.runId, metric: 'cost' }, run.tokens.costUsd, usd(run.tokens.costUsd)) + reportedMark(run),
     },
     {
       header: 'duration',

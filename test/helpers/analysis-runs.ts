@@ -77,6 +77,10 @@ export interface RunSpec extends ConfigSpec {
   readonly costUsd?: number;
   /** Token records without a price; with unpricedModels. */
   readonly unpricedRecords?: number;
+  /** Default: one priced record per issue plus the unpriced ones. */
+  readonly tokenRecords?: number;
+  /** Default: 100 per unpriced record. */
+  readonly unpricedTokens?: number;
   readonly unpricedModels?: readonly string[];
   /** Every model used, as "provider:model"; default the config's. */
   readonly models?: readonly string[];
@@ -119,7 +123,11 @@ export function analysisRun(spec: RunSpec = {}): AnalysisRun {
     inputTokens: spec.inputTokens ?? 1000 * issues,
     outputTokens: spec.outputTokens ?? 300 * issues,
     costUsd,
+    tokenRecords: spec.tokenRecords ?? issues + unpricedRecords,
     unpricedRecords,
+    unpricedTokens: spec.unpricedTokens ?? 100 * unpricedRecords,
+    reportedCostRecords: 0,
+    reportedMinusComputedUsd: 0,
     unpricedModels: spec.unpricedModels ?? (unpricedRecords > 0 ? [spec.model ?? 'deepseek-chat'] : []),
     models: spec.models ?? [`${spec.provider ?? 'deepseek'}:${spec.model ?? 'deepseek-chat'}`],
     finishedIssues: finishedIssuesFor(spec, {

@@ -51,7 +51,8 @@ export function comparisonTable(comparison: Comparison): TextTable {
       num(g.meanComplexity),
       [
         g.insufficientSample ? `insufficient sample: ${g.insufficientSample}` : '',
-        g.unpricedRuns.length ? `${g.unpricedRuns.length} unpriced run(s) left out of costs` : '',
+        g.unpricedRuns.length ? `${g.unpricedRuns.length} run(s) left out of cost figures (unpriced records)` : '',
+        g.pricedRuns === 0 && g.unpricedRuns.length < g.runs ? 'no priced token records: no cost figure' : '',
       ]
         .filter(Boolean)
         .join('; '),

@@ -82,7 +82,7 @@ export function costSection(report: CostEfficiencyReport): Section {
     `Most efficient: ${report.mostEfficient.join(', ') || '–'}. Least efficient: ${report.leastEfficient.join(', ') || '–'}.`,
     report.unpricedRuns.length === 0
       ? 'Every run is priced.'
-      : `${report.unpricedRuns.length} run(s) have token records without a price and are left out of every cost figure (never counted as $0): ${report.unpricedRuns
+      : `${report.unpricedRuns.length} run(s) left out of cost figures (unpriced records; never counted as $0): ${report.unpricedRuns
           .map((r) => `${r.runId} (${r.models.join(', ')})`)
           .join('; ')}.`,
   ];
@@ -156,7 +156,7 @@ export function bestVerdictLines(report: BestConfigurationReport): string[] {
     if (report.bestRun) {
       const m = report.bestRun.metrics;
       lines.push(
-        `Its best run: ${report.bestRun.runId} (success ${pctInterval(m.successInterval)} of ${m.issues} issues, cost ${usd(m.costUsd)}, ${duration(m.durationMs)}).`,
+        `Its best run: ${report.bestRun.runId} (success ${pctInterval(m.successInterval)} of ${m.issues} issues, cost ${m.unpricedRecords === 0 ? usd(m.costUsd) : `${m.knownCostUsd === null ? 'unknown' : `≥ ${usd(m.knownCostUsd)}`} (${m.unpricedRecords} unpriced token records)`}, ${duration(m.durationMs)}).`,
       );
     }
   } else if (report.verdict === 'no-clear-winner') {
