@@ -3,7 +3,7 @@ import type { AnalysisRun } from '../projections/analysis-input.js';
 import { resolveLogsDir } from '../src/journal/paths.js';
 import { analysisRunsWithoutWriting, derivedFilesWritable } from './read-only.js';
 import { replay, type ReplayReport } from './replay.js';
-import { repriceAnalysisRuns, type PricesAs } from './reprice.js';
+import type { PricesAs } from './prices-as.js';
 import { analysisInputsFile, replayPaths } from './replay-paths.js';
 
 /**
@@ -21,8 +21,9 @@ export async function loadAnalysisRuns(
   } = {},
 ): Promise<{ runs: AnalysisRun[]; replay: ReplayReport; readOnly: boolean }> {
   const dir = resolveLogsDir(options.dir);
+  // Re-pricing reads every journal with the event schemas (and zod): loaded only when asked for.
   const priced = async (runs: AnalysisRun[]): Promise<AnalysisRun[]> =>
-    options.pricesAs === 'current' ? repriceAnalysisRuns(dir, runs, options.prices) : runs;
+    options.pricesAs === 'current' ? (await import('./reprice.js')).repriceAnalysisRuns(dir, runs, options.prices) : runs;
   // A read-only logs folder (a copy, a mount) is analysed from its journals, writing nothing.
   if (!derivedFilesWritable(dir)) {
     return { runs: await priced(await analysisRunsWithoutWriting(dir)), replay: { dir, ok: true, runs: [], tables: [] }, readOnly: true };

@@ -7,8 +7,7 @@ import { PriceBook } from '../src/prices/price-book.js';
 import { loadEventCheck } from './replay-run.js';
 
 /** How costs are priced: as recorded in each TokensUsed (the default), or with today's table. */
-export type PricesAs = 'recorded' | 'current';
-export const PRICES_AS: readonly PricesAs[] = ['recorded', 'current'];
+export { PRICES_AS, type PricesAs } from './prices-as.js';
 
 interface Totals {
   costUsd: number;

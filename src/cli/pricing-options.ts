@@ -1,4 +1,4 @@
-import { PRICES_AS, type PricesAs } from '../../replay/reprice.js';
+import { PRICES_AS, type PricesAs } from '../../replay/prices-as.js';
 import { UsageError } from './exit-codes.js';
 
 /** --prices-as and --prices, checked (call before anything is read). */

@@ -1309,7 +1309,10 @@ describe('hostile arguments and folders at the command line: a one-line refusal 
 
   it('tail --follow stops with one line and exit 2 when the run is removed under it', async () => {
     const dir = tortureDir();
-    await recordFinishedRun(dir, 'going');
+    // An unfinished run: tail --follow of a finished one has nothing to wait for and exits 0 at once.
+    const c = await MetricsCollector.start(startOptions(dir, 'going'));
+    c.startIssue(1);
+    c.close();
     const running = cli(['tail', 'going', '--dir', dir, '--follow'], { timeoutMs: 20_000 });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     fs.rmSync(runPaths(dir, 'going').runDir, { recursive: true, force: true });
