@@ -223,7 +223,7 @@ function dominates(a: ConfigGroup, b: ConfigGroup): boolean {
 }
 
 /** Config keys whose value differs between runs; llm.model when none does. */
-function varyingKeys(runs: readonly AnalysisRun[]): string[] {
+export function varyingKeys(runs: readonly AnalysisRun[]): string[] {
   const { varying } = configKeysOf(runs);
   return varying.length > 0 ? varying : ['llm.model'];
 }

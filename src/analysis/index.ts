@@ -39,3 +39,4 @@ export {
   analysedRunsPhrase,
 } from './render/render-report.js';
 export { configValue, configKeysOf } from './config-keys.js';
+export * from './suggest/index.js';
