@@ -11,12 +11,17 @@ import { comparisonSection, renderReportMarkdown, renderReportText, renderSectio
 import { bestSection, costSection, influenceSection, trendSection, type Section } from '../analysis/render/sections.js';
 import { analysisReport } from '../analysis/report.js';
 import { DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_BOOTSTRAP_SEED } from '../analysis/stats/bootstrap.js';
+import { suggestSection } from '../analysis/render/suggest-section.js';
+import { OBJECTIVES, type Objective } from '../analysis/suggest/objective.js';
+import { suggestRuns } from '../analysis/suggest/suggest.js';
 import { performanceTrends } from '../analysis/trends.js';
 import { writeHtmlReport } from '../report-html/write-html-report.js';
 import { UsageError } from './exit-codes.js';
 import { pricingNote, pricingOf } from './pricing-options.js';
 import { existingLogsDir, isWritable, noteReadOnly } from './logs-dir.js';
+import { envLine } from './emit-env.js';
 import { BOUNDS, optionalWholeNumber } from './numbers.js';
+import { includedConfiguration } from './included-configuration.js';
 
 /** The analysis commands' options, as commander gives them (registered in commands.ts). */
 export interface AnalysisOptions {
@@ -109,6 +114,51 @@ export async function bestCommand(options: AnalysisOptions & { by?: string }): P
   const settings = { ...bootstrapOf(options), by: options.by?.split(',').map((k) => k.trim()) };
   const report = bestConfiguration(await runsOf(options), settings);
   print(options, report, () => bestSection(report));
+}
+
+export interface SuggestCommandOptions extends AnalysisOptions {
+  by?: string;
+  runs?: string;
+  budget?: string;
+  objective?: string;
+  include: string[];
+  emitEnv?: boolean;
+}
+
+export async function suggestCommand(options: SuggestCommandOptions): Promise<void> {
+  if (options.objective !== undefined && !OBJECTIVES.includes(options.objective as Objective))
+    throw new UsageError(`--objective ${JSON.stringify(options.objective)} is not one of ${OBJECTIVES.join(', ')}`);
+  if (options.runs !== undefined && options.budget !== undefined)
+    throw new UsageError('give --runs or --budget, not both: --runs fixes the number, --budget lets the costs decide it');
+  if (options.emitEnv && options.json) throw new UsageError('--emit-env prints shell assignments; it cannot be combined with --json');
+  const budgetUsd = options.budget === undefined ? undefined : usdAmount('--budget', options.budget);
+  const settings = {
+    seed: bootstrapOf(options).seed,
+    by: options.by?.split(',').map((k) => k.trim()),
+    runs: optionalWholeNumber('--runs', options.runs, BOUNDS.suggestedRuns),
+    budgetUsd,
+    objective: options.objective as Objective | undefined,
+    include: options.include.map(includedConfiguration),
+  };
+  const report = suggestRuns(await runsOf(options), settings);
+  if (options.emitEnv) {
+    const lines = report.allocation.flatMap((a) => Array.from({ length: a.runs }, () => envLine(a.values)));
+    if (lines.length === 0) process.stderr.write(`nothing to run: ${report.answered ? 'the question is answered' : (report.note ?? 'no run suggested')}\n`);
+    process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+    return;
+  }
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : `${pricingNote(options)}${renderSectionsText([suggestSection(report)])}\n`,
+  );
+}
+
+/** A positive amount of USD written as decimal digits ("25", "7.50"). */
+function usdAmount(name: string, text: string): number {
+  const value = /^\d{1,12}(\.\d{1,6})?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value > 0)) throw new UsageError(`${name} ${JSON.stringify(text)} is not a positive amount of USD, e.g. 25 or 7.50`);
+  return value;
 }
 
 /** Refuses a file argument that names a folder (or lies under a file) before any work is done. */

@@ -7,3 +7,6 @@ export const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted', 'c
  * that `compare --help` loads no analysis (test/cli.help.test.ts checks that the two agree).
  */
 export const RANK_METRIC_NAMES = ['success', 'cost', 'duration', 'first-time-right'];
+
+/** What `runledger suggest --objective` takes: the analysis' OBJECTIVES, written out for the help (test/cli.help.test.ts checks that the two agree). */
+export const SUGGEST_OBJECTIVE_NAMES = ['success', 'cost-per-success', 'score'];

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV } from '../serve/defaults.js';
 import { DEFAULT_STREAM } from '../ship/subject.js';
-import type { AnalysisOptions, CompareCommandOptions, ReportCommandOptions } from './analysis-commands.js';
-import { RANK_METRIC_NAMES, RUN_STATUSES } from './choices.js';
+import type { AnalysisOptions, CompareCommandOptions, ReportCommandOptions, SuggestCommandOptions } from './analysis-commands.js';
+import { RANK_METRIC_NAMES, RUN_STATUSES, SUGGEST_OBJECTIVE_NAMES } from './choices.js';
 import type { CleanupCommandOptions } from './cleanup-command.js';
 import type { PricesOptions } from './prices-command.js';
 import type { ReplayCommandOptions } from './replay-command.js';
@@ -237,6 +237,35 @@ function registerAnalysis(program: Command, dirOption: readonly [string, string]
       .option('--by <keys>', 'config keys that make a configuration (default: every key that varies)'),
     'runledger best',
   ).action(async (options: AnalysisOptions & { by?: string }) => (await analysis()).bestCommand(options));
+
+  program
+    .command('suggest')
+    .description(
+      'which runs to make next: the next runs (or those a budget pays for) allocated where they decide which configuration is best; none for configurations clearly behind',
+    )
+    .option('--by <keys>', 'config keys that make a configuration (default: every key that varies)')
+    .option('--runs <n>', 'how many runs to allocate (default: one per configuration)')
+    .option('--budget <usd>', "allocate the runs whose cost fits this budget (each configuration's cost per run, with its uncertainty)")
+    .option('--objective <objective>', `what best means: ${SUGGEST_OBJECTIVE_NAMES.join(', ')} (default success)`)
+    .option(
+      '--include <key=value,...>',
+      'also a configuration never run, judged from the prior Beta(1, 1) (repeatable): llm.model=gpt-4o,llm.temperature=0.2',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--emit-env', 'print one line of RUNLEDGER_* variables (configFromEnv) per suggested run, for a shell loop or a CI matrix')
+    .option(...dirOption)
+    .option('--json', 'print the suggestion as JSON (documented in README "Analysis JSON")')
+    .option('--seed <n>', 'seed of the posterior draws and simulated futures (default 1): the same seed gives the same suggestion')
+    .option(...pricesAsOption)
+    .option('--prices <file>', 'price override file for --prices-as current (default: RUNLEDGER_PRICES)')
+    .addHelpText(
+      'after',
+      '\nReplays first (incrementally), then analyses the finished runs. Nothing is suggested when one configuration is already best with probability ≥ 0.95 and `best` agrees.\n\n' +
+        'Examples:\n  $ runledger suggest --runs 12\n  $ runledger suggest --budget 25 --objective cost-per-success\n' +
+        '  $ runledger suggest --runs 6 --emit-env | while IFS= read -r vars; do (eval "export $vars"; ./my-supervisor); done',
+    )
+    .action(async (options: SuggestCommandOptions) => (await analysis()).suggestCommand(options));
 
   withCommon(
     program

@@ -8,6 +8,7 @@ export const BOUNDS = {
   resamples: { min: 1, max: 100_000 },
   seed: { min: -(2 ** 31), max: 2 ** 32 - 1 },
   last: { min: 1, max: 1_000_000 },
+  suggestedRuns: { min: 1, max: 10_000 },
   lines: { min: 0, max: 1_000_000 },
   keepLast: { min: 0, max: 1_000_000 },
   replicas: { min: 1, max: 5 },

@@ -2,3 +2,4 @@
 export * from '../analysis/index.js';
 export { bestSection, costSection, influenceSection, trendSection, type Section } from '../analysis/render/sections.js';
 export * from '../report-html/index.js';
+export { suggestSection } from '../analysis/render/suggest-section.js';
