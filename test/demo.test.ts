@@ -24,6 +24,11 @@ describe('npm start: the demo', () => {
     expect(out).toMatch(/to tell a \d+\.\d pp difference you need about \d+ runs per configuration; you have 18 and 18/);
     expect(out).toMatch(/\d+\.\d% \[\d+\.\d–\d+\.\d\]/); // intervals beside rates
     expect(out).toContain(`HTML report: ${path.join(dir, 'report.html')}`);
+    // It ends with what to run next: 18 runs spent where they decide the question, after the reports.
+    const suggest = out.indexOf('$ runledger suggest --runs 18\nWhat to run next (by success rate)');
+    expect(suggest).toBeGreaterThan(out.indexOf('HTML report:'));
+    expect(out.slice(suggest)).toMatch(/Suggested: 18 run\(s\) over \d+ configuration\(s\)\. After them the question is answered .+ in \d+\.\d% of simulated futures/);
+    expect(out.slice(suggest)).toMatch(/: no more runs for it\n/);
 
     const killed = /Killed (\S+) with SIGKILL and interrupted (\S+) with SIGTERM/.exec(out)!;
     const { runs } = await loadAnalysisRuns({ dir });

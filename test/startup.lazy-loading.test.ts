@@ -121,4 +121,10 @@ describe('start-up loads only what is used', () => {
     const help = spawnSync(process.execPath, [CLI, 'compare', '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
     expect(help).toContain(`what ranks the groups: ${RANK_METRICS.join(', ')} (default success)`);
   });
+
+  it("the suggest command's help lists the analysis' own objectives", async () => {
+    const { OBJECTIVES } = await import('../src/analysis/suggest/objective.js');
+    const help = spawnSync(process.execPath, [CLI, 'suggest', '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`what best means: ${OBJECTIVES.join(', ')} (default success)`);
+  });
 });

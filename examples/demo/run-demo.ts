@@ -2,7 +2,8 @@
  * `npm start`: records 54 runs of a simulated agent supervisor across 3 models × 3 temperatures ×
  * 2 retry settings, as parallel child processes; kills one run with SIGKILL and interrupts one with
  * SIGTERM mid-way; then replays the journals and prints the comparison by model and by
- * temperature and the best configuration, and writes the text and HTML reports.
+ * temperature and the best configuration, writes the text and HTML reports, and ends with
+ * `suggest --runs 18`: where 18 more runs would best be spent.
  *
  * Options: --seed N (default 42; the same seed records the same history; the analyses keep their
  * own default bootstrap seed, as the commands do), --dir D (default ./logs,
@@ -26,6 +27,8 @@ import {
   mulberry32,
   renderReportText,
   renderSectionsText,
+  suggestRuns,
+  suggestSection,
   writeHtmlReport,
 } from 'runledger/analysis';
 import { loadAnalysisRuns } from 'runledger/replay';
@@ -174,6 +177,8 @@ const report = analysisReport(runs);
 fs.writeFileSync(path.join(dir, 'analysis.txt'), renderReportText(report));
 const html = await writeHtmlReport({ dir, out: path.join(dir, 'report.html') });
 process.stdout.write(`Full report: ${path.join(dir, 'analysis.txt')}\nHTML report: ${html} (open it in a browser)\n`);
+// What to run next: the demo's own history, 18 more runs spent where they decide the question.
+process.stdout.write(`\n$ runledger suggest --runs 18\n${renderSectionsText([suggestSection(suggestRuns(runs, { runs: 18 }))])}\n\n`);
 const shownDir = path.relative(process.cwd(), dir).startsWith('..') ? dir : path.relative(process.cwd(), dir) || '.';
 const dirOption = dir === path.resolve('logs') ? '' : ` --dir ${shownDir}`;
 process.stdout.write(`Done in ${((performance.now() - began) / 1000).toFixed(1)} s. Try: npx runledger runs${dirOption}\n`);

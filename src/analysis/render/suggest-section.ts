@@ -36,6 +36,7 @@ export function suggestSection(report: SuggestReport): Section {
   lines.push(
     `Model: each configuration's success rate has the prior Beta(${model.prior.alpha}, ${model.prior.beta}) and counts its issues at their effective size (÷ the design effect 1 + (m̄ − 1)ρ̂, with the intra-run correlation ρ̂ = ${model.rho.toFixed(3)} pooled over the configurations, ${model.rhoDf} degrees of freedom); runs are allocated by top-two Thompson sampling (Russo 2016, β = ${model.topTwoBeta}): configurations clearly behind get none. ${model.draws} posterior draws, ${model.futures} simulated futures, seed ${model.seed}: the same seed gives the same suggestion. \`best\` says: ${report.bestVerdict}.`,
   );
+  const byObjective = report.objective !== 'success';
   return {
     title: `What to run next (by ${OBJECTIVE_NAMES[report.objective]})`,
     lines,
@@ -46,18 +47,18 @@ export function suggestSection(report: SuggestReport): Section {
           'runs',
           'P(best)',
           'settled best after',
-          OBJECTIVE_NAMES[report.objective],
+          ...(byObjective ? [OBJECTIVE_NAMES[report.objective]] : []),
           'success rate [95% posterior]',
           'runs so far',
           'why',
         ],
-        right: new Set([1, 2, 3, 4, 6]),
+        right: new Set(byObjective ? [1, 2, 3, 4, 6] : [1, 2, 3, 5]),
         rows: report.allocation.map((a) => [
           a.label,
           String(a.runs),
           a.probabilityBest.toFixed(2),
           a.probabilityBestAfter.toFixed(2),
-          objectiveText(report, a.objectiveMean),
+          ...(byObjective ? [objectiveText(report, a.objectiveMean)] : []),
           `${pct(a.successRate.mean)} [${(a.successRate.low * 100).toFixed(1)}–${(a.successRate.high * 100).toFixed(1)}]`,
           String(a.runsSoFar),
           a.why,

@@ -1,3 +1,4 @@
+import { usd } from '../render/format.js';
 import { PRIOR } from './posterior.js';
 import type { Objective } from './objective.js';
 
@@ -19,7 +20,7 @@ export const probabilityText = (p: number): string => (p >= 0.995 ? '> 0.99' : p
 export function gapText(gap: number, objective: Objective): string {
   const size = Math.abs(gap);
   if (objective === 'success') return `${(size * 100).toFixed(1)} pp`;
-  if (objective === 'cost-per-success') return `$${size < 0.01 ? size.toPrecision(2) : size.toFixed(2)} per successful issue`;
+  if (objective === 'cost-per-success') return `${usd(size)} per successful issue`;
   return `${size.toFixed(1)} points`;
 }
 
