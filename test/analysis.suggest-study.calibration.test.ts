@@ -35,7 +35,9 @@ const armOf = (run: AnalysisRun): number => Number(/model-(\d)/.exec(String((run
 
 /** The answer of a history: the configuration with the highest posterior mean success rate (the same model suggest uses). */
 function answerOf(runs: readonly AnalysisRun[]): number {
-  const counts = LOGIT_MEANS.map((_, arm) => runs.filter((r) => armOf(r) === arm).map((r) => ({ successes: r.completedIssues, issues: r.issues })));
+  const counts = LOGIT_MEANS.map((_, arm) =>
+    runs.filter((r) => armOf(r) === arm).map((r) => ({ successes: r.completedIssues, issues: r.issues })),
+  );
   const { rho } = pooledOverdispersion(counts);
   const means = counts.map((c) => {
     const { alpha, beta } = rateShape(c, rho);
@@ -63,7 +65,9 @@ function study(index: number): StudyResult {
     if (!answered) {
       const report = suggestRuns(history, { by: ['llm.model'], runs: BATCH, seed: index + 1, ...SPEED });
       answered = report.answered;
-      const specs = report.allocation.flatMap((a) => Array.from({ length: a.runs }, () => spec(Number(/model-(\d)/.exec(String(a.values['llm.model']))![1]))));
+      const specs = report.allocation.flatMap((a) =>
+        Array.from({ length: a.runs }, () => spec(Number(/model-(\d)/.exec(String(a.values['llm.model']))![1]))),
+      );
       spent += specs.length;
       history = [...history, ...simulateRuns(specs, { seed: historySeed(1800 + b, index), runEffectSd: RUN_EFFECT_SD })];
     }

@@ -27,7 +27,12 @@ describe('suggest: the posterior of a configuration', () => {
       [[0], 5],
       [[52, 48, 61, 55], 100],
     ] as const;
-    const ours = cases.map(([completed, issues]) => ratePosterior(completed.map((c) => ({ successes: c, issues })), 0));
+    const ours = cases.map(([completed, issues]) =>
+      ratePosterior(
+        completed.map((c) => ({ successes: c, issues })),
+        0,
+      ),
+    );
     const expected = runPython<Array<{ a: number; b: number; mean: number; low: number; high: number }>>(
       `from scipy.stats import beta
 out = []
@@ -44,7 +49,12 @@ done(out)`,
     });
     const error = worst(
       cases.map((_, i) => i),
-      (i) => Math.max(relativeError(ours[i]!.mean, expected[i]!.mean), relativeError(ours[i]!.low, expected[i]!.low), relativeError(ours[i]!.high, expected[i]!.high)),
+      (i) =>
+        Math.max(
+          relativeError(ours[i]!.mean, expected[i]!.mean),
+          relativeError(ours[i]!.low, expected[i]!.low),
+          relativeError(ours[i]!.high, expected[i]!.high),
+        ),
     );
     expect(error.error, `case ${String(error.at)}`).toBeLessThan(1e-9);
   });
@@ -111,7 +121,7 @@ done([beta.ppf(0.025, a, b), beta.ppf(0.975, a, b)])`,
 });
 
 describe('suggest: the allocation', () => {
-  it("top-two Thompson shares: β = ½ to the leader, the rest to challengers in proportion to their chance of being best", () => {
+  it('top-two Thompson shares: β = ½ to the leader, the rest to challengers in proportion to their chance of being best', () => {
     expect(topTwoShares([0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5])).toEqual([0.5, 0.5, 0, 0]);
     const shares = topTwoShares([0.6, 0.3, 0.1], [0, 0, 0]);
     // ψ_0 = ½·0.6 + ½·(0.3·0.6/0.7 + 0.1·0.6/0.9), and so on; they sum to 1.
@@ -171,13 +181,17 @@ describe('suggestRuns', () => {
     expect(first!.probabilityBest + second!.probabilityBest).toBeGreaterThan(0.99);
     const gamma = report.allocation.find((a) => a.label === 'gamma')!;
     expect(gamma.why).toMatch(/^behind alpha by \d+\.\d pp with probability > 0\.99: no more runs for it$/);
-    expect(report.allocation.find((a) => a.label === 'alpha')!.why).toMatch(/^leads with probability 0\.\d\d of being best; beta is within \d+\.\d pp: runs to tell them apart$/);
+    expect(report.allocation.find((a) => a.label === 'alpha')!.why).toMatch(
+      /^leads with probability 0\.\d\d of being best; beta is within \d+\.\d pp: runs to tell them apart$/,
+    );
     expect(report.answered).toBe(false);
     expect(report.answeredAfter).toBeGreaterThanOrEqual(0);
     for (const a of report.allocation) expect(a.probabilityBestAfter).toBeLessThanOrEqual(report.answeredAfter);
     const text = renderSectionsText([suggestSection(report)]);
     expect(text).toContain('What to run next (by success rate)');
-    expect(text).toMatch(/Suggested: 12 run\(s\) over 2 configuration\(s\)\. After them the question is answered .* in \d+\.\d% of simulated futures/);
+    expect(text).toMatch(
+      /Suggested: 12 run\(s\) over 2 configuration\(s\)\. After them the question is answered .* in \d+\.\d% of simulated futures/,
+    );
     expect(text).toContain('top-two Thompson sampling (Russo 2016, β = 0.5)');
   });
 
@@ -193,7 +207,9 @@ describe('suggestRuns', () => {
     expect(report.answered).toBe(true);
     expect(report.totalRuns).toBe(0);
     expect(report.allocation[0]!.why).toMatch(/^best with probability > 0\.99: the question is answered; no more runs$/);
-    expect(renderSectionsText([suggestSection(report)])).toContain('The question is answered: alpha is best by success rate with probability > 0.99');
+    expect(renderSectionsText([suggestSection(report)])).toContain(
+      'The question is answered: alpha is best by success rate with probability > 0.99',
+    );
   });
 
   it('includes a configuration never run with the prior Beta(1, 1), and keys it by every --by key', () => {

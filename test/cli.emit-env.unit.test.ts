@@ -41,9 +41,13 @@ describe('suggest --emit-env: the RUNLEDGER_* variables of a configuration', () 
     expect(shellWord('gpt-4o')).toBe('gpt-4o');
     expect(shellWord("o'brien $HOME")).toBe(`'o'\\''brien $HOME'`);
     const line = envLine(values);
-    const shell = spawnSync('bash', ['-c', 'eval "export $1"; printf "%s\\n" "$RUNLEDGER_LLM_MODEL" "$RUNLEDGER_CONFIG_JSON"', 'bash', line], {
-      encoding: 'utf8',
-    });
+    const shell = spawnSync(
+      'bash',
+      ['-c', 'eval "export $1"; printf "%s\\n" "$RUNLEDGER_LLM_MODEL" "$RUNLEDGER_CONFIG_JSON"', 'bash', line],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(shell.stdout).toBe(`o'brien-7b\n{"planner":{"depth":4,"name":"two words"},"llm":{"top_p":0.9}}\n`);
   });
 });

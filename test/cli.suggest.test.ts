@@ -98,7 +98,9 @@ describe('runledger suggest', () => {
       });
       expect(shell.status, shell.stderr).toBe(0);
       const config = JSON.parse(shell.stdout) as { llm: Record<string, unknown> };
-      expect({ 'llm.model': config.llm.model, 'llm.provider': config.llm.provider, 'llm.temperature': config.llm.temperature }).toEqual(planned[i]);
+      expect({ 'llm.model': config.llm.model, 'llm.provider': config.llm.provider, 'llm.temperature': config.llm.temperature }).toEqual(
+        planned[i],
+      );
     });
   });
 

@@ -27,7 +27,9 @@ describe('npm start: the demo', () => {
     // It ends with what to run next: 18 runs spent where they decide the question, after the reports.
     const suggest = out.indexOf('$ runledger suggest --runs 18\nWhat to run next (by success rate)');
     expect(suggest).toBeGreaterThan(out.indexOf('HTML report:'));
-    expect(out.slice(suggest)).toMatch(/Suggested: 18 run\(s\) over \d+ configuration\(s\)\. After them the question is answered .+ in \d+\.\d% of simulated futures/);
+    expect(out.slice(suggest)).toMatch(
+      /Suggested: 18 run\(s\) over \d+ configuration\(s\)\. After them the question is answered .+ in \d+\.\d% of simulated futures/,
+    );
     expect(out.slice(suggest)).toMatch(/: no more runs for it\n/);
 
     const killed = /Killed (\S+) with SIGKILL and interrupted (\S+) with SIGTERM/.exec(out)!;

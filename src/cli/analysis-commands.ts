@@ -143,14 +143,13 @@ export async function suggestCommand(options: SuggestCommandOptions): Promise<vo
   const report = suggestRuns(await runsOf(options), settings);
   if (options.emitEnv) {
     const lines = report.allocation.flatMap((a) => Array.from({ length: a.runs }, () => envLine(a.values)));
-    if (lines.length === 0) process.stderr.write(`nothing to run: ${report.answered ? 'the question is answered' : (report.note ?? 'no run suggested')}\n`);
+    if (lines.length === 0)
+      process.stderr.write(`nothing to run: ${report.answered ? 'the question is answered' : (report.note ?? 'no run suggested')}\n`);
     process.stdout.write(lines.map((l) => `${l}\n`).join(''));
     return;
   }
   process.stdout.write(
-    options.json
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : `${pricingNote(options)}${renderSectionsText([suggestSection(report)])}\n`,
+    options.json ? `${JSON.stringify(report, null, 2)}\n` : `${pricingNote(options)}${renderSectionsText([suggestSection(report)])}\n`,
   );
 }
 

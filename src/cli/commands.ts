@@ -238,6 +238,27 @@ function registerAnalysis(program: Command, dirOption: readonly [string, string]
     'runledger best',
   ).action(async (options: AnalysisOptions & { by?: string }) => (await analysis()).bestCommand(options));
 
+  registerSuggest(program, dirOption, analysis);
+
+  withCommon(
+    program
+      .command('report')
+      .description(
+        'the full comparison report: models, temperatures, retries, influence, cost, trends, best; written to a file and printed',
+      )
+      .option('--format <format>', 'text, md, json or html (default text)', 'text')
+      .option('--out <file>', 'where to write it (default <dir>/analysis.txt, .md, .json or .html)')
+      .option('--last <n>', 'trends over the last N runs only'),
+    'runledger report --format md --out analysis.md',
+  ).action(async (options: ReportCommandOptions) => (await analysis()).reportCommand(options));
+}
+
+/** `runledger suggest`: its own options (no --resamples: it draws from posteriors, not a bootstrap). */
+function registerSuggest(
+  program: Command,
+  dirOption: readonly [string, string],
+  analysis: () => Promise<{ suggestCommand: (options: SuggestCommandOptions) => Promise<void> }>,
+): void {
   program
     .command('suggest')
     .description(
@@ -266,16 +287,4 @@ function registerAnalysis(program: Command, dirOption: readonly [string, string]
         '  $ runledger suggest --runs 6 --emit-env | while IFS= read -r vars; do (eval "export $vars"; ./my-supervisor); done',
     )
     .action(async (options: SuggestCommandOptions) => (await analysis()).suggestCommand(options));
-
-  withCommon(
-    program
-      .command('report')
-      .description(
-        'the full comparison report: models, temperatures, retries, influence, cost, trends, best; written to a file and printed',
-      )
-      .option('--format <format>', 'text, md, json or html (default text)', 'text')
-      .option('--out <file>', 'where to write it (default <dir>/analysis.txt, .md, .json or .html)')
-      .option('--last <n>', 'trends over the last N runs only'),
-    'runledger report --format md --out analysis.md',
-  ).action(async (options: ReportCommandOptions) => (await analysis()).reportCommand(options));
 }

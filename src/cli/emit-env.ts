@@ -23,7 +23,8 @@ export function configEnv(values: Readonly<Record<string, JsonValue>>): Array<[s
   for (const [key, value] of Object.entries(values)) {
     if (value === null) continue;
     const variable = VARIABLE_OF.get(key);
-    const fits = variable !== undefined && (STRING_VARIABLES.has(variable) ? typeof value === 'string' && value !== '' : typeof value === 'number');
+    const fits =
+      variable !== undefined && (STRING_VARIABLES.has(variable) ? typeof value === 'string' && value !== '' : typeof value === 'number');
     if (fits) own.push([variable, String(value)]);
     else setPath(rest, key.split('.'), value);
   }

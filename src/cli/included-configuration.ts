@@ -12,7 +12,9 @@ export function includedConfiguration(text: string): Record<string, JsonValue> {
     const at = pair.indexOf('=');
     const key = at < 0 ? '' : pair.slice(0, at).trim();
     if (key === '')
-      throw new UsageError(`--include ${JSON.stringify(text)}: ${JSON.stringify(pair)} is not key=value; e.g. --include llm.model=gpt-4o,llm.temperature=0.2`);
+      throw new UsageError(
+        `--include ${JSON.stringify(text)}: ${JSON.stringify(pair)} is not key=value; e.g. --include llm.model=gpt-4o,llm.temperature=0.2`,
+      );
     if (key in values) throw new UsageError(`--include ${JSON.stringify(text)} gives ${key} twice`);
     values[key] = jsonOrText(pair.slice(at + 1).trim());
   }

@@ -125,6 +125,8 @@ function mostBehind(shares: readonly number[], given: readonly number[], n: numb
 const contribution = (n: number, s2: number, k: number): number => n * s2 + (n * n * s2) / k;
 
 function pooledCostCv(arms: readonly Arm[]): number {
-  const cvs = arms.flatMap((a) => (a.cost?.sdPerRunUsd != null && a.cost.meanPerRunUsd > 0 ? [a.cost.sdPerRunUsd / a.cost.meanPerRunUsd] : []));
+  const cvs = arms.flatMap((a) =>
+    a.cost?.sdPerRunUsd != null && a.cost.meanPerRunUsd > 0 ? [a.cost.sdPerRunUsd / a.cost.meanPerRunUsd] : [],
+  );
   return cvs.length === 0 ? 0 : cvs.reduce((s, x) => s + x, 0) / cvs.length;
 }

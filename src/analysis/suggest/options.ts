@@ -44,18 +44,7 @@ export interface CheckedSuggestOptions {
 export function checkSuggestOptions(options: SuggestOptions): CheckedSuggestOptions {
   const unknown = firstUnknownKey(options, KEYS);
   if (unknown) throw new AnalysisInputError(`suggestRuns: option ${JSON.stringify(unknown.key)} is ${unknown.message}`);
-  const whole = (name: string, value: number | undefined, min: number, max: number): void => {
-    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
-      throw new AnalysisInputError(`${name} ${value} is not a whole number from ${min} to ${max}`);
-  };
-  whole('runs', options.runs, 1, MAX_SUGGESTED_RUNS);
-  whole('draws', options.draws, 100, 100_000);
-  whole('futures', options.futures, 1, 10_000);
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new AnalysisInputError(`seed ${options.seed} is not a whole number`);
-  if (options.runs !== undefined && options.budgetUsd !== undefined)
-    throw new AnalysisInputError('give either runs or a budget, not both: runs fixes the number, the budget lets the costs decide it');
-  if (options.budgetUsd !== undefined && !(Number.isFinite(options.budgetUsd) && options.budgetUsd > 0))
-    throw new AnalysisInputError(`budget ${options.budgetUsd} is not a positive amount of USD`);
+  checkNumbers(options);
   if (options.objective !== undefined && !OBJECTIVES.includes(options.objective))
     throw new AnalysisInputError(`objective ${JSON.stringify(options.objective)} is not one of ${OBJECTIVES.join(', ')}`);
   if (options.by !== undefined && options.by.length === 0)
@@ -70,6 +59,22 @@ export function checkSuggestOptions(options: SuggestOptions): CheckedSuggestOpti
   };
 }
 
+function checkNumbers(options: SuggestOptions): void {
+  const whole = (name: string, value: number | undefined, min: number, max: number): void => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
+      throw new AnalysisInputError(`${name} ${value} is not a whole number from ${min} to ${max}`);
+  };
+  whole('runs', options.runs, 1, MAX_SUGGESTED_RUNS);
+  whole('draws', options.draws, 100, 100_000);
+  whole('futures', options.futures, 1, 10_000);
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed))
+    throw new AnalysisInputError(`seed ${options.seed} is not a whole number`);
+  if (options.runs !== undefined && options.budgetUsd !== undefined)
+    throw new AnalysisInputError('give either runs or a budget, not both: runs fixes the number, the budget lets the costs decide it');
+  if (options.budgetUsd !== undefined && !(Number.isFinite(options.budgetUsd) && options.budgetUsd > 0))
+    throw new AnalysisInputError(`budget ${options.budgetUsd} is not a positive amount of USD`);
+}
+
 /** Each included configuration names every `by` key and no other, with a JSON value. */
 export function checkIncluded(include: readonly Readonly<Record<string, JsonValue>>[], by: readonly string[]): void {
   for (const values of include) {
@@ -81,6 +86,8 @@ export function checkIncluded(include: readonly Readonly<Record<string, JsonValu
       );
     const missing = by.filter((k) => !keys.includes(k));
     if (missing.length > 0)
-      throw new AnalysisInputError(`include ${JSON.stringify(values)} gives no value for ${missing.join(', ')}: a configuration needs every key of by (${by.join(', ')})`);
+      throw new AnalysisInputError(
+        `include ${JSON.stringify(values)} gives no value for ${missing.join(', ')}: a configuration needs every key of by (${by.join(', ')})`,
+      );
   }
 }

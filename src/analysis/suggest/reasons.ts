@@ -29,7 +29,13 @@ export function gapText(gap: number, objective: Objective): string {
  * rival is; a rival within reach gets runs to tell them apart; one behind with high probability
  * gets none ("C is behind A by 20.0 pp with probability 0.99: no more runs for C").
  */
-export function reasonOf(arm: ReasonInput, leader: ReasonInput, closest: ReasonInput | null, objective: Objective, answered: boolean): string {
+export function reasonOf(
+  arm: ReasonInput,
+  leader: ReasonInput,
+  closest: ReasonInput | null,
+  objective: Objective,
+  answered: boolean,
+): string {
   const prefix = arm.included ? `never run (prior Beta(${PRIOR.alpha}, ${PRIOR.beta})): ` : '';
   if (arm.budgetless) return `${prefix}no cost figures (no fully priced run): it cannot be budgeted; give a number of runs instead`;
   if (arm === leader) {
@@ -39,7 +45,8 @@ export function reasonOf(arm: ReasonInput, leader: ReasonInput, closest: ReasonI
     return `${prefix}leads with probability ${probabilityText(arm.probabilityBest)} of being best; ${rival}: runs to tell them apart`;
   }
   const behind = `behind ${leader.label} by ${gapText(arm.gap, objective)} with probability ${probabilityText(arm.probabilityBehind)}`;
-  if (arm.gap < 0) return `${prefix}ahead of ${leader.label} by ${gapText(arm.gap, objective)} on average but less often best${arm.runs > 0 ? ': runs to tell them apart' : ''}`;
+  if (arm.gap < 0)
+    return `${prefix}ahead of ${leader.label} by ${gapText(arm.gap, objective)} on average but less often best${arm.runs > 0 ? ': runs to tell them apart' : ''}`;
   if (answered) return `${prefix}${behind}`;
   if (arm.runs > 0) return `${prefix}${behind}, and best with probability ${probabilityText(arm.probabilityBest)}: runs to tell them apart`;
   return `${prefix}${behind}: no more runs for it`;

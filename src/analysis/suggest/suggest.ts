@@ -132,22 +132,20 @@ export function suggestRuns(allRuns: readonly AnalysisRun[], options: SuggestOpt
   }));
   const closest = inputs.filter((_, i) => i !== leader).sort((a, b) => b.probabilityBest - a.probabilityBest || a.gap - b.gap)[0] ?? null;
   const allocation = arms
-    .map(
-      (arm, i): SuggestedRuns => ({
-        label: arm.label,
-        values: arm.values,
-        runs: plan[i]!,
-        probabilityBest: chances[i]!,
-        probabilityBestAfter: after.settledFor[i]!,
-        included: arm.included,
-        runsSoFar: arm.counts.length,
-        issuesPerRun: arm.issuesPerRun,
-        successRate: posteriors[i]!,
-        objectiveMean: display(means[i]!),
-        costPerRunUsd: arm.cost?.meanPerRunUsd ?? null,
-        why: reasonOf(inputs[i]!, inputs[leader]!, closest, objective, answered),
-      }),
-    )
+    .map((arm, i): SuggestedRuns => ({
+      label: arm.label,
+      values: arm.values,
+      runs: plan[i]!,
+      probabilityBest: chances[i]!,
+      probabilityBestAfter: after.settledFor[i]!,
+      included: arm.included,
+      runsSoFar: arm.counts.length,
+      issuesPerRun: arm.issuesPerRun,
+      successRate: posteriors[i]!,
+      objectiveMean: display(means[i]!),
+      costPerRunUsd: arm.cost?.meanPerRunUsd ?? null,
+      why: reasonOf(inputs[i]!, inputs[leader]!, closest, objective, answered),
+    }))
     .sort((a, b) => b.runs - a.runs || b.probabilityBest - a.probabilityBest || (a.label < b.label ? -1 : 1));
   const totalRuns = plan.reduce((s, n) => s + n, 0);
   return {
@@ -181,24 +179,23 @@ function armsOf(
   include: readonly Readonly<Record<string, JsonValue>>[],
   objective: Objective,
 ): { arms: Arm[]; leftOut: { label: string; reason: string }[] } {
-  const ran = groupRuns(runs, by).map(
-    (g): Arm => ({
-      label: g.label,
-      identity: g.identity,
-      values: g.values,
-      counts: countsOf(g.runs),
-      included: false,
-      cost: costOf(g.runs),
-      medianIssueDurationMs: medianIssueDuration(g.runs),
-      issuesPerRun: meanIssuesPerRun(g.runs),
-    }),
-  );
+  const ran = groupRuns(runs, by).map((g): Arm => ({
+    label: g.label,
+    identity: g.identity,
+    values: g.values,
+    counts: countsOf(g.runs),
+    included: false,
+    cost: costOf(g.runs),
+    medianIssueDurationMs: medianIssueDuration(g.runs),
+    issuesPerRun: meanIssuesPerRun(g.runs),
+  }));
   const known = new Set(ran.map((a) => a.identity));
   const added = include.map((values): Arm => {
     const ordered = by.map((k) => values[k]!);
     const identity = ordered.map(valueIdentity).join('\u0000');
     const label = ordered.map(formatValue).join(', ');
-    if (known.has(identity)) throw new AnalysisInputError(`include ${label}: that configuration has runs already; include names configurations never run`);
+    if (known.has(identity))
+      throw new AnalysisInputError(`include ${label}: that configuration has runs already; include names configurations never run`);
     known.add(identity);
     const arm = { label, identity, values: Object.fromEntries(by.map((k, i) => [k, ordered[i]!])), counts: [], included: true };
     return { ...arm, cost: null, medianIssueDurationMs: null, issuesPerRun: meanIssuesPerRun(runs) };
