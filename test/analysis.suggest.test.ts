@@ -182,7 +182,7 @@ describe('suggestRuns', () => {
     const gamma = report.allocation.find((a) => a.label === 'gamma')!;
     expect(gamma.why).toMatch(/^behind alpha by \d+\.\d pp with probability > 0\.99: no more runs for it$/);
     expect(report.allocation.find((a) => a.label === 'alpha')!.why).toMatch(
-      /^leads with probability 0\.\d\d of being best; beta is within \d+\.\d pp: runs to tell them apart$/,
+      /^leads with probability 0\.\d\d of being best; the nearest rival, beta, is \d+\.\d pp behind on average and best with probability 0\.\d\d: runs to tell them apart$/,
     );
     expect(report.answered).toBe(false);
     expect(report.answeredAfter).toBeGreaterThanOrEqual(0);

@@ -41,7 +41,8 @@ export function reasonOf(
   if (arm === leader) {
     if (answered) return `${prefix}best with probability ${probabilityText(arm.probabilityBest)}: the question is answered; no more runs`;
     if (closest === null) return `${prefix}the only configuration`;
-    const rival = `${closest.label} is within ${gapText(closest.gap, objective)}`;
+    const side = closest.gap >= 0 ? 'behind' : 'ahead';
+    const rival = `the nearest rival, ${closest.label}, is ${gapText(closest.gap, objective)} ${side} on average and best with probability ${probabilityText(closest.probabilityBest)}`;
     return `${prefix}leads with probability ${probabilityText(arm.probabilityBest)} of being best; ${rival}: runs to tell them apart`;
   }
   const behind = `behind ${leader.label} by ${gapText(arm.gap, objective)} with probability ${probabilityText(arm.probabilityBehind)}`;
