@@ -235,6 +235,16 @@ describe('suggestRuns', () => {
     expect(zeta.why).toBe('no cost figures (no fully priced run): it cannot be budgeted; give a number of runs instead');
   });
 
+  it('with a budget and no configuration that has cost figures: no runs, and a note that says to give a number of runs', () => {
+    const unpriced = history.map((r) => ({ ...r, unpricedRecords: 1 }));
+    const report = suggestRuns(unpriced, { budgetUsd: 10 });
+    expect(report.totalRuns).toBe(0);
+    expect(report.note).toBe(
+      'no configuration has cost figures (no fully priced run), so none can be budgeted: give a number of runs instead',
+    );
+    expect(renderSectionsText([suggestSection(report)])).toContain(report.note!);
+  });
+
   it('by cost per successful issue: the cheaper of two equally good configurations leads', () => {
     const cheap = runsOf('cheap', [6, 7, 6], 10, 0.05);
     const dear = runsOf('dear', [7, 6, 7], 10, 0.5);

@@ -224,6 +224,7 @@ it('every command has --help with an example', () => {
     'cost',
     'trends',
     'best',
+    'suggest',
     'report',
     'prices',
   ]) {

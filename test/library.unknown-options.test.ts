@@ -7,6 +7,7 @@ import {
   costEfficiency,
   parameterInfluence,
   performanceTrends,
+  suggestRuns,
 } from '../src/analysis/index.js';
 import { replay } from '../replay/index.js';
 import { startServer } from '../src/serve/index.js';
@@ -27,6 +28,7 @@ describe('the library refuses an unknown option, naming the closest known one', 
     ['performanceTrends', () => performanceTrends(runs, { last: 3 } as never), 'last', 'lastN'],
     ['parameterInfluence', () => parameterInfluence(runs, { resample: 10 } as never), 'resample', 'resamples'],
     ['analysisReport', () => analysisReport(runs, { lastn: 2 } as never), 'lastn', 'lastN'],
+    ['suggestRuns', () => suggestRuns(runs, { budget: 5 } as never), 'budget', 'budgetUsd'],
   ])('%s', (call, run, key, closest) => {
     let thrown: unknown;
     try {

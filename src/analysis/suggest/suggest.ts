@@ -155,7 +155,7 @@ export function suggestRuns(allRuns: readonly AnalysisRun[], options: SuggestOpt
     totalRuns,
     answeredAfter: after.settled,
     cost: budget ? { expectedUsd: budget.expectedUsd, upperUsd: budget.upperUsd } : null,
-    note: noteOf(answered, totalRuns, checked.budgetUsd),
+    note: noteOf(answered, totalRuns, checked.budgetUsd, arms),
   };
 }
 
@@ -166,8 +166,10 @@ function isAnswered(leader: Arm, probability: number, objective: Objective, best
   return best.verdict === 'clear' && best.best?.group.identity === leader.identity;
 }
 
-function noteOf(answered: boolean, totalRuns: number, budgetUsd: number | null): string | null {
+function noteOf(answered: boolean, totalRuns: number, budgetUsd: number | null, arms: readonly Arm[]): string | null {
   if (answered) return null;
+  if (budgetUsd !== null && arms.every((a) => a.cost === null))
+    return 'no configuration has cost figures (no fully priced run), so none can be budgeted: give a number of runs instead';
   if (totalRuns === 0 && budgetUsd !== null) return `no run fits a budget of $${budgetUsd} at the 95% upper bound of its cost`;
   return null;
 }
