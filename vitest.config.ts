@@ -19,7 +19,10 @@ const UNIT = [
 ];
 /** The torture tier (`npm run test:torture`; `npm run torture` is its long mode). */
 const TORTURE = ['test/torture/**/*.test.ts'];
-/** The statistics' calibration (`npm run test:calibration`): pure too, but 1,000 simulated histories per cell take ~30 s of CPU. */
+/**
+ * The statistics' calibration (`npm run test:calibration`): pure too, but 1,000 simulated histories per cell take ~30 s of CPU,
+ * and `suggest`'s study of 400 simulated studies about 26 s. Any `test/*.calibration.test.ts` joins it.
+ */
 const CALIBRATION = ['test/analysis.calibration.test.ts', 'test/*.calibration.test.ts'];
 
 // `npm test` (vitest run) runs every project: unit, calibration, integration and torture.
