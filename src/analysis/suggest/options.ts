@@ -87,7 +87,7 @@ export function checkIncluded(include: readonly Readonly<Record<string, JsonValu
     const missing = by.filter((k) => !keys.includes(k));
     if (missing.length > 0)
       throw new AnalysisInputError(
-        `include ${JSON.stringify(values)} gives no value for ${missing.join(', ')}: a configuration needs every key of by (${by.join(', ')})`,
+        `include ${JSON.stringify(values)} gives no value for ${missing.join(', ')}: a configuration needs every key of by (${by.join(', ')}); give by with fewer keys to compare on fewer`,
       );
   }
 }
