@@ -70,6 +70,9 @@ beforeAll(() => {
   write('feature.txt', lines(3, 'feature'));
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'feature');
+  // A history of its own: no common ancestor with main.
+  git(repo, 'checkout', '-q', '--orphan', 'lonely');
+  git(repo, 'commit', '-q', '-m', 'lonely');
   git(repo, 'checkout', '-q', 'main');
 });
 
@@ -166,6 +169,10 @@ describe('codeMetricsFromGit', () => {
     });
     // Without it, main's own changes show reversed.
     expect((await codeMetricsFromGit({ cwd: repo, base: 'main', head: 'feature' })).filesDeleted).toBe(5);
+    expect(await refusal({ cwd: repo, base: 'main', head: 'lonely', mergeBase: true })).toMatchObject({
+      code: 'GIT_FAILED',
+      message: expect.stringContaining('git merge-base main lonely failed: the two commits have no common ancestor'),
+    });
   });
 
   it('refuses a ref that names no commit, a folder outside git, an argument git would read as an option, an unknown key', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { firstUnknownKey } from '../../events/known-keys.js';
-import { describeValue, InvalidOptionError, NotAGitRepositoryError, UnknownGitRefError } from '../errors.js';
+import { describeValue, GitFailedError, InvalidOptionError, NotAGitRepositoryError, UnknownGitRefError } from '../errors.js';
 import { codeMetricsOf, type GitCodeMetrics } from './code-metrics.js';
 import { fileChanges, type GitFileChange } from './diff-output.js';
 import { gitOutput, runGit } from './run-git.js';
@@ -78,6 +78,18 @@ async function commitOf(cwd: string, ref: string): Promise<string> {
   return id;
 }
 
+/** The best common ancestor of two commits (what `git diff base...head` starts from). */
+async function mergeBaseOf(cwd: string, base: string, head: string, ids: readonly [string, string]): Promise<string> {
+  const result = await runGit(cwd, ['merge-base', ...ids]);
+  const id = result.stdout.trim();
+  if (result.exitCode !== 0 || id === '')
+    throw new GitFailedError(
+      `git merge-base ${base} ${head}`,
+      'the two commits have no common ancestor: compare them directly (base..head, not base...head)',
+    );
+  return id;
+}
+
 /**
  * Every file changed between two commits, and the code metrics they make: `git diff --name-status`
  * and `--numstat` of the same two commit ids, run without a shell.
@@ -90,7 +102,7 @@ async function diffStats(options: GitMetricsOptions, call: string): Promise<GitD
   const { cwd, base, head, mergeBase } = checkedOptions(options, call);
   await assertRepository(cwd);
   const [baseId, headId] = [await commitOf(cwd, base), await commitOf(cwd, head)];
-  const from = mergeBase ? (await gitOutput(cwd, ['merge-base', baseId, headId])).trim() : baseId;
+  const from = mergeBase ? await mergeBaseOf(cwd, base, head, [baseId, headId]) : baseId;
   const range = [from, headId, '--'];
   const nameStatus = await gitOutput(cwd, ['diff', '--name-status', ...DIFF_FLAGS, ...range]);
   const numStat = await gitOutput(cwd, ['diff', '--numstat', ...DIFF_FLAGS, ...range]);
