@@ -92,6 +92,8 @@ const RECORD_SCRIPT = `
 import { MetricsCollector, verifyRun } from 'runledger';
 import { replay } from 'runledger/replay';
 import { compareConfigurations } from 'runledger/analysis';
+import { startServer } from 'runledger/serve';
+import { shipJournals } from 'runledger/ship';
 import fs from 'node:fs';
 
 const dir = process.argv[2];
@@ -109,7 +111,7 @@ console.log(JSON.stringify({
   costUsd: usage.cost?.totalUsd ?? null,
   replayOk: report.ok,
   tables: report.tables.length,
-  compare: typeof compareConfigurations,
+  subpaths: [typeof compareConfigurations, typeof startServer, typeof shipJournals],
 }));
 `;
 
@@ -187,7 +189,7 @@ describe('runledger installed into another package from its tarball, without the
     expect(tarballFiles.filter((f) => /^(src|test|dist\/test|dist\/bench|dist\/examples)\//.test(f))).toEqual([]);
   });
 
-  it("import { MetricsCollector } from 'runledger' records a run there; the subpaths load and replay it", () => {
+  it("import { MetricsCollector } from 'runledger' records a run there; every subpath loads (fastify, NATS with them) and replay runs", () => {
     const logs = path.join(app, 'logs');
     fs.writeFileSync(path.join(app, 'record.mjs'), RECORD_SCRIPT);
     const out = JSON.parse(succeeded(run(process.execPath, ['record.mjs', logs], app), 'node record.mjs')) as Record<string, unknown>;
@@ -197,7 +199,7 @@ describe('runledger installed into another package from its tarball, without the
       costUsd: expect.any(Number),
       replayOk: true,
       tables: 7,
-      compare: 'function',
+      subpaths: ['function', 'function', 'function'],
     });
     expect(out.costUsd).toBeGreaterThan(0);
     expect(fs.readFileSync(path.join(logs, 'csv', 'runs.csv'), 'utf8')).toContain('outside-run');
