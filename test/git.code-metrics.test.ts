@@ -232,5 +232,11 @@ describe('runledger git-metrics', () => {
     expect(noGit.status).toBe(2);
     expect(noGit.stderr).toContain('git program was not found on PATH');
     expect(cli(['..', '--cwd', repo]).status).toBe(2);
+    const option = cli(['base..--output=x', '--cwd', repo]);
+    expect([option.status, option.stderr]).toEqual([
+      2,
+      'runledger: git-metrics: "--output=x" is not a commit (a commit never starts with "-")\n',
+    ]);
+    expect(fs.existsSync(path.join(repo, 'x'))).toBe(false);
   });
 });

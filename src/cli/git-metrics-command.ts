@@ -22,6 +22,8 @@ export function parseRange(range: string): Range {
   const [base, head] = at >= 0 ? [range.slice(0, at), range.slice(at + (threeDots >= 0 ? 3 : 2))] : [range, 'HEAD'];
   if (base === '' && head === '')
     throw new UsageError(`git-metrics: ${JSON.stringify(range)} names no commit: give <base>..<head>, as in main..HEAD`);
+  for (const side of [base, head])
+    if (side.startsWith('-')) throw new UsageError(`git-metrics: ${JSON.stringify(side)} is not a commit (a commit never starts with "-")`);
   return { base: base === '' ? 'HEAD' : base, head: head === '' ? 'HEAD' : head, mergeBase: threeDots >= 0 };
 }
 

@@ -67,7 +67,11 @@ async function assertRepository(cwd: string): Promise<void> {
   const stat = await fs.promises.stat(cwd).catch(() => null);
   if (!stat?.isDirectory()) throw new NotAGitRepositoryError(cwd, stat ? 'is not a folder' : 'does not exist');
   const result = await runGit(cwd, ['rev-parse', '--git-dir']);
-  if (result.exitCode !== 0) throw new NotAGitRepositoryError(cwd, 'is not in a git repository');
+  if (result.exitCode === 0) return;
+  const said = result.stderr.trim().split('\n')[0] ?? '';
+  // Anything else (a repository git refuses to trust, "dubious ownership") is git's to explain.
+  if (/not a git repository/i.test(said)) throw new NotAGitRepositoryError(cwd, 'is not in a git repository');
+  throw new GitFailedError(`git rev-parse --git-dir (in ${cwd})`, `exit ${result.exitCode}: ${said}`);
 }
 
 /** The full id of the commit `ref` names; GIT_REF_UNKNOWN when it names none. */
