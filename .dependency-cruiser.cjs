@@ -11,6 +11,7 @@
  *   analysis    pure statistics over projections (no node: modules)
  *   audit       verification of journals
  *   collector   recording: the collectors and their run sessions (not replay: given an updater)
+ *   git         code metrics from a git diff, for finalizeIssue (runs git; beside the collector, not in it)
  *   replay      derived files rebuilt from journals (not ship, not the collector)
  *   ship, central, serve, report-html, cleanup: applications of the layers below
  *   entry points: src/index.ts, src/entries/ (the package's subpaths), src/cli/
@@ -25,6 +26,7 @@ const PROJECTIONS = '^projections/';
 const ANALYSIS = '^src/analysis/';
 const AUDIT = '^src/audit/';
 const COLLECTOR = '^src/collector/';
+const GIT = '^src/git/';
 const REPLAY = '^replay/';
 const SHIP = '^src/ship/';
 const ENTRIES = ['^src/index\\.ts$', '^src/entries/'];
@@ -77,6 +79,12 @@ module.exports = {
       'Recording never loads replay: live updates reach it through the updater the collector is given.',
     ),
     layer(
+      'git',
+      GIT,
+      [EVENTS, ...LEAVES],
+      'Code metrics from git read a repository, not journals: they give finalizeIssue its argument and know nothing of runs.',
+    ),
+    layer(
       'replay',
       REPLAY,
       [PROJECTIONS, JOURNAL, EVENTS, PRICES, ...LEAVES],
@@ -126,7 +134,7 @@ module.exports = {
       comment:
         'What `import("runledger")` loads stays light: heavy packages only through import() or requireOnDemand() where they are used.',
       severity: 'error',
-      from: { path: [EVENTS, JOURNAL, PRICES, COLLECTOR, AUDIT, ...LEAVES, '^src/index\\.ts$', '^replay/live-update\\.ts$'] },
+      from: { path: [EVENTS, JOURNAL, PRICES, COLLECTOR, AUDIT, GIT, ...LEAVES, '^src/index\\.ts$', '^replay/live-update\\.ts$'] },
       to: { path: HEAVY, dependencyTypesNot: ['type-only', 'dynamic-import', 'exotic-require'] },
     },
     {
@@ -136,7 +144,7 @@ module.exports = {
       from: { path: '^src/index\\.ts$' },
       to: {
         path: ours,
-        pathNot: [EVENTS, JOURNAL, PRICES, COLLECTOR, AUDIT, ...LEAVES, '^replay/live-update\\.ts$'],
+        pathNot: [EVENTS, JOURNAL, PRICES, COLLECTOR, AUDIT, GIT, ...LEAVES, '^replay/live-update\\.ts$'],
         dependencyTypesNot: ['type-only'],
       },
     },

@@ -416,3 +416,47 @@ export class FileSystemError extends RunledgerError {
     super(detail, options);
   }
 }
+
+/** `codeMetricsFromGit` / `runledger git-metrics`: no `git` program on PATH. */
+export class GitMissingError extends RunledgerError {
+  readonly code = 'GIT_MISSING';
+  constructor(options?: { cause?: unknown }) {
+    super('The git program was not found on PATH: install git (Debian: apt-get install git) or put it on PATH.', options);
+  }
+}
+
+/** `codeMetricsFromGit` / `runledger git-metrics`: the folder is not inside a git repository (or does not exist). */
+export class NotAGitRepositoryError extends RunledgerError {
+  readonly code = 'GIT_NOT_A_REPOSITORY';
+  constructor(
+    readonly cwd: string,
+    detail: string,
+  ) {
+    super(`${cwd} ${detail}: give the folder of the repository the agents work in (cwd, or --cwd).`);
+  }
+}
+
+/** `codeMetricsFromGit` / `runledger git-metrics`: a base or head that names no commit. */
+export class UnknownGitRefError extends RunledgerError {
+  readonly code = 'GIT_REF_UNKNOWN';
+  constructor(
+    readonly ref: string,
+    readonly cwd: string,
+  ) {
+    super(
+      `${describeValue(ref)} names no commit in the repository at ${cwd}: give a branch, tag, commit id or an expression such as HEAD~1 (git rev-parse --verify must accept it).`,
+    );
+  }
+}
+
+/** `codeMetricsFromGit` / `runledger git-metrics`: git ran and failed, or printed what runledger cannot read. */
+export class GitFailedError extends RunledgerError {
+  readonly code = 'GIT_FAILED';
+  constructor(
+    readonly command: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${command} failed: ${detail}`, options);
+  }
+}

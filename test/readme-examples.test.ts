@@ -20,6 +20,8 @@ const CLI = path.resolve('dist/src/cli/main.js');
  * test/central-replay.byte-identical.test.ts run them against a real one).
  */
 const NEEDS_A_SERVER = [/^npx runledger serve\b/, /^npx runledger ship\b/, /^npx runledger replay --from\b/];
+/** `git-metrics` reads a git repository, not the demo's logs: test/git.code-metrics.test.ts runs it on one made there. */
+const NEEDS_A_REPOSITORY = [/^npx runledger git-metrics\b/];
 
 function readmeExamples(): string[] {
   const found = new Set<string>();
@@ -31,7 +33,7 @@ function readmeExamples(): string[] {
 }
 
 const examples = readmeExamples();
-const runnable = examples.filter((e) => !NEEDS_A_SERVER.some((skip) => skip.test(e)));
+const runnable = examples.filter((e) => ![...NEEDS_A_SERVER, ...NEEDS_A_REPOSITORY].some((skip) => skip.test(e)));
 
 let work = '';
 let demoOut = '';
@@ -52,9 +54,9 @@ afterAll(() => {
 });
 
 describe('the README examples, after npm start', () => {
-  it('finds the examples, and skips only those that need a server', () => {
+  it('finds the examples, and skips only those that need a server or a git repository', () => {
     expect(runnable.length).toBeGreaterThanOrEqual(15);
-    expect(examples.length - runnable.length).toBe(3);
+    expect(examples.length - runnable.length).toBe(NEEDS_A_SERVER.length + NEEDS_A_REPOSITORY.length);
     expect(runnable).toContain('npx runledger show demo_gpt-4o_t0_r1_1 --issue 3');
   });
 

@@ -19,6 +19,8 @@ interface Loads {
   readonly ours: string[];
   /** Packages from node_modules, by name. */
   readonly packages: string[];
+  /** Node's own modules imported with the node: prefix (node:fs, ...). */
+  readonly builtins: string[];
 }
 
 const DIST = path.join(ROOT, 'dist');
@@ -34,8 +36,10 @@ function traced(args: readonly string[]): Loads {
   const lines = fs.readFileSync(trace, 'utf8').split('\n').filter(Boolean);
   const ours = new Set<string>();
   const packages = new Set<string>();
+  const builtins = new Set<string>();
   for (const line of lines) {
     const [how, what] = [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)];
+    if (what.startsWith('node:')) builtins.add(what);
     const file = what.startsWith('file://') ? new URL(what).pathname : how === 'require' && path.isAbsolute(what) ? what : null;
     const inNodeModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file ?? '');
     if (inNodeModules) packages.add(inNodeModules[1]!);
@@ -48,7 +52,7 @@ function traced(args: readonly string[]): Loads {
           .join('/'),
       );
   }
-  return { ours: [...ours].sort(), packages: [...packages].sort() };
+  return { ours: [...ours].sort(), packages: [...packages].sort(), builtins: [...builtins].sort() };
 }
 
 const HELP_MODULES = [
@@ -90,6 +94,10 @@ describe('start-up loads only what is used', () => {
     // Only the updater that loads replay when a live update first runs.
     expect(loads.ours.filter((m) => m.startsWith('replay/') || m.startsWith('projections/'))).toEqual(['replay/live-update.js']);
     expect(loads.packages.filter((p) => HEAVY.includes(p))).toEqual([]);
+    // codeMetricsFromGit is exported from the root entry; it loads child_process when first called.
+    expect(loads.ours).toContain('src/git/code-metrics-from-git.js');
+    expect(loads.builtins).toContain('node:fs');
+    expect(loads.builtins).not.toContain('node:child_process');
   });
 
   it('the price table loads with the first token record, rxjs with the first subscription to events$', () => {

@@ -4,6 +4,7 @@ import { DEFAULT_STREAM } from '../ship/subject.js';
 import type { AnalysisOptions, CompareCommandOptions, ReportCommandOptions, SuggestCommandOptions } from './analysis-commands.js';
 import { RANK_METRIC_NAMES, RUN_STATUSES, SUGGEST_OBJECTIVE_NAMES } from './choices.js';
 import type { CleanupCommandOptions } from './cleanup-command.js';
+import type { GitMetricsCommandOptions } from './git-metrics-command.js';
 import type { PricesOptions } from './prices-command.js';
 import type { ReplayCommandOptions } from './replay-command.js';
 import type { RunsOptions } from './runs-command.js';
@@ -153,6 +154,25 @@ export function registerCommands(program: Command): void {
     )
     .action(async (model: string | undefined, options: PricesOptions) =>
       (await import('./prices-command.js')).pricesCommand(model, options),
+    );
+
+  program
+    .command('git-metrics')
+    .description(
+      'files created, modified and deleted and lines added and removed between two commits, as JSON: what codeMetricsFromGit gives finalizeIssue',
+    )
+    .argument('<range>', '<base>..<head>, <base>...<head> (from their merge base) or <base> (to HEAD)')
+    .option('--cwd <dir>', 'the repository (default: the current folder)')
+    .option('--files', 'also every file behind the figures: status, paths, lines, binary; and the commit ids compared')
+    .addHelpText(
+      'after',
+      '\nRenames are followed (a moved file is modified; its lines count only its edits); binary files count as files, not lines.\n' +
+        'Only commits are compared: commit the work first (uncommitted and untracked files are in no commit).\n\n' +
+        'Exit codes: 0 done, 2 not a repository, an unknown commit, git missing, a bad range.\n\n' +
+        'Examples:\n  $ runledger git-metrics main..HEAD\n  $ runledger git-metrics main...feature/login --cwd ../work --files',
+    )
+    .action(async (range: string, options: GitMetricsCommandOptions) =>
+      (await import('./git-metrics-command.js')).gitMetricsCommand(range, options),
     );
 
   program
