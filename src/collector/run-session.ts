@@ -143,6 +143,7 @@ export class RunSession implements GuardedRun {
   /** What the resume that opened this session found; null for a session that started its run. */
   resumed: ResumeSummary | null = null;
   private readonly startReturns: StartReturns;
+  private readonly guarded: boolean;
 
   private constructor(
     readonly runId: string,
@@ -151,15 +152,15 @@ export class RunSession implements GuardedRun {
     private readonly writer: JournalWriter,
     private readonly context: CollectorContext,
     prices: PriceBook,
-    clock: () => Date,
-    injectedClock: (() => Date) | undefined,
-    private readonly guarded: boolean,
+    options: CollectorOptions,
     updateDerivedFiles: DerivedFilesUpdater | null,
   ) {
-    this.startReturns = StartReturns.for(injectedClock);
+    const clock = options.clock ?? (() => new Date());
+    this.guarded = options.handleSignals ?? true;
+    this.startReturns = StartReturns.for(options.clock);
     this.planner = new EventPlanner(runId, context, prices, clock, this.startReturns, () => writer.failureError);
     this.live = updateDerivedFiles ? liveDerivedFiles(paths.logsDir, updateDerivedFiles) : null;
-    if (guarded) guardRun(this);
+    if (this.guarded) guardRun(this);
   }
 
   static async start(options: StartOptions): Promise<RunSession> {
@@ -209,18 +210,7 @@ export class RunSession implements GuardedRun {
         writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       }
       const context = initialContext();
-      const session = new RunSession(
-        runId,
-        paths,
-        lock,
-        writer,
-        context,
-        prices,
-        clock,
-        options.clock,
-        options.handleSignals ?? true,
-        updateDerivedFiles,
-      );
+      const session = new RunSession(runId, paths, lock, writer, context, prices, options, updateDerivedFiles);
       return session.opening(() => {
         session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
         // Bytes of a start that died before its first line, kept aside above: named in the journal.
@@ -278,18 +268,7 @@ export class RunSession implements GuardedRun {
         { ops, clock },
       );
       copy = null;
-      const session = new RunSession(
-        runId,
-        paths,
-        lock,
-        writer,
-        context,
-        prices,
-        clock,
-        options.clock,
-        options.handleSignals ?? true,
-        updateDerivedFiles,
-      );
+      const session = new RunSession(runId, paths, lock, writer, context, prices, options, updateDerivedFiles);
       return session.opening(() => {
         const abandonedAgents = [...context.openAgents.values()].map((a) => ({
           agentId: a.agentId,
