@@ -1,6 +1,6 @@
 import type { RunReadModels, RunStatus } from '../../projections/run-projection.js';
 import { configValue, formatValue } from '../analysis/config-keys.js';
-import { duration, pct, usd } from '../analysis/render/format.js';
+import { durationColumn, pct, usd } from '../analysis/render/format.js';
 import { escapeHtml } from './escape.js';
 import { figure, int } from './figure-markup.js';
 import { htmlTable, type Column } from './html-table.js';
@@ -34,6 +34,13 @@ function statusBadge(status: RunStatus, runId: string, reason: string | null): s
   return badge(status, text, { 'data-status': status, 'data-run-id': runId, ...(reason ? { title: reason } : {}) });
 }
 
+/** A resumed run says so, with its downtime: its wall time is not its working time. */
+function resumedMark(run: RunReadModels['run'], downtime: string): string {
+  if (run.resumes === 0) return '';
+  const times = run.resumes === 1 ? 'once' : `${run.resumes} times`;
+  return ` <span class="resumed" data-resumes="${run.resumes}" title="${escapeHtml(`resumed ${times} after a crash or interruption; ${downtime} of downtime between them`)}">resumed ×${int(run.resumes)}</span>`;
+}
+
 const countWithFailures = (count: number, failures: number): string =>
   failures === 0 ? int(count) : `${int(count)}<span class="ci bad">${int(failures)} failed</span>`;
 
@@ -49,14 +56,17 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
   const left = ordered.length - shown.length;
   const statusCounts = new Map<RunStatus, number>();
   for (const r of runs) statusCounts.set(r.run.status, (statusCounts.get(r.run.status) ?? 0) + 1);
+  const resumed = runs.filter((r) => r.run.resumes > 0).length;
   const src = 'run';
+  // One unit for both time columns, so wall and active time of a run compare at a glance.
+  const time = durationColumn(shown.flatMap(({ run }) => [run.durationMs, run.activeDurationMs]));
   const columns: Column<RunReadModels>[] = [
     { header: 'run', className: 'id run-id', cell: ({ run }) => breakableId(run.runId) },
     { header: 'started (UTC)', className: 'nowrap', cell: ({ run }) => escapeHtml(shortTime(run.startedAt)) },
     {
       header: 'status',
       cell: ({ run }) =>
-        `${statusBadge(run.status, run.runId, run.statusReason)}${run.journal.tornTail ? ` <span class="warning" title="torn tail at byte ${run.journal.tornTail.offset}">torn tail</span>` : ''}`,
+        `${statusBadge(run.status, run.runId, run.statusReason)}${resumedMark(run, time(run.downtimeMs))}${run.journal.tornTail ? ` <span class="warning" title="torn tail at byte ${run.journal.tornTail.offset}">torn tail</span>` : ''}`,
     },
     {
       header: configKeys.join(', ') || 'configuration',
@@ -85,9 +95,17 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
           : figure({ source: src, group: run.runId, metric: 'cost' }, run.tokens.costUsd, usd(run.tokens.costUsd)) + reportedMark(run),
     },
     {
-      header: 'duration',
+      header: 'wall time',
       numeric: true,
-      cell: ({ run }) => figure({ source: src, group: run.runId, metric: 'duration' }, run.durationMs, duration(run.durationMs)),
+      title: 'start to finish, the downtime between a crash and its resume included',
+      cell: ({ run }) => figure({ source: src, group: run.runId, metric: 'duration' }, run.durationMs, time(run.durationMs)),
+    },
+    {
+      header: 'active',
+      numeric: true,
+      title: 'wall time without the downtime of its resumes',
+      cell: ({ run }) =>
+        figure({ source: src, group: run.runId, metric: 'active-duration' }, run.activeDurationMs, time(run.activeDurationMs)),
     },
     { header: 'tool calls', numeric: true, cell: ({ run }) => countWithFailures(run.toolCalls, run.toolFailures) },
     { header: 'pipelines', numeric: true, cell: ({ run }) => countWithFailures(run.pipelines, run.pipelineFailures) },
@@ -100,7 +118,7 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
     .join(' &nbsp; ');
   return `<section class="panel" id="runs">
 <h2>Runs</h2>
-<p class="lead">${int(runs.length)} runs: ${summary}. A run without <code>RunFinished</code> whose writer is gone is crashed; running runs are left out of the analysis.</p>
+<p class="lead">${int(runs.length)} runs: ${summary}. A run without <code>RunFinished</code> whose writer is gone is crashed; running runs are left out of the analysis.${resumed > 0 ? ` ${int(resumed)} run${resumed === 1 ? ' was' : 's were'} resumed (marked "resumed"): their wall time includes the downtime, their active time does not.` : ''}</p>
 ${htmlTable(columns, shown, { rowAttrs: ({ run }) => ({ class: `row-${run.status}`, 'data-run-id': run.runId }), attributes: { 'data-table': 'runs' }, empty: 'No runs recorded.' })}
 ${left > 0 ? `<p class="capped" data-capped="runs">Showing the ${int(shown.length)} most recent runs; ${int(left)} older run${left === 1 ? '' : 's'} left out of this table (they are in the analysis).</p>` : ''}
 </section>`;
