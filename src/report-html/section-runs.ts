@@ -1,3 +1,4 @@
+import type { AnalysisRun } from '../../projections/analysis-input.js';
 import type { RunReadModels, RunStatus } from '../../projections/run-projection.js';
 import { configValue, formatValue } from '../analysis/config-keys.js';
 import { durationColumn, pct, usd } from '../analysis/render/format.js';
@@ -12,6 +13,31 @@ function reportedMark(run: RunReadModels['run']): string {
   if (t.reportedRecords === 0) return '';
   const difference = `${t.reportedMinusComputedUsd < 0 ? '−' : '+'}${usd(Math.abs(t.reportedMinusComputedUsd))}`;
   return ` <span class="small" title="${escapeHtml(`${t.reportedRecords} token record(s) priced by the provider's reported cost; reported − computed: ${difference}`)}">(reported ${escapeHtml(difference)})</span>`;
+}
+
+/** What a cost cell needs: the priced records' sum and what is left unpriced. */
+interface CostFacts {
+  readonly costUsd: number;
+  readonly tokenRecords: number;
+  readonly unpricedRecords: number;
+  readonly unpricedTokens: number;
+  readonly unpricedModels: readonly string[];
+}
+
+/** "$0.17", a lower bound "≥ $0.17" with some records unpriced, or "unknown" when none is priced. */
+const costText = (c: CostFacts): string =>
+  c.unpricedRecords === 0 ? usd(c.costUsd) : c.unpricedRecords === c.tokenRecords ? 'unknown' : `≥ ${usd(c.costUsd)}`;
+
+function costCell(c: CostFacts, ref: { source: string; group: string; metric: string }, after: string): string {
+  if (c.unpricedRecords === 0) return figure(ref, c.costUsd, costText(c)) + after;
+  const why = `a lower bound: ${c.unpricedRecords} token record(s) with ${c.unpricedTokens} tokens have no price (${c.unpricedModels.join(', ')})`;
+  return `<span class="warning" title="${escapeHtml(why)}">${escapeHtml(costText(c))} (${int(c.unpricedRecords)} unpriced)</span>${after}`;
+}
+
+/** Below a cost priced with today's table: the cost as recorded, so both figures and their source show. */
+function recordedLine(run: RunReadModels['run']): string {
+  const recorded: CostFacts = { ...run.tokens, unpricedModels: run.unpricedModels };
+  return `<span class="ci" title="as priced when the tokens were recorded (@pydantic/genai-prices ${escapeHtml(run.priceTableVersion)})">recorded ${figure({ source: 'run', group: run.runId, metric: 'recorded-cost' }, run.tokens.costUsd, costText(recorded))}</span>`;
 }
 
 const MAX_RUN_ROWS = 200;
@@ -48,7 +74,12 @@ const countWithFailures = (count: number, failures: number): string =>
 export const breakableId = (id: string): string => escapeHtml(id).replace(/([_-])/g, '$1<wbr>');
 
 /** The most recent runs (up to 200), newest first; crashed and interrupted runs stand out. */
-export function runsSection(runs: readonly RunReadModels[], configKeys: readonly string[]): string {
+/** `pricedNow`: the runs re-priced with today's table (--prices-as current); the cost column then shows both figures. */
+export function runsSection(
+  runs: readonly RunReadModels[],
+  configKeys: readonly string[],
+  pricedNow: ReadonlyMap<string, AnalysisRun> | null = null,
+): string {
   const ordered = [...runs].sort((a, b) =>
     a.run.startedAt < b.run.startedAt ? 1 : a.run.startedAt > b.run.startedAt ? -1 : a.run.runId < b.run.runId ? 1 : -1,
   );
@@ -85,14 +116,14 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
       cell: ({ run }) => figure({ source: src, group: run.runId, metric: 'success-rate' }, run.successRate, pct(run.successRate)),
     },
     {
-      header: 'cost',
+      header: pricedNow ? 'cost now (recorded)' : 'cost',
       numeric: true,
-      cell: ({ run }) =>
-        run.tokens.unpricedRecords > 0
-          ? `<span class="warning" title="${escapeHtml(
-              `a lower bound: ${run.tokens.unpricedRecords} token record(s) with ${run.tokens.unpricedTokens} tokens have no price (${run.unpricedModels.join(', ')})`,
-            )}">${run.tokens.unpricedRecords === run.tokens.tokenRecords ? 'unknown' : `≥ ${escapeHtml(usd(run.tokens.costUsd))}`} (${int(run.tokens.unpricedRecords)} unpriced)</span>`
-          : figure({ source: src, group: run.runId, metric: 'cost' }, run.tokens.costUsd, usd(run.tokens.costUsd)) + reportedMark(run),
+      cell: ({ run }) => {
+        const now = pricedNow?.get(run.runId);
+        const ref = { source: src, group: run.runId, metric: 'cost' };
+        if (!now) return costCell({ ...run.tokens, unpricedModels: run.unpricedModels }, ref, reportedMark(run));
+        return costCell(now, ref, reportedMark(run)) + recordedLine(run);
+      },
     },
     {
       header: 'wall time',
