@@ -13,7 +13,12 @@ export interface AnalysisRun {
   readonly projectId: string;
   readonly status: RunStatus;
   readonly startedAt: string;
+  /** Wall time, the downtime between a crash and its resume included. */
   readonly durationMs: number | null;
+  /** Wall time without the downtime of its resumes. */
+  readonly activeDurationMs: number | null;
+  /** How often the run was resumed (its RunResumed events). */
+  readonly resumes: number;
   readonly config: SystemConfig;
   readonly issues: number;
   readonly completedIssues: number;
@@ -88,6 +93,8 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     status: run.status,
     startedAt: run.startedAt,
     durationMs: run.durationMs,
+    activeDurationMs: run.activeDurationMs,
+    resumes: run.resumes,
     config: run.config,
     issues: run.issues.total,
     completedIssues: run.issues.completed,

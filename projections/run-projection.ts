@@ -73,7 +73,12 @@ export interface RunModel {
   readonly startedAt: string;
   /** RunFinished's time; for a crashed run the last event's; null while running. */
   readonly endedAt: string | null;
+  /** Wall time: start to RunFinished (or to the last event), downtime between a crash and its resume included. */
   readonly durationMs: number | null;
+  /** The wall time without the downtime of its resumes: how long a writer was at work. */
+  readonly activeDurationMs: number | null;
+  /** Σ over its resumes of the time from the previous writer's last event to RunResumed. */
+  readonly downtimeMs: number;
   readonly config: SystemConfig;
   readonly issues: {
     readonly total: number;
@@ -185,6 +190,7 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
   const count = (st: IssueModelStatus): number => issues.filter((i) => i.status === st).length;
   const finished = issues.filter((i) => i.status === 'completed' || i.status === 'failed' || i.status === 'skipped');
   const rate = (n: number): number | null => (issues.length === 0 ? null : n / issues.length);
+  const { durationMs, activeDurationMs } = runTimes(s);
 
   const run: RunModel = {
     runId,
@@ -193,7 +199,9 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
     statusReason: s.statusReason,
     startedAt: s.startedAt,
     endedAt: s.finishedAt ?? (running ? null : s.lastEventAt),
-    durationMs: s.recordedDurationMs ?? msBetween(s.startedAt, s.lastEventAt),
+    durationMs,
+    activeDurationMs,
+    downtimeMs: s.downtimeMs,
     config: s.config,
     issues: {
       total: issues.length,
@@ -236,6 +244,12 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
     debuggingCycles: state.debuggingCycles.records.map(withRun),
     errors: state.errors.records.map(withRun),
   };
+}
+
+/** Wall time (RunFinished's, else to the last event) and the same without the downtime of its resumes. */
+function runTimes(s: RunSummaryState): { durationMs: number | null; activeDurationMs: number | null } {
+  const durationMs = s.recordedDurationMs ?? msBetween(s.startedAt, s.lastEventAt);
+  return { durationMs, activeDurationMs: durationMs === null ? null : Math.max(0, durationMs - s.downtimeMs) };
 }
 
 function agentModels(runId: string, state: AgentsState, running: boolean): AgentModel[] {

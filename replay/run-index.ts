@@ -13,7 +13,7 @@ export type { RunIndexEntry };
 // version is ignored and everything rebuilt.
 // The runledger version is checked too: another version's projections may give other bytes, so
 // its index is ignored and every run rebuilt.
-const INDEX_VERSION = 16;
+const INDEX_VERSION = 17;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   return loadRunIndexWithAssembly(paths).index;

@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MetricsCollector } from '../src/index.js';
 import { readLines, startRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -58,6 +59,55 @@ describe('runledger runs', () => {
     const bad = cli('runs', '--dir', dir, '--status', 'exploded');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('"exploded" is not one of');
+  });
+});
+
+/** One CSV file's rows as objects, read by python's csv module (config_json is a quoted cell). */
+function csvRows(file: string): Record<string, string>[] {
+  const script = 'import csv, json, sys\nprint(json.dumps(list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))))';
+  return JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' })) as Record<string, string>[];
+}
+
+describe('a resumed run in runs, runs --json, runs.csv and the HTML report', () => {
+  it('is marked resumed, with its wall time and its active time (the downtime left out) in one unit', async () => {
+    const dir = tempDir();
+    let now = Date.parse('2026-11-05T10:00:00Z');
+    const clock = (): Date => new Date(now);
+    const first = await startRun(dir, { runId: 'resumed-run', clock });
+    first.startIssue(1);
+    now += 1500;
+    first.startAgent('coding');
+    first.close(); // the writer dies 1.5 s in
+    now += 27_700;
+    const again = await MetricsCollector.resume({
+      dir,
+      runId: 'resumed-run',
+      clock,
+      handleSignals: false,
+      liveUpdates: false,
+      prices: null,
+    });
+    expect(again.resumed?.downtimeMs).toBe(27_700);
+    now += 500;
+    again.finalizeIssue(1, 'completed');
+    again.finalizeRun('completed');
+
+    const text = cli('runs', '--dir', dir);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/resumed-run\s+completed, resumed ×1\s.*\s29\.7 s\s+2\.0 s\n/);
+    expect(text.stdout).toContain('1 run(s) resumed after a crash or interruption: wall time includes the downtime before each resume');
+    const [json] = JSON.parse(cli('runs', '--dir', dir, '--json').stdout);
+    expect(json).toMatchObject({ resumes: 1, durationMs: 29_700, activeDurationMs: 2000 });
+    const [row] = csvRows(path.join(dir, 'csv', 'runs.csv'));
+    expect(row).toMatchObject({ resumes: '1', duration_s: '29.7', downtime_s: '27.7', active_duration_s: '2' });
+
+    const out = path.join(dir, 'report.html');
+    expect(cli('report', '--dir', dir, '--format', 'html', '--out', out).status).toBe(0);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toMatch(
+      /<span class="resumed" data-resumes="1" title="resumed once after a crash or interruption; 27\.7 s of downtime between them">resumed ×1<\/span>/,
+    );
+    expect(html).toContain('data-metric="active-duration" data-value="2000"');
   });
 });
 

@@ -47,6 +47,16 @@ describe('npm start: the demo', () => {
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/https?:\/\//);
     expect(fs.readFileSync(path.join(dir, 'analysis.txt'), 'utf8')).toContain('Which parameters matter');
+    // Coding and testing agents fail where the simulation says so (an incomplete patch, failing tests), and are retried.
+    const agents = fs
+      .readFileSync(path.join(dir, 'csv', 'agents.csv'), 'utf8')
+      .split('\r\n')
+      .slice(1)
+      .filter(Boolean);
+    const failed = (type: string): number => agents.filter((row) => row.includes(`,${type},`) && row.includes(',failed,')).length;
+    expect(failed('coding')).toBeGreaterThan(0);
+    expect(failed('testing')).toBeGreaterThan(0);
+    expect(runs.filter((r) => r.status === 'completed').some((r) => r.failedIssues > 0)).toBe(true);
     for (const table of ['runs.csv', 'issues.csv', 'agents.csv', 'pipelines.csv', 'tool_usage.csv', 'debugging_cycles.csv', 'errors.csv']) {
       expect(fs.statSync(path.join(dir, 'csv', table)).size, table).toBeGreaterThan(200);
     }

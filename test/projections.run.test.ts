@@ -65,6 +65,24 @@ describe('run status', () => {
 });
 
 describe('run times', () => {
+  it('a resumed run: wall time includes the downtime before each resume, active time does not', () => {
+    const { run } = given(
+      at(t(0), runStarted()),
+      at(t(1.5), issueStarted(1)),
+      // The writer dies; the run is resumed 27.7 s later, then interrupted and resumed again after 10 s.
+      at(t(29.2), runResumed({ afterSeq: 2 })),
+      at(t(30), runFinished('interrupted', { durationMs: 30_000 })),
+      at(t(40), runResumed({ afterSeq: 4 })),
+      at(t(41), runFinished('completed', { durationMs: 41_000 })),
+    ).when({ writerAlive: false });
+    expect(run).toMatchObject({ resumes: 2, durationMs: 41_000, downtimeMs: 37_700, activeDurationMs: 3300 });
+  });
+
+  it('a run never resumed has no downtime: active time is its wall time', () => {
+    const { run } = given(at(t(0), runStarted()), at(t(12), runFinished('completed', { durationMs: 12_000 }))).when();
+    expect(run).toMatchObject({ resumes: 0, downtimeMs: 0, durationMs: 12_000, activeDurationMs: 12_000 });
+  });
+
   it("startedAt is RunStarted's time and endedAt is RunFinished's", () => {
     const { run } = given(
       at(T0, runStarted()),

@@ -6,6 +6,12 @@ import { loadAnalysisRuns } from '../replay/load-analysis-runs.js';
 import { startRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
+/** One CSV file's rows as objects, read by python's csv module. */
+function csvRows(file: string): Record<string, string>[] {
+  const script = 'import csv, json, sys\nprint(json.dumps(list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))))';
+  return JSON.parse(spawnSync('python3', ['-c', script, file], { encoding: 'utf8' }).stdout) as Record<string, string>[];
+}
+
 const CLI = path.resolve('dist/src/cli/main.js');
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
 
@@ -65,5 +71,68 @@ describe('--prices-as current: re-pricing old runs as a projection', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--prices-as "tomorrow" is not one of recorded, current');
     expect(cli('compare', '--by', 'llm.model', '--dir', dir, '--prices', prices).stderr).toContain('it needs --prices-as current');
+  });
+
+  it('replay --prices-as current writes both figures and the table that priced them to their own CSV; logs/csv and the journal stay as recorded', async () => {
+    const { dir, prices, journal } = await recordAndAddPrice();
+    expect(cli('replay', '--dir', dir).status).toBe(0);
+    const runsCsv = path.join(dir, 'csv', 'runs.csv');
+    const [tablesBefore, journalBefore] = [fs.readFileSync(runsCsv), fs.readFileSync(journal)];
+
+    const result = cli('replay', '--dir', dir, '--prices-as', 'current', '--prices', prices);
+    expect(result.status).toBe(0);
+    const file = path.join(dir, 'repriced-costs.csv');
+    expect(result.stdout).toContain(`Re-priced 1 run(s) with @pydantic/genai-prices`);
+    expect(result.stdout).toContain(
+      `and ${path.resolve(prices)} (--prices-as current): recorded $0.0002 (1 unpriced token record(s)), now $0.0082 (0 unpriced).`,
+    );
+    expect(result.stdout).toContain(`Written to ${file}`);
+    const [row] = csvRows(file);
+    expect(row).toMatchObject({
+      run_id: 'old-run',
+      token_records: '2',
+      recorded_cost_usd: '0.00019',
+      recorded_unpriced_token_records: '1',
+      recorded_unpriced_tokens: '2500',
+      current_cost_usd: '0.00819',
+      current_unpriced_token_records: '0',
+      current_unpriced_models: '',
+      current_minus_recorded_usd: '0.008',
+      price_package: "'@pydantic/genai-prices",
+      price_override_file: path.resolve(prices),
+    });
+    expect(row!.price_override_sha256).toMatch(/^[0-9a-f]{64}$/);
+    // The derived tables are the same bytes as a replay without re-pricing: they never depend on the day's prices.
+    expect(fs.readFileSync(runsCsv).equals(tablesBefore)).toBe(true);
+    expect(fs.readFileSync(journal).equals(journalBefore)).toBe(true);
+
+    const elsewhere = path.join(tempDir(), 'costs-now.csv');
+    const json = JSON.parse(cli('replay', '--dir', dir, '--prices-as', 'current', '--prices', prices, '--out', elsewhere, '--json').stdout);
+    expect(json.repriced).toMatchObject({ file: elsewhere, runs: 1, recorded: { unpricedRecords: 1 }, current: { unpricedRecords: 0 } });
+    expect(csvRows(elsewhere)).toHaveLength(1);
+    const refused = cli('replay', '--dir', dir, '--out', elsewhere);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--out names the re-priced costs file: it needs --prices-as current');
+  });
+
+  it("report --format html --prices-as current shows costs priced now, each run's recorded cost beside it, and both sources", async () => {
+    const { dir, prices } = await recordAndAddPrice();
+    const out = path.join(tempDir(), 'now.html');
+    const result = cli('report', '--dir', dir, '--format', 'html', '--prices-as', 'current', '--prices', prices, '--out', out);
+    expect(result.status, result.stderr).toBe(0);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toMatch(/data-prices-as="current">costs priced now with @pydantic\/genai-prices [^ ]+ and the override file /);
+    expect(html).toContain('cost now (recorded)');
+    expect(html).toMatch(/data-group="old-run" data-metric="cost" data-value="0\.00819"/);
+    expect(html).toMatch(
+      /recorded <span class="fig" data-source="run" data-group="old-run" data-metric="recorded-cost" data-value="0\.00019">≥ \$0\.0001900<\/span>/,
+    );
+    expect(html).toContain('costs priced now with @pydantic/genai-prices');
+
+    const recorded = path.join(tempDir(), 'recorded.html');
+    expect(cli('report', '--dir', dir, '--format', 'html', '--out', recorded).status).toBe(0);
+    const asRecorded = fs.readFileSync(recorded, 'utf8');
+    expect(asRecorded).not.toContain('data-prices-as');
+    expect(asRecorded).toContain('as recorded in each run');
   });
 });

@@ -184,6 +184,8 @@ function expectedValue(f: PageFigure): Expected {
       'success-rate': run.issues === 0 ? null : run.completedIssues / run.issues,
       cost: run.unpricedRecords > 0 ? undefined : run.costUsd,
       duration: run.durationMs,
+      'active-duration': run.activeDurationMs,
+      'recorded-cost': run.repriced?.recorded.costUsd,
     };
     return map[f.metric];
   }

@@ -151,7 +151,22 @@ describe('the happy path', () => {
     collector.close();
     const { api } = await serverIn(dir);
     expect((await api.get('/runs/left')).body).toMatchObject({ open: false, status: 'crashed', finishedRecorded: false, lastSeq: 3 });
-    expect(await api.post('/runs/left/resume', {})).toEqual({ status: 200, body: { runId: 'left', lastSeq: 4 } });
+    const resumed = await api.post('/runs/left/resume', {});
+    expect(resumed.status).toBe(200);
+    // The answer says what the resume found, as collector.resumed does.
+    expect(resumed.body).toMatchObject({
+      runId: 'left',
+      lastSeq: 4,
+      resumed: {
+        afterSeq: 3,
+        abandonedAgents: [{ agentId: 'agent-1', agentType: 'coding', issueId: 1 }],
+        abandonedToolCalls: [],
+        openIssues: [1],
+        quarantined: [],
+        quarantinedBytes: 0,
+      },
+    });
+    expect(resumed.body.resumed.downtimeMs).toBeGreaterThanOrEqual(0);
     // The abandoned agent is closed by the resume: the next finalizeAgent finds none open.
     expect((await api.call('left', 'finalizeAgent', { success: true })).body.error.code).toBe('NO_OPEN_AGENT');
     expect((await api.call('left', 'finalizeIssue', { issueId: 1, status: 'completed' })).status).toBe(200);

@@ -103,17 +103,24 @@ for (let issue = 1; issue <= run.issues; issue += 1) {
     await spend(60, 300);
     llmCall([8000, 30000], [1500, 5000], attempt > 1 ? 0.5 : 0.1);
     if (random() < 0.04) metrics.recordError({ kind: 'llm', message: 'rate limited (429), retried after 20 s', recoverable: true });
-    for (let edit = between(2, 5); edit > 0; edit -= 1) await tool('write_file', 0.01, [1, 2]);
+    let edited = true;
+    for (let edit = between(2, 5); edit > 0; edit -= 1) edited = (await tool('write_file', 0.03, [1, 2])) && edited;
     linesAdded += between(40, 320);
+    if (!edited) {
+      // A failed edit leaves the patch incomplete: the coding agent failed, nothing is tested, and the next attempt retries.
+      metrics.finalizeAgent({ success: false, error: 'write_file failed: the patch is incomplete' });
+      continue;
+    }
     metrics.finalizeAgent({ success: true });
 
     metrics.startAgent('testing');
     await tool('run_tests', 0.05, [30, 120]);
     llmCall([3000, 9000], [200, 800]);
-    metrics.finalizeAgent({ success: true });
-
     solved = random() < attemptSuccess;
     const failingTests = solved ? 0 : between(1, 6);
+    // The testing agent fails where its tests fail: the pipeline below fails with them, then a debugging cycle and a retry.
+    metrics.finalizeAgent(solved ? { success: true } : { success: false, error: `${failingTests} failing test(s)` });
+
     await spend(180, 480);
     metrics.recordPipeline({
       pipelineId: `${run.runId}-i${issue}-p${attempt}`,

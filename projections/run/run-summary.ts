@@ -2,6 +2,7 @@ import type { SystemConfig } from '../../events/config.js';
 import type { RunEntry } from '../../src/journal/envelope.js';
 import type { HostInfo } from '../../events/fields.js';
 import type { RunStatusRecorded } from '../../events/run.js';
+import { msBetween } from '../shared/durations.js';
 import { addTokens, emptyTokenTotals, type TokenTotals } from '../shared/token-totals.js';
 
 /** The run-level facts of one journal. Issue counts and complexity come from the issues projection. */
@@ -25,6 +26,8 @@ export interface RunSummaryState {
   events: number;
   lastSeq: number;
   resumes: number;
+  /** Σ over RunResumed of the time from the event before it (the previous writer's last) to it. */
+  downtimeMs: number;
   quarantinedTails: number;
   tokens: TokenTotals;
   /** Every model the run recorded tokens for, as "provider:model" ("" provider when none), sorted. */
@@ -59,6 +62,7 @@ export function initialRunSummary(): RunSummaryState {
     events: 0,
     lastSeq: 0,
     resumes: 0,
+    downtimeMs: 0,
     quarantinedTails: 0,
     tokens: emptyTokenTotals(),
     models: [],
@@ -75,6 +79,7 @@ export function initialRunSummary(): RunSummaryState {
 }
 
 export function evolveRunSummary(state: RunSummaryState, entry: RunEntry): RunSummaryState {
+  const previousEventAt = state.lastEventAt;
   state.events += 1;
   state.lastSeq = entry.seq;
   state.lastEventAt = entry.ts;
@@ -92,6 +97,8 @@ export function evolveRunSummary(state: RunSummaryState, entry: RunEntry): RunSu
       return state;
     case 'RunResumed':
       state.resumes += 1;
+      // As collector.resumed.downtimeMs: from the last event the previous writer left to the resume.
+      state.downtimeMs += msBetween(previousEventAt, entry.ts) ?? 0;
       state.lockStaleMs = entry.data.lockStaleMs ?? null;
       state.recordedStatus = null;
       state.statusReason = null;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
+import type { PricesAs } from '../../replay/prices-as.js';
 import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { writeFileAtomic } from '../durable/atomic-file.js';
 import { bestConfiguration } from '../analysis/best.js';
@@ -177,10 +178,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
   const settings = { ...bootstrapOf(options), lastN: optionalWholeNumber('--last', options.last, BOUNDS.last) };
   if (options.out !== undefined) assertWritableFile('--out', options.out);
   const pricing = pricingOf(options);
-  if (options.format === 'html' && pricing.pricesAs === 'current') {
-    throw new UsageError('--prices-as current is not available for --format html: the HTML report shows costs as recorded');
-  }
-  if (options.format === 'html') return htmlReport(dir, options, settings);
+  if (options.format === 'html') return htmlReport(dir, options, { ...settings, ...pricing });
   const report = analysisReport(await runsOf(options), settings);
   const json = options.json || options.format === 'json';
   const text = json
@@ -201,7 +199,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<void
 async function htmlReport(
   dir: string,
   options: ReportCommandOptions,
-  settings: { seed?: number; resamples?: number; lastN?: number },
+  settings: { seed?: number; resamples?: number; lastN?: number; pricesAs: PricesAs; prices?: string },
 ): Promise<void> {
   const writable = isWritable(dir);
   if (!writable && options.out === undefined) {

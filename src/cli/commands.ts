@@ -90,11 +90,17 @@ export function registerCommands(program: Command): void {
     .option('--full', 'ignore checkpoints and read every journal from its first byte')
     .option('--from <servers>', 'central replay: mirror a JetStream stream (nats://host:port[,…]) into --dir, then replay it')
     .option('--stream <name>', 'the stream to read with --from', DEFAULT_STREAM)
+    .option(
+      '--prices-as <how>',
+      "recorded (default); current: also write each run's cost priced with today's table and --prices beside its recorded cost, to --out (logs/csv and the journals keep the recorded costs)",
+    )
+    .option('--prices <file>', 'price override file for --prices-as current (default: RUNLEDGER_PRICES)')
+    .option('--out <file>', 'where --prices-as current writes its CSV (default <dir>/repriced-costs.csv)')
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
       '\nExit codes: 0 done, 1 a run was refused (corrupt journal, or a broken chain or a duplicate run id on the stream), 2 usage error.\n\n' +
-        'Examples:\n  $ runledger replay --dir logs\n  $ runledger replay --from nats://10.0.0.1:4222 --stream RUNLEDGER --dir central-logs',
+        'Examples:\n  $ runledger replay --dir logs\n  $ runledger replay --prices-as current --prices my-prices.json\n  $ runledger replay --from nats://10.0.0.1:4222 --stream RUNLEDGER --dir central-logs',
     )
     .action(async (runIds: string[], options: ReplayCommandOptions) =>
       (await import('./replay-command.js')).replayCommand(runIds, options),

@@ -3,6 +3,8 @@ import type { CentralReplayReport } from '../central/central-replay.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes.js';
 import { assertWritableLogsDir, existingLogsDir, logsDirToCreate } from './logs-dir.js';
 import { printable } from '../errors.js';
+import { pricingOf } from './pricing-options.js';
+import type { RepricedCostsReport } from '../../replay/repriced-costs.js';
 
 function formatReplayReport(report: ReplayReport): string {
   const count = (kind: string): number => report.runs.filter((r) => r.outcome === kind).length;
@@ -40,9 +42,30 @@ export interface ReplayCommandOptions {
   from?: string;
   stream: string;
   json?: boolean;
+  pricesAs?: string;
+  prices?: string;
+  out?: string;
+}
+
+const dollars = (x: number): string => `$${x.toFixed(4)}`;
+
+function formatRepriced(r: RepricedCostsReport): string {
+  const table = r.table
+    ? `${r.table.package} ${r.table.version}${r.table.overrideFile ? ` and ${r.table.overrideFile}` : ''}`
+    : "today's table";
+  return (
+    `Re-priced ${r.runs} run(s) with ${table} (--prices-as current): recorded ${dollars(r.recorded.knownCostUsd)} ` +
+    `(${r.recorded.unpricedRecords} unpriced token record(s)), now ${dollars(r.current.knownCostUsd)} (${r.current.unpricedRecords} unpriced).\n` +
+    `Written to ${r.file}, each run's recorded cost beside its current one; the tables in csv/ and the journals keep the recorded costs.`
+  );
 }
 
 export async function replayCommand(runIds: string[], options: ReplayCommandOptions): Promise<void> {
+  const pricing = pricingOf(options);
+  if (options.out !== undefined && pricing.pricesAs !== 'current')
+    throw new UsageError('--out names the re-priced costs file: it needs --prices-as current');
+  if (options.from !== undefined && pricing.pricesAs === 'current')
+    throw new UsageError('--prices-as current re-prices a local logs folder: run it on the central folder after replay --from');
   if (options.from !== undefined) {
     if (runIds.length > 0) throw new UsageError('replay --from mirrors the whole stream: give no run ids');
     // NATS is loaded for central replay only.
@@ -65,6 +88,15 @@ export async function replayCommand(runIds: string[], options: ReplayCommandOpti
     full: options.full,
     progress: !options.json,
   });
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReplayReport(report)}\n`);
+  // Re-pricing reads the journals with the event schemas: loaded only when asked for.
+  const repriced =
+    pricing.pricesAs === 'current'
+      ? await (await import('../../replay/repriced-costs.js')).writeRepricedCosts({ dir, runIds, prices: pricing.prices, out: options.out })
+      : null;
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(repriced ? { ...report, repriced } : report, null, 2)}\n`
+      : `${formatReplayReport(report)}\n${repriced ? `${formatRepriced(repriced)}\n` : ''}`,
+  );
   process.exitCode = report.ok ? EXIT_OK : EXIT_FINDINGS;
 }

@@ -1,6 +1,7 @@
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { configValue, formatValue } from '../analysis/config-keys.js';
+import { durationColumn } from '../analysis/render/format.js';
 import { renderTextTable } from '../analysis/render/table.js';
 import { RUN_STATUSES } from './choices.js';
 import { colours, colourStatus } from './colour.js';
@@ -58,6 +59,13 @@ function unpricedNote(runs: readonly AnalysisRun[]): string {
   return `cost of ${unpriced.length} run(s) is a lower bound (≥) or unknown: ${records} token record(s) with ${tokens} tokens have no price (${models.join(', ')}); see runledger prices --check\n`;
 }
 
+/** Under the table: what "resumed" means for the time columns. */
+function resumedNote(runs: readonly AnalysisRun[]): string {
+  const resumed = runs.filter((r) => r.resumes > 0).length;
+  if (resumed === 0) return '';
+  return `${resumed} run(s) resumed after a crash or interruption: wall time includes the downtime before each resume, active time does not\n`;
+}
+
 /** Under the table: how many records carry a provider-reported cost, and how far it is from the computed one. */
 function reportedNote(runs: readonly AnalysisRun[]): string {
   const reporting = runs.filter((r) => r.reportedCostRecords > 0);
@@ -92,12 +100,14 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
     return;
   }
   const c = colours();
+  // Wall and active time share one unit, picked from both columns' range.
+  const time = durationColumn(selected.flatMap((r) => [r.durationMs, r.activeDurationMs]));
   const table = renderTextTable({
-    headers: ['run', 'status', 'started', 'model', 'temp', 'retries', 'issues ok/all', 'success', 'cost', 'duration'],
-    right: new Set([4, 5, 6, 7, 8, 9]),
+    headers: ['run', 'status', 'started', 'model', 'temp', 'retries', 'issues ok/all', 'success', 'cost', 'wall time', 'active'],
+    right: new Set([4, 5, 6, 7, 8, 9, 10]),
     rows: selected.map((r) => [
       r.runId,
-      r.status,
+      r.resumes === 0 ? r.status : `${r.status}, resumed ×${r.resumes}`,
       r.startedAt.replace('T', ' ').slice(0, 19),
       formatValue(configValue(r.config, 'llm.model')),
       formatValue(configValue(r.config, 'llm.temperature')),
@@ -105,7 +115,8 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
       `${r.completedIssues}/${r.issues}`,
       r.issues === 0 ? '–' : `${((r.completedIssues / r.issues) * 100).toFixed(0)}%`,
       runCost(r),
-      r.durationMs === null ? '–' : `${(r.durationMs / 1000).toFixed(1)} s`,
+      time(r.durationMs),
+      time(r.activeDurationMs),
     ]),
   });
   // Colour after alignment, so escape codes never shift the columns.
@@ -115,6 +126,6 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
       i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s)),
     );
   process.stdout.write(
-    `${pricingNote(options)}${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${unpricedNote(selected)}${reportedNote(selected)}`,
+    `${pricingNote(options)}${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${resumedNote(selected)}${unpricedNote(selected)}${reportedNote(selected)}`,
   );
 }

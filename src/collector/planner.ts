@@ -19,6 +19,7 @@ import {
 import type { PriceBook, PriceQuote } from '../prices/price-book.js';
 import { attemptsOf, debuggingCyclesOf, issueKey, lastOf, pipelineAttemptsOf, type CollectorContext } from './context.js';
 import { cleanName, cleanText, errorText } from './sanitize.js';
+import { agentKey, toolCallKey, type StartReturns } from './start-returns.js';
 
 /** One validated event to append, and what the API call returns once it is durable. */
 export interface PlannedEvent<R> {
@@ -178,6 +179,7 @@ export class EventPlanner {
     private readonly ctx: CollectorContext,
     private readonly prices: PriceBook,
     private readonly clock: () => Date,
+    private readonly startReturns: StartReturns,
     /** The journal's failure, if it failed: the truer answer to any later call than "finalized". */
     private readonly journalFailure: () => Error | null = () => null,
   ) {}
@@ -218,7 +220,7 @@ export class EventPlanner {
         agentType: agent.agentType,
         issueId: agent.issueId,
         success: options.success,
-        durationMs: this.since(agent.startedAt),
+        durationMs: this.startReturns.elapsed(agentKey(agent.agentId)) ?? this.since(agent.startedAt),
         error: options.error === undefined || options.error === null ? null : errorText(options.error),
       },
       undefined,
@@ -248,7 +250,7 @@ export class EventPlanner {
         callId,
         tool: call.tool,
         success: options.success,
-        durationMs: this.since(call.startedAt),
+        durationMs: this.startReturns.elapsed(toolCallKey(callId)) ?? this.since(call.startedAt),
         error: options.error === undefined || options.error === null ? null : errorText(options.error),
       },
       undefined,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Subject } from 'rxjs';
 import { GENESIS_HASH, type JournalEntry } from '../journal/envelope.js';
 import { Identifier, type HostInfo, type IssueId } from '../../events/fields.js';
-import { checkJournalEvent, validateEventData } from '../../events/registry.js';
+import { checkJournalEvent, validateEventData, type RunEvent } from '../../events/registry.js';
 import {
   CorruptJournalError,
   InvalidEventError,
@@ -35,6 +35,7 @@ import { evolveContext, initialContext, type CollectorContext } from './context.
 import { EventPlanner, optionsArgument, type PlannedEvent } from './planner.js';
 import { derivedFilesUpdaterFor, liveDerivedFiles, type DerivedFilesUpdater, type LiveDerivedFiles } from './live-derived-files.js';
 import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
+import { agentKey, StartReturns, toolCallKey } from './start-returns.js';
 
 /** rxjs is loaded by the first who asks for the event stream, not with the collector (it costs more to load than the rest). */
 const requireOnDemand = createRequire(import.meta.url);
@@ -141,6 +142,8 @@ export class RunSession implements GuardedRun {
   private finalizingInEmergency = false;
   /** What the resume that opened this session found; null for a session that started its run. */
   resumed: ResumeSummary | null = null;
+  private readonly startReturns: StartReturns;
+  private readonly guarded: boolean;
 
   private constructor(
     readonly runId: string,
@@ -149,13 +152,15 @@ export class RunSession implements GuardedRun {
     private readonly writer: JournalWriter,
     private readonly context: CollectorContext,
     prices: PriceBook,
-    clock: () => Date,
-    private readonly guarded: boolean,
+    options: CollectorOptions,
     updateDerivedFiles: DerivedFilesUpdater | null,
   ) {
-    this.planner = new EventPlanner(runId, context, prices, clock, () => writer.failureError);
+    const clock = options.clock ?? (() => new Date());
+    this.guarded = options.handleSignals ?? true;
+    this.startReturns = StartReturns.for(options.clock);
+    this.planner = new EventPlanner(runId, context, prices, clock, this.startReturns, () => writer.failureError);
     this.live = updateDerivedFiles ? liveDerivedFiles(paths.logsDir, updateDerivedFiles) : null;
-    if (guarded) guardRun(this);
+    if (this.guarded) guardRun(this);
   }
 
   static async start(options: StartOptions): Promise<RunSession> {
@@ -205,7 +210,7 @@ export class RunSession implements GuardedRun {
         writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       }
       const context = initialContext();
-      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, updateDerivedFiles);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, options, updateDerivedFiles);
       return session.opening(() => {
         session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
         // Bytes of a start that died before its first line, kept aside above: named in the journal.
@@ -263,7 +268,7 @@ export class RunSession implements GuardedRun {
         { ops, clock },
       );
       copy = null;
-      const session = new RunSession(runId, paths, lock, writer, context, prices, clock, options.handleSignals ?? true, updateDerivedFiles);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, options, updateDerivedFiles);
       return session.opening(() => {
         const abandonedAgents = [...context.openAgents.values()].map((a) => ({
           agentId: a.agentId,
@@ -404,7 +409,17 @@ export class RunSession implements GuardedRun {
     this.durable(entry);
   }
 
+  /** A start call returns right after this (its event is durable): durations run from here. */
+  private timeStarts(entry: JournalEntry): void {
+    const event = entry as unknown as RunEvent;
+    if (event.type === 'AgentStarted') this.startReturns.returned(agentKey(event.data.agentId));
+    else if (event.type === 'ToolCallStarted') this.startReturns.returned(toolCallKey(event.data.callId));
+    else if (event.type === 'AgentFinished') this.startReturns.ended(agentKey(event.data.agentId));
+    else if (event.type === 'ToolCallEnded') this.startReturns.ended(toolCallKey(event.data.callId));
+  }
+
   private durable(entry: JournalEntry): void {
+    this.timeStarts(entry);
     // Subject.next with no subscriber still costs a closure and its checks, on every call.
     if (this.subject?.observed) this.subject.next(entry);
     if (entry.type === 'RunFinished') this.close();

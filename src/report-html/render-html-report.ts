@@ -1,3 +1,4 @@
+import type { AnalysisRun } from '../../projections/analysis-input.js';
 import type { RunReadModels } from '../../projections/run-projection.js';
 import { analysedRunsPhrase, MIN_ISSUES, MIN_RUNS } from '../analysis/index.js';
 import type { AnalysisReport } from '../analysis/report.js';
@@ -19,6 +20,25 @@ export interface HtmlReportInput {
   readonly title?: string;
   /** Where the data came from (the logs folder), shown in the header. */
   readonly generatedFrom: string;
+  /**
+   * The analyzer's runs re-priced with today's table (`--prices-as current`), when the analysis was
+   * made from them: costs then show as priced now, with the recorded figure and both sources beside them.
+   */
+  readonly pricedNow?: readonly AnalysisRun[];
+}
+
+/** The re-priced runs by id, and one line naming the table that priced them now; null with costs as recorded. */
+function repricing(input: HtmlReportInput): { byRun: ReadonlyMap<string, AnalysisRun>; source: string } | null {
+  const repriced = (input.pricedNow ?? []).filter((r) => r.repriced !== undefined);
+  if (repriced.length === 0) return null;
+  const table = repriced[0]!.repriced!.table;
+  const override = table.overrideFile
+    ? ` and the override file ${table.overrideFile} (sha256 ${table.overrideSha256?.slice(0, 12) ?? '–'}…)`
+    : '';
+  return {
+    byRun: new Map(repriced.map((r) => [r.runId, r])),
+    source: `${table.package} ${table.version}${override}`,
+  };
 }
 
 const sortedUnique = (values: readonly string[]): string[] => [...new Set(values.filter((v) => v !== ''))].sort();
@@ -31,6 +51,7 @@ const sortedUnique = (values: readonly string[]): string[] => [...new Set(values
  */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { analysis, runs } = input;
+  const priced = repricing(input);
   const title = input.title ?? 'runledger report';
   // The data's own latest moment stands in for "generated at": the report has no clock.
   const latest = runs.reduce<string | null>((max, r) => {
@@ -45,6 +66,11 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     `from <code>${escapeHtml(input.generatedFrom)}</code>`,
     `data up to ${escapeHtml(utcMinute(latest))}`,
     `95% intervals · bootstrap ${int(settings.resamples)} resamples, seed ${escapeHtml(String(settings.seed))}`,
+    ...(priced
+      ? [
+          `<span data-prices-as="current">costs priced now with ${escapeHtml(priced.source)} (--prices-as current); the runs table shows each run's recorded cost beside it</span>`,
+        ]
+      : []),
   ].join('<br>');
   const versions = sortedUnique(runs.map((r) => r.run.runledgerVersion));
   const priceTables = sortedUnique(runs.map((r) => r.run.priceTableVersion));
@@ -55,14 +81,18 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     costVersusSuccessSection(analysis.best),
     comparisonsSection(analysis.comparisons),
     influenceAndCostSection(analysis.influence, analysis.costEfficiency),
-    trendsSection(analysis.trends, runs),
-    runsSection(runs, analysis.best.by),
+    trendsSection(analysis.trends, runs, priced?.byRun ?? null),
+    runsSection(runs, analysis.best.by, priced?.byRun ?? null),
     activitySection(runs),
   ].join('\n');
   const footer = [
     "<p>Issue success and first-time-right rates: Wilson score intervals over pooled issues. Run success, costs and slopes: percentile bootstrap over runs. Differences: Newcombe's hybrid score interval, Fisher's exact test, Holm-adjusted. Trends: Mann-Kendall test.",
     ` A group with fewer than ${MIN_ISSUES} issues or ${MIN_RUNS} runs is flagged and never ranked first.</p>`,
-    `<p>Journals written by runledger ${escapeHtml(versions.join(', ') || '–')}; prices from @pydantic/genai-prices ${escapeHtml(priceTables.join(', ') || '–')} as recorded in each run. This page is one file: it loads nothing.</p>`,
+    `<p>Journals written by runledger ${escapeHtml(versions.join(', ') || '–')}; ${
+      priced
+        ? `costs priced now with ${escapeHtml(priced.source)}, not as recorded (the journals keep @pydantic/genai-prices ${escapeHtml(priceTables.join(', ') || '–')}, shown as "recorded" in the runs table)`
+        : `prices from @pydantic/genai-prices ${escapeHtml(priceTables.join(', ') || '–')} as recorded in each run`
+    }. This page is one file: it loads nothing.</p>`,
   ].join('');
   return page({
     title,

@@ -17,12 +17,16 @@ function niceStep(span: number, count: number): number {
 /** Rounds away binary noise (0.30000000000000004) so tick labels and positions stay clean. */
 const clean = (x: number): number => Number.parseFloat(x.toPrecision(12));
 
-/** The domain widened to nice ticks; a zero-width domain is opened up around its value. */
+/**
+ * The domain widened to nice ticks; a zero-width domain is opened up around its value. A domain
+ * that starts at 0 or above never reaches below 0: costs, durations and counts have no negative
+ * axis (all-$0 runs get [0, 1], not [-1, 1]).
+ */
 export function niceDomain(min: number, max: number, count = 5): { min: number; max: number; ticks: number[] } {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return { min: 0, max: 1, ticks: [0, 0.5, 1] };
   if (min === max) {
     const pad = min === 0 ? 1 : Math.abs(min) * 0.5;
-    min -= pad;
+    min = min >= 0 ? Math.max(0, min - pad) : min - pad;
     max += pad;
   }
   const step = niceStep(max - min, count);

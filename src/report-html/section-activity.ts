@@ -1,5 +1,5 @@
 import type { RunReadModels } from '../../projections/run-projection.js';
-import { duration, pct } from '../analysis/render/format.js';
+import { durationColumn, pct } from '../analysis/render/format.js';
 import {
   errorGroups,
   pipelineTriggerRows,
@@ -41,6 +41,9 @@ function message(text: string): string {
 
 export function activitySection(runs: readonly RunReadModels[]): string {
   const tools = toolRows(runs);
+  const meanDuration = durationColumn(tools.map((t) => t.meanDurationMs));
+  const p95Duration = durationColumn(tools.map((t) => t.worstP95Ms));
+  const totalDuration = durationColumn(tools.map((t) => t.totalDurationMs));
   const toolColumns: Column<ToolRow>[] = [
     { header: 'tool', className: 'id', cell: (t) => escapeHtml(t.tool) },
     { header: 'calls', numeric: true, cell: (t) => int(t.calls) },
@@ -53,12 +56,13 @@ export function activitySection(runs: readonly RunReadModels[]): string {
       cell: (t) => int(t.abandoned),
     },
     { header: 'runs', numeric: true, cell: (t) => int(t.runs) },
-    { header: 'mean duration', numeric: true, cell: (t) => duration(t.meanDurationMs) },
-    { header: 'worst run p95', numeric: true, title: 'the largest per-run 95th percentile', cell: (t) => duration(t.worstP95Ms) },
-    { header: 'total time', numeric: true, cell: (t) => duration(t.totalDurationMs) },
+    { header: 'mean duration', numeric: true, cell: (t) => meanDuration(t.meanDurationMs) },
+    { header: 'worst run p95', numeric: true, title: 'the largest per-run 95th percentile', cell: (t) => p95Duration(t.worstP95Ms) },
+    { header: 'total time', numeric: true, cell: (t) => totalDuration(t.totalDurationMs) },
   ];
 
   const triggers = pipelineTriggerRows(runs);
+  const medianDuration = durationColumn(triggers.map((p) => p.medianDurationMs));
   const triggerColumns: Column<PipelineTriggerRow>[] = [
     { header: 'triggered by', cell: (p) => escapeHtml(p.triggeredBy) },
     { header: 'pipelines', numeric: true, cell: (p) => int(p.pipelines) },
@@ -67,9 +71,10 @@ export function activitySection(runs: readonly RunReadModels[]): string {
     { header: 'canceled', numeric: true, cell: (p) => int(p.canceled) },
     { header: 'failure rate', numeric: true, cell: (p) => rate(p.failed, p.pipelines) },
     { header: 'failing tests', numeric: true, cell: (p) => int(p.failingTests) },
-    { header: 'median duration', numeric: true, cell: (p) => duration(p.medianDurationMs) },
+    { header: 'median duration', numeric: true, cell: (p) => medianDuration(p.medianDurationMs) },
   ];
   const unsuccessful = unsuccessfulPipelines(runs);
+  const pipelineDuration = durationColumn(unsuccessful.map((p) => p.durationMs));
   const failedColumns: Column<PipelineRecord>[] = [
     { header: 'when (UTC)', className: 'nowrap', cell: (p) => escapeHtml(shortTime(p.recordedAt)) },
     { header: 'run', className: 'id', cell: (p) => breakableId(p.runId) },
@@ -79,7 +84,7 @@ export function activitySection(runs: readonly RunReadModels[]): string {
     { header: 'status', cell: (p) => badge(p.status, p.status) },
     { header: 'attempt', numeric: true, cell: (p) => int(p.attempt) },
     { header: 'failing tests', numeric: true, cell: (p) => int(p.failingTests) },
-    { header: 'duration', numeric: true, cell: (p) => duration(p.durationMs) },
+    { header: 'duration', numeric: true, cell: (p) => pipelineDuration(p.durationMs) },
   ];
 
   const errors = errorGroups(runs);

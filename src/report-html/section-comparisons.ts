@@ -1,6 +1,7 @@
 import type { Comparison, ConfigGroup } from '../analysis/compare.js';
 import { comparisonNotes, testName } from '../analysis/render/comparison-table.js';
-import { deff, duration, num, pctInterval, ppInterval, pValue, usd, usdInterval } from '../analysis/render/format.js';
+import { deff, durationColumn, num, pctInterval, ppInterval, pValue, usd, usdInterval } from '../analysis/render/format.js';
+import type { DurationFormat } from '../analysis/render/format.js';
 import { intervalChart } from './chart-intervals.js';
 import { escapeHtml } from './escape.js';
 import { figure, int, intervalFigure } from './figure-markup.js';
@@ -26,7 +27,7 @@ export function comparisonBlock(c: Comparison): string {
       highlight: false,
     })),
   );
-  const columns = comparisonColumns(source, by);
+  const columns = comparisonColumns(source, by, durationColumn(c.groups.map((g) => g.medianIssueDurationMs)));
   return `<div class="comparison" data-comparison="${escapeHtml(c.by.join('+'))}">
 <h3>By ${escapeHtml(by)} <span class="small">(baseline: ${escapeHtml(c.baseline ?? '–')})</span></h3>
 <figure>${chart}</figure>
@@ -37,7 +38,7 @@ ${htmlTable(columns, c.groups, { rowAttrs: (g) => ({ class: g.insufficientSample
 </div>`;
 }
 
-function comparisonColumns(source: string, by: string): Column<ConfigGroup>[] {
+function comparisonColumns(source: string, by: string, issueDuration: DurationFormat): Column<ConfigGroup>[] {
   return [
     { header: '#', numeric: true, className: 'rank', cell: (g) => String(g.rank) },
     {
@@ -96,7 +97,11 @@ function comparisonColumns(source: string, by: string): Column<ConfigGroup>[] {
       numeric: true,
       title: 'median duration of a finished issue',
       cell: (g) =>
-        figure({ source, group: g.label, metric: 'median-issue-duration' }, g.medianIssueDurationMs, duration(g.medianIssueDurationMs)),
+        figure(
+          { source, group: g.label, metric: 'median-issue-duration' },
+          g.medianIssueDurationMs,
+          issueDuration(g.medianIssueDurationMs),
+        ),
     },
     {
       header: 'complexity',

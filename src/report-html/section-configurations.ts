@@ -1,6 +1,6 @@
 import { SCORE_WEIGHTS, type BestConfigurationReport, type ScoredGroup } from '../analysis/best.js';
 import { MIN_ISSUES, MIN_RUNS } from '../analysis/group-stats.js';
-import { deff, duration, pct, pctInterval, usd, usdInterval } from '../analysis/render/format.js';
+import { deff, duration, durationColumn, pct, pctInterval, usd, usdInterval } from '../analysis/render/format.js';
 import { bestVerdictLines } from '../analysis/render/sections.js';
 import { intervalChart } from './chart-intervals.js';
 import { scatterChart, type ScatterPoint } from './chart-scatter.js';
@@ -45,6 +45,7 @@ ${htmlTable(columns, best.ranking, { rowAttrs: (g) => ({ class: best.best?.label
 
 function rankingColumns(best: BestConfigurationReport, source: string): Column<ScoredGroup>[] {
   const isBest = (g: ScoredGroup): boolean => best.best?.label === g.label;
+  const issueDuration = durationColumn(best.ranking.map((g) => g.group.medianIssueDurationMs));
   return [
     { header: '#', numeric: true, className: 'rank', cell: (g) => String(best.ranking.indexOf(g) + 1) },
     {
@@ -114,7 +115,7 @@ function rankingColumns(best: BestConfigurationReport, source: string): Column<S
         figure(
           { source, group: g.label, metric: 'median-issue-duration' },
           g.group.medianIssueDurationMs,
-          duration(g.group.medianIssueDurationMs),
+          issueDuration(g.group.medianIssueDurationMs),
         ),
     },
   ];

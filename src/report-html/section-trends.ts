@@ -10,10 +10,14 @@ import { figure, int, intervalFigure } from './figure-markup.js';
 import { utcMinute } from './section-runs.js';
 import { htmlTable, type Column } from './html-table.js';
 
-/** The runs the trend analysis used, in its order: finished runs by start, then id; the last N if asked. */
-function trendRuns(runs: readonly RunReadModels[], lastN: number | null): AnalysisRun[] {
+/** The runs the trend analysis used, in its order: finished runs by start, then id; the last N if asked. Re-priced ones as the analysis saw them. */
+function trendRuns(
+  runs: readonly RunReadModels[],
+  lastN: number | null,
+  pricedNow: ReadonlyMap<string, AnalysisRun> | null,
+): AnalysisRun[] {
   const ordered = runs
-    .map(analysisRunOf)
+    .map((r) => pricedNow?.get(r.run.runId) ?? analysisRunOf(r))
     .filter((r) => r.status !== 'running')
     .sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
   return lastN === null ? ordered : ordered.slice(-lastN);
@@ -32,10 +36,8 @@ export function verdictHtml(source: string, line: TrendLine): string {
   return `<span class="verdict ${verdictClass(line.verdict)}" data-source="${source}" data-verdict="${escapeHtml(line.verdict)}">${escapeHtml(line.verdict)}</span>`;
 }
 
-/** Run success rate and cost per run over time: one chart each, and the test's verdicts in a table. */
-// eslint-disable-next-line complexity -- two charts, each with its empty case, and a table; the rest is `?.`/`??` on estimates
-export function trendsSection(trends: TrendReport, runs: readonly RunReadModels[]): string {
-  const ordered = trendRuns(runs, trends.lastN);
+/** The success-rate and cost charts over the runs the trend analysis used (each with its empty case). */
+function trendCharts(trends: TrendReport, ordered: readonly AnalysisRun[]): { successChart: string; costChart: string } {
   const withIssues = ordered.filter((r) => r.issues > 0);
   const priced = ordered.filter((r) => r.unpricedRecords === 0);
   const successChart =
@@ -65,6 +67,17 @@ export function trendsSection(trends: TrendReport, runs: readonly RunReadModels[
           tickFormat: usdTick,
           source: 'trend:cost',
         });
+  return { successChart, costChart };
+}
+
+/** Run success rate and cost per run over time: one chart each, and the test's verdicts in a table. */
+export function trendsSection(
+  trends: TrendReport,
+  runs: readonly RunReadModels[],
+  pricedNow: ReadonlyMap<string, AnalysisRun> | null = null,
+): string {
+  const ordered = trendRuns(runs, trends.lastN, pricedNow);
+  const { successChart, costChart } = trendCharts(trends, ordered);
   type Row = {
     name: string;
     source: string;

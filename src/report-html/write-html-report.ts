@@ -4,6 +4,7 @@ import { resolveLogsDir } from '../journal/paths.js';
 import { loadAnalysisRuns } from '../../replay/load-analysis-runs.js';
 import { writeFileAtomic } from '../durable/atomic-file.js';
 import { loadRunReadModels } from '../../replay/read-models.js';
+import type { PricesAs } from '../../replay/prices-as.js';
 import { renderHtmlReport } from './render-html-report.js';
 
 export interface WriteHtmlReportOptions {
@@ -17,6 +18,10 @@ export interface WriteHtmlReportOptions {
   /** Trends over the last N finished runs only. */
   readonly lastN?: number;
   readonly title?: string;
+  /** 'current': costs priced again with today's table and `prices`, shown beside the recorded ones; default 'recorded'. */
+  readonly pricesAs?: PricesAs;
+  /** The override file for `pricesAs: 'current'`; `undefined` reads RUNLEDGER_PRICES, `null` means none. */
+  readonly prices?: string | null;
 }
 
 /**
@@ -25,14 +30,21 @@ export interface WriteHtmlReportOptions {
  */
 export async function writeHtmlReport(options: WriteHtmlReportOptions): Promise<string> {
   const dir = resolveLogsDir(options.dir);
-  const { runs: analysisRuns } = await loadAnalysisRuns({ dir });
+  const pricesAs = options.pricesAs ?? 'recorded';
+  const { runs: analysisRuns } = await loadAnalysisRuns({ dir, pricesAs, prices: options.prices });
   const { runs } = await loadRunReadModels({ dir });
   const analysis = analysisReport(analysisRuns, {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
     ...(options.lastN === undefined ? {} : { lastN: options.lastN }),
   });
-  const html = renderHtmlReport({ analysis, runs, generatedFrom: dir, ...(options.title === undefined ? {} : { title: options.title }) });
+  const html = renderHtmlReport({
+    analysis,
+    runs,
+    generatedFrom: dir,
+    ...(options.title === undefined ? {} : { title: options.title }),
+    ...(pricesAs === 'current' ? { pricedNow: analysisRuns } : {}),
+  });
   const out = path.resolve(options.out);
   writeFileAtomic(out, html);
   return out;

@@ -73,7 +73,9 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/runs/:runId/resume', async (request: RunRequest) => {
     const runId = runIdOf(request);
     await runs.resume(runId, parseResumeBody(parseJsonBody(request.body)));
-    return { runId, lastSeq: runs.get(runId).lastSeq };
+    const open = runs.get(runId);
+    // What the resume found (abandoned agents and tool calls, open issues, quarantined bytes, downtime), as collector.resumed.
+    return { runId, lastSeq: open.lastSeq, resumed: open.session.resumed };
   });
 
   app.post('/runs/:runId/calls', async (request: RunRequest, reply) => {

@@ -113,6 +113,8 @@ export function analysisRun(spec: RunSpec = {}): AnalysisRun {
     status: spec.status ?? 'completed',
     startedAt: spec.startedAt ?? startedAt(sequence),
     durationMs,
+    activeDurationMs: durationMs,
+    resumes: 0,
     config: configOf(spec),
     issues,
     completedIssues: completed,

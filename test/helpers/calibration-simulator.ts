@@ -183,6 +183,8 @@ export function simulateRuns(specs: readonly SimulatedRun[], options: Simulation
       status: 'completed',
       startedAt: startedAtOf(r),
       durationMs: runDuration,
+      activeDurationMs: runDuration,
+      resumes: 0,
       config,
       issues: m,
       completedIssues: completed,

@@ -1,7 +1,7 @@
 import type { Comparison, ConfigGroup } from '../compare.js';
 import { MIN_ISSUES, MIN_RUNS } from '../group-stats.js';
 import type { VersusBaseline } from '../versus-baseline.js';
-import { deff, duration, num, pctInterval, pp, ppInterval, pValue, usd, usdInterval } from './format.js';
+import { deff, durationColumn, num, pctInterval, pp, ppInterval, pValue, usd, usdInterval } from './format.js';
 import type { TextTable } from './table.js';
 
 const TEST_NAMES: Record<NonNullable<VersusBaseline['test']>, string> = {
@@ -13,6 +13,7 @@ export const testName = (v: VersusBaseline | null | undefined): string => (v?.te
 
 /** One row per group: every rate with its interval beside it, the design effect, the test, and the insufficient-sample flag. */
 export function comparisonTable(comparison: Comparison): TextTable {
+  const issueDuration = durationColumn(comparison.groups.map((g) => g.medianIssueDurationMs));
   return {
     headers: [
       '#',
@@ -46,7 +47,7 @@ export function comparisonTable(comparison: Comparison): TextTable {
       pctInterval(g.runSuccessRate),
       usdInterval(g.costPerSuccessfulIssue),
       usd(g.costPerRun?.estimate),
-      duration(g.medianIssueDurationMs),
+      issueDuration(g.medianIssueDurationMs),
       pctInterval(g.firstTimeRightRate),
       num(g.meanComplexity),
       [

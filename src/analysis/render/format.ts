@@ -35,11 +35,30 @@ export function usdInterval(i: Estimate | null | undefined): string {
   return i.low === null || i.high === null ? `${usd(i.estimate)} [no interval]` : `${usd(i.estimate)} [${usd(i.low)}–${usd(i.high)}]`;
 }
 
+/** One duration on its own (in a sentence): its unit picked from its own size. */
 export function duration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${(ms / 60_000).toFixed(1)} min`;
+  return durationColumn([ms])(ms);
+}
+
+export type DurationFormat = (ms: number | null | undefined) => string;
+
+const UNITS = [
+  { name: 'ms', ms: 1, below: 1000, digits: 0 },
+  { name: 's', ms: 1000, below: 120_000, digits: 1 },
+  { name: 'min', ms: 60_000, below: 7_200_000, digits: 1 },
+  { name: 'h', ms: 3_600_000, below: Number.POSITIVE_INFINITY, digits: 1 },
+] as const;
+
+/**
+ * The formatter for a whole column of durations: one unit for every cell, picked from the largest
+ * value (ms only when all are under 1 s; s under 2 min; min under 2 h; else h), so "1.5 s" never
+ * stands above "800 ms". Unknown values are "–".
+ */
+export function durationColumn(values: Iterable<number | null | undefined>): DurationFormat {
+  let largest = 0;
+  for (const v of values) if (v !== null && v !== undefined && Number.isFinite(v) && v > largest) largest = v;
+  const unit = UNITS.find((u) => largest < u.below) ?? UNITS[UNITS.length - 1]!;
+  return (ms) => (ms === null || ms === undefined || !Number.isFinite(ms) ? '–' : `${(ms / unit.ms).toFixed(unit.digits)} ${unit.name}`);
 }
 
 export const pValue = (p: number | null | undefined): string =>

@@ -5,7 +5,7 @@ import type { InfluenceReport, KeyInfluence } from '../influence.js';
 import type { LevelEffect } from '../joint-model.js';
 import type { Estimate } from '../stats/bootstrap.js';
 import type { TrendLine, TrendReport } from '../trends.js';
-import { duration, pct, pctInterval, ppInterval, pValue, usd, usdInterval } from './format.js';
+import { duration, durationColumn, pct, pctInterval, ppInterval, pValue, usd, usdInterval } from './format.js';
 import type { TextTable } from './table.js';
 
 /** A section of a report: a title, sentences and tables, rendered as text or Markdown. */
@@ -181,6 +181,7 @@ export function bestVerdictLines(report: BestConfigurationReport): string[] {
 
 export function bestSection(report: BestConfigurationReport): Section {
   const w = SCORE_WEIGHTS;
+  const issueDuration = durationColumn(report.ranking.map((g) => g.group.medianIssueDurationMs));
   const lines = [
     ...bestVerdictLines(report),
     `Pareto front of the configurations with enough data (no other is at least as good on success, cost and issue duration and better on one): ${report.paretoFront.join('; ') || '–'}.`,
@@ -218,7 +219,7 @@ export function bestSection(report: BestConfigurationReport): Section {
           g.probabilityBest === null ? '–' : g.probabilityBest.toFixed(2),
           g.contender ? (g.label === report.leader?.label ? 'leader' : 'yes') : g.insufficientSample ? '' : 'no',
           usd(g.group.costPerSuccessfulIssue?.estimate),
-          duration(g.group.medianIssueDurationMs),
+          issueDuration(g.group.medianIssueDurationMs),
           g.onParetoFront ? 'yes' : '',
           g.insufficientSample ? `insufficient sample: ${g.insufficientSample}` : '',
         ]),
