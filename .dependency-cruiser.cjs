@@ -12,6 +12,7 @@
  *   audit       verification of journals
  *   collector   recording: the collectors and their run sessions (not replay: given an updater)
  *   replay      derived files rebuilt from journals (not ship, not the collector)
+ *   metrics-export the folder's metrics for Prometheus, from replay's read models (prom-client only through import())
  *   ship, central, serve, report-html, cleanup: applications of the layers below
  *   entry points: src/index.ts, src/entries/ (the package's subpaths), src/cli/
  */
@@ -27,6 +28,7 @@ const AUDIT = '^src/audit/';
 const COLLECTOR = '^src/collector/';
 const REPLAY = '^replay/';
 const SHIP = '^src/ship/';
+const METRICS_EXPORT = '^src/metrics-export/';
 const ENTRIES = ['^src/index\\.ts$', '^src/entries/'];
 
 /** A layer: the modules under `from` may import, of our own code, only themselves and `mayImport`. */
@@ -41,7 +43,8 @@ function layer(name, from, mayImport, comment) {
 }
 
 /** Packages that cost tens of milliseconds or more to load: only where they are used, never on the recording path. */
-const HEAVY = 'node_modules/(fastify|@fastify|@nats-io|simple-statistics|rxjs|@pydantic/genai-prices|csv-stringify|ndjson|commander)/';
+const HEAVY =
+  'node_modules/(fastify|@fastify|@nats-io|simple-statistics|rxjs|@pydantic/genai-prices|csv-stringify|ndjson|commander|prom-client)/';
 
 module.exports = {
   forbidden: [
@@ -90,10 +93,16 @@ module.exports = {
       'Central replay mirrors a stream, then replays it.',
     ),
     layer(
+      'metrics-export',
+      METRICS_EXPORT,
+      [REPLAY, PROJECTIONS, JOURNAL, EVENTS, ...LEAVES],
+      "The folder's metrics are folds of replay's read models; they know neither the collector nor the HTTP server that exposes them.",
+    ),
+    layer(
       'serve',
       '^src/serve/',
-      [COLLECTOR, REPLAY, AUDIT, PRICES, JOURNAL, EVENTS, ...LEAVES],
-      'The HTTP API drives the collector (live updates through replay).',
+      [COLLECTOR, REPLAY, METRICS_EXPORT, AUDIT, PRICES, JOURNAL, EVENTS, ...LEAVES],
+      'The HTTP API drives the collector (live updates through replay) and exposes the metrics.',
     ),
     layer(
       'report-html',
@@ -128,6 +137,13 @@ module.exports = {
       severity: 'error',
       from: { path: [EVENTS, JOURNAL, PRICES, COLLECTOR, AUDIT, ...LEAVES, '^src/index\\.ts$', '^replay/live-update\\.ts$'] },
       to: { path: HEAVY, dependencyTypesNot: ['type-only', 'dynamic-import', 'exotic-require'] },
+    },
+    {
+      name: 'light-metrics-client',
+      comment: 'prom-client loads with the first scrape (import() in the exposition adapter): serve and the CLI start without it.',
+      severity: 'error',
+      from: { path: ours },
+      to: { path: 'node_modules/prom-client/', dependencyTypesNot: ['type-only', 'dynamic-import'] },
     },
     {
       name: 'light-root-entry',

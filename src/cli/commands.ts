@@ -4,6 +4,7 @@ import { DEFAULT_STREAM } from '../ship/subject.js';
 import type { AnalysisOptions, CompareCommandOptions, ReportCommandOptions } from './analysis-commands.js';
 import { RANK_METRIC_NAMES, RUN_STATUSES } from './choices.js';
 import type { CleanupCommandOptions } from './cleanup-command.js';
+import type { MetricsCommandOptions } from './metrics-command.js';
 import type { PricesOptions } from './prices-command.js';
 import type { ReplayCommandOptions } from './replay-command.js';
 import type { RunsOptions } from './runs-command.js';
@@ -167,12 +168,30 @@ export function registerCommands(program: Command): void {
     .option('--prices <file>', 'price override file for every run (default: RUNLEDGER_PRICES)')
     .option('--body-limit <bytes>', 'largest request body', String(DEFAULT_BODY_LIMIT))
     .option('--no-live-updates', 'do not rebuild derived files in the background when issues and runs finish')
+    .option('--no-metrics', 'no GET /metrics (Prometheus) route')
+    .option('--metrics-refresh-ms <ms>', 'once /metrics is scraped: pause between two refreshes from the journals', '5000')
     .addHelpText(
       'after',
       '\nSIGINT/SIGTERM: stop accepting, finish requests in flight, record runs still open as "interrupted", exit.\n' +
         'API and a Python client: README "runledger serve".\n\nExample:\n  $ runledger serve --dir logs --port 7340\n  $ RUNLEDGER_SERVE_TOKEN=$(openssl rand -hex 32) runledger serve --host 0.0.0.0',
     )
     .action(async (options: ServeCommandOptions) => (await import('./serve-command.js')).serveCommand(options));
+
+  program
+    .command('metrics')
+    .description("serve a logs folder's runs as Prometheus metrics (GET /metrics), kept current from the journals")
+    .option(...dirOption)
+    .option('--listen <[host]:port>', 'where to listen; an empty host is every interface (:9464)', '127.0.0.1:9464')
+    .option('--token-file <file>', `bearer token scrapers must send (default: ${TOKEN_ENV}, else none)`)
+    .option('--refresh-ms <ms>', 'pause between two refreshes from the journals (each replays incrementally)', '5000')
+    .option('--max-label-values <n>', 'most values of the model, tool and agent_type labels; the rest are "other"', '30')
+    .option('--once', 'print the exposition once on stdout and exit (for promtool or a textfile collector)')
+    .addHelpText(
+      'after',
+      '\nMetric names, labels and a Grafana dashboard: README "Prometheus metrics".\n\n' +
+        'Examples:\n  $ runledger metrics --dir logs --listen :9464\n  $ runledger metrics --dir logs --once | promtool check metrics',
+    )
+    .action(async (options: MetricsCommandOptions) => (await import('./metrics-command.js')).metricsCommand(options));
 }
 
 /** Re-pricing as a projection: the journals keep their recorded costs. */
