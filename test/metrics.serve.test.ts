@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/entries/serve.js';
 import { InvalidOptionError } from '../src/errors.js';
@@ -41,8 +42,8 @@ async function recordRuns(url: string, prefix: string, token: string): Promise<v
 }
 
 describe('GET /metrics on runledger serve', () => {
-  it('asks for the bearer token as every route does', async () => {
-    const server = await testServer({ dir: tempDir(), token: TOKEN });
+  it('asks for the bearer token as every route does, and answers before any run made the folder', async () => {
+    const server = await testServer({ dir: path.join(tempDir(), 'no-run-yet'), token: TOKEN });
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
     expect((await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
     const samples = await scrape(server.url, TOKEN);

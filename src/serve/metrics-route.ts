@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { PRIVATE_DIR_MODE } from '../durable/file-ops.js';
 import { firstUnknownKey } from '../../events/known-keys.js';
 import { InvalidOptionError } from '../errors.js';
 import { MetricsRefresher, PROMETHEUS_CONTENT_TYPE } from '../metrics-export/index.js';
@@ -27,7 +29,11 @@ export function assertMetricsOptions(options: ServeMetricsOptions | false | unde
 export function registerMetricsRoute(app: FastifyInstance, logsDir: string, options: ServeMetricsOptions): void {
   let refresher: MetricsRefresher | null = null;
   app.get('/metrics', async (_request, reply) => {
-    refresher ??= new MetricsRefresher({ logsDir, ...options });
+    if (refresher === null) {
+      // A server nobody has started a run on yet has no folder: it is the folder serve would create for the first run.
+      fs.mkdirSync(logsDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      refresher = new MetricsRefresher({ logsDir, ...options });
+    }
     const text = await refresher.exposition();
     return reply.type(PROMETHEUS_CONTENT_TYPE).send(text);
   });
