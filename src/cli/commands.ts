@@ -169,7 +169,7 @@ export function registerCommands(program: Command): void {
     .option('--body-limit <bytes>', 'largest request body', String(DEFAULT_BODY_LIMIT))
     .option('--no-live-updates', 'do not rebuild derived files in the background when issues and runs finish')
     .option('--no-metrics', 'no GET /metrics (Prometheus) route')
-    .option('--metrics-refresh-ms <ms>', 'once /metrics is scraped: pause between two refreshes from the journals', '5000')
+    .option('--metrics-refresh-ms <ms>', 'once /metrics is scraped: pause between two refreshes from the journals', '15000')
     .addHelpText(
       'after',
       '\nSIGINT/SIGTERM: stop accepting, finish requests in flight, record runs still open as "interrupted", exit.\n' +
@@ -183,7 +183,7 @@ export function registerCommands(program: Command): void {
     .option(...dirOption)
     .option('--listen <[host]:port>', 'where to listen; an empty host is every interface (:9464)', '127.0.0.1:9464')
     .option('--token-file <file>', `bearer token scrapers must send (default: ${TOKEN_ENV}, else none)`)
-    .option('--refresh-ms <ms>', 'pause between two refreshes from the journals (each replays incrementally)', '5000')
+    .option('--refresh-ms <ms>', 'pause between two refreshes from the journals (each replays incrementally)', '15000')
     .option('--max-label-values <n>', 'most values of the model, tool and agent_type labels; the rest are "other"', '30')
     .option('--once', 'print the exposition once on stdout and exit (for promtool or a textfile collector)')
     .addHelpText(

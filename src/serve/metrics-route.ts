@@ -7,7 +7,7 @@ import { MetricsRefresher, PROMETHEUS_CONTENT_TYPE } from '../metrics-export/ind
 
 /** `startServer`'s `metrics` option: how GET /metrics keeps the folder's metrics current. */
 export interface ServeMetricsOptions {
-  /** Pause between two refreshes from the journals; default 5 s. */
+  /** Pause between two refreshes from the journals; default 15 s. */
   readonly refreshIntervalMs?: number;
   /** Most values of the model, tool and agent_type labels; default 30. */
   readonly maxLabelValues?: number;

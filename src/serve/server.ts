@@ -34,7 +34,7 @@ export interface ServeOptions {
   readonly liveUpdates?: boolean;
   /** How long close() waits for requests in flight before it closes their connections; default 10 s. */
   readonly shutdownGraceMs?: number;
-  /** GET /metrics (Prometheus): how it refreshes, or false for no such route. Default: on, refreshed every 5 s once scraped. */
+  /** GET /metrics (Prometheus): how it refreshes, or false for no such route. Default: on, refreshed every 15 s once scraped. */
   readonly metrics?: ServeMetricsOptions | false;
   /** For tests: the library's file-access seam, for every run. */
   readonly fileOps?: FileOps;
