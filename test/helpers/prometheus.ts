@@ -82,8 +82,8 @@ export class PrometheusServer {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const log = { text: '' };
-    proc.stdout!.setEncoding('utf8').on('data', (c: string) => (log.text += c));
-    proc.stderr!.setEncoding('utf8').on('data', (c: string) => (log.text += c));
+    proc.stdout.setEncoding('utf8').on('data', (c: string) => (log.text += c));
+    proc.stderr.setEncoding('utf8').on('data', (c: string) => (log.text += c));
     const server = new PrometheusServer(proc, `http://127.0.0.1:${port}`, log);
     running.push(server);
     await server.until('Prometheus to be ready', async () => (await fetch(`${server.url}/-/ready`)).ok);
