@@ -1,13 +1,35 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { CLI, runNode } from './helpers/child.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Child, CLI, runNode } from './helpers/child.js';
 import { recordSampleRun } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
-/** `runledger metrics`: the exposition of a folder with --once, and the refusals (exit 2) before anything is served. */
+const children: Child[] = [];
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.destroy()));
+});
+
+/** `runledger metrics`: the exposition of a folder with --once, a listening server with a token, and the refusals (exit 2). */
 describe('runledger metrics', () => {
+  it('serves GET /metrics only, to scrapers that send the token', async () => {
+    const dir = tempDir();
+    await recordSampleRun(dir);
+    const tokenFile = path.join(tempDir(), 'token');
+    fs.writeFileSync(tokenFile, 'metrics-cli-token-0123456789abcdef\n');
+    const child = new Child(CLI, ['metrics', '--dir', dir, '--listen', '127.0.0.1:0', '--token-file', tokenFile]);
+    children.push(child);
+    const ready = await child.waitFor((m) => typeof m.raw === 'string' && m.raw.includes('serving'), 'the serving line');
+    const url = /serving (http:\/\/\S+\/metrics)/.exec(ready.raw as string)![1]!;
+    const authorization = 'Bearer metrics-cli-token-0123456789abcdef';
+    expect((await fetch(url)).status).toBe(401);
+    const scraped = await fetch(url, { headers: { authorization } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('runledger_runs_total{status="completed",model="deepseek-chat"} 1\n');
+    expect((await fetch(url.replace('/metrics', '/runs'), { headers: { authorization } })).status).toBe(404);
+  });
+
   it("prints the folder's metrics once with --once", async () => {
     const dir = tempDir();
     await recordSampleRun(dir);

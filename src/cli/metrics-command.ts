@@ -36,7 +36,8 @@ export async function metricsCommand(options: MetricsCommandOptions): Promise<vo
     await refresher.stop();
     return;
   }
-  const server = http.createServer((request, response) => void answer(request, response, refresher, token));
+  const check = token === null ? null : makeTokenCheck(token);
+  const server = http.createServer((request, response) => void answer(request, response, refresher, check));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${options.listen}: ${error.message}`)));
     server.listen(port, host, resolve);
@@ -57,14 +58,14 @@ async function answer(
   request: http.IncomingMessage,
   response: http.ServerResponse,
   refresher: MetricsRefresher,
-  token: string | null,
+  check: ((authorization: string | undefined) => void) | null,
 ): Promise<void> {
   const reply = (status: number, text: string, headers: Record<string, string> = {}): void => {
     response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(text);
   };
-  if (token !== null) {
+  if (check !== null) {
     try {
-      makeTokenCheck(token)(request.headers.authorization);
+      check(request.headers.authorization);
     } catch (error) {
       return reply(401, `${(error as Error).message}\n`, { 'www-authenticate': 'Bearer' });
     }
