@@ -145,70 +145,78 @@ function dashboardQueries(): Array<{ panel: string; expr: string }> {
 }
 
 describe('Prometheus scrapes runledger', () => {
-  it("stores runledger's own figures, answers every dashboard query, and promtool accepts the exposition", async () => {
-    const dir = tempDir();
-    await recordReportHistory(dir);
-    const folderUrl = await listening(
-      ['metrics', '--dir', dir, '--listen', '127.0.0.1:0', '--refresh-ms', '100'],
-      /serving (http:\/\/\S+)\/metrics/,
-    );
-    const exposition = await (await fetch(`${folderUrl}/metrics`)).text();
-    const check = promtoolCheckMetrics(exposition);
-    expect(check.output).toBe('');
-    expect(check.status).toBe(0);
+  // Three processes and a recorded history: on a busy machine this takes minutes, not the default minute.
+  it(
+    "stores runledger's own figures, answers every dashboard query, and promtool accepts the exposition",
+    { timeout: 240_000 },
+    async () => {
+      const dir = tempDir();
+      await recordReportHistory(dir);
+      const folderUrl = await listening(
+        ['metrics', '--dir', dir, '--listen', '127.0.0.1:0', '--refresh-ms', '100'],
+        /serving (http:\/\/\S+)\/metrics/,
+      );
+      const exposition = await (await fetch(`${folderUrl}/metrics`)).text();
+      const check = promtoolCheckMetrics(exposition);
+      expect(check.output).toBe('');
+      expect(check.status).toBe(0);
 
-    // runledger serve, behind a token, with two runs recorded over HTTP (one still open).
-    const serveDir = tempDir();
-    const serveUrl = await listening(
-      ['serve', '--dir', serveDir, '--port', '0', '--metrics-refresh-ms', '100'],
-      /listening on (http:\/\/\S+)/,
-      {
-        RUNLEDGER_SERVE_TOKEN: TOKEN,
-      },
-    );
-    const api = clientOf(serveUrl, TOKEN);
-    for (const runId of ['served-1', 'served-2']) {
-      expect((await api.start(runId)).status).toBe(201);
-      expect((await api.call(runId, 'startIssue', { issueId: 1 })).status).toBe(200);
-      expect((await api.call(runId, 'finalizeIssue', { issueId: 1, status: 'completed' })).status).toBe(200);
-    }
-    expect((await api.finalize('served-1', { status: 'completed' })).status).toBe(200);
-    expect((await fetch(`${serveUrl}/metrics`)).status).toBe(401);
+      // runledger serve, behind a token, with two runs recorded over HTTP (one still open).
+      const serveDir = tempDir();
+      const serveUrl = await listening(
+        ['serve', '--dir', serveDir, '--port', '0', '--metrics-refresh-ms', '100'],
+        /listening on (http:\/\/\S+)/,
+        {
+          RUNLEDGER_SERVE_TOKEN: TOKEN,
+        },
+      );
+      const api = clientOf(serveUrl, TOKEN);
+      for (const runId of ['served-1', 'served-2']) {
+        expect((await api.start(runId)).status).toBe(201);
+        expect((await api.call(runId, 'startIssue', { issueId: 1 })).status).toBe(200);
+        expect((await api.call(runId, 'finalizeIssue', { issueId: 1, status: 'completed' })).status).toBe(200);
+      }
+      expect((await api.finalize('served-1', { status: 'completed' })).status).toBe(200);
+      expect((await fetch(`${serveUrl}/metrics`)).status).toBe(401);
 
-    const prometheus = await PrometheusServer.start([
-      { job: 'folder', target: new URL(folderUrl).host },
-      { job: 'serve', target: new URL(serveUrl).host, token: TOKEN },
-    ]);
-    await prometheus.waitForUp('folder');
-    await prometheus.waitForUp('serve');
+      const prometheus = await PrometheusServer.start([
+        { job: 'folder', target: new URL(folderUrl).host },
+        { job: 'serve', target: new URL(serveUrl).host, token: TOKEN },
+      ]);
+      await prometheus.waitForUp('folder');
+      await prometheus.waitForUp('serve');
 
-    const before = ownFigures((await loadRunReadModels({ dir })).runs);
-    expectEqualFigures(await stored(prometheus, 'folder'), before);
-    const served = await stored(prometheus, 'serve');
-    expect(served.get('runledger_runs_total{model=gpt-4o,status=completed}')).toBe(1);
-    expect(served.get('runledger_runs_running{model=gpt-4o}')).toBe(1);
-    expect(served.get('runledger_issues_total{model=gpt-4o,outcome=completed}')).toBe(2);
+      const before = ownFigures((await loadRunReadModels({ dir })).runs);
+      expectEqualFigures(await stored(prometheus, 'folder'), before);
+      const served = await stored(prometheus, 'serve');
+      expect(served.get('runledger_runs_total{model=gpt-4o,status=completed}')).toBe(1);
+      expect(served.get('runledger_runs_running{model=gpt-4o}')).toBe(1);
+      expect(served.get('runledger_issues_total{model=gpt-4o,outcome=completed}')).toBe(2);
 
-    // New runs: Prometheus sees them at a later scrape, and then the rates have increases to show.
-    await recordMoreRuns(dir);
-    const after = ownFigures((await loadRunReadModels({ dir })).runs);
-    const issuesAfter = sum(after, 'runledger_issues_total');
-    expect(issuesAfter).toBeGreaterThan(sum(before, 'runledger_issues_total'));
-    await prometheus.until('the new runs in Prometheus', async () => {
-      const [total] = await prometheus.query('sum(runledger_issues_total{job="folder"})');
-      return total?.value === issuesAfter;
-    });
-    expectEqualFigures(await stored(prometheus, 'folder'), after);
+      // New runs: Prometheus sees them at a later scrape, and then the rates have increases to show.
+      await recordMoreRuns(dir);
+      const after = ownFigures((await loadRunReadModels({ dir })).runs);
+      const issuesAfter = sum(after, 'runledger_issues_total');
+      expect(issuesAfter).toBeGreaterThan(sum(before, 'runledger_issues_total'));
+      // RunFinished is each run's last event: once every run has ended in Prometheus, every event before it is counted too.
+      const runsAfter = sum(after, 'runledger_runs_total');
+      await prometheus.until('the new runs in Prometheus', async () => {
+        const [issues] = await prometheus.query('sum(runledger_issues_total{job="folder"})');
+        const [runs] = await prometheus.query('sum(runledger_runs_total{job="folder"})');
+        return issues?.value === issuesAfter && runs?.value === runsAfter;
+      });
+      expectEqualFigures(await stored(prometheus, 'folder'), after);
 
-    const queries = dashboardQueries();
-    expect(queries.length).toBeGreaterThanOrEqual(11);
-    for (const { panel, expr } of queries) {
-      const result = await prometheus.query(expr);
-      expect(result.length, `${panel}: ${expr}`).toBeGreaterThan(0);
-      expect(
-        result.some((s) => Number.isFinite(s.value)),
-        `${panel}: ${expr} answers ${JSON.stringify(result)}`,
-      ).toBe(true);
-    }
-  });
+      const queries = dashboardQueries();
+      expect(queries.length).toBeGreaterThanOrEqual(11);
+      for (const { panel, expr } of queries) {
+        const result = await prometheus.query(expr);
+        expect(result.length, `${panel}: ${expr}`).toBeGreaterThan(0);
+        expect(
+          result.some((s) => Number.isFinite(s.value)),
+          `${panel}: ${expr} answers ${JSON.stringify(result)}`,
+        ).toBe(true);
+      }
+    },
+  );
 });

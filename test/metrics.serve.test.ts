@@ -54,9 +54,9 @@ describe('GET /metrics on runledger serve', () => {
     const dir = tempDir();
     const first = await testServer({ dir, token: TOKEN, metrics: { refreshIntervalMs: 20 } });
     await recordRuns(first.url, 'a', TOKEN);
-    // The refresher replays in the background; this scrape waits for nothing but the first refresh, so poll for the runs.
-    let before = await scrape(first.url, TOKEN);
-    while (before.get('runledger_runs_running{model="gpt-4o"}') !== 1) before = await scrape(first.url, TOKEN);
+    // The first scrape starts the refresher and waits for its first refresh, which reads every event recorded above.
+    const before = await scrape(first.url, TOKEN);
+    expect(before.get('runledger_runs_running{model="gpt-4o"}')).toBe(1);
     expect(before.get('runledger_runs_total{status="completed",model="gpt-4o"}')).toBe(1);
     expect(before.get('runledger_tokens_total{type="input",model="gpt-4o"}')).toBe(2000);
     expect(await first.close('restart')).toEqual(['a-open']);

@@ -91,7 +91,7 @@ export class PrometheusServer {
   }
 
   /** Polls `condition` until it holds; fails with Prometheus's log if it exits or the deadline passes. */
-  async until(what: string, condition: () => Promise<boolean>, deadlineMs = 45_000): Promise<void> {
+  async until(what: string, condition: () => Promise<boolean>, deadlineMs = 120_000): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     let lastError = '';
     for (;;) {
