@@ -13,6 +13,7 @@
  *   collector   recording: the collectors and their run sessions (not replay: given an updater)
  *   git         code metrics from a git diff, for finalizeIssue (runs git; beside the collector, not in it)
  *   replay      derived files rebuilt from journals (not ship, not the collector)
+ *   metrics-export the folder's metrics for Prometheus, from replay's read models (prom-client only through import())
  *   ship, central, serve, report-html, cleanup: applications of the layers below
  *   entry points: src/index.ts, src/entries/ (the package's subpaths), src/cli/
  */
@@ -29,6 +30,7 @@ const COLLECTOR = '^src/collector/';
 const GIT = '^src/git/';
 const REPLAY = '^replay/';
 const SHIP = '^src/ship/';
+const METRICS_EXPORT = '^src/metrics-export/';
 const ENTRIES = ['^src/index\\.ts$', '^src/entries/'];
 
 /** A layer: the modules under `from` may import, of our own code, only themselves and `mayImport`. */
@@ -43,7 +45,8 @@ function layer(name, from, mayImport, comment) {
 }
 
 /** Packages that cost tens of milliseconds or more to load: only where they are used, never on the recording path. */
-const HEAVY = 'node_modules/(fastify|@fastify|@nats-io|simple-statistics|rxjs|@pydantic/genai-prices|csv-stringify|ndjson|commander)/';
+const HEAVY =
+  'node_modules/(fastify|@fastify|@nats-io|simple-statistics|rxjs|@pydantic/genai-prices|csv-stringify|ndjson|commander|prom-client)/';
 
 module.exports = {
   forbidden: [
@@ -98,10 +101,16 @@ module.exports = {
       'Central replay mirrors a stream, then replays it.',
     ),
     layer(
+      'metrics-export',
+      METRICS_EXPORT,
+      [REPLAY, PROJECTIONS, JOURNAL, EVENTS, ...LEAVES],
+      "The folder's metrics are folds of replay's read models; they know neither the collector nor the HTTP server that exposes them.",
+    ),
+    layer(
       'serve',
       '^src/serve/',
-      [COLLECTOR, REPLAY, AUDIT, PRICES, JOURNAL, EVENTS, ...LEAVES],
-      'The HTTP API drives the collector (live updates through replay).',
+      [COLLECTOR, REPLAY, METRICS_EXPORT, AUDIT, PRICES, JOURNAL, EVENTS, ...LEAVES],
+      'The HTTP API drives the collector (live updates through replay) and exposes the metrics.',
     ),
     layer(
       'report-html',
@@ -138,6 +147,13 @@ module.exports = {
       to: { path: HEAVY, dependencyTypesNot: ['type-only', 'dynamic-import', 'exotic-require'] },
     },
     {
+      name: 'light-metrics-client',
+      comment: 'prom-client loads with the first scrape (import() in the exposition adapter): serve and the CLI start without it.',
+      severity: 'error',
+      from: { path: ours },
+      to: { path: 'node_modules/prom-client/', dependencyTypesNot: ['type-only', 'dynamic-import'] },
+    },
+    {
       name: 'light-root-entry',
       comment: 'The root entry statically imports the recording layers only; replay, analysis, serve and ship are subpaths.',
       severity: 'error',
@@ -152,10 +168,10 @@ module.exports = {
       name: 'light-cli-help',
       comment: 'The CLI registers its commands from static texts; each command loads its implementation when it runs.',
       severity: 'error',
-      from: { path: '^src/cli/(main|commands)\\.ts$' },
+      from: { path: '^src/cli/(main|commands|commands-[a-z-]+)\\.ts$' },
       to: {
         pathNot: [
-          '^src/cli/(commands|exit-codes|choices)\\.ts$',
+          '^src/cli/(commands|commands-[a-z-]+|exit-codes|choices)\\.ts$',
           '^src/errors\\.ts$',
           '^src/version\\.ts$',
           '^src/serve/defaults\\.ts$',

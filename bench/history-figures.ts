@@ -9,6 +9,7 @@ import type { HistorySpec } from './history-runs.js';
 import { interleave, type Comparison } from './interleave.js';
 import type { CollectorLegResult, LegResult } from './leg.js';
 import type { BenchPlan } from './options.js';
+import { scrapeComparison, scrapeSpec } from './metrics-legs.js';
 import { fullReplayLeg, incrementalReplayLeg, replayInChild, tablesRewriteLeg } from './replay-legs.js';
 import { median } from './stats.js';
 
@@ -137,6 +138,18 @@ export async function measureHistoryFigures(
     duckdb.close();
   }
 
+  const scrape = scrapeSpec(runsText(small.history.runs));
+  const scraping = await scrapeComparison(logsDir, scrape.name, lineBytes, log);
+  let scrapeLegs;
+  try {
+    await interleave(1, [scraping.comparison], () => log('scrape warm-up done'));
+    scrapeLegs = (await interleave(rounds, [scraping.comparison], (round) => log(`scrape round ${round}/${rounds} done`))).get(
+      scrape.name,
+    )!;
+  } finally {
+    await scraping.close();
+  }
+
   const appendEvents = Math.round(small.history.events * plan.appendFraction);
   const incrementalSpec: FigureSpec = {
     name: `incremental replay after appending ${plan.appendFraction * 100}% more events (${runsText(appendEvents)})`,
@@ -190,6 +203,7 @@ export async function measureHistoryFigures(
       buildFigure(replaySpec, replayLegs.get(replaySpec.name)!, lineBytes),
       buildFigure(incrementalSpec, incrementalLegs.get(incrementalSpec.name)!, lineBytes),
       ...compareSpecs.map((spec) => buildFigure(spec, compareLegs, lineBytes)),
+      buildFigure(scrape, scrapeLegs, lineBytes),
       ...memorySpecs.map((spec) => buildFigure(spec, memoryLegs, lineBytes)),
     ],
     histories: { history: { ...infoOf(small.history, small.first), tablesRewrite }, bigHistory: infoOf(big.history, big.first) },

@@ -9,7 +9,9 @@ set -euo pipefail
 list='python3 python3
 chromium chromium
 nats-server nats-server
-git git'
+git git
+prometheus prometheus
+promtool prometheus'
 if [ "${1:-}" = "--long" ]; then
   list="$list
 soffice libreoffice-calc-nogui"

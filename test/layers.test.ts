@@ -88,6 +88,8 @@ describe('layer rules (npm run lint:layers)', () => {
         // The CLI's help loading a command's implementation.
         'src/cli/runs-command.ts': 'export const runs = 1;\n',
         'src/cli/main.ts': "import { runs } from './runs-command.js';\nexport const main = runs;\n",
+        // The metrics reaching up into the collector.
+        'src/metrics-export/families.ts': "import { record } from '../collector/session.js';\nexport const families = record;\n",
         // An example reaching past the entry points.
         'examples/demo.ts': "import { write } from '../src/journal/writer.js';\nexport const demo = write;\n",
       }),
@@ -99,6 +101,7 @@ describe('layer rules (npm run lint:layers)', () => {
     expect(output).toMatch(/error no-circular: replay\/index-(entry|codec)\.ts → /);
     expect(output).toMatch(/error pure-no-node: projections\/run\.ts → (node:)?fs/);
     expect(output).toMatch(/error light-cli-help: src\/cli\/main\.ts → src\/cli\/runs-command\.ts/);
+    expect(output).toMatch(/error layer-metrics-export: src\/metrics-export\/families\.ts → src\/collector\/session\.ts/);
     expect(output).toMatch(/error examples-use-entry-points: examples\/demo\.ts → src\/journal\/writer\.ts/);
   });
 });

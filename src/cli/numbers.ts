@@ -14,6 +14,8 @@ export const BOUNDS = {
   replicas: { min: 1, max: 5 },
   port: { min: 0, max: 65_535 },
   bodyLimit: { min: 1024, max: 256 * 1024 * 1024 },
+  refreshMs: { min: 10, max: 3_600_000 },
+  maxLabelValues: { min: 1, max: 1000 },
 } as const;
 
 /** A whole number written in decimal digits (no 1e5, 0x10, " 7" or 7.0), from `min` to `max`. */

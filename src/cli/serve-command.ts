@@ -12,6 +12,8 @@ export interface ServeCommandOptions {
   prices?: string;
   bodyLimit: string;
   liveUpdates: boolean;
+  metrics: boolean;
+  metricsRefreshMs: string;
 }
 
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
@@ -25,6 +27,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
       prices: options.prices,
       bodyLimit: wholeNumber('--body-limit', options.bodyLimit, BOUNDS.bodyLimit),
       liveUpdates: options.liveUpdates,
+      metrics: options.metrics && { refreshIntervalMs: wholeNumber('--metrics-refresh-ms', options.metricsRefreshMs, BOUNDS.refreshMs) },
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

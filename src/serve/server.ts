@@ -11,6 +11,7 @@ import { assertBindable, checkedToken, makeTokenCheck, readToken } from './auth.
 import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 import { errorResponse, logUnexpected } from './error-response.js';
 import { OpenRuns } from './open-runs.js';
+import { assertMetricsOptions, registerMetricsRoute, type ServeMetricsOptions } from './metrics-route.js';
 import { NDJSON, registerRoutes } from './routes.js';
 
 export interface ServeOptions {
@@ -33,6 +34,8 @@ export interface ServeOptions {
   readonly liveUpdates?: boolean;
   /** How long close() waits for requests in flight before it closes their connections; default 10 s. */
   readonly shutdownGraceMs?: number;
+  /** GET /metrics (Prometheus): how it refreshes, or false for no such route. Default: on, refreshed every 15 s once scraped. */
+  readonly metrics?: ServeMetricsOptions | false;
   /** For tests: the library's file-access seam, for every run. */
   readonly fileOps?: FileOps;
 }
@@ -68,12 +71,14 @@ const SERVE_OPTIONS = [
   'maxBatchItems',
   'liveUpdates',
   'shutdownGraceMs',
+  'metrics',
   'fileOps',
 ];
 
 export async function startServer(options: ServeOptions = {}): Promise<RunledgerServer> {
   const unknown = firstUnknownKey(options, SERVE_OPTIONS);
   if (unknown) throw new InvalidOptionError('startServer', unknown.key, unknown.message);
+  assertMetricsOptions(options.metrics);
   const host = options.host ?? DEFAULT_HOST;
   const token = options.token !== undefined ? checkedToken(options.token) : readToken(options.tokenFile);
   assertBindable(host, token);
@@ -83,6 +88,7 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true, options.fileOps);
   const lifecycle = { stopping: false };
   const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token, lifecycle });
+  if (options.metrics !== false) registerMetricsRoute(app, logsDir, options.metrics ?? {});
 
   try {
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });
@@ -246,7 +252,7 @@ function buildApp(options: AppOptions): FastifyInstance {
     const refusal = new InvalidRequestError(
       'route',
       `${request.method} ${request.url.split('?')[0]}`,
-      'one of GET /health, GET /runs, POST /runs, GET /runs/:runId, POST /runs/:runId/resume, POST /runs/:runId/calls, POST /runs/:runId/finalize',
+      'one of GET /health, GET /metrics, GET /runs, POST /runs, GET /runs/:runId, POST /runs/:runId/resume, POST /runs/:runId/calls, POST /runs/:runId/finalize',
     );
     return reply.code(404).send({ error: errorResponse(refusal).body });
   });
