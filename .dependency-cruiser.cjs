@@ -12,6 +12,7 @@
  *   audit       verification of journals
  *   collector   recording: the collectors and their run sessions (not replay: given an updater)
  *   replay      derived files rebuilt from journals (not ship, not the collector)
+ *   import      importers of other harnesses' files into journals (config checks of the collector only)
  *   ship, central, serve, report-html, cleanup: applications of the layers below
  *   entry points: src/index.ts, src/entries/ (the package's subpaths), src/cli/
  */
@@ -81,6 +82,12 @@ module.exports = {
       REPLAY,
       [PROJECTIONS, JOURNAL, EVENTS, PRICES, ...LEAVES],
       'Replay rebuilds derived files from journals; it knows neither the collector nor shipping.',
+    ),
+    layer(
+      'import',
+      '^src/import/',
+      [PRICES, JOURNAL, EVENTS, '^src/collector/(config|plain-json|sanitize)\\.ts$', ...LEAVES],
+      "Importers write journals from other harnesses' files: the journal's encoding, the event schemas, prices, and the collector's config checks and redaction (pure helpers), nothing of recording or replay.",
     ),
     layer('ship', SHIP, [AUDIT, JOURNAL, EVENTS, ...LEAVES], 'Shipping reads journals and publishes them; it does not replay.'),
     layer(

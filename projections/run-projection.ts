@@ -74,6 +74,8 @@ export interface RunModel {
   /** RunFinished's time; for a crashed run the last event's; null while running. */
   readonly endedAt: string | null;
   readonly durationMs: number | null;
+  /** Written by `runledger import` from another harness's files, not recorded live. */
+  readonly imported: boolean;
   readonly config: SystemConfig;
   readonly issues: {
     readonly total: number;
@@ -193,7 +195,8 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
     statusReason: s.statusReason,
     startedAt: s.startedAt,
     endedAt: s.finishedAt ?? (running ? null : s.lastEventAt),
-    durationMs: s.recordedDurationMs ?? msBetween(s.startedAt, s.lastEventAt),
+    durationMs: runDurationMs(s),
+    imported: s.imported,
     config: s.config,
     issues: {
       total: issues.length,
@@ -236,6 +239,15 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
     debuggingCycles: state.debuggingCycles.records.map(withRun),
     errors: state.errors.records.map(withRun),
   };
+}
+
+/**
+ * RunFinished's duration, else the span of the run's events. An imported run's times are its
+ * source's or its files': only a duration the source measured counts.
+ */
+function runDurationMs(s: RunProjectionState['summary']): number | null {
+  if (s.recordedDurationMs !== null) return s.recordedDurationMs;
+  return s.imported || s.startedAt === null ? null : msBetween(s.startedAt, s.lastEventAt);
 }
 
 function agentModels(runId: string, state: AgentsState, running: boolean): AgentModel[] {

@@ -7,3 +7,9 @@ export const RUN_STATUSES = ['running', 'completed', 'failed', 'interrupted', 'c
  * that `compare --help` loads no analysis (test/cli.help.test.ts checks that the two agree).
  */
 export const RANK_METRIC_NAMES = ['success', 'cost', 'duration', 'first-time-right'];
+
+/**
+ * The formats `runledger import` takes: the keys of src/import/registry.ts IMPORTERS, written out
+ * here so that `import --help` loads no importer (test/import.framework.test.ts checks that the two agree).
+ */
+export const IMPORT_FORMATS = ['aider'];

@@ -31,11 +31,11 @@ export function summarizeEvent(entry: RunEntry): string {
     case 'AgentStarted':
       return `${entry.data.agentType} ${entry.data.agentId} attempt ${entry.data.attempt}${issue(entry.data.issueId)}`;
     case 'AgentFinished':
-      return `${entry.data.agentType} ${entry.data.agentId} ${entry.data.success ? 'succeeded' : 'failed'} in ${(entry.data.durationMs / 1000).toFixed(1)} s${entry.data.error ? `: ${entry.data.error}` : ''}`;
+      return `${entry.data.agentType} ${entry.data.agentId} ${entry.data.success ? 'succeeded' : 'failed'}${entry.data.durationMs === null ? '' : ` in ${(entry.data.durationMs / 1000).toFixed(1)} s`}${entry.data.error ? `: ${entry.data.error}` : ''}`;
     case 'ToolCallStarted':
       return `${entry.data.tool} ${entry.data.callId}${entry.data.agentId ? ` by ${entry.data.agentId}` : ''}`;
     case 'ToolCallEnded':
-      return `${entry.data.tool} ${entry.data.callId} ${entry.data.success ? 'ok' : 'failed'} in ${entry.data.durationMs} ms${entry.data.error ? `: ${entry.data.error}` : ''}`;
+      return `${entry.data.tool} ${entry.data.callId} ${entry.data.success ? 'ok' : 'failed'}${entry.data.durationMs === null ? '' : ` in ${entry.data.durationMs} ms`}${entry.data.error ? `: ${entry.data.error}` : ''}`;
     case 'TokensUsed':
       return (
         `${entry.data.model} in ${entry.data.inputTokens} out ${entry.data.outputTokens}` +

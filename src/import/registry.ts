@@ -1,0 +1,14 @@
+import type { Importer } from './importer.js';
+
+/**
+ * Every format `runledger import` takes, each loaded only when used. A new format is one module
+ * implementing Importer (importer.ts) and one line here; its name also goes into IMPORT_FORMATS of
+ * src/cli/choices.ts, which the CLI's help lists without loading this file.
+ */
+export const IMPORTERS: Readonly<Record<string, () => Promise<Importer>>> = {
+  aider: async () => (await import('./formats/aider.js')).aiderImporter,
+};
+
+export function importFormats(): string[] {
+  return Object.keys(IMPORTERS);
+}
