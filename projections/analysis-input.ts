@@ -15,6 +15,8 @@ export interface AnalysisRun {
   readonly startedAt: string;
   readonly durationMs: number | null;
   readonly config: SystemConfig;
+  /** Present (true) only on runs written by `runledger import`: their `config.source` says where from, and is no configuration. */
+  readonly imported?: true;
   readonly issues: number;
   readonly completedIssues: number;
   readonly failedIssues: number;
@@ -89,6 +91,7 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     startedAt: run.startedAt,
     durationMs: run.durationMs,
     config: run.config,
+    ...(run.imported ? { imported: true as const } : {}),
     issues: run.issues.total,
     completedIssues: run.issues.completed,
     failedIssues: run.issues.failed,

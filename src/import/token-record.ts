@@ -46,3 +46,24 @@ export function tokenRecord(prices: PriceBook, tokens: SourceTokens, at: Date): 
     ...(tokens.reportedCostUsd === null ? {} : { reportedCostUsd: tokens.reportedCostUsd }),
   };
 }
+
+/**
+ * A record that says "this work cost something, but the source does not say how much": no tokens,
+ * no price, no reported cost. The run's cost then reads as unknown (README "Costs": an unpriced
+ * record), never as $0 — which a run with no token record at all would show.
+ */
+export function unknownCostRecord(model: string, provider: string | null, issueId: IssueId | null): EventData<'TokensUsed'> {
+  return {
+    model,
+    provider,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    cost: null,
+    priceSource: { kind: 'none' },
+    issueId,
+    agentId: null,
+  };
+}

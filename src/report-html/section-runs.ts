@@ -34,6 +34,15 @@ function statusBadge(status: RunStatus, runId: string, reason: string | null): s
   return badge(status, text, { 'data-status': status, 'data-run-id': runId, ...(reason ? { title: reason } : {}) });
 }
 
+/** Imported runs are marked, with the format and file they came from (runledger import). */
+function importedMark(run: RunReadModels['run']): string {
+  if (!run.imported) return '';
+  const format = configValue(run.config, 'source.format');
+  const file = configValue(run.config, 'source.file');
+  const title = `imported${typeof format === 'string' ? ` from ${format}` : ''}${typeof file === 'string' ? `: ${file}` : ''}`;
+  return ` <span class="imported" data-imported="true" title="${escapeHtml(title)}">imported</span>`;
+}
+
 const countWithFailures = (count: number, failures: number): string =>
   failures === 0 ? int(count) : `${int(count)}<span class="ci bad">${int(failures)} failed</span>`;
 
@@ -56,7 +65,7 @@ export function runsSection(runs: readonly RunReadModels[], configKeys: readonly
     {
       header: 'status',
       cell: ({ run }) =>
-        `${statusBadge(run.status, run.runId, run.statusReason)}${run.journal.tornTail ? ` <span class="warning" title="torn tail at byte ${run.journal.tornTail.offset}">torn tail</span>` : ''}`,
+        `${statusBadge(run.status, run.runId, run.statusReason)}${run.journal.tornTail ? ` <span class="warning" title="torn tail at byte ${run.journal.tornTail.offset}">torn tail</span>` : ''}${importedMark(run)}`,
     },
     {
       header: configKeys.join(', ') || 'configuration',
