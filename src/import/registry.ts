@@ -8,6 +8,7 @@ import type { Importer } from './importer.js';
 export const IMPORTERS: Readonly<Record<string, () => Promise<Importer>>> = {
   aider: async () => (await import('./formats/aider.js')).aiderImporter,
   'aider-leaderboard': async () => (await import('./formats/aider-leaderboard.js')).aiderLeaderboardImporter,
+  'swe-bench': async () => (await import('./formats/swe-bench.js')).sweBenchImporter,
 };
 
 export function importFormats(): string[] {
