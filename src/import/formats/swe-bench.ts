@@ -12,7 +12,7 @@ import { unknownCostRecord } from '../token-record.js';
 import { isDirectory } from '../walk.js';
 
 /** How an instance ended in a SWE-bench run report (swebench/harness/reporting.py, make_run_report). */
-type Outcome = 'resolved' | 'unresolved' | 'error' | 'empty-patch';
+export type Outcome = 'resolved' | 'unresolved' | 'error' | 'empty-patch';
 
 /** The id lists of a report that decide an instance's outcome, in the order they win. */
 const OUTCOME_LISTS: ReadonlyArray<readonly [key: string, outcome: Outcome]> = [
@@ -22,7 +22,7 @@ const OUTCOME_LISTS: ReadonlyArray<readonly [key: string, outcome: Outcome]> = [
   ['empty_patch_ids', 'empty-patch'],
 ];
 
-interface Report {
+export interface Report {
   readonly file: string;
   readonly outcomes: Map<string, Outcome>;
   /** Instances whose failure the harness put down to its infrastructure (schema_version 2): labelled, still counted. */
@@ -31,7 +31,7 @@ interface Report {
   readonly schemaVersion: number | null;
 }
 
-async function readReport(file: string): Promise<Report> {
+export async function readReport(file: string): Promise<Report> {
   const fields = new FieldReader(file);
   const record = fields.object(await readJsonFile(file), 'a SWE-bench run report');
   const outcomes = new Map<string, Outcome>();
