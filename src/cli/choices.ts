@@ -12,4 +12,4 @@ export const RANK_METRIC_NAMES = ['success', 'cost', 'duration', 'first-time-rig
  * The formats `runledger import` takes: the keys of src/import/registry.ts IMPORTERS, written out
  * here so that `import --help` loads no importer (test/import.framework.test.ts checks that the two agree).
  */
-export const IMPORT_FORMATS = ['aider', 'aider-leaderboard', 'swe-bench'];
+export const IMPORT_FORMATS = ['aider', 'aider-leaderboard', 'swe-bench', 'swe-agent', 'openhands', 'inspect'];

@@ -9,6 +9,9 @@ export const IMPORTERS: Readonly<Record<string, () => Promise<Importer>>> = {
   aider: async () => (await import('./formats/aider.js')).aiderImporter,
   'aider-leaderboard': async () => (await import('./formats/aider-leaderboard.js')).aiderLeaderboardImporter,
   'swe-bench': async () => (await import('./formats/swe-bench.js')).sweBenchImporter,
+  'swe-agent': async () => (await import('./formats/swe-agent.js')).sweAgentImporter,
+  openhands: async () => (await import('./formats/openhands.js')).openHandsImporter,
+  inspect: async () => (await import('./formats/inspect.js')).inspectImporter,
 };
 
 export function importFormats(): string[] {
