@@ -47,7 +47,13 @@ describe('runledger import aider-leaderboard', () => {
       aiderVersion: '0.71.2.dev',
       aiderCommit: '6451d59',
       command: 'aider --model sonnet',
-      source: { format: 'aider-leaderboard', file: LEADERBOARD, entry: '2025-01-17-19-44-33--sonnet-baseline-jan-17', line: 80, synthesizedIssues: true },
+      source: {
+        format: 'aider-leaderboard',
+        file: LEADERBOARD,
+        entry: '2025-01-17-19-44-33--sonnet-baseline-jan-17',
+        line: 80,
+        synthesizedIssues: true,
+      },
     });
     // The start time is the run folder's name, the date aider wrote into dirname.
     expect(sonnet.lines[0]!.ts).toBe('2025-01-17T19:44:33.000Z');
@@ -65,10 +71,13 @@ describe('runledger import aider-leaderboard', () => {
 
   it('never pairs synthesized issues: two entries share no issue id', async () => {
     const { dir, byEntry } = await imported();
-    const ids = [...byEntry.values()].map(({ lines }) => new Set(lines.filter((l) => l.type === 'IssueStarted').map((l) => l.data.issueId)));
+    const ids = [...byEntry.values()].map(
+      ({ lines }) => new Set(lines.filter((l) => l.type === 'IssueStarted').map((l) => l.data.issueId)),
+    );
     for (const [i, a] of ids.entries()) for (const b of ids.slice(i + 1)) expect([...a].filter((id) => b.has(id))).toEqual([]);
     const compare = await runNode([CLI, 'compare', '--by', 'llm.model', '--json', '--dir', dir]);
-    const groups = (JSON.parse(compare.stdout) as { groups: Array<{ versusBaseline: { test: string; sharedIssues: number } | null }> }).groups;
+    const groups = (JSON.parse(compare.stdout) as { groups: Array<{ versusBaseline: { test: string; sharedIssues: number } | null }> })
+      .groups;
     for (const group of groups.filter((g) => g.versusBaseline !== null)) {
       expect(group.versusBaseline!.sharedIssues).toBe(0);
       expect(group.versusBaseline!.test).not.toBe('mcnemar-exact');
@@ -91,7 +100,11 @@ describe('runledger import aider-leaderboard', () => {
 
   it('refuses an entry whose counts cannot be, naming its line, and writes no entry of that file', async () => {
     const dir = tempDir();
-    const { code, report } = await importJson('aider-leaderboard', [path.join(IMPORT_FIXTURES, 'aider-leaderboard/broken_leaderboard.yml')], dir);
+    const { code, report } = await importJson(
+      'aider-leaderboard',
+      [path.join(IMPORT_FIXTURES, 'aider-leaderboard/broken_leaderboard.yml')],
+      dir,
+    );
     expect(code).toBe(1);
     expect(report.refused[0]!.message).toContain('broken_leaderboard.yml:8: pass counts 9 (first try) and 3 (last try) of 20 cases');
     expect(runFolders(dir)).toEqual([]);

@@ -65,7 +65,13 @@ describe('runledger import aider', () => {
     const { lines } = await importCopy('2026-01-11-09-30-00--gpt-4o-whole', new Date('2026-01-11T10:00:00Z'));
     const twoFer = ofType(lines, 'TokensUsed', 'python.two-fer')[0]!.data;
     // Fixture: two-fer is exercise 0 of the whole run: 1500 prompt, 300 completion tokens, cost 0.02.
-    expect(twoFer).toMatchObject({ model: 'gpt-4o-2024-08-06', provider: null, inputTokens: 1500, outputTokens: 300, reportedCostUsd: 0.02 });
+    expect(twoFer).toMatchObject({
+      model: 'gpt-4o-2024-08-06',
+      provider: null,
+      inputTokens: 1500,
+      outputTokens: 300,
+      reportedCostUsd: 0.02,
+    });
     expect(twoFer.priceSource).toMatchObject({ kind: 'package' });
     // gpt-4o-2024-08-06 costs $2.50 / $10 per million input / output tokens.
     expect((twoFer.cost as { totalUsd: number }).totalUsd).toBeCloseTo((1500 * 2.5 + 300 * 10) / 1e6, 10);

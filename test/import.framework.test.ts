@@ -89,7 +89,11 @@ describe('runledger import: the framework', () => {
 
   it('refuses a path of the wrong format, a missing path, and an unknown format', async () => {
     const dir = tempDir();
-    const wrong = await importJson('aider', [path.join(IMPORT_FIXTURES, 'aider-leaderboard/polyglot_leaderboard.yml'), '/no/such/run'], dir);
+    const wrong = await importJson(
+      'aider',
+      [path.join(IMPORT_FIXTURES, 'aider-leaderboard/polyglot_leaderboard.yml'), '/no/such/run'],
+      dir,
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.report.refused.map((r) => r.code)).toEqual(['IMPORT_INPUT_INVALID', 'ENOENT']);
     expect(wrong.report.refused[0]!.message).toContain('does not look like aider input');
@@ -102,10 +106,25 @@ describe('runledger import: the framework', () => {
 
   it('puts --config values into the config (numbers as numbers), redacts credentials, and refuses a bad pair before writing', async () => {
     const dir = tempDir();
-    const { report } = await importJson('aider', [AIDER_DIFF], dir, '--config', 'llm.temperature=0', '--config', 'api_key=sk-abcdefghijklmnopqrstuvwxyz', '--project', 'bench');
+    const { report } = await importJson(
+      'aider',
+      [AIDER_DIFF],
+      dir,
+      '--config',
+      'llm.temperature=0',
+      '--config',
+      'api_key=sk-abcdefghijklmnopqrstuvwxyz',
+      '--project',
+      'bench',
+    );
     const started = runJournal(dir, report.runs[0]!.runId)[0]!.data as { projectId: string; config: Record<string, unknown> };
     expect(started.projectId).toBe('bench');
-    expect(started.config).toMatchObject({ llm: { model: 'gpt-4o-2024-08-06', temperature: 0 }, editFormat: 'diff', agent: 'aider', api_key: '[REDACTED]' });
+    expect(started.config).toMatchObject({
+      llm: { model: 'gpt-4o-2024-08-06', temperature: 0 },
+      editFormat: 'diff',
+      agent: 'aider',
+      api_key: '[REDACTED]',
+    });
 
     const other = tempDir();
     const bad = await runImport('aider', [AIDER_DIFF], other, '--config', 'temperature');
