@@ -27,8 +27,10 @@ describe('runledger import: the framework', () => {
 
   it('writes journals that verify, with imported: true and source format, file and sha256 in the config', async () => {
     const dir = tempDir();
-    const { code, report } = await importJson('aider', [AIDER_DIFF], dir);
+    const { code, stderr, report } = await importJson('aider', [AIDER_DIFF], dir);
     expect(code).toBe(0);
+    // No progress bar when stderr is not a terminal.
+    expect(stderr).toBe('');
     expect(report.refused).toEqual([]);
     const [run] = report.runs;
     expect(run).toMatchObject({ kind: 'imported', issues: 7 });
