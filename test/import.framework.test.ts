@@ -89,6 +89,20 @@ describe('runledger import: the framework', () => {
     expect(fs.readdirSync(path.join(dir, IMPORT_STAGING_DIR))).toEqual([]);
   });
 
+  it('removes the staging folder a killed import left behind, and never one of a live import', async () => {
+    const dir = tempDir();
+    const exited = await runNode(['-e', 'process.stdout.write(String(process.pid))']);
+    const staging = path.join(dir, IMPORT_STAGING_DIR);
+    const dead = path.join(staging, `aider-0123456789abcdef.${exited.stdout}-0badf00d`);
+    const live = path.join(staging, `aider-0123456789abcdef.${process.pid}-0badf00d`);
+    for (const folder of [dead, live]) {
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, 'events.ndjson'), '{"v":1,"seq":1');
+    }
+    await importJson('aider', [AIDER_DIFF], dir);
+    expect(fs.readdirSync(staging)).toEqual([path.basename(live)]);
+  });
+
   it('refuses a path of the wrong format, a missing path, and an unknown format', async () => {
     const dir = tempDir();
     const wrong = await importJson(
