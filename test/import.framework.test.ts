@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +102,16 @@ describe('runledger import: the framework', () => {
     }
     await importJson('aider', [AIDER_DIFF], dir);
     expect(fs.readdirSync(staging)).toEqual([path.basename(live)]);
+  });
+
+  it('shows a progress bar on a terminal (run under script(1), which gives it one)', async () => {
+    const dir = tempDir();
+    const command = [process.execPath, CLI, 'import', 'aider', AIDER_DIFF, '--dir', dir].map((a) => `'${a}'`).join(' ');
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(0);
+    // The last frame (7 of 7 exercise files) is always drawn, then the line is cleared for the report.
+    expect(result.stdout).toContain(`\r\x1b[K${AIDER_DIFF}: [${'#'.repeat(30)}] 7/7 files`);
+    expect(result.stdout).toContain('1 run imported, 0 already there, 0 files refused');
   });
 
   it('refuses a path of the wrong format, a missing path, and an unknown format', async () => {
