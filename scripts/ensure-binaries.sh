@@ -8,7 +8,8 @@
 set -euo pipefail
 list='python3 python3
 chromium chromium
-nats-server nats-server'
+nats-server nats-server
+script bsdutils'
 if [ "${1:-}" = "--long" ]; then
   list="$list
 soffice libreoffice-calc-nogui"

@@ -115,7 +115,8 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
       i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s)),
     );
   const imported = selected.filter((r) => r.imported).length;
-  const importedNote = imported === 0 ? '' : `${imported} run(s) imported from other harnesses' files (runledger import): config.source says from where\n`;
+  const importedNote =
+    imported === 0 ? '' : `${imported} run(s) imported from other harnesses' files (runledger import): config.source says from where\n`;
   process.stdout.write(
     `${pricingNote(options)}${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${importedNote}${unpricedNote(selected)}${reportedNote(selected)}`,
   );

@@ -53,6 +53,7 @@ export async function importRuns(request: ImportRequest): Promise<ImportReport> 
   const load = IMPORTERS[request.format];
   if (load === undefined) throw new Error(`no importer for format ${JSON.stringify(request.format)}`);
   const importer = await load();
+  RunFile.removeAbandoned(request.logsDir);
   const runs: ImportOutcome[] = [];
   const refused: RefusedSource[] = [];
   for (const inputPath of request.paths) {

@@ -31,7 +31,11 @@ export async function* jsonLines(file: string): AsyncGenerator<{ readonly line: 
 
 /** A whole small JSON file (a report, a results file), refused with its name when it does not parse. */
 export async function readJsonFile(file: string): Promise<unknown> {
-  const text = await fs.promises.readFile(file, 'utf8');
+  return parseJsonText(file, await fs.promises.readFile(file, 'utf8'));
+}
+
+/** The JSON value of a file's text already read, refused with the file and line when it does not parse. */
+export function parseJsonText(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

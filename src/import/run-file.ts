@@ -40,6 +40,29 @@ export class RunFile {
     this.encoder = new LineEncoder(runId);
   }
 
+  /**
+   * Removes the staging folders of imports whose process is gone (killed mid-import): their runs
+   * never reached runs/, and nobody else will finish them. Folders of live processes are left alone.
+   */
+  static removeAbandoned(logsDir: string): string[] {
+    const staging = path.join(logsDir, IMPORT_STAGING_DIR);
+    let names: string[];
+    try {
+      names = fs.readdirSync(staging);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      const pid = /\.(\d+)-[0-9a-f]{8}$/.exec(name)?.[1];
+      if (pid === undefined || isAlive(Number(pid))) continue;
+      fs.rmSync(path.join(staging, name), { recursive: true, force: true });
+      removed.push(name);
+    }
+    return removed;
+  }
+
   /** The run's folder if it exists: then the run is already there. */
   static existing(logsDir: string, runId: string): string | null {
     const { runDir } = runPaths(logsDir, runId);
@@ -124,5 +147,15 @@ export class RunFile {
     if (this.closed) return;
     this.closed = true;
     this.ops.closeSync(this.fd);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -5,7 +5,7 @@ import { cleanText } from '../../collector/sanitize.js';
 import { ImportInputError } from '../../errors.js';
 import { FieldReader, issueIdOf } from '../fields.js';
 import type { ImportedEvent, ImportedRun, Importer, ImportOptions } from '../importer.js';
-import { readJsonFile } from '../json-lines.js';
+import { parseJsonText } from '../json-lines.js';
 import { splitModelName } from '../model-name.js';
 import { sha256OfFiles, sha256Text } from '../source-hash.js';
 import { tokenRecord } from '../token-record.js';
@@ -49,7 +49,7 @@ export function aiderIssueId(runDir: string, resultsFile: string): string {
 
 async function readResults(file: string): Promise<{ text: string; record: Record<string, unknown> }> {
   const text = await fs.promises.readFile(file, 'utf8');
-  const value = await readJsonFile(file);
+  const value = parseJsonText(file, text);
   return { text, record: new FieldReader(file).object(value, 'the results file') };
 }
 

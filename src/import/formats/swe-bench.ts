@@ -75,7 +75,8 @@ async function looksLikeReport(file: string): Promise<boolean> {
     const buffer = Buffer.alloc(65536);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const head = buffer.subarray(0, bytesRead).toString('utf8');
-    return /^\s*\{/.test(head) && head.includes('"resolved_ids"');
+    // make_run_report writes the counts first and the id lists after them; long id lists can push resolved_ids far down.
+    return /^\s*\{/.test(head) && /"(total_instances|submitted_instances|resolved_ids)"/.test(head);
   } finally {
     await handle.close();
   }
