@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyRun } from '../src/audit/verify-runs.js';
 import { IMPORT_FIXTURE_DIR, importHere, journalOf, journalText, runModels } from './helpers/import-in-process.js';
+import { importJson } from './helpers/imports.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 /**
@@ -138,5 +139,19 @@ describe('runledger import swe-agent', () => {
     const joined = await importHere('swe-agent', [SWEAGENT_RUN], dir, { results: REPORT });
     expect(joined.runs[0]).toMatchObject({ kind: 'imported' });
     expect(joined.runs[0]!.runId).not.toBe(first.runs[0]!.runId);
+  });
+});
+
+describe('runledger import swe-agent (CLI)', () => {
+  it('joins --results from the command line, and exits 1 naming the refused file with the others imported', async () => {
+    const dir = tempDir();
+    const truncated = path.join(FIXTURES, 'truncated');
+    const { code, report } = await importJson('swe-agent', [MINI_RUN, truncated], dir, '--results', REPORT);
+    expect(code).toBe(1);
+    expect(report.runs).toEqual([expect.objectContaining({ kind: 'imported', issues: 2 })]);
+    expect(report.refused).toEqual([expect.objectContaining({ path: truncated, code: 'IMPORT_INPUT_INVALID' })]);
+    const models = await runModels(dir);
+    expect(models.run.config).toMatchObject({ source: { results: REPORT } });
+    expect(models.issues.map((i) => i.status)).toEqual(['completed', 'failed']);
   });
 });
