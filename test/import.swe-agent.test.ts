@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyRun } from '../src/audit/verify-runs.js';
 import { IMPORT_FIXTURE_DIR, importHere, journalOf, journalText, runModels } from './helpers/import-in-process.js';
+import { CLI, runNode } from './helpers/child.js';
 import { importJson } from './helpers/imports.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -153,5 +154,25 @@ describe('runledger import swe-agent (CLI)', () => {
     const models = await runModels(dir);
     expect(models.run.config).toMatchObject({ source: { results: REPORT } });
     expect(models.issues.map((i) => i.status)).toEqual(['completed', 'failed']);
+  });
+});
+
+describe('two agents on the same instances, joined with their SWE-bench reports', () => {
+  it('compare --by agent pairs them on the shared instance ids', async () => {
+    const dir = tempDir();
+    expect((await importHere('swe-agent', [SWEAGENT_RUN], dir, { results: REPORT })).runs[0]!.kind).toBe('imported');
+    expect((await importHere('swe-agent', [MINI_RUN], dir, { results: REPORT })).runs[0]!.kind).toBe('imported');
+    const result = await runNode([CLI, 'compare', '--by', 'agent', '--baseline', 'swe-agent', '--json', '--dir', dir]);
+    expect(result.code).toBe(0);
+    const groups = (
+      JSON.parse(result.stdout) as {
+        groups: Array<{ label: string; issues: number; completedIssues: number; versusBaseline?: { test: string; sharedIssues: number } }>;
+      }
+    ).groups;
+    const mini = groups.find((g) => g.label === 'mini-swe-agent')!;
+    // swe-agent: 3 issues (sympy not judged by the report: skipped), mini-swe-agent: 2; astropy and django are shared.
+    expect(groups.find((g) => g.label === 'swe-agent')).toMatchObject({ issues: 3, completedIssues: 1 });
+    expect(mini).toMatchObject({ issues: 2, completedIssues: 1 });
+    expect(mini.versusBaseline).toMatchObject({ test: 'mcnemar-exact', sharedIssues: 2 });
   });
 });
