@@ -125,6 +125,10 @@ describe('runledger import: the framework', () => {
     expect(wrong.report.refused.map((r) => r.code)).toEqual(['IMPORT_INPUT_INVALID', 'ENOENT']);
     expect(wrong.report.refused[0]!.message).toContain('does not look like aider input');
 
+    const results = await runImport('aider', [AIDER_DIFF], dir, '--results', 'report.json');
+    expect(results.code).toBe(2);
+    expect(results.stderr).toContain('runledger import aider: option "--results" is not taken by this format');
+
     const unknown = await runImport('langsmith', [AIDER_DIFF], dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('import format "langsmith" is not one of aider, aider-leaderboard, swe-bench');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { EventData } from '../../events/registry.js';
-import { ImportInputError, RunledgerError } from '../errors.js';
+import { ImportInputError, InvalidOptionError, RunledgerError } from '../errors.js';
 import type { PriceBook } from '../prices/price-book.js';
 import { runledgerVersion } from '../version.js';
 import type { Importer, ImportedRun } from './importer.js';
@@ -53,6 +53,12 @@ export async function importRuns(request: ImportRequest): Promise<ImportReport> 
   const load = IMPORTERS[request.format];
   if (load === undefined) throw new Error(`no importer for format ${JSON.stringify(request.format)}`);
   const importer = await load();
+  if (request.results !== undefined && importer.results === undefined)
+    throw new InvalidOptionError(
+      `runledger import ${request.format}`,
+      '--results',
+      'not taken by this format: it reads all it needs from its own files',
+    );
   RunFile.removeAbandoned(request.logsDir);
   const runs: ImportOutcome[] = [];
   const refused: RefusedSource[] = [];

@@ -49,6 +49,8 @@ export interface Importer {
   readonly format: string;
   /** One line for `runledger import --help` and messages: what path the format takes. */
   readonly takes: string;
+  /** What `--results` joins, for a format that takes a results file; absent: `--results` is refused. */
+  readonly results?: string;
   /** Whether `inputPath` looks like this format (by name and a first look inside); never throws for a readable path. */
   detect(inputPath: string): Promise<boolean>;
   /** The runs `inputPath` holds. Bad input throws ImportInputError naming the file and line. */
