@@ -87,8 +87,8 @@ describe('runledger import openhands', () => {
 
   it('refuses --results: OpenHands lines carry their own outcome', async () => {
     const dir = tempDir();
-    const report = await importHere('openhands', [OUTPUT], dir, { results: OUTPUT });
-    expect(report.refused[0]!.message).toContain('leave --results out');
+    await expect(importHere('openhands', [OUTPUT], dir, { results: OUTPUT })).rejects.toThrow(/--results.*not taken by this format/);
+    expect(fs.existsSync(path.join(dir, 'runs'))).toBe(false);
   });
 
   it('streams a 10,000-line output.jsonl into one run of 10,000 issues', async () => {

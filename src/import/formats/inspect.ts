@@ -10,7 +10,6 @@ import { sha256File } from '../source-hash.js';
 import { isDirectory, walkFiles } from '../walk.js';
 import { ZipArchive } from '../zip-file.js';
 import { inspectToolCalls } from './inspect-tool-calls.js';
-import { refuseResults } from './refuse-results.js';
 import { inspectModel, usageEvents } from './inspect-usage.js';
 
 /**
@@ -89,7 +88,6 @@ export const inspectImporter: Importer = {
   },
 
   async *runs(inputPath, options) {
-    refuseResults('inspect', options);
     const logs = (await isDirectory(inputPath)) ? walkFiles(inputPath, isEvalLog) : single(inputPath);
     for await (const log of logs) yield await inspectRun(log, options);
   },

@@ -12,7 +12,6 @@ import { NO_CODE_METRICS, patchStats } from '../patch-stats.js';
 import { sha256File } from '../source-hash.js';
 import { tokenRecord, unknownCostRecord } from '../token-record.js';
 import { isDirectory } from '../walk.js';
-import { refuseResults } from './refuse-results.js';
 import { reportedCost } from './reported-cost.js';
 
 /**
@@ -68,7 +67,6 @@ export const openHandsImporter: Importer = {
   },
 
   async *runs(inputPath, options) {
-    refuseResults('openhands', options);
     yield await openHandsRun(await outputFile(inputPath), options);
   },
 };

@@ -65,6 +65,7 @@ function sameConfiguration(a: ImportedRun['config'], b: ImportedRun['config']): 
 export const sweAgentImporter: Importer = {
   format: 'swe-agent',
   takes: "SWE-agent trajectories (*.traj) or mini-swe-agent's (*.traj.json): a file, or a run's output folder holding one per instance",
+  results: 'a SWE-bench run report (<model>.<run_id>.json): the outcome of each trajectory',
 
   async detect(inputPath) {
     if (await isDirectory(inputPath)) {
