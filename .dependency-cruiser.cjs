@@ -14,6 +14,7 @@
  *   git         code metrics from a git diff, for finalizeIssue (runs git; beside the collector, not in it)
  *   replay      derived files rebuilt from journals (not ship, not the collector)
  *   metrics-export the folder's metrics for Prometheus, from replay's read models (prom-client only through import())
+ *   import      importers of other harnesses' files into journals (config checks of the collector only)
  *   ship, central, serve, report-html, cleanup: applications of the layers below
  *   entry points: src/index.ts, src/entries/ (the package's subpaths), src/cli/
  */
@@ -92,6 +93,12 @@ module.exports = {
       REPLAY,
       [PROJECTIONS, JOURNAL, EVENTS, PRICES, ...LEAVES],
       'Replay rebuilds derived files from journals; it knows neither the collector nor shipping.',
+    ),
+    layer(
+      'import',
+      '^src/import/',
+      [PRICES, JOURNAL, EVENTS, '^src/collector/(config|plain-json|sanitize)\\.ts$', ...LEAVES],
+      "Importers write journals from other harnesses' files: the journal's encoding, the event schemas, prices, and the collector's config checks and redaction (pure helpers), nothing of recording or replay.",
     ),
     layer('ship', SHIP, [AUDIT, JOURNAL, EVENTS, ...LEAVES], 'Shipping reads journals and publishes them; it does not replay.'),
     layer(

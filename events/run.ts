@@ -27,6 +27,11 @@ export const RunStarted = z.strictObject({
   host: HostInfo,
   /** Absent in journals written before runledger recorded it: readers assume the default 10 s. */
   lockStaleMs: LockStaleMs.optional(),
+  /**
+   * Present (and true) only on runs written by `runledger import` from another harness's files: the
+   * run was not recorded live. Absent in every journal the collector writes.
+   */
+  imported: z.literal(true).optional(),
 });
 
 export const RunStatusRecorded = z.enum(['completed', 'failed', 'interrupted', 'crashed']);

@@ -42,7 +42,8 @@ export const AgentFinished = z.strictObject({
   agentType: Identifier,
   issueId: IssueId.nullable(),
   success: z.boolean(),
-  durationMs: DurationMs,
+  /** Null only when the source of an imported run did not measure it; the collector always measures it. */
+  durationMs: DurationMs.nullable(),
   error: Text.nullable(),
 });
 
@@ -57,7 +58,8 @@ export const ToolCallEnded = z.strictObject({
   callId: Identifier,
   tool: Identifier,
   success: z.boolean(),
-  durationMs: DurationMs,
+  /** Null only when the source of an imported run did not measure it; the collector always measures it. */
+  durationMs: DurationMs.nullable(),
   error: Text.nullable(),
 });
 

@@ -20,6 +20,8 @@ export interface AnalysisRun {
   /** How often the run was resumed (its RunResumed events). */
   readonly resumes: number;
   readonly config: SystemConfig;
+  /** Present (true) only on runs written by `runledger import`: their `config.source` says where from, and is no configuration. */
+  readonly imported?: true;
   readonly issues: number;
   readonly completedIssues: number;
   readonly failedIssues: number;
@@ -96,6 +98,7 @@ export function analysisRunOf(models: RunReadModels): AnalysisRun {
     activeDurationMs: run.activeDurationMs,
     resumes: run.resumes,
     config: run.config,
+    ...(run.imported ? { imported: true as const } : {}),
     issues: run.issues.total,
     completedIssues: run.issues.completed,
     failedIssues: run.issues.failed,

@@ -79,6 +79,8 @@ export interface RunModel {
   readonly activeDurationMs: number | null;
   /** Σ over its resumes of the time from the previous writer's last event to RunResumed. */
   readonly downtimeMs: number;
+  /** Written by `runledger import` from another harness's files, not recorded live. */
+  readonly imported: boolean;
   readonly config: SystemConfig;
   readonly issues: {
     readonly total: number;
@@ -202,6 +204,7 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
     durationMs,
     activeDurationMs,
     downtimeMs: s.downtimeMs,
+    imported: s.imported,
     config: s.config,
     issues: {
       total: issues.length,
@@ -246,9 +249,13 @@ export function runReadModels(state: RunProjectionState, facts: JournalFacts): R
   };
 }
 
-/** Wall time (RunFinished's, else to the last event) and the same without the downtime of its resumes. */
+/**
+ * Wall time (RunFinished's, else the span of the run's events) and the same without the downtime
+ * of its resumes. An imported run's times are its source's or its files': only a duration the
+ * source measured counts.
+ */
 function runTimes(s: RunSummaryState): { durationMs: number | null; activeDurationMs: number | null } {
-  const durationMs = s.recordedDurationMs ?? msBetween(s.startedAt, s.lastEventAt);
+  const durationMs = s.recordedDurationMs ?? (s.imported || s.startedAt === null ? null : msBetween(s.startedAt, s.lastEventAt));
   return { durationMs, activeDurationMs: durationMs === null ? null : Math.max(0, durationMs - s.downtimeMs) };
 }
 

@@ -11,7 +11,8 @@ chromium chromium
 nats-server nats-server
 git git
 prometheus prometheus
-promtool prometheus'
+promtool prometheus
+script bsdutils'
 if [ "${1:-}" = "--long" ]; then
   list="$list
 soffice libreoffice-calc-nogui"

@@ -460,3 +460,19 @@ export class GitFailedError extends RunledgerError {
     super(`${command} failed: ${detail}`, options);
   }
 }
+/** A source file given to `runledger import` that cannot be read as its format: nothing of it was written. */
+export class ImportInputError extends RunledgerError {
+  readonly code = 'IMPORT_INPUT_INVALID';
+  constructor(
+    readonly file: string,
+    /** 1-based line of the file, when the format has lines; null otherwise. */
+    readonly line: number | null,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${file}${line === null ? '' : `:${line}`}: ${problem}. Nothing of this source was imported: fix or remove it and import again.`,
+      options,
+    );
+  }
+}

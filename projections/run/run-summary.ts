@@ -16,6 +16,8 @@ export interface RunSummaryState {
   host: HostInfo | null;
   /** The current writer's lock stale time (RunStarted, or the latest RunResumed). */
   lockStaleMs: number | null;
+  /** Written by `runledger import` from another harness's files (RunStarted.imported). */
+  imported: boolean;
   startedAt: string | null;
   lastEventAt: string | null;
   finishedAt: string | null;
@@ -53,6 +55,7 @@ export function initialRunSummary(): RunSummaryState {
     priceOverrideFile: null,
     host: null,
     lockStaleMs: null,
+    imported: false,
     startedAt: null,
     lastEventAt: null,
     finishedAt: null,
@@ -93,6 +96,7 @@ export function evolveRunSummary(state: RunSummaryState, entry: RunEntry): RunSu
       state.priceOverrideFile = entry.data.priceTable.overrideFile;
       state.host = entry.data.host;
       state.lockStaleMs = entry.data.lockStaleMs ?? null;
+      state.imported = entry.data.imported === true;
       state.startedAt = entry.ts;
       return state;
     case 'RunResumed':

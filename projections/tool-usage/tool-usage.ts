@@ -46,7 +46,8 @@ export function evolveToolUsage(state: ToolUsageState, entry: RunEntry): ToolUsa
       const stats = state.tools.get(entry.data.tool);
       if (stats) {
         if (!entry.data.success) stats.failures += 1;
-        stats.durationsMs.push(entry.data.durationMs);
+        // An imported call its source did not time has no duration: it counts, but not in the percentiles.
+        if (entry.data.durationMs !== null) stats.durationsMs.push(entry.data.durationMs);
       }
       state.openCalls.delete(entry.data.callId);
       return state;

@@ -39,9 +39,18 @@ export function formatValue(value: JsonValue): string {
 /** A stable identity for a value, to group runs by it (1 and "1" stay apart). */
 export const valueIdentity = (value: JsonValue): string => JSON.stringify(value);
 
+/**
+ * The keys of a run's config that describe its configuration: all of them, except, on an imported
+ * run, `source.*` (the file it came from and its hash differ from run to run and configure nothing).
+ */
+export function configurationKeys(run: AnalysisRun): string[] {
+  const keys = leafKeys(run.config);
+  return run.imported ? keys.filter((key) => !key.startsWith('source.')) : keys;
+}
+
 /** The config keys of these runs, split into those whose value differs between runs and the rest. */
 export function configKeysOf(runs: readonly AnalysisRun[]): { varying: string[]; constant: string[] } {
-  const keys = [...new Set(runs.flatMap((r) => leafKeys(r.config)))].sort();
+  const keys = [...new Set(runs.flatMap(configurationKeys))].sort();
   const varies = (key: string): boolean => new Set(runs.map((r) => valueIdentity(configValue(r.config, key)))).size > 1;
   return { varying: keys.filter(varies), constant: keys.filter((key) => !varies(key)) };
 }

@@ -10,3 +10,8 @@ export const RANK_METRIC_NAMES = ['success', 'cost', 'duration', 'first-time-rig
 
 /** What `runledger suggest --objective` takes: the analysis' OBJECTIVES, written out for the help (test/cli.help.test.ts checks that the two agree). */
 export const SUGGEST_OBJECTIVE_NAMES = ['success', 'cost-per-success', 'score'];
+/**
+ * The formats `runledger import` takes: the keys of src/import/registry.ts IMPORTERS, written out
+ * here so that `import --help` loads no importer (test/import.framework.test.ts checks that the two agree).
+ */
+export const IMPORT_FORMATS = ['aider', 'aider-leaderboard', 'swe-bench', 'swe-agent', 'openhands', 'inspect'];

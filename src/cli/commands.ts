@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV } from '../serve/defaults.js';
 import { DEFAULT_STREAM } from '../ship/subject.js';
 import { registerAnalysis, pricesAsOption } from './commands-analysis.js';
-import { RUN_STATUSES } from './choices.js';
+import { IMPORT_FORMATS, RUN_STATUSES } from './choices.js';
 import type { CleanupCommandOptions } from './cleanup-command.js';
 import type { GitMetricsCommandOptions } from './git-metrics-command.js';
 import type { MetricsCommandOptions } from './metrics-command.js';
+import type { ImportCommandOptions } from './import-command.js';
 import type { PricesOptions } from './prices-command.js';
 import type { ReplayCommandOptions } from './replay-command.js';
 import type { RunsOptions } from './runs-command.js';
@@ -143,6 +144,36 @@ export function registerCommands(program: Command): void {
         'Example:\n  $ runledger ship --to nats://10.0.0.1:4222,nats://10.0.0.2:4222,nats://10.0.0.3:4222 --replicas 3 --dir logs',
     )
     .action(async (options: ShipCommandOptions) => (await import('./ship-command.js')).shipCommand(options));
+
+  program
+    .command('import')
+    .description(
+      "turn another harness's results into ordinary run journals (hash-chained, verifiable, comparable), without re-running anything",
+    )
+    .argument('<format>', `the source's format: ${IMPORT_FORMATS.join(', ')}`)
+    .argument('<paths...>', 'files or folders to import (see README "Importing runs" for what each format takes)')
+    .option(...dirOption)
+    .option('--project <id>', 'project id of the imported runs (default: the format name)')
+    .option(
+      '--config <key=value>',
+      'a config value the source does not carry, or a correction (repeatable): llm.temperature=0 or agent=my-agent',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--force', 'import again a source already imported, as a new run')
+    .option('--results <file>', 'a results file to join (swe-agent trajectories with a SWE-bench report)')
+    .option('--prices <file>', 'price override file (default: RUNLEDGER_PRICES)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      "\nA run id derives from its source's SHA-256: importing the same source again names the run that holds it.\n" +
+        'Each run is written whole or not at all; a source that cannot be read is named with its line and nothing of it is written.\n\n' +
+        'Exit codes: 0 done, 1 a source was refused (the count is printed), 2 usage error.\n\n' +
+        'Example:\n  $ runledger import aider tmp.benchmarks/2026-01-10-09-30-00--sonnet-diff --dir logs',
+    )
+    .action(async (format: string, paths: string[], options: ImportCommandOptions) =>
+      (await import('./import-command.js')).importCommand(format, paths, options),
+    );
 
   registerAnalysis(program, dirOption);
 

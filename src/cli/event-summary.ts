@@ -32,11 +32,11 @@ export function summarizeEvent(entry: RunEntry): string {
     case 'AgentStarted':
       return `${entry.data.agentType} ${entry.data.agentId} attempt ${entry.data.attempt}${issue(entry.data.issueId)}`;
     case 'AgentFinished':
-      return `${entry.data.agentType} ${entry.data.agentId} ${entry.data.success ? 'succeeded' : 'failed'} in ${duration(entry.data.durationMs)}${entry.data.error ? `: ${entry.data.error}` : ''}`;
+      return `${entry.data.agentType} ${entry.data.agentId} ${entry.data.success ? 'succeeded' : 'failed'}${entry.data.durationMs === null ? '' : ` in ${duration(entry.data.durationMs)}`}${entry.data.error ? `: ${entry.data.error}` : ''}`;
     case 'ToolCallStarted':
       return `${entry.data.tool} ${entry.data.callId}${entry.data.agentId ? ` by ${entry.data.agentId}` : ''}`;
     case 'ToolCallEnded':
-      return `${entry.data.tool} ${entry.data.callId} ${entry.data.success ? 'ok' : 'failed'} in ${duration(entry.data.durationMs)}${entry.data.error ? `: ${entry.data.error}` : ''}`;
+      return `${entry.data.tool} ${entry.data.callId} ${entry.data.success ? 'ok' : 'failed'}${entry.data.durationMs === null ? '' : ` in ${duration(entry.data.durationMs)}`}${entry.data.error ? `: ${entry.data.error}` : ''}`;
     case 'TokensUsed':
       return (
         `${entry.data.model} in ${entry.data.inputTokens} out ${entry.data.outputTokens}` +

@@ -107,7 +107,7 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
     right: new Set([4, 5, 6, 7, 8, 9, 10]),
     rows: selected.map((r) => [
       r.runId,
-      r.resumes === 0 ? r.status : `${r.status}, resumed ×${r.resumes}`,
+      `${r.status}${r.imported ? ' (imported)' : ''}${r.resumes === 0 ? '' : `, resumed ×${r.resumes}`}`,
       r.startedAt.replace('T', ' ').slice(0, 19),
       formatValue(configValue(r.config, 'llm.model')),
       formatValue(configValue(r.config, 'llm.temperature')),
@@ -125,7 +125,10 @@ export async function runsCommand(options: RunsOptions): Promise<void> {
     .map((line, i) =>
       i < 2 ? c.bold(line) : line.replace(/\b(running|completed|failed|interrupted|crashed)\b/, (s) => colourStatus(c, s)),
     );
+  const imported = selected.filter((r) => r.imported).length;
+  const importedNote =
+    imported === 0 ? '' : `${imported} run(s) imported from other harnesses' files (runledger import): config.source says from where\n`;
   process.stdout.write(
-    `${pricingNote(options)}${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${resumedNote(selected)}${unpricedNote(selected)}${reportedNote(selected)}`,
+    `${pricingNote(options)}${lines.join('\n')}\n${selected.length} of ${runs.length} run(s)\n${resumedNote(selected)}${importedNote}${unpricedNote(selected)}${reportedNote(selected)}`,
   );
 }

@@ -67,6 +67,15 @@ function resumedMark(run: RunReadModels['run'], downtime: string): string {
   return ` <span class="resumed" data-resumes="${run.resumes}" title="${escapeHtml(`resumed ${times} after a crash or interruption; ${downtime} of downtime between them`)}">resumed ×${int(run.resumes)}</span>`;
 }
 
+/** Imported runs are marked, with the format and file they came from (runledger import). */
+function importedMark(run: RunReadModels['run']): string {
+  if (!run.imported) return '';
+  const format = configValue(run.config, 'source.format');
+  const file = configValue(run.config, 'source.file');
+  const title = `imported${typeof format === 'string' ? ` from ${format}` : ''}${typeof file === 'string' ? `: ${file}` : ''}`;
+  return ` <span class="imported" data-imported="true" title="${escapeHtml(title)}">imported</span>`;
+}
+
 const countWithFailures = (count: number, failures: number): string =>
   failures === 0 ? int(count) : `${int(count)}<span class="ci bad">${int(failures)} failed</span>`;
 
@@ -97,7 +106,7 @@ export function runsSection(
     {
       header: 'status',
       cell: ({ run }) =>
-        `${statusBadge(run.status, run.runId, run.statusReason)}${resumedMark(run, time(run.downtimeMs))}${run.journal.tornTail ? ` <span class="warning" title="torn tail at byte ${run.journal.tornTail.offset}">torn tail</span>` : ''}`,
+        `${statusBadge(run.status, run.runId, run.statusReason)}${resumedMark(run, time(run.downtimeMs))}${run.journal.tornTail ? ` <span class="warning" title="torn tail at byte ${run.journal.tornTail.offset}">torn tail</span>` : ''}${importedMark(run)}`,
     },
     {
       header: configKeys.join(', ') || 'configuration',

@@ -79,6 +79,7 @@ tr.row-muted td { color: var(--ink-2); }
 .badge.baseline { color: var(--ink-2); background: var(--line-2); border-color: var(--line); }
 .warning { display: inline-block; color: var(--warn); background: var(--warn-soft); border: 1px solid #f1d49b; border-radius: 6px; padding: 0 6px; font-size: 12px; font-weight: 500; }
 .resumed { display: inline-block; color: var(--info); background: var(--info-soft); border: 1px solid var(--line); border-radius: 6px; padding: 0 6px; font-size: 12px; }
+.imported { display: inline-block; color: var(--info); border: 1px dashed currentColor; border-radius: 6px; padding: 0 6px; font-size: 12px; }
 .bad { color: var(--bad); font-weight: 600; }
 .empty { color: var(--ink-3); font-style: italic; margin: 8px 0; }
 .capped { color: var(--ink-3); font-size: 12.5px; margin: 6px 0 0; }
