@@ -57,6 +57,7 @@ function traced(args: readonly string[]): Loads {
 
 const HELP_MODULES = [
   'src/cli/choices.js',
+  'src/cli/commands-analysis.js',
   'src/cli/commands.js',
   'src/cli/exit-codes.js',
   'src/cli/main.js',
