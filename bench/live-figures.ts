@@ -111,7 +111,7 @@ export async function cachedHistory(cacheDir: string, spec: HistorySpec): Promis
   const root = path.join(cacheDir, `live-${spec.runs}-${spec.events}-${spec.seed}`);
   const logsDir = path.join(root, 'logs');
   const done = path.join(root, 'generated.json');
-  let generationSeconds: number | null = null;
+  let generationSeconds: number | null;
   if (fs.existsSync(done)) {
     removeLiveRuns(logsDir);
     generationSeconds = (JSON.parse(fs.readFileSync(done, 'utf8')) as { seconds: number }).seconds;

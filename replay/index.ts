@@ -4,3 +4,4 @@ export { encodeState, decodeState } from './state-codec.js';
 export { loadAnalysisRuns } from './load-analysis-runs.js';
 export { repriceAnalysisRuns, PRICES_AS, type PricesAs } from './reprice.js';
 export { loadRunReadModels } from './read-models.js';
+export { tablesStaleSinceIn } from './tables-stale.js';
