@@ -1,14 +1,15 @@
 /**
  * One supervisor of the live workload, in a process of its own: an async collector that finishes
  * an issue every `everyMs` (a planning agent, one LLM call, a pipeline, then `finalizeIssue`), with
- * live updates of the derived files on or off, then finalizes its run and waits for the derived
- * files. Prints on stdout what the live figures need: its CPU time, the bytes it handed to write()
+ * live updates of the derived files on or off, then finalizes its run and ends, as a supervisor does
+ * (what its live updates left to do, the driver's catch-up replay measures). Prints on stdout what the live figures need: its CPU time, the bytes it handed to write()
  * (`/proc/self/io` wchar) less its journal's, and each `finalizeIssue`'s latency.
  * argv[2]: JSON LiveSupervisorTask.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AsyncMetricsCollector } from '../src/index.js';
+import { writtenBytes } from './written-bytes.js';
 
 export interface LiveSupervisorTask {
   readonly dir: string;
@@ -25,14 +26,6 @@ export interface LiveSupervisorResult {
   readonly derivedBytes: number;
   readonly journalBytes: number;
   readonly finalizeIssueMs: readonly number[];
-}
-
-/** Bytes this process has passed to write() and friends so far (journal, derived files, stdout). */
-export function writtenBytes(): number {
-  const io = fs.readFileSync('/proc/self/io', 'utf8');
-  const match = /^wchar: (\d+)$/m.exec(io);
-  if (!match) throw new Error('/proc/self/io has no wchar line');
-  return Number(match[1]);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,10 +62,17 @@ async function supervise(task: LiveSupervisorTask): Promise<LiveSupervisorResult
     finalizeIssueMs.push(performance.now() - start);
   }
   await metrics.finalizeRun('completed');
-  if (task.live) await metrics.whenDerivedFilesUpdated();
+  // Measured once the process has nothing left to do: the live update its last finish asked for has run
+  // (a pending table timer does not keep a process alive; the driver's catch-up replay does what it left).
+  await new Promise((resolve) => process.once('beforeExit', resolve));
   const cpu = process.cpuUsage(cpuBefore);
   const journalBytes = fs.statSync(path.join(task.dir, 'runs', task.runId, 'events.ndjson')).size;
-  return { cpuMs: (cpu.user + cpu.system) / 1000, derivedBytes: writtenBytes() - writtenBefore - journalBytes, journalBytes, finalizeIssueMs };
+  return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    derivedBytes: writtenBytes() - writtenBefore - journalBytes,
+    journalBytes,
+    finalizeIssueMs,
+  };
 }
 
 if (process.argv[2]) {

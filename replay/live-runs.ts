@@ -4,11 +4,11 @@ import { DurableBatch } from '../src/durable/atomic-file.js';
 import { runPaths } from '../src/journal/paths.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { appendIndexLog, readIndexLog } from './index-log.js';
-import { replay } from './replay.js';
-import { replayPaths, runRowsFile, runStateFile } from './replay-paths.js';
+import { replayHoldingLock } from './replay.js';
+import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { loadEventCheck, replayRun, unchangedRun } from './replay-run.js';
 import { readIndexGeneration, type RunIndexEntry } from './run-index.js';
-import { markTablesStale } from './tables-stale.js';
+import { markTablesStale, tablesStaleSince } from './tables-stale.js';
 
 /**
  * A live update of some runs (docs/DESIGN.md §7.4): what costs O(the runs' own journals), never
@@ -21,49 +21,69 @@ import { markTablesStale } from './tables-stale.js';
 export async function updateLiveRuns(logsDir: string, runIds: readonly string[]): Promise<{ readonly tablesStaleSince: number | null }> {
   const paths = replayPaths(logsDir);
   const lock = await DerivedFilesLock.acquire(paths, 60_000);
-  let wholeReplay = false;
   try {
     const generation = readIndexGeneration(paths);
-    if (generation === null) {
-      wholeReplay = true;
-    } else {
-      const pending = readIndexLog(paths, generation);
-      const batch = new DurableBatch();
-      const updated: RunIndexEntry[] = [];
-      try {
-        for (const runId of new Set(runIds)) {
-          lock.assertHeld();
-          const stat = fs.lstatSync(runPaths(logsDir, runId).journal, { throwIfNoEntry: false });
-          // A journal gone or not a regular file: the whole replay says why, and drops the run.
-          if (!stat?.isFile()) {
-            wholeReplay = true;
-            break;
-          }
-          const previous = pending.get(runId);
-          const files = replayFilesOf(paths, runId);
-          const outcome =
-            unchangedRun(paths, runId, previous, false, files, stat) ??
-            replayRun(paths, runId, previous, false, batch, files, stat, await loadEventCheck());
-          if (outcome.entry !== previous) updated.push(outcome.entry);
-        }
-        await batch.flush();
-      } catch (error) {
-        batch.abort();
-        throw error;
-      }
-      // The entries after the files they describe; the marker after the entries.
-      appendIndexLog(paths, generation, updated);
-      if (!wholeReplay) return { tablesStaleSince: markTablesStale(paths, Date.now()) };
-    }
+    if (generation !== null && (await replayLiveRuns(paths, lock, generation, runIds)))
+      return { tablesStaleSince: markTablesStale(paths, Date.now()) };
+    await replayHoldingLock(paths, lock, {});
+    return { tablesStaleSince: null };
   } finally {
     lock.release();
   }
-  await replay({ dir: logsDir });
-  return { tablesStaleSince: null };
+}
+
+/**
+ * The tables assembled if they have lagged behind for `lagMs` (a whole replay), under the lock: of
+ * several collectors whose timers fire at once, the first assembles and the others find the tables
+ * current, or stale only since a moment ago, and wait for their turn. Returns since when they are stale.
+ */
+export async function assembleDueTables(logsDir: string, lagMs: number): Promise<{ readonly tablesStaleSince: number | null }> {
+  const paths = replayPaths(logsDir);
+  const lock = await DerivedFilesLock.acquire(paths, 60_000);
+  try {
+    const since = tablesStaleSince(paths);
+    if (since === null || since + lagMs > Date.now()) return { tablesStaleSince: since };
+    await replayHoldingLock(paths, lock, {});
+    return { tablesStaleSince: null };
+  } finally {
+    lock.release();
+  }
+}
+
+/** Replays the runs into the pending log of index.json `generation`; false when one needs a whole replay (its journal gone or not a file). */
+async function replayLiveRuns(paths: ReplayPaths, lock: DerivedFilesLock, generation: string, runIds: readonly string[]): Promise<boolean> {
+  const pending = readIndexLog(paths, generation);
+  const batch = new DurableBatch();
+  const updated: RunIndexEntry[] = [];
+  let whole = false;
+  try {
+    for (const runId of new Set(runIds)) {
+      lock.assertHeld();
+      const stat = fs.lstatSync(runPaths(paths.logsDir, runId).journal, { throwIfNoEntry: false });
+      // A journal gone or not a regular file: the whole replay says why, and drops the run.
+      if (!stat?.isFile()) {
+        whole = true;
+        break;
+      }
+      const previous = pending.get(runId);
+      const files = replayFilesOf(paths, runId);
+      const outcome =
+        unchangedRun(paths, runId, previous, false, files, stat) ??
+        replayRun(paths, runId, previous, false, batch, files, stat, await loadEventCheck());
+      if (outcome.entry !== previous) updated.push(outcome.entry);
+    }
+    await batch.flush();
+  } catch (error) {
+    batch.abort();
+    throw error;
+  }
+  // The entries after the files they describe; the marker (the caller) after the entries.
+  appendIndexLog(paths, generation, updated);
+  return !whole;
 }
 
 /** Which of the run's replay files exist, as replayRun asks a listing of logs/.replay/runs (one listing of a large folder is what a live update avoids). */
-function replayFilesOf(paths: ReturnType<typeof replayPaths>, runId: string): Set<string> {
+function replayFilesOf(paths: ReplayPaths, runId: string): Set<string> {
   return new Set(
     [runRowsFile(paths, runId), runStateFile(paths, runId)].filter((file) => fs.existsSync(file)).map((file) => path.basename(file)),
   );

@@ -68,21 +68,30 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   }
   const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
   try {
-    const staleSince = tablesStaleSince(paths);
-    const lagged = staleSince === null ? {} : { tablesLaggedSince: new Date(staleSince).toISOString() };
-    const { index, runs, changed, indexChanged, previous } = await updateRuns(paths, lock, options);
-    // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
-    if (!changed && tablesPresent(paths) && assembledFilesIntact(paths, previous.assembly)) {
-      if (indexChanged) saveRunIndex(paths, index, previous.assembly);
-      clearTablesStale(paths);
-      return { ...reportOf(paths, runs, countRows(index, TABLE_FILES)), ...lagged };
-    }
-    const report = await finishTables(paths, lock, index, runs, previous);
-    clearTablesStale(paths);
-    return { ...report, ...lagged };
+    return await replayHoldingLock(paths, lock, options);
   } finally {
     lock.release();
   }
+}
+
+/** replay() once its options are checked and the derived-files lock is taken. */
+export async function replayHoldingLock(
+  paths: ReplayPaths,
+  lock: DerivedFilesLock,
+  options: Pick<ReplayOptions, 'runIds' | 'full' | 'progress'>,
+): Promise<ReplayReport> {
+  const staleSince = tablesStaleSince(paths);
+  const lagged = staleSince === null ? {} : { tablesLaggedSince: new Date(staleSince).toISOString() };
+  const { index, runs, changed, indexChanged, previous } = await updateRuns(paths, lock, options);
+  // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
+  if (!changed && tablesPresent(paths) && assembledFilesIntact(paths, previous.assembly)) {
+    if (indexChanged) saveRunIndex(paths, index, previous.assembly);
+    clearTablesStale(paths);
+    return { ...reportOf(paths, runs, countRows(index, TABLE_FILES)), ...lagged };
+  }
+  const report = await finishTables(paths, lock, index, runs, previous);
+  clearTablesStale(paths);
+  return { ...report, ...lagged };
 }
 
 /** Brings the derived files of every run (or the selected ones) up to date; the caller holds the lock. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay, tablesStaleSinceIn } from '../replay/index.js';
 import { indexLogFile } from '../replay/index-log.js';
+import { assembleDueTables } from '../replay/live-runs.js';
 import { replayLiveUpdate } from '../replay/live-update.js';
 import { replayPaths } from '../replay/replay-paths.js';
 import { tablesStaleFile } from '../replay/tables-stale.js';
@@ -35,10 +36,10 @@ function recordingUpdater(): { update: DerivedFilesUpdater; calls: string[]; don
   let wholeDone!: () => void;
   const whole = new Promise<void>((resolve) => (wholeDone = resolve));
   const update: DerivedFilesUpdater = (logsDir, request) => {
-    calls.push(request ? `runs ${request.runIds.join(' ')}` : 'whole');
+    calls.push(request === undefined ? 'whole' : 'runIds' in request ? `runs ${request.runIds.join(' ')}` : 'tables if due');
     const result = replayLiveUpdate(logsDir, request);
     done.push(result);
-    if (!request) void result.then(wholeDone, wholeDone);
+    if (request === undefined || 'tablesLaggingMs' in request) void result.then(wholeDone, wholeDone);
     return result;
   };
   return { update, calls, done, whole };
@@ -129,7 +130,7 @@ describe('live updates at scale: the runs at once, the tables within liveTablesE
     c.startIssue(1);
     c.finalizeIssue(1, 'completed');
     await live.whole; // no whenDerivedFilesUpdated: the collector's own timer, due at once
-    expect(live.calls).toEqual(['runs live-e', 'whole']);
+    expect(live.calls).toEqual(['runs live-e', 'tables if due']);
     expect(fs.existsSync(tablesStaleFile(paths))).toBe(false);
     expect(
       fs
@@ -137,6 +138,28 @@ describe('live updates at scale: the runs at once, the tables within liveTablesE
         .trimEnd()
         .split('\r\n'),
     ).toHaveLength(2);
+    c.close();
+  });
+
+  it('a collector whose timer fires after another one assembled, or before the tables are due, assembles nothing', async () => {
+    const dir = tempDir();
+    await replay({ dir });
+    const paths = replayPaths(dir);
+    const live = recordingUpdater();
+    const c = await start(dir, 'live-i', live.update, 600_000);
+    c.startIssue(1);
+    c.finalizeIssue(1, 'completed');
+    const { tablesStaleSince: since } = (await live.done[0]) as { tablesStaleSince: number };
+    const headerOnly = fs.readFileSync(path.join(dir, 'csv', 'issues.csv'));
+    // Stale only since a moment ago: not due yet; the answer says since when, for the next timer.
+    await expect(assembleDueTables(dir, 600_000)).resolves.toEqual({ tablesStaleSince: since });
+    expect(fs.readFileSync(path.join(dir, 'csv', 'issues.csv'))).toEqual(headerOnly);
+    // Due: assembled, once; a second timer firing right after finds them current.
+    await expect(assembleDueTables(dir, 0)).resolves.toEqual({ tablesStaleSince: null });
+    const assembled = fs.statSync(path.join(dir, 'csv', 'issues.csv'));
+    await expect(assembleDueTables(dir, 0)).resolves.toEqual({ tablesStaleSince: null });
+    expect(fs.statSync(path.join(dir, 'csv', 'issues.csv')).ino).toBe(assembled.ino);
+    expect(fs.existsSync(tablesStaleFile(paths))).toBe(false);
     c.close();
   });
 

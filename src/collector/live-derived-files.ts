@@ -7,11 +7,14 @@ import { CollectorModeError, InvalidOptionError } from '../errors.js';
  * loaded on the first update.
  *
  * Called with `{ runIds }`, an updater may bring only those runs' files up to date and leave the
- * tables for later, answering `{ tablesStaleSince }` (ms since the epoch): the collector then calls it
- * without a request (everything, tables included) once the tables have lagged `liveTablesEveryMs`.
- * An updater that answers anything else is taken to have brought everything up to date.
+ * tables for later, answering `{ tablesStaleSince }` (ms since the epoch); the collector then calls it
+ * with `{ tablesLaggingMs }` once the tables may have lagged `liveTablesEveryMs` (assemble them if they
+ * have been stale that long, and answer again since when they are stale), and without a request for
+ * everything at once. An updater that answers anything else is taken to have brought everything up to date.
  */
-export type DerivedFilesUpdater = (logsDir: string, request?: { readonly runIds: readonly string[] }) => Promise<unknown>;
+export type DerivedFilesUpdater = (logsDir: string, request?: LiveUpdateRequest) => Promise<unknown>;
+
+export type LiveUpdateRequest = { readonly runIds: readonly string[] } | { readonly tablesLaggingMs: number };
 
 /** How long the tables may lag behind the runs' JSON files while supervisors run, by default. */
 export const DEFAULT_LIVE_TABLES_EVERY_MS = 30_000;
@@ -77,8 +80,8 @@ export class LiveDerivedFiles {
   private running: Promise<void> | null = null;
   /** Runs whose files must be brought up to date. */
   private readonly runs = new Set<string>();
-  /** A whole update (tables included) is due. */
-  private tablesDue = false;
+  /** The tables: assembled now (whenDerivedFilesUpdated, or liveTablesEveryMs 0), if due (the timer), or not asked for. */
+  private tables: 'now' | 'if-due' | null = null;
   private tablesTimer: NodeJS.Timeout | null = null;
   private tablesEveryMs = DEFAULT_LIVE_TABLES_EVERY_MS;
   /** Why the latest update failed; null once one succeeds. */
@@ -92,7 +95,7 @@ export class LiveDerivedFiles {
   /** A run finished an issue or itself: its files now, the tables within `tablesEveryMs` (0: with it). */
   request(runId: string, tablesEveryMs: number = DEFAULT_LIVE_TABLES_EVERY_MS): void {
     this.tablesEveryMs = Math.min(this.tablesEveryMs, tablesEveryMs);
-    if (tablesEveryMs === 0) this.tablesDue = true;
+    if (tablesEveryMs === 0) this.tables = 'now';
     else this.runs.add(runId);
     this.start();
   }
@@ -105,7 +108,7 @@ export class LiveDerivedFiles {
   async settled(): Promise<void> {
     if (this.tablesTimer || this.runs.size > 0) {
       this.clearTimer();
-      this.tablesDue = true;
+      this.tables = 'now';
       this.start();
     }
     await this.running;
@@ -122,15 +125,18 @@ export class LiveDerivedFiles {
   }
 
   private async loop(): Promise<void> {
-    while (this.tablesDue || this.runs.size > 0) {
-      const whole = this.tablesDue;
+    while (this.tables !== null || this.runs.size > 0) {
+      const tables = this.tables;
       const runIds = [...this.runs];
-      this.tablesDue = false;
-      this.runs.clear();
+      this.tables = null;
+      // A whole update covers the runs too; a check of the tables leaves them for the next turn.
+      if (tables !== 'if-due') this.runs.clear();
       try {
-        if (whole) {
+        if (tables === 'now') {
           this.clearTimer();
           await this.update(this.logsDir);
+        } else if (tables === 'if-due') {
+          this.scheduleTables(await this.update(this.logsDir, { tablesLaggingMs: this.tablesEveryMs }));
         } else {
           this.scheduleTables(await this.update(this.logsDir, { runIds }));
         }
@@ -156,7 +162,7 @@ export class LiveDerivedFiles {
     this.tablesTimer = setTimeout(
       () => {
         this.tablesTimer = null;
-        this.tablesDue = true;
+        this.tables ??= 'if-due';
         this.start();
       },
       Math.max(0, since + this.tablesEveryMs - Date.now()),
