@@ -6,7 +6,8 @@ import { DerivedFilesLock } from './derived-lock.js';
 import { appendIndexLog, readIndexLog } from './index-log.js';
 import { replayHoldingLock } from './replay.js';
 import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
-import { loadEventCheck, replayRun, unchangedRun } from './replay-run.js';
+import { loadEventCheck, readRunState, replayRun, unchangedRun } from './replay-run.js';
+import { DEFAULT_STALE_MS } from '../src/journal/run-lock.js';
 import { readIndexGeneration, type RunIndexEntry } from './run-index.js';
 import { markTablesStale, tablesStaleSince } from './tables-stale.js';
 
@@ -18,15 +19,18 @@ import { markTablesStale, tablesStaleSince } from './tables-stale.js';
  * and the tables marked stale. Without an index of this version yet, a whole replay does it all.
  * Returns since when the tables are stale.
  */
-export async function updateLiveRuns(logsDir: string, runIds: readonly string[]): Promise<{ readonly tablesStaleSince: number | null }> {
+export async function updateLiveRuns(
+  logsDir: string,
+  runIds: readonly string[],
+): Promise<{ readonly tablesStaleSince: number | null; readonly newEvents: number }> {
   const paths = replayPaths(logsDir);
   const lock = await DerivedFilesLock.acquire(paths, 60_000);
   try {
     const generation = readIndexGeneration(paths);
-    if (generation !== null && (await replayLiveRuns(paths, lock, generation, runIds)))
-      return { tablesStaleSince: markTablesStale(paths, Date.now()) };
-    await replayHoldingLock(paths, lock, {});
-    return { tablesStaleSince: null };
+    const live = generation === null ? null : await replayLiveRuns(paths, lock, generation, runIds);
+    if (live !== null) return { tablesStaleSince: markTablesStale(paths, Date.now()), newEvents: live.newEvents };
+    const report = await replayHoldingLock(paths, lock, {});
+    return { tablesStaleSince: null, newEvents: report.runs.reduce((sum, run) => sum + run.newEvents, 0) };
   } finally {
     lock.release();
   }
@@ -50,9 +54,18 @@ export async function assembleDueTables(logsDir: string, lagMs: number): Promise
   }
 }
 
-/** Replays the runs into the pending log of index.json `generation`; false when one needs a whole replay (its journal gone or not a file). */
-async function replayLiveRuns(paths: ReplayPaths, lock: DerivedFilesLock, generation: string, runIds: readonly string[]): Promise<boolean> {
+/**
+ * Replays the runs into the pending log of index.json `generation`: the events read, or null when one
+ * needs a whole replay (its journal gone or not a file).
+ */
+async function replayLiveRuns(
+  paths: ReplayPaths,
+  lock: DerivedFilesLock,
+  generation: string,
+  runIds: readonly string[],
+): Promise<{ newEvents: number } | null> {
   const pending = readIndexLog(paths, generation);
+  let newEvents = 0;
   const batch = new DurableBatch();
   const updated: RunIndexEntry[] = [];
   let whole = false;
@@ -65,12 +78,13 @@ async function replayLiveRuns(paths: ReplayPaths, lock: DerivedFilesLock, genera
         whole = true;
         break;
       }
-      const previous = pending.get(runId);
+      const previous = pending.get(runId) ?? checkpointOfState(paths, runId);
       const files = replayFilesOf(paths, runId);
       const outcome =
         unchangedRun(paths, runId, previous, false, files, stat) ??
         replayRun(paths, runId, previous, false, batch, files, stat, await loadEventCheck());
       if (outcome.entry !== previous) updated.push(outcome.entry);
+      if (outcome.kind === 'replayed') newEvents += outcome.newEvents;
     }
     await batch.flush();
   } catch (error) {
@@ -79,7 +93,34 @@ async function replayLiveRuns(paths: ReplayPaths, lock: DerivedFilesLock, genera
   }
   // The entries after the files they describe; the marker (the caller) after the entries.
   appendIndexLog(paths, generation, updated);
-  return !whole;
+  return whole ? null : { newEvents };
+}
+
+/**
+ * For a run without a pending entry: the checkpoint its state file was projected up to, as an entry
+ * that says nothing else (no journal size, so never "unchanged"; its derived files never "kept").
+ * replayRun continues from it when the line ending there still verifies with its hash, as from any
+ * checkpoint (§6.2), so a long run is not read again from byte 0 after each table assembly.
+ */
+function checkpointOfState(paths: ReplayPaths, runId: string): RunIndexEntry | undefined {
+  const saved = readRunState(paths, runId);
+  if (!saved) return undefined;
+  return {
+    runId,
+    startedAt: null,
+    lastEventAt: null,
+    checkpoint: saved.checkpoint,
+    journalBytes: -1,
+    journalMtimeMs: -1,
+    unfinished: true,
+    writerAlive: false,
+    lockStaleMs: DEFAULT_STALE_MS,
+    tornTail: null,
+    refused: null,
+    empty: false,
+    tableRows: {},
+    tableBytes: {},
+  };
 }
 
 /** Which of the run's replay files exist, as replayRun asks a listing of logs/.replay/runs (one listing of a large folder is what a live update avoids). */

@@ -13,7 +13,7 @@
 export async function replayLiveUpdate(
   logsDir: string,
   request?: { readonly runIds: readonly string[] } | { readonly tablesLaggingMs: number },
-): Promise<{ readonly tablesStaleSince: number | null }> {
+): Promise<{ readonly tablesStaleSince: number | null; readonly newEvents?: number }> {
   if (request) {
     const { updateLiveRuns, assembleDueTables } = await import('./live-runs.js');
     return 'runIds' in request ? updateLiveRuns(logsDir, request.runIds) : assembleDueTables(logsDir, request.tablesLaggingMs);

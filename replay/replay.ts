@@ -89,9 +89,7 @@ export async function replayHoldingLock(
     clearTablesStale(paths);
     return { ...reportOf(paths, runs, countRows(index, TABLE_FILES)), ...lagged };
   }
-  const report = await finishTables(paths, lock, index, runs, previous);
-  clearTablesStale(paths);
-  return { ...report, ...lagged };
+  return { ...(await finishTables(paths, lock, index, runs, previous)), ...lagged };
 }
 
 /** Brings the derived files of every run (or the selected ones) up to date; the caller holds the lock. */
@@ -253,6 +251,8 @@ export async function finishTables(
     const made = assembleDerivedTables(paths, tableOrder(index), last);
     if ('assembly' in made) {
       saveRunIndex(paths, index, made.assembly);
+      // Current now, whoever asked (replay, cleanup, central replay): live updates' marker goes.
+      clearTablesStale(paths);
       return reportOf(paths, runs, made.rows);
     }
     // A fragment just rebuilt from its journal that still does not verify: the disk is not keeping what is written.
