@@ -9,6 +9,7 @@ import { replayPaths } from '../replay/replay-paths.js';
 import { tablesStaleFile } from '../replay/tables-stale.js';
 import type { DerivedFilesUpdater } from '../src/collector/live-derived-files.js';
 import { MetricsCollector } from '../src/index.js';
+import { CLI, runNode } from './helpers/child.js';
 import { CONFIG } from './helpers/runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -184,6 +185,24 @@ describe('live updates at scale: the runs at once, the tables within liveTablesE
     c.close();
     await replay({ dir });
     expect(assembledFiles(dir)).toEqual(await tablesOfAFullReplay(dir));
+  });
+
+  it('runledger replay (built CLI) says how long the tables had lagged, and leaves them current', async () => {
+    const dir = tempDir();
+    await replay({ dir });
+    const live = recordingUpdater();
+    const c = await start(dir, 'live-k', live.update, 600_000);
+    c.startIssue(1);
+    c.finalizeIssue(1, 'completed');
+    const { tablesStaleSince: since } = (await live.done[0]) as { tablesStaleSince: number };
+    c.close();
+    const out = await runNode([CLI, 'replay', '--dir', dir], { timeoutMs: 60_000 });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain(`The tables had lagged behind the runs since ${new Date(since).toISOString()}`);
+    expect(tablesStaleSinceIn(dir)).toBeNull();
+    expect(assembledFiles(dir)).toEqual(await tablesOfAFullReplay(dir));
+    const again = await runNode([CLI, 'replay', '--dir', dir], { timeoutMs: 60_000 });
+    expect(again.stdout).not.toContain('had lagged');
   });
 
   it("a torn pending entry and one of an older index are ignored: their runs are read from their journals, and the tables are a full replay's", async () => {
