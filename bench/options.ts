@@ -1,4 +1,5 @@
 import type { HistorySpec } from './history-runs.js';
+import { LIVE_WORKLOAD, type LiveWorkload } from './live-figures.js';
 
 /** How much work one benchmark run does. Quick keeps the same structure with shorter, fewer rounds and smaller histories. */
 export interface BenchPlan {
@@ -20,6 +21,8 @@ export interface BenchPlan {
   readonly historyRounds: number;
   /** How much the incremental replay figure appends before each incremental replay: 1% of the history's events. */
   readonly appendFraction: number;
+  /** The live workload (bench/live-figures.ts) and the history sizes it runs on (100 events a run, cached under .bench-tmp/live-cache). */
+  readonly live: { readonly workload: LiveWorkload; readonly runs: readonly number[] };
   readonly resultsFile: string;
 }
 
@@ -39,6 +42,7 @@ export function planFromArgs(args: readonly string[]): BenchPlan {
         startupRounds: 11,
         historyRounds: 3,
         appendFraction: 0.01,
+        live: { workload: { supervisors: 8, issues: 4, everyMs: 500 }, runs: [200] },
         resultsFile: 'results.quick.json',
       }
     : {
@@ -52,6 +56,8 @@ export function planFromArgs(args: readonly string[]): BenchPlan {
         startupRounds: 25,
         historyRounds: 5,
         appendFraction: 0.01,
+        // 100,000 runs (10M events) take about half an hour to generate and replay first here: npm run bench:live -- --runs 100000.
+        live: { workload: LIVE_WORKLOAD, runs: [1000, 10_000] },
         resultsFile: 'results.json',
       };
 }

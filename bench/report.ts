@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Figure, Target } from './build-figure.js';
 import type { HistoryInfo } from './history-figures.js';
+import { formatLiveFigures, type LiveFigures } from './live-figures.js';
 import type { MachineInfo } from './machine-info.js';
 import type { BenchPlan } from './options.js';
 
@@ -16,6 +17,8 @@ export interface BenchResults {
   readonly allPass: boolean;
   readonly figures: readonly Figure[];
   readonly histories: Readonly<Record<string, HistoryInfo>>;
+  /** The live workload per history size; absent in results written before it. */
+  readonly live?: readonly LiveFigures[];
   readonly machine: MachineInfo;
 }
 
@@ -69,6 +72,13 @@ export function formatResults(results: BenchResults): string {
     'histories (each generated, measured and deleted):',
     ...histories,
     '',
+    ...(results.live && results.live.length > 0
+      ? [
+          'live workload (CPU and bytes per finished issue; wall-clock p99 moves with the load of the machine):',
+          formatLiveFigures(results.live),
+          '',
+        ]
+      : []),
     results.allPass ? 'all targets met' : 'some targets missed',
   ].join('\n');
 }

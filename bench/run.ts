@@ -3,7 +3,8 @@
  * the journal's throughput against bare fsync loops on the same disk, the collector's CPU cost per
  * call, and on generated histories (10,000 runs, 1M and 10M events) replay, incremental replay, compare against DuckDB, and replay memory; shipping
  * to NATS JetStream and central replay; `runledger serve` against the async collector; `runledger
- * verify` on a journal with a 300 MB garbage tail (time and peak RSS). Results:
+ * verify` on a journal with a 300 MB garbage tail (time and peak RSS); the live workload (8 supervisors
+ * finishing issues on folders of 1,000 and 10,000 runs). Results:
  * bench/results.json (full) or bench/results.quick.json (quick), and a table on stdout.
  */
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { measureServeFigures } from './serve-figures.js';
 import { measureShipFigures } from './ship-figures.js';
 import { measureStartupFigures } from './startup-figures.js';
 import { measureVerifyFigures } from './verify-figures.js';
+import { measureLiveFigures, type LiveFigures } from './live-figures.js';
 import { formatResults, writeResults, type BenchResults } from './report.js';
 import { elapsedMs } from './stats.js';
 
@@ -44,6 +46,16 @@ try {
   const shipFigures = await measureShipFigures(plan, dir);
   const serveFigures = await measureServeFigures(plan, dir);
   const verifyFigures = await measureVerifyFigures(plan, dir);
+  // Histories cached between bench runs (generating them is most of the leg's time).
+  const live: LiveFigures[] = [];
+  for (const runs of plan.live.runs)
+    live.push(
+      await measureLiveFigures(
+        path.join(projectRoot, '.bench-tmp', 'live-cache'),
+        { runs, events: runs * 100, seed: 3 },
+        plan.live.workload,
+      ),
+    );
   const figures = [...startupFigures, ...collectorFigures, ...historyFigures, ...shipFigures, ...serveFigures, ...verifyFigures];
   const results: BenchResults = {
     mode: plan.mode,
@@ -56,6 +68,7 @@ try {
     allPass: figures.every((f) => f.pass),
     figures,
     histories,
+    live,
     machine: machineInfo(path.dirname(dir), fileSystemOf(dir)),
   };
   const resultsFile = path.join(benchSourceDir, plan.resultsFile);

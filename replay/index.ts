@@ -5,3 +5,4 @@ export { loadAnalysisRuns } from './load-analysis-runs.js';
 export { repriceAnalysisRuns, PRICES_AS, type PricesAs } from './reprice.js';
 export { loadRunReadModels } from './read-models.js';
 export { writeRepricedCosts, type RepricedCostsOptions, type RepricedCostsReport } from './repriced-costs.js';
+export { tablesStaleSinceIn } from './tables-stale.js';

@@ -13,6 +13,7 @@ import { TABLE_FILES } from '../projections/tables/tables.js';
 import path from 'node:path';
 import { loadEventCheck, replayRun, unchangedRun, unsafeRunEntry, type RunReplayOutcome } from './replay-run.js';
 import { warnDiscarded } from './derived-warning.js';
+import { clearTablesStale, tablesStaleSince } from './tables-stale.js';
 import { countRows, loadRunIndexWithAssembly, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
 
 export interface ReplayOptions {
@@ -44,6 +45,8 @@ export interface ReplayReport {
   readonly ok: boolean;
   readonly runs: readonly RunReplayReport[];
   readonly tables: ReadonlyArray<{ readonly file: string; readonly rows: number }>;
+  /** Live updates had left the tables behind the runs since then (ISO 8601); this replay brought them up to date. */
+  readonly tablesLaggedSince?: string;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -65,16 +68,28 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   }
   const lock = await DerivedFilesLock.acquire(paths, options.lockWaitMs ?? 60_000);
   try {
-    const { index, runs, changed, indexChanged, previous } = await updateRuns(paths, lock, options);
-    // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
-    if (!changed && tablesPresent(paths) && assembledFilesIntact(paths, previous.assembly)) {
-      if (indexChanged) saveRunIndex(paths, index, previous.assembly);
-      return reportOf(paths, runs, countRows(index, TABLE_FILES));
-    }
-    return await finishTables(paths, lock, index, runs, previous);
+    return await replayHoldingLock(paths, lock, options);
   } finally {
     lock.release();
   }
+}
+
+/** replay() once its options are checked and the derived-files lock is taken. */
+export async function replayHoldingLock(
+  paths: ReplayPaths,
+  lock: DerivedFilesLock,
+  options: Pick<ReplayOptions, 'runIds' | 'full' | 'progress'>,
+): Promise<ReplayReport> {
+  const staleSince = tablesStaleSince(paths);
+  const lagged = staleSince === null ? {} : { tablesLaggedSince: new Date(staleSince).toISOString() };
+  const { index, runs, changed, indexChanged, previous } = await updateRuns(paths, lock, options);
+  // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
+  if (!changed && tablesPresent(paths) && assembledFilesIntact(paths, previous.assembly)) {
+    if (indexChanged) saveRunIndex(paths, index, previous.assembly);
+    clearTablesStale(paths);
+    return { ...reportOf(paths, runs, countRows(index, TABLE_FILES)), ...lagged };
+  }
+  return { ...(await finishTables(paths, lock, index, runs, previous)), ...lagged };
 }
 
 /** Brings the derived files of every run (or the selected ones) up to date; the caller holds the lock. */
@@ -90,10 +105,11 @@ export async function updateRuns(
   indexChanged: boolean;
   previous: PreviousAssembly;
 }> {
-  const { index, assembly } = loadRunIndexWithAssembly(paths);
+  const { index, assembly, assembled, pending } = loadRunIndexWithAssembly(paths);
   // The entries the last table assembly was made from (updates replace entries, never change them).
-  const entries = new Map(index);
-  const changedRuns = new Set<string>();
+  const entries = new Map(assembled);
+  // Runs a live update replayed since that assembly: their rows in the tables are older than their fragments.
+  const changedRuns = new Set<string>(pending);
   const journals = journalsOnDisk(paths.logsDir);
   const onDisk = [...journals.keys()];
   const onDiskSet = new Set(onDisk);
@@ -108,7 +124,7 @@ export async function updateRuns(
   const replayFiles = listFileNames(path.dirname(runRowsFile(paths, 'x')));
   const batch = new DurableBatch();
   // Whether the tables must be assembled again, and whether the index must be saved again.
-  let changed = gone.length > 0;
+  let changed = gone.length > 0 || pending.size > 0;
   let indexChanged = changed;
   let lastYield = Date.now();
   let checkEvent: EventCheck | undefined;
@@ -235,6 +251,8 @@ export async function finishTables(
     const made = assembleDerivedTables(paths, tableOrder(index), last);
     if ('assembly' in made) {
       saveRunIndex(paths, index, made.assembly);
+      // Current now, whoever asked (replay, cleanup, central replay): live updates' marker goes.
+      clearTablesStale(paths);
       return reportOf(paths, runs, made.rows);
     }
     // A fragment just rebuilt from its journal that still does not verify: the disk is not keeping what is written.

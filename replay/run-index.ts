@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { runledgerVersion } from '../src/version.js';
 import { writeFileAtomic } from '../src/durable/atomic-file.js';
 import { sha256Hex } from '../src/journal/line.js';
 import { warnDiscarded } from './derived-warning.js';
+import { readIndexLog, removeIndexLog } from './index-log.js';
 import { decodeEntry, encodeEntry } from './run-index-codec.js';
 import type { RunIndexEntry } from './run-index-entry.js';
 import type { ReplayPaths } from './replay-paths.js';
@@ -19,19 +21,32 @@ export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   return loadRunIndexWithAssembly(paths).index;
 }
 
+/** What the index on disk holds: index.json with the live updates' pending entries (index-log.ts) applied. */
+export interface LoadedRunIndex {
+  /** Every run's latest entry. */
+  readonly index: Map<string, RunIndexEntry>;
+  /** The id of the table assembly index.json's own entries describe (csv-assembly.ts). */
+  readonly assembly: string | null;
+  /** index.json's own entries: what the assembled files were made from. */
+  readonly assembled: ReadonlyMap<string, RunIndexEntry>;
+  /** Runs with a pending entry: their rows in the assembled files are older than their fragments. */
+  readonly pending: ReadonlySet<string>;
+}
+
 /**
  * The index and the id of the table assembly it describes: the assembled files were made from
- * these entries, in table order, when `.replay/tables.json` names the same id (csv-assembly.ts).
+ * index.json's entries, in table order, when `.replay/tables.json` names the same id (csv-assembly.ts).
+ * Entries that live updates appended since (index-log.ts) are applied on top, and their runs listed as pending.
  */
-export function loadRunIndexWithAssembly(paths: ReplayPaths): { index: Map<string, RunIndexEntry>; assembly: string | null } {
-  const empty = { index: new Map<string, RunIndexEntry>(), assembly: null };
+export function loadRunIndexWithAssembly(paths: ReplayPaths): LoadedRunIndex {
+  const empty = { index: new Map<string, RunIndexEntry>(), assembly: null, assembled: new Map(), pending: new Set<string>() };
   let text: string;
   try {
     text = fs.readFileSync(paths.index, 'utf8');
   } catch {
     return empty; // missing or unreadable: replay rebuilds everything, which is always correct
   }
-  let parsed: { version?: number; runledger?: string; assembly?: unknown; sha256?: unknown; runs?: unknown[] };
+  let parsed: { version?: number; runledger?: string; assembly?: unknown; generation?: unknown; sha256?: unknown; runs?: unknown[] };
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
@@ -45,17 +60,55 @@ export function loadRunIndexWithAssembly(paths: ReplayPaths): { index: Map<strin
     warnDiscarded(paths.index, 'its SHA-256 does not match its runs');
     return empty;
   }
-  const index = new Map<string, RunIndexEntry>();
+  const assembled = new Map<string, RunIndexEntry>();
   for (const encoded of parsed.runs) {
     const entry = decodeEntry(encoded);
     if (entry === null) {
       warnDiscarded(paths.index, 'an entry does not decode');
       return empty;
     }
-    index.set(entry.runId, entry);
+    assembled.set(entry.runId, entry);
   }
-  return { index, assembly: typeof parsed.assembly === 'string' ? parsed.assembly : null };
+  const logged = readIndexLog(paths, typeof parsed.generation === 'string' ? parsed.generation : null);
+  const index = new Map(assembled);
+  for (const [runId, entry] of logged) index.set(runId, entry);
+  return { index, assembly: typeof parsed.assembly === 'string' ? parsed.assembly : null, assembled, pending: new Set(logged.keys()) };
 }
+
+/**
+ * The generation of index.json, from its first line alone (a live update must not parse every run's
+ * entry): null when there is no index of this version, and a live update then runs a whole replay.
+ */
+export function readIndexGeneration(paths: ReplayPaths): string | null {
+  let head: string;
+  try {
+    const fd = fs.openSync(paths.index, 'r');
+    try {
+      const buffer = Buffer.alloc(4096);
+      head = buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const firstLine = head.slice(0, Math.max(0, head.indexOf('\n')));
+  if (!firstLine.endsWith(RUNS_OPENING)) return null;
+  try {
+    const parsed = JSON.parse(`${firstLine.slice(0, -RUNS_OPENING.length)}}`) as {
+      version?: unknown;
+      runledger?: unknown;
+      generation?: unknown;
+    };
+    return parsed.version === INDEX_VERSION && parsed.runledger === runledgerVersion() && typeof parsed.generation === 'string'
+      ? parsed.generation
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+const RUNS_OPENING = ',"runs":[';
 
 /** The runs part of the index as written, one run a line: what its SHA-256 covers (JSON.stringify of parsed JSON gives the same text). */
 const runsText = (encoded: readonly unknown[]): string => encoded.map((entry) => JSON.stringify(entry)).join(',\n');
@@ -64,8 +117,11 @@ export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunI
   const runs = [...index.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
   // One run a line, so that the file reads (and diffs) run by run.
   const lines = runsText(runs.map(encodeEntry));
-  const head = JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), assembly, sha256: sha256Hex(lines) });
-  writeFileAtomic(paths.index, `${head.slice(0, -1)},"runs":[\n${lines}\n]}\n`);
+  // A new generation: pending entries appended for the old index.json are ignored from now on.
+  const generation = randomBytes(8).toString('hex');
+  const head = JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), assembly, generation, sha256: sha256Hex(lines) });
+  writeFileAtomic(paths.index, `${head.slice(0, -1)}${RUNS_OPENING}\n${lines}\n]}\n`);
+  removeIndexLog(paths);
 }
 
 /** Runs in table order: by start time, then run id; runs without derived rows are left out. */

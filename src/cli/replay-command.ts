@@ -24,6 +24,10 @@ function formatReplayReport(report: ReplayReport): string {
       lines.push(`  torn     ${run.runId}: torn tail at byte ${run.tornTail.offset} (${run.tornTail.bytes} bytes), flagged on the run`);
   }
   lines.push(`Tables in ${report.dir}/csv: ${report.tables.map((t) => `${t.file} (${t.rows} rows)`).join(', ')}`);
+  if (report.tablesLaggedSince)
+    lines.push(
+      `  The tables had lagged behind the runs since ${report.tablesLaggedSince} (live updates assemble them at most every liveTablesEveryMs); now current.`,
+    );
   return lines.join('\n');
 }
 

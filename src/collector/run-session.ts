@@ -33,7 +33,13 @@ import { parseConfig } from './config.js';
 import { redactSecrets } from './sanitize.js';
 import { evolveContext, initialContext, type CollectorContext } from './context.js';
 import { EventPlanner, optionsArgument, type PlannedEvent } from './planner.js';
-import { derivedFilesUpdaterFor, liveDerivedFiles, type DerivedFilesUpdater, type LiveDerivedFiles } from './live-derived-files.js';
+import {
+  liveDerivedFiles,
+  liveUpdatesFor,
+  type DerivedFilesUpdater,
+  type LiveDerivedFiles,
+  type LiveUpdates,
+} from './live-derived-files.js';
 import { guardRun, unguardRun, type GuardedRun } from './process-guard.js';
 import { agentKey, StartReturns, toolCallKey } from './start-returns.js';
 
@@ -53,6 +59,12 @@ export interface CollectorOptions {
   readonly liveUpdates?: boolean;
   /** What live updates run (default: replay, as the package entry sets it; loaded on the first update). */
   readonly updateDerivedFiles?: DerivedFilesUpdater;
+  /**
+   * How long the seven tables may lag behind the runs' JSON files while runs are recorded (default
+   * 30 s; 0: rewritten with every update, as the JSON files are). Changes made meanwhile, by any
+   * process, are assembled into the tables once.
+   */
+  readonly liveTablesEveryMs?: number;
   /** A writer's lock counts as stale (its writer dead) after this long without refresh; default 10 s. */
   readonly lockStaleMs?: number;
   /** How long to wait for another writer's lock; default 0 for start, stale time + 2 s for resume. */
@@ -102,6 +114,7 @@ const COLLECTOR_KEYS = [
   'handleSignals',
   'liveUpdates',
   'updateDerivedFiles',
+  'liveTablesEveryMs',
   'lockStaleMs',
   'lockWaitMs',
   'clock',
@@ -153,13 +166,13 @@ export class RunSession implements GuardedRun {
     private readonly context: CollectorContext,
     prices: PriceBook,
     options: CollectorOptions,
-    updateDerivedFiles: DerivedFilesUpdater | null,
+    private readonly liveUpdates: LiveUpdates | null,
   ) {
     const clock = options.clock ?? (() => new Date());
     this.guarded = options.handleSignals ?? true;
     this.startReturns = StartReturns.for(options.clock);
     this.planner = new EventPlanner(runId, context, prices, clock, this.startReturns, () => writer.failureError);
-    this.live = updateDerivedFiles ? liveDerivedFiles(paths.logsDir, updateDerivedFiles) : null;
+    this.live = liveUpdates ? liveDerivedFiles(paths.logsDir, liveUpdates.update) : null;
     if (this.guarded) guardRun(this);
   }
 
@@ -174,7 +187,7 @@ export class RunSession implements GuardedRun {
     assertRunId(runId);
     refuseCredentialIds(projectId.data, runId);
     const config = parseConfig(options.config);
-    const updateDerivedFiles = derivedFilesUpdaterFor(options);
+    const liveUpdates = liveUpdatesFor('MetricsCollector.start', options);
     const prices = options.priceBook ?? new PriceBook({ overrideFile: options.prices });
     const lockStaleMs = effectiveStaleMs(options.lockStaleMs);
     const runStarted = validateEventData('RunStarted', {
@@ -210,7 +223,7 @@ export class RunSession implements GuardedRun {
         writer = JournalWriter.create(runId, paths, lock, { ops, clock });
       }
       const context = initialContext();
-      const session = new RunSession(runId, paths, lock, writer, context, prices, options, updateDerivedFiles);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, options, liveUpdates);
       return session.opening(() => {
         session.commitSync({ type: 'RunStarted', data: runStarted, result: undefined });
         // Bytes of a start that died before its first line, kept aside above: named in the journal.
@@ -235,7 +248,7 @@ export class RunSession implements GuardedRun {
     const clock = options.clock ?? (() => new Date());
     const ops = options.fileOps ?? nodeFileOps;
     assertRunId(options.runId);
-    const updateDerivedFiles = derivedFilesUpdaterFor(options);
+    const liveUpdates = liveUpdatesFor('MetricsCollector.resume', options);
     const runId = options.runId;
     const paths = runPaths(resolveLogsDir(options.dir), runId);
     if (!fs.existsSync(paths.journal)) throw new RunNotFoundError(runId, paths.journal);
@@ -268,7 +281,7 @@ export class RunSession implements GuardedRun {
         { ops, clock },
       );
       copy = null;
-      const session = new RunSession(runId, paths, lock, writer, context, prices, options, updateDerivedFiles);
+      const session = new RunSession(runId, paths, lock, writer, context, prices, options, liveUpdates);
       return session.opening(() => {
         const abandonedAgents = [...context.openAgents.values()].map((a) => ({
           agentId: a.agentId,
@@ -424,7 +437,8 @@ export class RunSession implements GuardedRun {
     if (this.subject?.observed) this.subject.next(entry);
     if (entry.type === 'RunFinished') this.close();
     // Not while the process is going down (signal, crash): replay rebuilds them later.
-    if ((entry.type === 'IssueFinished' || entry.type === 'RunFinished') && !this.finalizingInEmergency) this.live?.request();
+    if ((entry.type === 'IssueFinished' || entry.type === 'RunFinished') && !this.finalizingInEmergency)
+      this.live?.request(this.runId, this.liveUpdates!.tablesEveryMs);
   }
 }
 

@@ -1,0 +1,191 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { replay } from '../replay/index.js';
+import { writtenBytes } from './written-bytes.js';
+import { generateHistory } from './generate-history.js';
+import type { HistorySpec } from './history-runs.js';
+import type { LiveSupervisorResult, LiveSupervisorTask } from './live-supervisor.js';
+import { elapsedMs } from './stats.js';
+
+/** The live workload: this many supervisors in parallel, each finishing `issues` issues, one every `everyMs`. */
+export interface LiveWorkload {
+  readonly supervisors: number;
+  readonly issues: number;
+  readonly everyMs: number;
+}
+
+/** 60 s a leg: two periods of the default liveTablesEveryMs (30 s). */
+export const LIVE_WORKLOAD: LiveWorkload = { supervisors: 8, issues: 24, everyMs: 2500 };
+
+/** One leg of the workload (live updates on or off): what its supervisors reported, summed or pooled. */
+export interface LiveLeg {
+  readonly live: boolean;
+  readonly wallMs: number;
+  readonly finishedIssues: number;
+  readonly cpuMs: number;
+  readonly derivedBytes: number;
+  readonly finalizeIssueP50Ms: number;
+  readonly finalizeIssueP99Ms: number;
+  /** Live updates on: the replay after the supervisors ended, which did what their live updates left (counted in cpuMs and derivedBytes). */
+  readonly catchUp?: { readonly cpuMs: number; readonly derivedBytes: number };
+}
+
+/** The live figures at one history size: per finished issue, and the live path's share of one core. */
+export interface LiveFigures {
+  readonly runs: number;
+  readonly events: number;
+  readonly generationSeconds: number | null;
+  readonly workload: LiveWorkload;
+  readonly off: LiveLeg;
+  readonly on: LiveLeg;
+  /** Bytes written to derived files per finished issue (live on). */
+  readonly derivedBytesPerIssue: number;
+  /** CPU the live path adds per finished issue: (CPU with live updates − CPU without) / finished issues. */
+  readonly liveCpuMsPerIssue: number;
+  /** The same extra CPU over the live leg's wall time: the share of one core the live path takes. */
+  readonly liveCpuShareOfOneCore: number;
+  /** finalizeIssue's p99 with live updates on / off. */
+  readonly p99Ratio: number;
+}
+
+const supervisorScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'live-supervisor.js');
+const log = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function runSupervisor(task: LiveSupervisorTask): Promise<LiveSupervisorResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [supervisorScript, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code !== 0) return reject(new Error(`live supervisor ${task.runId} ended with ${signal ?? `code ${code}`}`));
+      resolve(JSON.parse(out) as LiveSupervisorResult);
+    });
+  });
+}
+
+async function liveLeg(logsDir: string, workload: LiveWorkload, live: boolean, liveTablesEveryMs?: number): Promise<LiveLeg> {
+  const start = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: workload.supervisors }, (_, i) =>
+      runSupervisor({
+        dir: logsDir,
+        runId: `live_${live ? 'on' : 'off'}_${i}`,
+        issues: workload.issues,
+        everyMs: workload.everyMs,
+        live,
+        ...(liveTablesEveryMs === undefined ? {} : { liveTablesEveryMs }),
+      }),
+    ),
+  );
+  const wallMs = elapsedMs(start);
+  const latencies = results.flatMap((r) => r.finalizeIssueMs);
+  // What the supervisors' live updates left (tables assembled at most every liveTablesEveryMs) is part of the live path's cost.
+  const catchUp = live ? await measuredReplay(logsDir) : null;
+  return {
+    live,
+    wallMs,
+    finishedIssues: latencies.length,
+    cpuMs: results.reduce((sum, r) => sum + r.cpuMs, 0) + (catchUp?.cpuMs ?? 0),
+    derivedBytes: results.reduce((sum, r) => sum + r.derivedBytes, 0) + (catchUp?.derivedBytes ?? 0),
+    finalizeIssueP50Ms: percentile(latencies, 50),
+    finalizeIssueP99Ms: percentile(latencies, 99),
+    ...(catchUp ? { catchUp } : {}),
+  };
+}
+
+/** A replay in this process: its CPU time and the bytes it wrote. */
+async function measuredReplay(logsDir: string): Promise<{ cpuMs: number; derivedBytes: number }> {
+  const cpuBefore = process.cpuUsage();
+  const writtenBefore = writtenBytes();
+  await replay({ dir: logsDir });
+  const cpu = process.cpuUsage(cpuBefore);
+  return { cpuMs: (cpu.user + cpu.system) / 1000, derivedBytes: writtenBytes() - writtenBefore };
+}
+
+/** Removes the live legs' runs of an earlier measurement, so a cached history is back to its generated runs. */
+function removeLiveRuns(logsDir: string): void {
+  const runsDir = path.join(logsDir, 'runs');
+  for (const name of fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []) {
+    if (name.startsWith('live_')) fs.rmSync(path.join(runsDir, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * A history of `spec`, generated once into `cacheDir` and kept there for the next measurement (100,000
+ * runs take many minutes to generate), with its derived files brought up to date (untimed).
+ */
+export async function cachedHistory(cacheDir: string, spec: HistorySpec): Promise<{ logsDir: string; generationSeconds: number | null }> {
+  const root = path.join(cacheDir, `live-${spec.runs}-${spec.events}-${spec.seed}`);
+  const logsDir = path.join(root, 'logs');
+  const done = path.join(root, 'generated.json');
+  let generationSeconds: number | null;
+  if (fs.existsSync(done)) {
+    removeLiveRuns(logsDir);
+    generationSeconds = (JSON.parse(fs.readFileSync(done, 'utf8')) as { seconds: number }).seconds;
+  } else {
+    fs.rmSync(root, { recursive: true, force: true });
+    log(`generating ${spec.runs.toLocaleString('en-US')} runs, ~${spec.events.toLocaleString('en-US')} events into ${root} ...`);
+    const history = await generateHistory(logsDir, spec);
+    generationSeconds = history.seconds;
+    fs.writeFileSync(done, `${JSON.stringify({ seconds: history.seconds, events: history.events })}\n`);
+    log(`  generated in ${history.seconds.toFixed(1)} s`);
+  }
+  const start = performance.now();
+  await replay({ dir: logsDir });
+  log(`  derived files brought up to date in ${(elapsedMs(start) / 1000).toFixed(1)} s`);
+  return { logsDir, generationSeconds };
+}
+
+/**
+ * The live workload on one history: first with live updates off (the supervisors' own cost), then on;
+ * the difference is the live path. Between the legs the derived files are brought up to date (untimed).
+ */
+export async function measureLiveFigures(
+  cacheDir: string,
+  spec: HistorySpec,
+  workload: LiveWorkload = LIVE_WORKLOAD,
+  liveTablesEveryMs?: number,
+): Promise<LiveFigures> {
+  const { logsDir, generationSeconds } = await cachedHistory(cacheDir, spec);
+  log(`live workload on ${spec.runs.toLocaleString('en-US')} runs: live updates off ...`);
+  const off = await liveLeg(logsDir, workload, false, liveTablesEveryMs);
+  await replay({ dir: logsDir });
+  log(`  on ...`);
+  const on = await liveLeg(logsDir, workload, true, liveTablesEveryMs);
+  removeLiveRuns(logsDir);
+  const extraCpu = Math.max(0, on.cpuMs - off.cpuMs);
+  return {
+    runs: spec.runs,
+    events: spec.events,
+    generationSeconds,
+    workload,
+    off,
+    on,
+    derivedBytesPerIssue: on.derivedBytes / on.finishedIssues,
+    liveCpuMsPerIssue: extraCpu / on.finishedIssues,
+    liveCpuShareOfOneCore: extraCpu / on.wallMs,
+    p99Ratio: on.finalizeIssueP99Ms / off.finalizeIssueP99Ms,
+  };
+}
+
+export function formatLiveFigures(all: readonly LiveFigures[]): string {
+  const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
+  return all
+    .map(
+      (f) =>
+        `live workload, ${f.runs.toLocaleString('en-US')} runs (${f.workload.supervisors} supervisors, an issue every ${f.workload.everyMs} ms each, ${f.on.finishedIssues} issues): ` +
+        `derived files ${kb(f.derivedBytesPerIssue)}/issue; live-path CPU ${f.liveCpuMsPerIssue.toFixed(1)} ms/issue = ${(f.liveCpuShareOfOneCore * 100).toFixed(1)}% of one core; ` +
+        `finalizeIssue p50/p99 on ${f.on.finalizeIssueP50Ms.toFixed(1)}/${f.on.finalizeIssueP99Ms.toFixed(1)} ms, off ${f.off.finalizeIssueP50Ms.toFixed(1)}/${f.off.finalizeIssueP99Ms.toFixed(1)} ms (p99 ratio ${f.p99Ratio.toFixed(2)})`,
+    )
+    .join('\n');
+}

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DurableBatch } from '../src/durable/atomic-file.js';
+import { runPaths } from '../src/journal/paths.js';
+import { DerivedFilesLock } from './derived-lock.js';
+import { appendIndexLog, readIndexLog } from './index-log.js';
+import { replayHoldingLock } from './replay.js';
+import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
+import { loadEventCheck, readRunState, replayRun, unchangedRun } from './replay-run.js';
+import { DEFAULT_STALE_MS } from '../src/journal/run-lock.js';
+import { readIndexGeneration, type RunIndexEntry } from './run-index.js';
+import { markTablesStale, tablesStaleSince } from './tables-stale.js';
+
+/**
+ * A live update of some runs (docs/DESIGN.md §7.4): what costs O(the runs' own journals), never
+ * O(the history). Under the derived-files lock, each run is replayed from its pending entry's
+ * checkpoint (or from byte 0 when it has none since the last assembly: index.json is not parsed), its
+ * JSON files, fragment and state written at once, its new entry appended to the index's pending log,
+ * and the tables marked stale. Without an index of this version yet, a whole replay does it all.
+ * Returns since when the tables are stale.
+ */
+export async function updateLiveRuns(
+  logsDir: string,
+  runIds: readonly string[],
+): Promise<{ readonly tablesStaleSince: number | null; readonly newEvents: number }> {
+  const paths = replayPaths(logsDir);
+  const lock = await DerivedFilesLock.acquire(paths, 60_000);
+  try {
+    const generation = readIndexGeneration(paths);
+    const live = generation === null ? null : await replayLiveRuns(paths, lock, generation, runIds);
+    if (live !== null) return { tablesStaleSince: markTablesStale(paths, Date.now()), newEvents: live.newEvents };
+    const report = await replayHoldingLock(paths, lock, {});
+    return { tablesStaleSince: null, newEvents: report.runs.reduce((sum, run) => sum + run.newEvents, 0) };
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * The tables assembled if they have lagged behind for `lagMs` (a whole replay), under the lock: of
+ * several collectors whose timers fire at once, the first assembles and the others find the tables
+ * current, or stale only since a moment ago, and wait for their turn. Returns since when they are stale.
+ */
+export async function assembleDueTables(logsDir: string, lagMs: number): Promise<{ readonly tablesStaleSince: number | null }> {
+  const paths = replayPaths(logsDir);
+  const lock = await DerivedFilesLock.acquire(paths, 60_000);
+  try {
+    const since = tablesStaleSince(paths);
+    if (since === null || since + lagMs > Date.now()) return { tablesStaleSince: since };
+    await replayHoldingLock(paths, lock, {});
+    return { tablesStaleSince: null };
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Replays the runs into the pending log of index.json `generation`: the events read, or null when one
+ * needs a whole replay (its journal gone or not a file).
+ */
+async function replayLiveRuns(
+  paths: ReplayPaths,
+  lock: DerivedFilesLock,
+  generation: string,
+  runIds: readonly string[],
+): Promise<{ newEvents: number } | null> {
+  const pending = readIndexLog(paths, generation);
+  let newEvents = 0;
+  const batch = new DurableBatch();
+  const updated: RunIndexEntry[] = [];
+  let whole = false;
+  try {
+    for (const runId of new Set(runIds)) {
+      lock.assertHeld();
+      const stat = fs.lstatSync(runPaths(paths.logsDir, runId).journal, { throwIfNoEntry: false });
+      // A journal gone or not a regular file: the whole replay says why, and drops the run.
+      if (!stat?.isFile()) {
+        whole = true;
+        break;
+      }
+      const previous = pending.get(runId) ?? checkpointOfState(paths, runId);
+      const files = replayFilesOf(paths, runId);
+      const outcome =
+        unchangedRun(paths, runId, previous, false, files, stat) ??
+        replayRun(paths, runId, previous, false, batch, files, stat, await loadEventCheck());
+      if (outcome.entry !== previous) updated.push(outcome.entry);
+      if (outcome.kind === 'replayed') newEvents += outcome.newEvents;
+    }
+    await batch.flush();
+  } catch (error) {
+    batch.abort();
+    throw error;
+  }
+  // The entries after the files they describe; the marker (the caller) after the entries.
+  appendIndexLog(paths, generation, updated);
+  return whole ? null : { newEvents };
+}
+
+/**
+ * For a run without a pending entry: the checkpoint its state file was projected up to, as an entry
+ * that says nothing else (no journal size, so never "unchanged"; its derived files never "kept").
+ * replayRun continues from it when the line ending there still verifies with its hash, as from any
+ * checkpoint (§6.2), so a long run is not read again from byte 0 after each table assembly.
+ */
+function checkpointOfState(paths: ReplayPaths, runId: string): RunIndexEntry | undefined {
+  const saved = readRunState(paths, runId);
+  if (!saved) return undefined;
+  return {
+    runId,
+    startedAt: null,
+    lastEventAt: null,
+    checkpoint: saved.checkpoint,
+    journalBytes: -1,
+    journalMtimeMs: -1,
+    unfinished: true,
+    writerAlive: false,
+    lockStaleMs: DEFAULT_STALE_MS,
+    tornTail: null,
+    refused: null,
+    empty: false,
+    tableRows: {},
+    tableBytes: {},
+  };
+}
+
+/** Which of the run's replay files exist, as replayRun asks a listing of logs/.replay/runs (one listing of a large folder is what a live update avoids). */
+function replayFilesOf(paths: ReplayPaths, runId: string): Set<string> {
+  return new Set(
+    [runRowsFile(paths, runId), runStateFile(paths, runId)].filter((file) => fs.existsSync(file)).map((file) => path.basename(file)),
+  );
+}
