@@ -133,3 +133,46 @@ describe('no temporary file is left when the rename fails (issue 21: a folder wh
     expect(fs.existsSync(path.join(dir, 'run', 'z.json'))).toBe(false);
   });
 });
+
+describe('DurableBatch holds at most maxPending files open', () => {
+  it('staging 40 files with maxPending 4 never has more than 4 open, and the flush puts every one in place', async () => {
+    const dir = tempDir();
+    let open = 0;
+    let mostOpen = 0;
+    const fileFds = new Set<number>();
+    const ops: FileOps = {
+      ...nodeFileOps,
+      openSync: (p, flags, mode) => {
+        const fd = nodeFileOps.openSync(p, flags, mode);
+        if (flags === 'wx') {
+          fileFds.add(fd);
+          open += 1;
+          mostOpen = Math.max(mostOpen, open);
+        }
+        return fd;
+      },
+      closeSync: (fd) => {
+        if (fileFds.delete(fd)) open -= 1;
+        nodeFileOps.closeSync(fd);
+      },
+    };
+    const batch = new DurableBatch(4, ops);
+    for (let i = 0; i < 40; i += 1) batch.write(path.join(dir, 'issues', `${i}.json`), `{"i":${i}}\n`);
+    expect(mostOpen).toBe(4);
+    await batch.flush();
+    expect(open).toBe(0);
+    const files = listing(path.join(dir, 'issues'));
+    expect(files).toHaveLength(40);
+    for (let i = 0; i < 40; i += 1) expect(fs.readFileSync(path.join(dir, 'issues', `${i}.json`), 'utf8')).toBe(`{"i":${i}}\n`);
+  });
+
+  it('a failed early fsync drops everything staged: old content stays, no temporary file is left', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, '0.json'), 'old\n');
+    const batch = new DurableBatch(2, failingFsync());
+    batch.write(path.join(dir, '0.json'), 'new\n');
+    expect(() => batch.write(path.join(dir, '1.json'), 'new\n')).toThrow(/EIO/);
+    expect(listing(dir)).toEqual(['0.json']);
+    expect(fs.readFileSync(path.join(dir, '0.json'), 'utf8')).toBe('old\n');
+  });
+});

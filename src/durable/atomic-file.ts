@@ -156,6 +156,12 @@ function readRegularFile(file: string): Buffer | null {
   }
 }
 
+interface StagedFile {
+  readonly temp: string;
+  readonly file: string;
+  fd: number | null;
+}
+
 /**
  * docs/DESIGN.md rule 8 for many files at once. `write` puts each file's bytes in its temporary file now (or does
  * nothing when the file already holds them); a flush then fsyncs every temporary file, renames each
@@ -166,7 +172,9 @@ function readRegularFile(file: string): Buffer | null {
  * (the index, the tables).
  */
 export class DurableBatch {
-  private pending: Array<{ readonly temp: string; readonly file: string; readonly fd: number }> = [];
+  /** Staged files; `fd` null once the file was fsync'd and closed early (see `write`). */
+  private pending: StagedFile[] = [];
+  private openFiles = 0;
   private readonly touchedDirs = new Set<string>();
   private readonly madeDirs = new Set<string>();
   private inFlight: Promise<void> | null = null;
@@ -194,7 +202,29 @@ export class DurableBatch {
     const temp = tempNameFor(file, `${this.tempPrefix}.${(this.tempCounter += 1)}`);
     const fd = this.ops.openSync(temp, 'wx', PRIVATE_FILE_MODE);
     this.pending.push({ temp, file, fd });
+    this.openFiles += 1;
     writeAll(this.ops, fd, content);
+    if (this.openFiles >= this.maxPending) this.syncOpenFiles();
+  }
+
+  /**
+   * A caller that stages more than `maxPending` files before a flush (one run of 10,000 issues
+   * writes 10,000 issue files) would otherwise hold a descriptor per file until the flush and
+   * run into EMFILE: the open ones are fsync'd and closed now, and only renamed at the flush.
+   */
+  private syncOpenFiles(): void {
+    try {
+      for (const p of this.pending) {
+        if (p.fd === null) continue;
+        this.ops.fsyncSync(p.fd);
+        this.ops.closeSync(p.fd);
+        p.fd = null;
+        this.openFiles -= 1;
+      }
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
   }
 
   /** Removes `file` now (if there); its folder is fsync'd at the next flush. */
@@ -229,12 +259,13 @@ export class DurableBatch {
   private async commitPending(): Promise<void> {
     const pending = this.pending;
     this.pending = [];
+    this.openFiles = 0;
     const dirs = [...this.touchedDirs];
     this.touchedDirs.clear();
     try {
       await fsyncAll(
         this.ops,
-        pending.map((p) => p.fd),
+        pending.flatMap((p) => (p.fd === null ? [] : [p.fd])),
       );
     } catch (error) {
       this.discard(pending);
@@ -243,7 +274,7 @@ export class DurableBatch {
     const renamedDirs = new Set(dirs);
     let next = 0;
     try {
-      for (const p of pending) this.ops.closeSync(p.fd);
+      for (const p of pending) if (p.fd !== null) this.ops.closeSync(p.fd);
       for (; next < pending.length; next += 1) {
         const p = pending[next]!;
         this.ops.renameSync(p.temp, p.file);
@@ -260,13 +291,15 @@ export class DurableBatch {
 
   /** Drops what was staged and not flushed: those files keep their old content. */
   abort(): void {
-    this.discard(this.pending);
+    const pending = this.pending;
     this.pending = [];
+    this.openFiles = 0;
+    this.discard(pending);
   }
 
-  private discard(pending: ReadonlyArray<{ readonly temp: string; readonly fd: number }>): void {
+  private discard(pending: readonly StagedFile[]): void {
     for (const p of pending) {
-      this.ops.closeSync(p.fd);
+      if (p.fd !== null) this.ops.closeSync(p.fd);
       unlinkIfPresent(this.ops, p.temp);
     }
   }
