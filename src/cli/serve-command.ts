@@ -12,6 +12,8 @@ export interface ServeCommandOptions {
   prices?: string;
   bodyLimit: string;
   liveUpdates: boolean;
+  runAttribute?: string;
+  issueAttribute: string;
 }
 
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
@@ -25,6 +27,8 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
       prices: options.prices,
       bodyLimit: wholeNumber('--body-limit', options.bodyLimit, BOUNDS.bodyLimit),
       liveUpdates: options.liveUpdates,
+      runAttribute: options.runAttribute,
+      issueAttribute: options.issueAttribute,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -12,6 +12,8 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 import { errorResponse, logUnexpected } from './error-response.js';
 import { OpenRuns } from './open-runs.js';
 import { NDJSON, registerRoutes } from './routes.js';
+import { registerOtlpRoute } from './otlp/otlp-route.js';
+import { DEFAULT_ISSUE_ATTRIBUTE, type OtlpAttribution } from './otlp/run-attribution.js';
 
 export interface ServeOptions {
   /** The logs folder; default RUNLEDGER_DIR, else ./logs. */
@@ -33,6 +35,13 @@ export interface ServeOptions {
   readonly liveUpdates?: boolean;
   /** How long close() waits for requests in flight before it closes their connections; default 10 s. */
   readonly shutdownGraceMs?: number;
+  /**
+   * OTLP traces (POST /v1/traces): the span or resource attribute whose value names a span's run;
+   * default none, one run per trace (named by its trace id).
+   */
+  readonly runAttribute?: string;
+  /** OTLP traces: the span or resource attribute that names a span's issue; default runledger.issue_id. */
+  readonly issueAttribute?: string;
   /** For tests: the library's file-access seam, for every run. */
   readonly fileOps?: FileOps;
 }
@@ -68,8 +77,17 @@ const SERVE_OPTIONS = [
   'maxBatchItems',
   'liveUpdates',
   'shutdownGraceMs',
+  'runAttribute',
+  'issueAttribute',
   'fileOps',
 ];
+
+function attributeName(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 256)
+    throw new InvalidOptionError('startServer', option, `an attribute name (1-256 characters), not ${JSON.stringify(value)}`);
+  return value.trim();
+}
 
 export async function startServer(options: ServeOptions = {}): Promise<RunledgerServer> {
   const unknown = firstUnknownKey(options, SERVE_OPTIONS);
@@ -82,7 +100,11 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true, options.fileOps);
   const lifecycle = { stopping: false };
-  const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token, lifecycle });
+  const attribution: OtlpAttribution = {
+    runAttribute: attributeName('runAttribute', options.runAttribute) ?? null,
+    issueAttribute: attributeName('issueAttribute', options.issueAttribute) ?? DEFAULT_ISSUE_ATTRIBUTE,
+  };
+  const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token, lifecycle, attribution });
 
   try {
     await app.listen({ host, port: options.port ?? DEFAULT_PORT });
@@ -167,6 +189,7 @@ interface AppOptions {
   readonly token: string | null;
   /** Set when close() begins: requests that arrive after it are refused with SERVER_STOPPING (503). */
   readonly lifecycle: { stopping: boolean };
+  readonly attribution: OtlpAttribution;
 }
 
 function buildApp(options: AppOptions): FastifyInstance {
@@ -246,11 +269,12 @@ function buildApp(options: AppOptions): FastifyInstance {
     const refusal = new InvalidRequestError(
       'route',
       `${request.method} ${request.url.split('?')[0]}`,
-      'one of GET /health, GET /runs, POST /runs, GET /runs/:runId, POST /runs/:runId/resume, POST /runs/:runId/calls, POST /runs/:runId/finalize',
+      'one of GET /health, GET /runs, POST /runs, GET /runs/:runId, POST /runs/:runId/resume, POST /runs/:runId/calls, POST /runs/:runId/finalize, POST /v1/traces',
     );
     return reply.code(404).send({ error: errorResponse(refusal).body });
   });
 
   registerRoutes(app, { logsDir: options.logsDir, runs: options.runs, maxBatchItems: options.maxBatchItems });
+  registerOtlpRoute(app, { logsDir: options.logsDir, runs: options.runs, bodyLimit: options.bodyLimit, attribution: options.attribution });
   return app;
 }
