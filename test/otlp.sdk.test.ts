@@ -188,7 +188,7 @@ describe('OTLP/HTTP traces from the OpenTelemetry JS SDK', () => {
       for (const usage of data('TokensUsed')) expect((usage.cost as { totalUsd: number }).totalUsd).toBeGreaterThan(0);
       expect(data('IssueFinished')).toMatchObject([{ issueId: 42, status: 'completed', durationMs: 9000 }]);
       expect(data('RunFinished')).toMatchObject([{ status: 'completed', durationMs: 9000 }]);
-      expect((await verifyRun(dir, traceId)).verdict).toBe('intact');
+      expect(verifyRun(dir, traceId).verdict).toBe('intact');
       expect(server.openRunIds).toEqual([]);
     },
   );
@@ -198,7 +198,7 @@ describe('runs recorded from spans, read by the CLI', () => {
   it('runs, show and compare: tokens, costs, agents and tool calls of a supervisor instrumented only with OpenTelemetry', async () => {
     const dir = tempDir();
     const server = await testServer({ dir });
-    const sent = [];
+    const sent: Array<Awaited<ReturnType<typeof sendTrace>>> = [];
     for (const [i, [model, temperature, failed]] of (
       [
         ['gpt-4o', 0.2, false],
@@ -297,7 +297,7 @@ describe('restarts, retries and refusals', () => {
   it('a body that is not OTLP is refused with 400 before anything is written; the answer is in the request encoding', async () => {
     const dir = tempDir();
     const server = await testServer({ dir });
-    const post = (body: string | Uint8Array, headers: Record<string, string>) =>
+    const post = (body: string | Blob, headers: Record<string, string>) =>
       fetch(`${server.url}/v1/traces`, { method: 'POST', headers, body });
     const json = { 'content-type': 'application/json' };
     const goodSpan = {
@@ -319,7 +319,7 @@ describe('restarts, retries and refusals', () => {
       expect(answer.status).toBe(400);
       expect(await answer.json()).toMatchObject({ code: 3, error: { code: 'REQUEST_INVALID' } });
     }
-    const protobuf = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff]), { 'content-type': 'application/x-protobuf' });
+    const protobuf = await post(new Blob([new Uint8Array([0x0a, 0xff, 0xff, 0xff])]), { 'content-type': 'application/x-protobuf' });
     expect(protobuf.status).toBe(400);
     expect(protobuf.headers.get('content-type')).toBe('application/x-protobuf');
     // google.rpc.Status: field 1 (code) = 3, INVALID_ARGUMENT.

@@ -167,7 +167,10 @@ export function registerCommands(program: Command): void {
     .option('--prices <file>', 'price override file for every run (default: RUNLEDGER_PRICES)')
     .option('--body-limit <bytes>', 'largest request body', String(DEFAULT_BODY_LIMIT))
     .option('--no-live-updates', 'do not rebuild derived files in the background when issues and runs finish')
-    .option('--run-attribute <name>', 'OTLP traces (POST /v1/traces): the span or resource attribute naming the run (default: one run per trace)')
+    .option(
+      '--run-attribute <name>',
+      'OTLP traces (POST /v1/traces): the span or resource attribute naming the run (default: one run per trace)',
+    )
     .option('--issue-attribute <name>', 'OTLP traces: the span or resource attribute naming the issue', 'runledger.issue_id')
     .addHelpText(
       'after',

@@ -24,7 +24,10 @@ export const T0 = Date.parse('2026-12-01T10:00:00Z');
 /** Records one trace of nested spans; returns them as the SDK hands them to an exporter, keyed by name. */
 export async function recordTrace(resource: Attributes, root: SpanSpec): Promise<Map<string, ReadableSpan>> {
   const memory = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({ resource: resourceFromAttributes(resource), spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes(resource),
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
   const tracer = provider.getTracer('runledger-test', '1.0.0');
   const record = (spec: SpanSpec, parent: Span | null): void => {
     const ctx = parent === null ? context.active() : trace.setSpan(context.active(), parent);

@@ -154,7 +154,13 @@ export class OtlpIngest {
     durable.push(memory.lastCommit);
   }
 
-  private applySpan(run: OpenRun, memory: RunMemory, span: OtlpSpan, action: SpanAction, commit: (plan: PlannedEvent<unknown> | null) => void): void {
+  private applySpan(
+    run: OpenRun,
+    memory: RunMemory,
+    span: OtlpSpan,
+    action: SpanAction,
+    commit: (plan: PlannedEvent<unknown> | null) => void,
+  ): void {
     const planner = run.session.planner;
     const issue = issueIdOfSpan(span, this.attribution);
     if ('invalid' in issue) throw new InvalidRequestError(this.attribution.issueAttribute, issue.invalid, ISSUE_ID_RULE);
@@ -179,14 +185,21 @@ export class OtlpIngest {
         memory.spans.set(span.spanId, { agent: true, parent: span.parentSpanId });
         const started = planner.startAgent(action.agentType, issueOption);
         commit({ ...started, data: { ...started.data, agentId: id }, result: id });
-        const finished = planner.finalizeAgent({ agentId: id, success: action.error === null, ...(action.error === null ? {} : { error: action.error }) });
+        const finished = planner.finalizeAgent({
+          agentId: id,
+          success: action.error === null,
+          ...(action.error === null ? {} : { error: action.error }),
+        });
         commit({ ...finished, data: { ...finished.data, durationMs: action.durationMs } });
         return;
       }
       case 'tool': {
         const started = planner.startToolCall(action.tool, { ...issueOption, ...agentOption });
         commit({ ...started, data: { ...started.data, callId: id }, result: id });
-        const ended = planner.endToolCall(id, { success: action.error === null, ...(action.error === null ? {} : { error: action.error }) });
+        const ended = planner.endToolCall(id, {
+          success: action.error === null,
+          ...(action.error === null ? {} : { error: action.error }),
+        });
         commit({ ...ended, data: { ...ended.data, durationMs: action.durationMs } });
         return;
       }
@@ -245,7 +258,12 @@ export class OtlpIngest {
     const open = this.runs.find(runId);
     const known = this.memories.get(runId);
     if (open && known) return { run: open, memory: known };
-    const fresh = (spanIds: Set<string>): RunMemory => ({ spanIds, spans: new Map(), traceIssues: new Map(), lastCommit: Promise.resolve() });
+    const fresh = (spanIds: Set<string>): RunMemory => ({
+      spanIds,
+      spans: new Map(),
+      traceIssues: new Map(),
+      lastCommit: Promise.resolve(),
+    });
     try {
       if (open) return this.opened(runId, open, fresh(recordedSpanIds(this.logsDir, runId)));
       if (fs.existsSync(runPaths(this.logsDir, runId).journal)) {
@@ -261,7 +279,9 @@ export class OtlpIngest {
       }
       const config = configOf(spans);
       if (config === null)
-        return { problem: `run ${runId} cannot start: none of its spans so far names a model (gen_ai.request.model); send them again with one` };
+        return {
+          problem: `run ${runId} cannot start: none of its spans so far names a model (gen_ai.request.model); send them again with one`,
+        };
       await this.runs.start({ projectId: projectIdOf(spans[0]!), runId, config });
       return this.opened(runId, this.runs.get(runId), fresh(new Set()));
     } catch (error) {

@@ -33,7 +33,9 @@ export function loadOtlpProtobuf(): Promise<OtlpProtobuf> {
       decodeRequest: (body) => decodeRequest(request, body),
       encodeResponse: (rejectedSpans, errorMessage) =>
         response
-          .encode(response.fromObject(rejectedSpans === 0 && errorMessage === '' ? {} : { partialSuccess: { rejectedSpans, errorMessage } }))
+          .encode(
+            response.fromObject(rejectedSpans === 0 && errorMessage === '' ? {} : { partialSuccess: { rejectedSpans, errorMessage } }),
+          )
           .finish(),
       encodeStatus: (code, message) => status.encode(status.fromObject({ code, message })).finish(),
     };
@@ -46,7 +48,11 @@ function decodeRequest(request: Type, body: Uint8Array): unknown {
   try {
     message = request.decode(body);
   } catch (error) {
-    throw new InvalidRequestError('(body)', `${body.length} bytes`, `an OTLP ExportTraceServiceRequest in protobuf (${(error as Error).message})`);
+    throw new InvalidRequestError(
+      '(body)',
+      `${body.length} bytes`,
+      `an OTLP ExportTraceServiceRequest in protobuf (${(error as Error).message})`,
+    );
   }
   return request.toObject(message, { longs: String, enums: Number, bytes: String, defaults: false, arrays: false, oneofs: false });
 }

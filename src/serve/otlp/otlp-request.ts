@@ -55,23 +55,24 @@ function nanosOf(value: unknown, where: string): bigint {
   throw new InvalidRequestError(where, value ?? null, 'nanoseconds since the Unix epoch (a string of digits)');
 }
 
+/** A number from OTLP/JSON, where int64 may come as a string. */
+function numberOf(value: unknown, where: string, integer: boolean): number {
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || (integer && !Number.isInteger(number)))
+    throw new InvalidRequestError(where, value, integer ? 'an integer' : 'a number');
+  return number;
+}
+
 function anyValueOf(value: unknown, where: string, depth = 0): AttributeValue {
   if (value === undefined || value === null) return null;
   const any = objectAt(value, where);
   if (depth > 32) throw new InvalidRequestError(where, '(nested deeper than 32)', 'attribute values nested at most 32 deep');
   if (typeof any.stringValue === 'string') return any.stringValue;
   if (typeof any.boolValue === 'boolean') return any.boolValue;
-  if (any.intValue !== undefined) {
-    const int = typeof any.intValue === 'string' ? Number(any.intValue) : any.intValue;
-    if (typeof int !== 'number' || !Number.isInteger(int)) throw new InvalidRequestError(`${where}.intValue`, any.intValue, 'an integer');
-    return int;
-  }
-  if (any.doubleValue !== undefined) {
-    const double = typeof any.doubleValue === 'string' ? Number(any.doubleValue) : any.doubleValue;
-    if (typeof double !== 'number') throw new InvalidRequestError(`${where}.doubleValue`, any.doubleValue, 'a number');
-    return double;
-  }
-  if (isObject(any.arrayValue)) return arrayAt(any.arrayValue, 'values', where).map((item, i) => anyValueOf(item, `${where}[${i}]`, depth + 1));
+  if (any.intValue !== undefined) return numberOf(any.intValue, `${where}.intValue`, true);
+  if (any.doubleValue !== undefined) return numberOf(any.doubleValue, `${where}.doubleValue`, false);
+  if (isObject(any.arrayValue))
+    return arrayAt(any.arrayValue, 'values', where).map((item, i) => anyValueOf(item, `${where}[${i}]`, depth + 1));
   if (isObject(any.kvlistValue)) return Object.fromEntries(attributesOf(any.kvlistValue, `${where}.kvlistValue`, depth + 1));
   if (typeof any.bytesValue === 'string') return any.bytesValue;
   return null;

@@ -35,7 +35,11 @@ async function bodyOf(request: FastifyRequest, bodyLimit: number): Promise<Buffe
   try {
     return await gunzip(raw, { maxOutputLength: bodyLimit * MAX_INFLATION });
   } catch (error) {
-    throw new InvalidRequestError('(body)', `${raw.length} gzip bytes`, `gzip data of at most ${bodyLimit * MAX_INFLATION} bytes inflated (${(error as Error).message})`);
+    throw new InvalidRequestError(
+      '(body)',
+      `${raw.length} gzip bytes`,
+      `gzip data of at most ${bodyLimit * MAX_INFLATION} bytes inflated (${(error as Error).message})`,
+    );
   }
 }
 
@@ -59,7 +63,9 @@ export function registerOtlpRoute(app: FastifyInstance, ctx: OtlpRouteContext): 
   void app.register(async (scope) => {
     // Bodies arrive as bytes (protobuf, gzip); this scope's parsers replace the server's text ones.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit: ctx.bodyLimit }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser([PROTOBUF, JSON_TYPE], { parseAs: 'buffer', bodyLimit: ctx.bodyLimit }, (_request, body, done) =>
+      done(null, body),
+    );
     scope.post(OTLP_TRACES_PATH, async (request, reply) => {
       const protobuf = (request.headers['content-type'] ?? '').toLowerCase().startsWith(PROTOBUF);
       try {
@@ -69,7 +75,11 @@ export function registerOtlpRoute(app: FastifyInstance, ctx: OtlpRouteContext): 
         ingest ??= new OtlpIngest(ctx.runs, ctx.logsDir, ctx.attribution);
         const outcome = await ingest.ingest(spans);
         const message = outcome.messages.join('; ');
-        if (codec) return reply.code(200).type(PROTOBUF).send(Buffer.from(codec.encodeResponse(outcome.rejected, message)));
+        if (codec)
+          return reply
+            .code(200)
+            .type(PROTOBUF)
+            .send(Buffer.from(codec.encodeResponse(outcome.rejected, message)));
         return reply
           .code(200)
           .send(outcome.rejected === 0 ? {} : { partialSuccess: { rejectedSpans: String(outcome.rejected), errorMessage: message } });
@@ -87,7 +97,10 @@ async function refuse(request: FastifyRequest, reply: FastifyReply, error: unkno
   const code = GRPC_CODE_BY_STATUS[status] ?? 2;
   if (protobuf) {
     const codec = await loadOtlpProtobuf();
-    return reply.code(status).type(PROTOBUF).send(Buffer.from(codec.encodeStatus(code, body.message)));
+    return reply
+      .code(status)
+      .type(PROTOBUF)
+      .send(Buffer.from(codec.encodeStatus(code, body.message)));
   }
   // google.rpc.Status in OTLP/JSON, with runledger's error body beside it.
   return reply.code(status).send({ code, message: body.message, error: body });

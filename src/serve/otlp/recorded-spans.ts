@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { checkJournalEvent, type RunEvent } from '../../../events/registry.js';
 import { runPaths } from '../../journal/paths.js';
 import { scanJournal } from '../../journal/reader.js';

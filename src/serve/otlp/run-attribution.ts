@@ -21,7 +21,8 @@ export function runIdOfSpan(span: OtlpSpan, attribution: OtlpAttribution): { run
   const value = attributeOf(span, attribution.runAttribute);
   if (value === undefined || value === null) return { problem: `no ${attribution.runAttribute} attribute on the span or its resource` };
   const runId = String(value);
-  if (!isValidRunId(runId)) return { problem: `${attribution.runAttribute} = ${JSON.stringify(runId)} is not a run id (1-128 characters of A-Z a-z 0-9 . _ -)` };
+  if (!isValidRunId(runId))
+    return { problem: `${attribution.runAttribute} = ${JSON.stringify(runId)} is not a run id (1-128 characters of A-Z a-z 0-9 . _ -)` };
   return { runId };
 }
 
@@ -50,7 +51,8 @@ function setPath(target: Record<string, JsonValue>, path: readonly string[], val
 
 function configAttributes(attributes: ReadonlyMap<string, AttributeValue>, config: Record<string, JsonValue>): void {
   for (const [name, value] of attributes) {
-    if (name.startsWith(CONFIG_PREFIX) && name.length > CONFIG_PREFIX.length) setPath(config, name.slice(CONFIG_PREFIX.length).split('.'), value as JsonValue);
+    if (name.startsWith(CONFIG_PREFIX) && name.length > CONFIG_PREFIX.length)
+      setPath(config, name.slice(CONFIG_PREFIX.length).split('.'), value as JsonValue);
   }
 }
 
@@ -66,7 +68,10 @@ export function configOf(spans: readonly OtlpSpan[]): Record<string, JsonValue> 
     configAttributes(span.resource, config);
   }
   const modelSpan = spans.find((s) => stringAttribute(s, GENAI.requestModel) ?? stringAttribute(s, GENAI.responseModel));
-  const llm = (config.llm !== null && typeof config.llm === 'object' && !Array.isArray(config.llm) ? config.llm : {}) as Record<string, JsonValue>;
+  const llm = (config.llm !== null && typeof config.llm === 'object' && !Array.isArray(config.llm) ? config.llm : {}) as Record<
+    string,
+    JsonValue
+  >;
   if (modelSpan) {
     setPath(llm, ['model'], (stringAttribute(modelSpan, GENAI.requestModel) ?? stringAttribute(modelSpan, GENAI.responseModel))!);
     const provider = stringAttribute(modelSpan, GENAI.provider);

@@ -36,7 +36,10 @@ function tokensOf(span: OtlpSpan): SpanAction {
   const [input, output, cacheRead, cacheWrite, reasoning] = counts as number[];
   const model = stringAttribute(span, GENAI.responseModel) ?? stringAttribute(span, GENAI.requestModel);
   if (model === undefined)
-    return { kind: 'refused', reason: `span ${span.spanId} reports token usage but names no model (gen_ai.response.model or gen_ai.request.model)` };
+    return {
+      kind: 'refused',
+      reason: `span ${span.spanId} reports token usage but names no model (gen_ai.response.model or gen_ai.request.model)`,
+    };
   const provider = stringAttribute(span, GENAI.provider);
   return {
     kind: 'tokens',
@@ -65,7 +68,12 @@ export function spanAction(span: OtlpSpan): SpanAction {
         durationMs: durationMsOf(span),
       };
     case 'tool':
-      return { kind: 'tool', tool: stringAttribute(span, GENAI.toolName) ?? nameRest ?? 'tool', error: spanError(span), durationMs: durationMsOf(span) };
+      return {
+        kind: 'tool',
+        tool: stringAttribute(span, GENAI.toolName) ?? nameRest ?? 'tool',
+        error: spanError(span),
+        durationMs: durationMsOf(span),
+      };
     case 'inference':
       return tokensOf(span);
     case 'other':
