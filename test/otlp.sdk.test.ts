@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPaths, verifyRun } from '../src/index.js';
-import { journalEntries } from './helpers/child.js';
+import { journalEntries, runNode } from './helpers/child.js';
 import { exportSpans, otlpExporter, recordTrace, type Encoding, type SpanSpec } from './helpers/otel.js';
 import { testServer } from './helpers/serve.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -455,5 +455,28 @@ describe('restarts, retries and refusals', () => {
     });
     const types = journalEntries(runPaths(dir, root!.spanContext().traceId).journal).map((l) => l.type);
     expect(types).toEqual(['RunStarted', 'TokensUsed', 'RunFinished']);
+  });
+});
+
+describe('the README example', () => {
+  it('examples/otel/otel-supervisor.ts, a supervisor with only OpenTelemetry, appears in runs with its tokens, cost, agent and tool call', async () => {
+    const dir = tempDir();
+    const server = await testServer({ dir });
+    // Not spawnSync: the server runs in this process, and must answer while the example waits.
+    const example = await runNode([path.resolve('dist/examples/otel/otel-supervisor.js'), `${server.url}/v1/traces`]);
+    expect(example.stderr).toBe('');
+    expect(example.code).toBe(0);
+    const [run] = JSON.parse(cli('runs', '--dir', dir, '--json').stdout) as Array<Record<string, any>>;
+    expect(run).toMatchObject({
+      projectId: 'my-supervisor',
+      status: 'completed',
+      config: { llm: { model: 'gpt-4o', temperature: 0.2 }, maxRetries: 3 },
+      inputTokens: 1500,
+      outputTokens: 800,
+      completedIssues: 1,
+    });
+    expect(run!.costUsd).toBeGreaterThan(0);
+    const types = journalEntries(runPaths(dir, run!.runId as string).journal).map((l) => l.type);
+    expect(types.filter((t) => t === 'AgentFinished' || t === 'ToolCallEnded' || t === 'TokensUsed')).toHaveLength(3);
   });
 });
