@@ -2,7 +2,8 @@
  * `npm run bench` / `npm run bench:quick`: start-up of the CLI and the library against `node -e 0`,
  * the journal's throughput against bare fsync loops on the same disk, the collector's CPU cost per
  * call, and on generated histories (10,000 runs, 1M and 10M events) replay, incremental replay, compare against DuckDB, and replay memory; shipping
- * to NATS JetStream and central replay; `runledger serve` against the async collector; `runledger
+ * to NATS JetStream and central replay; `runledger serve` against the async collector; OTLP trace
+ * ingest against serve's NDJSON batches of the same events; `runledger
  * verify` on a journal with a 300 MB garbage tail (time and peak RSS). Results:
  * bench/results.json (full) or bench/results.quick.json (quick), and a table on stdout.
  */
@@ -13,6 +14,7 @@ import { measureCollectorFigures } from './collector-figures.js';
 import { bytesNeededFor, measureHistoryFigures } from './history-figures.js';
 import { machineInfo } from './machine-info.js';
 import { planFromArgs } from './options.js';
+import { measureOtlpFigures } from './otlp-figures.js';
 import { measureServeFigures } from './serve-figures.js';
 import { measureShipFigures } from './ship-figures.js';
 import { measureStartupFigures } from './startup-figures.js';
@@ -43,8 +45,17 @@ try {
   const { figures: historyFigures, histories } = await measureHistoryFigures(plan, dir);
   const shipFigures = await measureShipFigures(plan, dir);
   const serveFigures = await measureServeFigures(plan, dir);
+  const otlpFigures = await measureOtlpFigures(plan, dir);
   const verifyFigures = await measureVerifyFigures(plan, dir);
-  const figures = [...startupFigures, ...collectorFigures, ...historyFigures, ...shipFigures, ...serveFigures, ...verifyFigures];
+  const figures = [
+    ...startupFigures,
+    ...collectorFigures,
+    ...historyFigures,
+    ...shipFigures,
+    ...serveFigures,
+    ...otlpFigures,
+    ...verifyFigures,
+  ];
   const results: BenchResults = {
     mode: plan.mode,
     rounds: plan.rounds,

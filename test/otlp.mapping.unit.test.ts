@@ -184,9 +184,9 @@ describe('decoding', () => {
     );
     const readable = [...spans.values()];
     const json = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(readable)));
-    const fromJson = spansOfRequest(json, 'hex');
+    const fromJson = spansOfRequest(json);
     const codec = await loadOtlpProtobuf();
-    const fromProtobuf = spansOfRequest(codec.decodeRequest(ProtobufTraceSerializer.serializeRequest(readable)!), 'base64');
+    const fromProtobuf = codec.decodeRequest(ProtobufTraceSerializer.serializeRequest(readable)!);
     expect(fromProtobuf).toEqual(fromJson);
     const child = fromJson.find((s) => s.name === 'chat m')!;
     const root = fromJson.find((s) => s.name === 'invoke_agent root')!;

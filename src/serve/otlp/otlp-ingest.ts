@@ -35,6 +35,12 @@ const FINISHED_RUNS_KEPT = 1000;
 /** Traces whose run (named by the run attribute) is remembered for their later spans. */
 const TRACES_KEPT = 100_000;
 
+/** Errors that pass: a failed journal, a lock lost or held by another writer. The request fails (503) and the exporter sends it again. */
+export const RETRYABLE_CODES: ReadonlySet<string> = new Set(['JOURNAL_FAILED', 'LOCK_COMPROMISED', 'RUN_LOCKED']);
+
+/** A typed error about the spans themselves: they are rejected (partial success) and the rest go on. */
+const isSpanRefusal = (error: unknown): error is RunledgerError => error instanceof RunledgerError && !RETRYABLE_CODES.has(error.code);
+
 const byStart = (a: OtlpSpan, b: OtlpSpan): number =>
   a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.endNs > b.endNs ? -1 : a.endNs < b.endNs ? 1 : 0;
 
@@ -121,11 +127,10 @@ export class OtlpIngest {
       return;
     }
     const { run, memory } = opened;
+    // Lines are durable in order, and a failed journal rejects every line queued after the failure:
+    // awaiting the group's last line covers all of them (OpenRuns.commit handles each rejection).
     const commit = (plan: PlannedEvent<unknown> | null): void => {
-      const committed = this.runs.commit(run, plan);
-      committed.catch(() => this.forget(runId, memory));
-      durable.push(committed);
-      memory.lastCommit = committed;
+      memory.lastCommit = this.runs.commit(run, plan);
     };
     const roots: OtlpSpan[] = [];
     for (const span of spans) {
@@ -139,7 +144,7 @@ export class OtlpIngest {
       try {
         this.applySpan(run, memory, span, action, commit);
       } catch (error) {
-        if (!(error instanceof RunledgerError)) throw error;
+        if (!isSpanRefusal(error)) throw error;
         reject(`span ${span.spanId} (${span.name}): ${error.message}`);
         continue;
       }
@@ -151,7 +156,9 @@ export class OtlpIngest {
       this.memories.delete(runId);
       remember(this.finishedRuns, runId, memory.spanIds, FINISHED_RUNS_KEPT);
     }
-    durable.push(memory.lastCommit);
+    const last = memory.lastCommit;
+    last.catch(() => this.forget(runId, memory));
+    durable.push(last);
   }
 
   private applySpan(
@@ -273,8 +280,9 @@ export class OtlpIngest {
           remember(this.finishedRuns, runId, ids, FINISHED_RUNS_KEPT);
           return { finished: ids };
         }
-        // Interrupted (a server restart) or crashed: the spans go on in the same run.
-        await this.runs.resume(runId, {});
+        // Interrupted (a server restart) or crashed: the spans go on in the same run. A lock still
+        // held is not waited for (the queue would stop every export): RUN_LOCKED, 503, a retry.
+        await this.runs.resume(runId, { lockWaitMs: 0 });
         return this.opened(runId, this.runs.get(runId), fresh(recordedSpanIds(this.logsDir, runId)));
       }
       const config = configOf(spans);
@@ -285,7 +293,7 @@ export class OtlpIngest {
       await this.runs.start({ projectId: projectIdOf(spans[0]!), runId, config });
       return this.opened(runId, this.runs.get(runId), fresh(new Set()));
     } catch (error) {
-      if (!(error instanceof RunledgerError)) throw error;
+      if (!isSpanRefusal(error)) throw error;
       return { problem: `run ${runId}: ${error.message}` };
     }
   }

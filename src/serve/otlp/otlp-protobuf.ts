@@ -1,5 +1,7 @@
 import type { Type } from 'protobufjs';
 import { InvalidRequestError } from '../../errors.js';
+import { spansOfMessage } from './otlp-message.js';
+import type { OtlpSpan } from './otlp-span.js';
 
 /**
  * OTLP's protobuf messages, from the opentelemetry-proto files (otlp-protos.ts) parsed by
@@ -7,8 +9,8 @@ import { InvalidRequestError } from '../../errors.js';
  * loads protobufjs or parses the protos.
  */
 export interface OtlpProtobuf {
-  /** ExportTraceServiceRequest as a plain object: OTLP/JSON's shape, ids in base64, int64 as strings. */
-  decodeRequest(body: Uint8Array): unknown;
+  /** ExportTraceServiceRequest's spans. */
+  decodeRequest(body: Uint8Array): OtlpSpan[];
   /** ExportTraceServiceResponse, with partial_success when spans were rejected. */
   encodeResponse(rejectedSpans: number, errorMessage: string): Uint8Array;
   /** google.rpc.Status, the body of a refusal to a protobuf request. */
@@ -43,7 +45,7 @@ export function loadOtlpProtobuf(): Promise<OtlpProtobuf> {
   return loading;
 }
 
-function decodeRequest(request: Type, body: Uint8Array): unknown {
+function decodeRequest(request: Type, body: Uint8Array): OtlpSpan[] {
   let message;
   try {
     message = request.decode(body);
@@ -54,5 +56,5 @@ function decodeRequest(request: Type, body: Uint8Array): unknown {
       `an OTLP ExportTraceServiceRequest in protobuf (${(error as Error).message})`,
     );
   }
-  return request.toObject(message, { longs: String, enums: Number, bytes: String, defaults: false, arrays: false, oneofs: false });
+  return spansOfMessage(message);
 }

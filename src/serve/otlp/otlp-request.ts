@@ -2,13 +2,10 @@ import { InvalidRequestError } from '../../errors.js';
 import type { AttributeValue, OtlpSpan, SpanStatus } from './otlp-span.js';
 
 /**
- * ExportTraceServiceRequest in the OTLP/JSON mapping (lowerCamelCase keys, int64 as a string or a
- * number, enums as integers), and the protobuf decoding's plain-object form, which differs only in
- * how ids are written: hex in OTLP/JSON, base64 in the object protobufjs gives.
+ * ExportTraceServiceRequest in the OTLP/JSON mapping: lowerCamelCase keys, ids in hex, int64 as a
+ * string or a number, enums as integers (their names are accepted too).
  */
 type Json = Record<string, unknown>;
-
-export type IdEncoding = 'hex' | 'base64';
 
 const STATUS_CODES: Readonly<Record<string, SpanStatus>> = {
   '0': 'unset',
@@ -33,15 +30,15 @@ function objectAt(value: unknown, where: string): Json {
   return value;
 }
 
-function idOf(value: unknown, bytes: number, encoding: IdEncoding, where: string, required: boolean): string | null {
+function idOf(value: unknown, bytes: number, where: string, required: boolean): string | null {
   if (value === undefined || value === null || value === '') {
     if (required) throw new InvalidRequestError(where, value ?? null, `a ${bytes}-byte id`);
     return null;
   }
   if (typeof value !== 'string') throw new InvalidRequestError(where, value, `a ${bytes}-byte id as a string`);
-  const hex = encoding === 'hex' ? value.toLowerCase() : Buffer.from(value, 'base64').toString('hex');
+  const hex = value.toLowerCase();
   if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex))
-    throw new InvalidRequestError(where, value, `a ${bytes}-byte id (${encoding === 'hex' ? `${bytes * 2} hex digits` : 'base64'})`);
+    throw new InvalidRequestError(where, value, `a ${bytes}-byte id (${bytes * 2} hex digits)`);
   if (/^0+$/.test(hex)) {
     if (required) throw new InvalidRequestError(where, value, 'an id that is not all zeroes');
     return null;
@@ -89,15 +86,15 @@ function attributesOf(parent: Json, where: string, depth = 0): Map<string, Attri
   return attributes;
 }
 
-function spanOf(raw: unknown, resource: ReadonlyMap<string, AttributeValue>, encoding: IdEncoding, where: string): OtlpSpan {
+function spanOf(raw: unknown, resource: ReadonlyMap<string, AttributeValue>, where: string): OtlpSpan {
   const span = objectAt(raw, where);
   const status = isObject(span.status) ? span.status : {};
   const code = status.code === undefined || status.code === null ? 'unset' : STATUS_CODES[String(status.code)];
   if (code === undefined) throw new InvalidRequestError(`${where}.status.code`, status.code, '0 (unset), 1 (ok) or 2 (error)');
   return {
-    traceId: idOf(span.traceId, 16, encoding, `${where}.traceId`, true)!,
-    spanId: idOf(span.spanId, 8, encoding, `${where}.spanId`, true)!,
-    parentSpanId: idOf(span.parentSpanId, 8, encoding, `${where}.parentSpanId`, false),
+    traceId: idOf(span.traceId, 16, `${where}.traceId`, true)!,
+    spanId: idOf(span.spanId, 8, `${where}.spanId`, true)!,
+    parentSpanId: idOf(span.parentSpanId, 8, `${where}.parentSpanId`, false),
     name: typeof span.name === 'string' ? span.name : '',
     startNs: nanosOf(span.startTimeUnixNano ?? '0', `${where}.startTimeUnixNano`),
     endNs: nanosOf(span.endTimeUnixNano ?? '0', `${where}.endTimeUnixNano`),
@@ -109,7 +106,7 @@ function spanOf(raw: unknown, resource: ReadonlyMap<string, AttributeValue>, enc
 }
 
 /** Every span of the request, each with its resource's attributes; throws REQUEST_INVALID on a malformed one. */
-export function spansOfRequest(request: unknown, encoding: IdEncoding): OtlpSpan[] {
+export function spansOfRequest(request: unknown): OtlpSpan[] {
   const body = objectAt(request, '(body)');
   const spans: OtlpSpan[] = [];
   arrayAt(body, 'resourceSpans', '(body)').forEach((rawResourceSpans, r) => {
@@ -119,7 +116,7 @@ export function spansOfRequest(request: unknown, encoding: IdEncoding): OtlpSpan
     arrayAt(resourceSpans, 'scopeSpans', where).forEach((rawScopeSpans, s) => {
       const scopeSpans = objectAt(rawScopeSpans, `${where}.scopeSpans[${s}]`);
       arrayAt(scopeSpans, 'spans', `${where}.scopeSpans[${s}]`).forEach((span, i) => {
-        spans.push(spanOf(span, resource, encoding, `${where}.scopeSpans[${s}].spans[${i}]`));
+        spans.push(spanOf(span, resource, `${where}.scopeSpans[${s}].spans[${i}]`));
       });
     });
   });

@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { InvalidRequestError, RunledgerError } from '../../errors.js';
 import { errorResponse, logUnexpected } from '../error-response.js';
 import type { OpenRuns } from '../open-runs.js';
-import { OtlpIngest } from './otlp-ingest.js';
+import { OtlpIngest, RETRYABLE_CODES } from './otlp-ingest.js';
 import { loadOtlpProtobuf } from './otlp-protobuf.js';
 import { spansOfRequest } from './otlp-request.js';
 import type { OtlpAttribution } from './run-attribution.js';
@@ -55,8 +55,8 @@ function parseJson(body: Buffer): unknown {
  * POST /v1/traces: OTLP/HTTP traces, protobuf or JSON, optionally gzip'd (README "OpenTelemetry
  * in"). The answer is OTLP's ExportTraceServiceResponse in the request's encoding, after the events
  * are durable; spans runledger cannot record are counted in its partial_success, with why. A body
- * that is not OTLP is refused (400) before anything is written. A failed journal answers 503: the
- * exporter retries, and the spans already recorded are not recorded twice.
+ * that is not OTLP is refused (400) before anything is written. A failed journal or a run locked by
+ * another writer answers 503: the exporter retries, and spans already recorded are not recorded twice.
  */
 export function registerOtlpRoute(app: FastifyInstance, ctx: OtlpRouteContext): void {
   let ingest: OtlpIngest | null = null;
@@ -71,7 +71,7 @@ export function registerOtlpRoute(app: FastifyInstance, ctx: OtlpRouteContext): 
       try {
         const body = await bodyOf(request, ctx.bodyLimit);
         const codec = protobuf ? await loadOtlpProtobuf() : null;
-        const spans = codec ? spansOfRequest(codec.decodeRequest(body), 'base64') : spansOfRequest(parseJson(body), 'hex');
+        const spans = codec ? codec.decodeRequest(body) : spansOfRequest(parseJson(body));
         ingest ??= new OtlpIngest(ctx.runs, ctx.logsDir, ctx.attribution);
         const outcome = await ingest.ingest(spans);
         const message = outcome.messages.join('; ');
@@ -91,8 +91,8 @@ export function registerOtlpRoute(app: FastifyInstance, ctx: OtlpRouteContext): 
 }
 
 async function refuse(request: FastifyRequest, reply: FastifyReply, error: unknown, protobuf: boolean): Promise<FastifyReply> {
-  const journalFailed = error instanceof RunledgerError && error.code === 'JOURNAL_FAILED';
-  const { status, body } = errorResponse(error, journalFailed ? 503 : undefined);
+  const retryable = error instanceof RunledgerError && RETRYABLE_CODES.has(error.code);
+  const { status, body } = errorResponse(error, retryable ? 503 : undefined);
   if (status >= 500) logUnexpected(request, error);
   const code = GRPC_CODE_BY_STATUS[status] ?? 2;
   if (protobuf) {
