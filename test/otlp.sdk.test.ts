@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPaths, verifyRun } from '../src/index.js';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { nodeFileOps, runPaths, verifyRun } from '../src/index.js';
+import { failingOps } from './helpers/recording-ops.js';
 import { journalEntries, runNode } from './helpers/child.js';
 import { exportSpans, otlpExporter, recordTrace, type Encoding, type SpanSpec } from './helpers/otel.js';
 import { testServer } from './helpers/serve.js';
@@ -455,6 +457,32 @@ describe('restarts, retries and refusals', () => {
     });
     const types = journalEntries(runPaths(dir, root!.spanContext().traceId).journal).map((l) => l.type);
     expect(types).toEqual(['RunStarted', 'TokensUsed', 'RunFinished']);
+  });
+});
+
+describe('a failed journal', () => {
+  it('answers 503 (exporters retry it); the retry resumes the run and records each span once', async () => {
+    const dir = tempDir();
+    const server = await testServer({ dir, fileOps: failingOps(nodeFileOps, 'fdatasync', 1, 'EIO') });
+    const spans = [...(await recordTrace({}, { ...chatSpan(0), children: [chatSpan(10, 'chat gpt-4o child')] })).values()];
+    const child = spans.find((s) => s.name === 'chat gpt-4o child')!;
+    const body = JsonTraceSerializer.serializeRequest([child])!;
+    const post = () =>
+      fetch(`${server.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Blob([new Uint8Array(body)]),
+      });
+    const failed = await post();
+    expect(failed.status).toBe(503);
+    expect(await failed.json()).toMatchObject({ code: 14, error: { code: 'JOURNAL_FAILED' } });
+    const retried = await post();
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toEqual({});
+    expect((await post()).status).toBe(200); // and once more: already recorded
+    const lines = journalEntries(runPaths(dir, child.spanContext().traceId).journal);
+    expect(lines.map((l) => l.type)).toEqual(['RunStarted', 'RunResumed', 'TokensUsed']);
+    expect(lines[2]!.data.spanId).toBe(child.spanContext().spanId);
   });
 });
 
