@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { nodeFileOps, runPaths, verifyRun } from '../src/index.js';
 import { failingOps } from './helpers/recording-ops.js';
-import { journalEntries, runNode } from './helpers/child.js';
+import { Child, journalEntries, runNode } from './helpers/child.js';
 import { exportSpans, otlpExporter, recordTrace, type Encoding, type SpanSpec } from './helpers/otel.js';
 import { testServer } from './helpers/serve.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -506,5 +506,25 @@ describe('the README example', () => {
     expect(run!.costUsd).toBeGreaterThan(0);
     const types = journalEntries(runPaths(dir, run!.runId as string).journal).map((l) => l.type);
     expect(types.filter((t) => t === 'AgentFinished' || t === 'ToolCallEnded' || t === 'TokensUsed')).toHaveLength(3);
+  });
+});
+
+describe('runledger serve --run-attribute, as a process', () => {
+  it('the CLI flags reach /v1/traces: the run is named by the resource attribute, the issue by --issue-attribute', async () => {
+    const dir = tempDir();
+    const child = new Child(CLI, ['serve', '--dir', dir, '--port', '0', '--run-attribute', 'app.run', '--issue-attribute', 'app.ticket']);
+    try {
+      const ready = await child.waitFor((m) => typeof m.raw === 'string' && m.raw.includes('listening on'), 'the listening line');
+      const url = /listening on (http:\/\/\S+)/.exec(ready.raw as string)![1]!;
+      const spans = await recordTrace({ 'app.run': 'cli-run-1', 'app.ticket': 'T-9' }, chatSpan(0));
+      const exporter = otlpExporter(url, 'protobuf');
+      expect((await exportSpans(exporter, [...spans.values()])).code).toBe(0);
+      await exporter.shutdown();
+      const lines = journalEntries(runPaths(dir, 'cli-run-1').journal);
+      expect(lines.map((l) => l.type)).toEqual(['RunStarted', 'IssueStarted', 'TokensUsed', 'IssueFinished']);
+      expect(lines[1]!.data.issueId).toBe('T-9');
+    } finally {
+      await child.destroy();
+    }
   });
 });
