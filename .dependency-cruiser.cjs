@@ -172,6 +172,14 @@ module.exports = {
       },
     },
     {
+      name: 'light-otlp-protobuf',
+      comment:
+        'serve loads protobufjs and parses the OTLP protos on the first protobuf request to /v1/traces, never at start: a server that only takes JSON never pays for them.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: ['node_modules/protobufjs/', '^src/serve/otlp/otlp-protos\\.ts$'], dependencyTypesNot: ['type-only', 'dynamic-import'] },
+    },
+    {
       name: 'light-cli-help',
       comment: 'The CLI registers its commands from static texts; each command loads its implementation when it runs.',
       severity: 'error',

@@ -38,12 +38,13 @@ export interface FigureSpec {
   readonly note?: string;
 }
 
-type FigureUnit = 'lines/s' | 'events/s' | 'µs/call' | 'ms' | 'MB';
+type FigureUnit = 'lines/s' | 'events/s' | 'spans/s' | 'µs/call' | 'ms' | 'MB';
 
 function measureOf(unit: FigureUnit): (leg: LegResult) => number {
   switch (unit) {
     case 'lines/s':
     case 'events/s':
+    case 'spans/s':
       return linesPerSecond;
     case 'µs/call':
       return microsPerLine;

@@ -3,8 +3,9 @@
  * the journal's throughput against bare fsync loops on the same disk, the collector's CPU cost per
  * call, and on generated histories (10,000 runs, 1M and 10M events) replay, incremental replay, compare against DuckDB, and replay memory; shipping
  * to NATS JetStream and central replay; `runledger serve` against the async collector; `runledger
- * verify` on a journal with a 300 MB garbage tail (time and peak RSS); the live workload (8 supervisors
- * finishing issues on folders of 1,000 and 10,000 runs). Results:
+ * verify` on a journal with a 300 MB garbage tail (time and peak RSS); OTLP trace ingest against
+ * serve's NDJSON batches of the same events; the live workload (8 supervisors finishing issues on
+ * folders of 1,000 and 10,000 runs). Results:
  * bench/results.json (full) or bench/results.quick.json (quick), and a table on stdout.
  */
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { measureCollectorFigures } from './collector-figures.js';
 import { bytesNeededFor, measureHistoryFigures } from './history-figures.js';
 import { machineInfo } from './machine-info.js';
 import { planFromArgs } from './options.js';
+import { measureOtlpFigures } from './otlp-figures.js';
 import { measureServeFigures } from './serve-figures.js';
 import { measureShipFigures } from './ship-figures.js';
 import { measureStartupFigures } from './startup-figures.js';
@@ -45,6 +47,7 @@ try {
   const { figures: historyFigures, histories } = await measureHistoryFigures(plan, dir);
   const shipFigures = await measureShipFigures(plan, dir);
   const serveFigures = await measureServeFigures(plan, dir);
+  const otlpFigures = await measureOtlpFigures(plan, dir);
   const verifyFigures = await measureVerifyFigures(plan, dir);
   // Histories cached between bench runs (generating them is most of the leg's time).
   const live: LiveFigures[] = [];
@@ -56,7 +59,15 @@ try {
         plan.live.workload,
       ),
     );
-  const figures = [...startupFigures, ...collectorFigures, ...historyFigures, ...shipFigures, ...serveFigures, ...verifyFigures];
+  const figures = [
+    ...startupFigures,
+    ...collectorFigures,
+    ...historyFigures,
+    ...shipFigures,
+    ...serveFigures,
+    ...otlpFigures,
+    ...verifyFigures,
+  ];
   const results: BenchResults = {
     mode: plan.mode,
     rounds: plan.rounds,

@@ -45,6 +45,14 @@ export const TokensUsedFields = z.strictObject({
    * `response_cost`), as the caller passed it; absent when not given. Reports prefer it to `cost`.
    */
   reportedCostUsd: Usd.optional(),
+  /**
+   * The OpenTelemetry span this usage came from (16 hex digits), when `runledger serve` received it
+   * over OTLP; absent otherwise. It is what makes an exporter's retry of the span not a second record.
+   */
+  spanId: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional(),
 });
 
 /** What breaks the rules between TokensUsed's fields; empty when they hold. */

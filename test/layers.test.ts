@@ -58,6 +58,9 @@ const LAWFUL = {
   'src/entries/replay.ts': "export * from '../../replay/replay.js';\n",
   'examples/demo.ts':
     "import { record } from '../src/index.js';\nimport { replay } from '../src/entries/replay.js';\nexport const demo = [record, replay];\n",
+  // The OTLP protos load on the first protobuf request: through import().
+  'src/serve/otlp/otlp-protos.ts': 'export const OTLP_TRACE_PROTO_FILES: string[] = [];\n',
+  'src/serve/otlp/otlp-protobuf.ts': "export const load = async () => (await import('./otlp-protos.js')).OTLP_TRACE_PROTO_FILES;\n",
 };
 
 describe('layer rules (npm run lint:layers)', () => {
@@ -90,6 +93,9 @@ describe('layer rules (npm run lint:layers)', () => {
         'src/cli/main.ts': "import { runs } from './runs-command.js';\nexport const main = runs;\n",
         // The metrics reaching up into the collector.
         'src/metrics-export/families.ts': "import { record } from '../collector/session.js';\nexport const families = record;\n",
+        // serve parsing the OTLP protos at start.
+        'src/serve/otlp/otlp-protobuf.ts':
+          "import { OTLP_TRACE_PROTO_FILES } from './otlp-protos.js';\nexport const files = OTLP_TRACE_PROTO_FILES;\n",
         // An example reaching past the entry points.
         'examples/demo.ts': "import { write } from '../src/journal/writer.js';\nexport const demo = write;\n",
       }),
@@ -103,5 +109,6 @@ describe('layer rules (npm run lint:layers)', () => {
     expect(output).toMatch(/error light-cli-help: src\/cli\/main\.ts → src\/cli\/runs-command\.ts/);
     expect(output).toMatch(/error layer-metrics-export: src\/metrics-export\/families\.ts → src\/collector\/session\.ts/);
     expect(output).toMatch(/error examples-use-entry-points: examples\/demo\.ts → src\/journal\/writer\.ts/);
+    expect(output).toMatch(/error light-otlp-protobuf: src\/serve\/otlp\/otlp-protobuf\.ts → src\/serve\/otlp\/otlp-protos\.ts/);
   });
 });

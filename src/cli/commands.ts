@@ -227,9 +227,15 @@ export function registerCommands(program: Command): void {
     .option('--no-live-updates', 'do not rebuild derived files in the background when issues and runs finish')
     .option('--no-metrics', 'no GET /metrics (Prometheus) route')
     .option('--metrics-refresh-ms <ms>', 'once /metrics is scraped: pause between two refreshes from the journals', '15000')
+    .option(
+      '--run-attribute <name>',
+      'OTLP traces (POST /v1/traces): the span or resource attribute naming the run (default: one run per trace)',
+    )
+    .option('--issue-attribute <name>', 'OTLP traces: the span or resource attribute naming the issue', 'runledger.issue_id')
     .addHelpText(
       'after',
-      '\nSIGINT/SIGTERM: stop accepting, finish requests in flight, record runs still open as "interrupted", exit.\n' +
+      '\nOpenTelemetry GenAI spans: point an OTLP/HTTP exporter at http://HOST:PORT/v1/traces (README "OpenTelemetry in").\n' +
+        '\nSIGINT/SIGTERM: stop accepting, finish requests in flight, record runs still open as "interrupted", exit.\n' +
         'API and a Python client: README "runledger serve".\n\nExample:\n  $ runledger serve --dir logs --port 7340\n  $ RUNLEDGER_SERVE_TOKEN=$(openssl rand -hex 32) runledger serve --host 0.0.0.0',
     )
     .action(async (options: ServeCommandOptions) => (await import('./serve-command.js')).serveCommand(options));

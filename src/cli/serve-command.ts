@@ -14,6 +14,8 @@ export interface ServeCommandOptions {
   liveUpdates: boolean;
   metrics: boolean;
   metricsRefreshMs: string;
+  runAttribute?: string;
+  issueAttribute: string;
 }
 
 export async function serveCommand(options: ServeCommandOptions): Promise<void> {
@@ -28,6 +30,8 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
       bodyLimit: wholeNumber('--body-limit', options.bodyLimit, BOUNDS.bodyLimit),
       liveUpdates: options.liveUpdates,
       metrics: options.metrics && { refreshIntervalMs: wholeNumber('--metrics-refresh-ms', options.metricsRefreshMs, BOUNDS.refreshMs) },
+      runAttribute: options.runAttribute,
+      issueAttribute: options.issueAttribute,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

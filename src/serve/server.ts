@@ -13,6 +13,8 @@ import { errorResponse, logUnexpected } from './error-response.js';
 import { OpenRuns } from './open-runs.js';
 import { assertMetricsOptions, registerMetricsRoute, type ServeMetricsOptions } from './metrics-route.js';
 import { NDJSON, registerRoutes } from './routes.js';
+import { registerOtlpRoute } from './otlp/otlp-route.js';
+import { DEFAULT_ISSUE_ATTRIBUTE, type OtlpAttribution } from './otlp/run-attribution.js';
 
 export interface ServeOptions {
   /** The logs folder; default RUNLEDGER_DIR, else ./logs. */
@@ -36,6 +38,13 @@ export interface ServeOptions {
   readonly shutdownGraceMs?: number;
   /** GET /metrics (Prometheus): how it refreshes, or false for no such route. Default: on, refreshed every 15 s once scraped. */
   readonly metrics?: ServeMetricsOptions | false;
+  /**
+   * OTLP traces (POST /v1/traces): the span or resource attribute whose value names a span's run;
+   * default none, one run per trace (named by its trace id).
+   */
+  readonly runAttribute?: string;
+  /** OTLP traces: the span or resource attribute that names a span's issue; default runledger.issue_id. */
+  readonly issueAttribute?: string;
   /** For tests: the library's file-access seam, for every run. */
   readonly fileOps?: FileOps;
 }
@@ -72,8 +81,25 @@ const SERVE_OPTIONS = [
   'liveUpdates',
   'shutdownGraceMs',
   'metrics',
+  'runAttribute',
+  'issueAttribute',
   'fileOps',
 ];
+
+function attributeName(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 256)
+    throw new InvalidOptionError('startServer', option, `an attribute name (1-256 characters), not ${JSON.stringify(value)}`);
+  return value.trim();
+}
+
+/** Which attributes name a span's run and issue (POST /v1/traces). */
+function otlpAttribution(options: ServeOptions): OtlpAttribution {
+  return {
+    runAttribute: attributeName('runAttribute', options.runAttribute) ?? null,
+    issueAttribute: attributeName('issueAttribute', options.issueAttribute) ?? DEFAULT_ISSUE_ATTRIBUTE,
+  };
+}
 
 export async function startServer(options: ServeOptions = {}): Promise<RunledgerServer> {
   const unknown = firstUnknownKey(options, SERVE_OPTIONS);
@@ -87,7 +113,8 @@ export async function startServer(options: ServeOptions = {}): Promise<Runledger
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const runs = new OpenRuns(logsDir, new PriceBook({ overrideFile: options.prices }), options.liveUpdates ?? true, options.fileOps);
   const lifecycle = { stopping: false };
-  const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token, lifecycle });
+  const attribution = otlpAttribution(options);
+  const app = buildApp({ logsDir, runs, bodyLimit, maxBatchItems: options.maxBatchItems ?? 10_000, token, lifecycle, attribution });
   if (options.metrics !== false) registerMetricsRoute(app, logsDir, options.metrics ?? {});
 
   try {
@@ -173,6 +200,7 @@ interface AppOptions {
   readonly token: string | null;
   /** Set when close() begins: requests that arrive after it are refused with SERVER_STOPPING (503). */
   readonly lifecycle: { stopping: boolean };
+  readonly attribution: OtlpAttribution;
 }
 
 function buildApp(options: AppOptions): FastifyInstance {
@@ -252,11 +280,12 @@ function buildApp(options: AppOptions): FastifyInstance {
     const refusal = new InvalidRequestError(
       'route',
       `${request.method} ${request.url.split('?')[0]}`,
-      'one of GET /health, GET /metrics, GET /runs, POST /runs, GET /runs/:runId, POST /runs/:runId/resume, POST /runs/:runId/calls, POST /runs/:runId/finalize',
+      'one of GET /health, GET /metrics, GET /runs, POST /runs, GET /runs/:runId, POST /runs/:runId/resume, POST /runs/:runId/calls, POST /runs/:runId/finalize, POST /v1/traces',
     );
     return reply.code(404).send({ error: errorResponse(refusal).body });
   });
 
   registerRoutes(app, { logsDir: options.logsDir, runs: options.runs, maxBatchItems: options.maxBatchItems });
+  registerOtlpRoute(app, { logsDir: options.logsDir, runs: options.runs, bodyLimit: options.bodyLimit, attribution: options.attribution });
   return app;
 }
