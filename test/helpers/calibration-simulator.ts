@@ -21,6 +21,7 @@ import type { SystemConfig } from '../../events/config.js';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { mulberry32 } from '../../src/analysis/stats/random.js';
 import { configOf, T0_MS, type ConfigSpec } from './analysis-runs.js';
+import { normalDraws } from '../../src/analysis/stats/random-draws.js';
 
 /** One simulated run: its configuration, its configuration's true logit mean, and how many issues it attempts. */
 export interface SimulatedRun {
@@ -76,23 +77,6 @@ export function historySeed(cell: number, index: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Standard normal draws by the Box–Muller transform (Box & Muller 1958) from a uniform PRNG, two per pair of uniforms. */
-export function normalSource(uniform: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const z = spare;
-      spare = null;
-      return z;
-    }
-    const u1 = 1 - uniform(); // in (0, 1]: log(u1) is finite
-    const u2 = uniform();
-    const radius = Math.sqrt(-2 * Math.log(u1));
-    spare = radius * Math.sin(2 * Math.PI * u2);
-    return radius * Math.cos(2 * Math.PI * u2);
-  };
-}
-
 /** Issue ids 1..m, shared by every run with m issues. */
 const idLists = new Map<number, readonly IssueId[]>();
 function issueIds(m: number): readonly IssueId[] {
@@ -129,7 +113,7 @@ const tokensOf = (costUsd: number): { input: number; output: number } => ({
  */
 export function simulateRuns(specs: readonly SimulatedRun[], options: SimulationOptions): AnalysisRun[] {
   const uniform = mulberry32(options.seed);
-  const normal = normalSource(uniform);
+  const normal = normalDraws(uniform);
   const ftr = options.firstTimeRight ?? 0.7;
   const sd = options.runEffectSd;
   const configs = new Map<ConfigSpec, SystemConfig>();
