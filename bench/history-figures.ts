@@ -188,7 +188,7 @@ export async function measureHistoryFigures(
       baselineName: `replay peak RSS (${memoryName(plan.history)})`,
       unit: 'MB',
       target: { of: 'value', comparison: '<', threshold: 250 },
-      note: 'first replay (no derived files yet) in a child process; process.resourceUsage().maxRSS',
+      note: 'first replay (no derived files yet) in a child process; VmHWM of /proc/self/status',
     },
     {
       name: `replay peak RSS growth, ${millions(plan.history.events)} -> ${millions(plan.bigHistory.events)} events`,

@@ -4,6 +4,7 @@
  * {"events": N, "ms": N, "peakRssBytes": N} on stdout.
  */
 import { replay } from '../replay/index.js';
+import { peakRssBytes } from './peak-rss.js';
 
 const [dir, mode] = process.argv.slice(2);
 if (!dir) throw new Error('usage: replay-child.js <logsDir> [full]');
@@ -12,5 +13,4 @@ const report = await replay({ dir, full: mode === 'full' });
 const ms = performance.now() - start;
 if (!report.ok) throw new Error(`replay refused a run: ${JSON.stringify(report.runs.find((r) => r.refused))}`);
 const events = report.runs.reduce((sum, run) => sum + run.newEvents, 0);
-// maxRSS is in kilobytes (getrusage's ru_maxrss).
-process.stdout.write(`${JSON.stringify({ events, ms, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ events, ms, peakRssBytes: peakRssBytes() })}\n`);

@@ -4,6 +4,7 @@
  * The command runs in this process (its main module, as the `runledger` binary runs it).
  */
 import fs from 'node:fs';
+import { peakRssBytes } from './peak-rss.js';
 
 const [resultFile, dir] = process.argv.slice(2);
 if (!resultFile || !dir) throw new Error('usage: verify-child.js <resultFile> <logsDir>');
@@ -11,5 +12,4 @@ process.argv = [process.argv[0]!, 'runledger', 'verify', '--dir', dir];
 const start = performance.now();
 await import('../src/cli/main.js');
 const ms = performance.now() - start;
-// maxRSS is in kilobytes (getrusage's ru_maxrss).
-fs.writeFileSync(resultFile, JSON.stringify({ ms, peakRssBytes: process.resourceUsage().maxRSS * 1024, exitCode: process.exitCode ?? 0 }));
+fs.writeFileSync(resultFile, JSON.stringify({ ms, peakRssBytes: peakRssBytes(), exitCode: process.exitCode ?? 0 }));

@@ -7,6 +7,7 @@ import { buildFigure, type Figure, type FigureSpec } from './build-figure.js';
 import { interleave, type Comparison } from './interleave.js';
 import type { CollectorLegResult, LegResult } from './leg.js';
 import type { BenchPlan } from './options.js';
+import { PEAK_RSS_EXPRESSION } from './peak-rss.js';
 
 const distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERIFY_CHILD = path.join(distDir, 'bench', 'verify-child.js');
@@ -62,7 +63,7 @@ function verifyLeg(logsDir: string, resultFile: string): CollectorLegResult {
 
 /** The same file read in 1 MiB chunks and nothing else, in its own process: what reading the bytes costs. */
 function bareReadLeg(journal: string): LegResult {
-  const script = `const fs=require('fs');const t=performance.now();const fd=fs.openSync(${JSON.stringify(journal)},'r');const b=Buffer.allocUnsafe(${MiB});let p=0,n;while((n=fs.readSync(fd,b,0,b.length,p))>0)p+=n;process.stdout.write(JSON.stringify({ms:performance.now()-t,peakRssBytes:process.resourceUsage().maxRSS*1024}))`;
+  const script = `const fs=require('fs');const t=performance.now();const fd=fs.openSync(${JSON.stringify(journal)},'r');const b=Buffer.allocUnsafe(${MiB});let p=0,n;while((n=fs.readSync(fd,b,0,b.length,p))>0)p+=n;process.stdout.write(JSON.stringify({ms:performance.now()-t,peakRssBytes:${PEAK_RSS_EXPRESSION}}))`;
   const result = spawnSync(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`the bare read failed: ${result.stderr}`);
   const { ms, peakRssBytes } = JSON.parse(result.stdout) as { ms: number; peakRssBytes: number };
@@ -78,7 +79,7 @@ export async function measureVerifyFigures(plan: BenchPlan, dir: string): Promis
   process.stderr.write('verify: writing a journal with a 300 MB garbage tail ...\n');
   const { logsDir, journal } = await journalWithGarbageTail(dir);
   const resultFile = path.join(dir, 'verify-result.json');
-  const note = `runledger verify (the CLI's main in a child process) on a finished run of 42 events followed by ${GARBAGE_TAIL_BYTES / 1_000_000} MB without a newline; process.resourceUsage().maxRSS`;
+  const note = `runledger verify (the CLI's main in a child process) on a finished run of 42 events followed by ${GARBAGE_TAIL_BYTES / 1_000_000} MB without a newline; VmHWM of /proc/self/status`;
   const baselineName = 'node reading the same file in 1 MiB chunks (same rounds)';
   const specs: FigureSpec[] = [
     {
