@@ -1,31 +1,5 @@
-/**
- * `node dist/bench/serve-run.js [--quick]`: only the `runledger serve` figures, with the plan of
- * `npm run bench` (or its quick plan), printed as JSON lines with every round's ratio. Writes no
- * results file: for measuring serve while working on it.
- */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makeBenchDir, removeBenchDir } from './bench-dir.js';
-import { planFromArgs } from './options.js';
+/** `node dist/bench/serve-run.js [--quick]`: only the `runledger serve` figures, for measuring serve while working on it. */
+import { printFiguresOf } from './figures-only.js';
 import { measureServeFigures } from './serve-figures.js';
 
-const plan = planFromArgs(process.argv.slice(2));
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dir = makeBenchDir(projectRoot);
-try {
-  for (const figure of await measureServeFigures(plan, dir)) {
-    process.stdout.write(
-      `${JSON.stringify({
-        name: figure.name,
-        value: Math.round(figure.value),
-        baseline: Math.round(figure.baseline.value),
-        ratio: Number(figure.ratio.toFixed(3)),
-        pass: figure.pass,
-        roundRatios: figure.rounds.ratios.map((ratio) => Number(ratio.toFixed(3))),
-        ...(figure.note === undefined ? {} : { note: figure.note }),
-      })}\n`,
-    );
-  }
-} finally {
-  removeBenchDir(dir);
-}
+await printFiguresOf(measureServeFigures);
