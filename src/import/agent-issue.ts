@@ -56,6 +56,15 @@ export function* toolCallEvents(issueId: string, agentId: string, call: ToolCall
   };
 }
 
+/** An agent attempt's end: the harness's own agent ('agent'), as the source judged it; durations only where the source measured them. */
+export function agentFinished(
+  at: Date,
+  attempt: { readonly agentId: string; readonly issueId: string },
+  outcome: { readonly success: boolean; readonly durationMs: number | null; readonly error: string | null },
+): ImportedEvent {
+  return { ts: at, type: 'AgentFinished', data: { agentId: attempt.agentId, agentType: 'agent', issueId: attempt.issueId, ...outcome } };
+}
+
 export function errorEvent(at: Date, kind: string, message: string, issueId: string, agentId: string | null): ImportedEvent {
   return {
     ts: at,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { JsonValue } from '../../../events/config.js';
 import { cleanText } from '../../collector/sanitize.js';
 import { ImportInputError } from '../../errors.js';
-import { errorEvent, isoTime, issueEnd, NOT_EVALUATED, recordOf, toolCallEvents, type Verdict } from '../agent-issue.js';
+import { agentFinished, errorEvent, isoTime, issueEnd, NOT_EVALUATED, recordOf, toolCallEvents, type Verdict } from '../agent-issue.js';
 import { FieldReader, issueIdOf } from '../fields.js';
 import type { ImportedEvent, ImportedRun, Importer, ImportOptions } from '../importer.js';
 import { sha256File } from '../source-hash.js';
@@ -238,11 +238,7 @@ function* retriedAttempts(issueId: string, retries: readonly unknown[], at: Date
     const message = errorMessageOf(retry) ?? 'error';
     yield { ts: at, type: 'AgentStarted', data: { agentId, agentType: 'agent', issueId, attempt: i + 1 } };
     yield errorEvent(at, 'sample-error', message, issueId, agentId);
-    yield {
-      ts: at,
-      type: 'AgentFinished',
-      data: { agentId, agentType: 'agent', issueId, success: false, durationMs: null, error: cleanText(message) },
-    };
+    yield agentFinished(at, { agentId, issueId }, { success: false, durationMs: null, error: cleanText(message) });
   }
 }
 
@@ -273,18 +269,15 @@ function* sampleEvents(
   const error = errorMessageOf(sample.error);
   if (error !== null) yield errorEvent(end, 'sample-error', error, issueId, agentId);
   const success = verdict.status === 'completed';
-  yield {
-    ts: end,
-    type: 'AgentFinished',
-    data: {
-      agentId,
-      agentType: 'agent',
-      issueId,
+  yield agentFinished(
+    end,
+    { agentId, issueId },
+    {
       success,
       durationMs,
       error: success ? null : cleanText(error ?? (verdict.status === 'skipped' ? 'not scored' : 'scored as not correct')),
     },
-  };
+  );
   yield* usageEvents(fields, sample, facts.model, issueId, end, options);
   yield issueEnd(end, issueId, verdict, durationMs);
   return end;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { JsonValue } from '../../../events/config.js';
 import { ImportInputError } from '../../errors.js';
-import { errorEvent, isoTime, issueEnd, NOT_EVALUATED, recordOf, toolCallEvents, type Verdict } from '../agent-issue.js';
+import { agentFinished, errorEvent, isoTime, issueEnd, NOT_EVALUATED, recordOf, toolCallEvents, type Verdict } from '../agent-issue.js';
 import { historyEvents, toolCalls } from './openhands-history.js';
 import { FieldReader, issueIdOf } from '../fields.js';
 import type { ImportedEvent, ImportedRun, Importer, ImportOptions } from '../importer.js';
@@ -174,18 +174,15 @@ function* instanceEvents(
   for (const call of toolCalls(events, start)) yield* toolCallEvents(issueId, agentId, { ...call, callId: `${agentId}.${call.callId}` });
   if (error !== null) yield errorEvent(end, 'run-error', error, issueId, agentId);
   const success = verdict.status === 'skipped' ? error === null : verdict.status === 'completed';
-  yield {
-    ts: end,
-    type: 'AgentFinished',
-    data: {
-      agentId,
-      agentType: 'agent',
-      issueId,
+  yield agentFinished(
+    end,
+    { agentId, issueId },
+    {
       success,
       durationMs: null,
       error: success ? null : (error ?? `not resolved (${verdict.labels.join(', ') || 'the tests did not pass'})`),
     },
-  };
+  );
   yield { ts: end, type: 'TokensUsed', data: usageRecord(fields, output, model, issueId, end, options) };
   const result = recordOf(output.test_result);
   const code = typeof result.git_patch === 'string' && result.git_patch !== '' ? patchStats(result.git_patch) : NO_CODE_METRICS;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { JsonValue } from '../../../events/config.js';
 import { isCredentialKey } from '../../collector/sanitize.js';
 import { ImportInputError } from '../../errors.js';
-import { errorEvent, issueEnd, NOT_EVALUATED, toolCallEvents, type Verdict } from '../agent-issue.js';
+import { agentFinished, errorEvent, issueEnd, NOT_EVALUATED, toolCallEvents, type Verdict } from '../agent-issue.js';
 import { FieldReader, issueIdOf } from '../fields.js';
 import type { ImportedEvent, ImportedRun, Importer, ImportOptions } from '../importer.js';
 import { readJsonFile } from '../json-lines.js';
@@ -187,11 +187,7 @@ function* trajectoryEvents(trajectory: Trajectory, results: Report | null, optio
         agentId,
       );
     const { success, error } = attemptOutcome(verdict, submitted, i === trajectory.chosenAttempt, attempt.exitStatus);
-    yield {
-      ts: attempt.finishedAt,
-      type: 'AgentFinished',
-      data: { agentId, agentType: 'agent', issueId, success, durationMs: null, error },
-    };
+    yield agentFinished(attempt.finishedAt, { agentId, issueId }, { success, durationMs: null, error });
   }
   yield { ts: trajectory.finishedAt, type: 'TokensUsed', data: usageRecord(trajectory, issueId, options) };
   const code = trajectory.submission ? patchStats(trajectory.submission) : NO_CODE_METRICS;

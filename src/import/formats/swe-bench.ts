@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CodeMetrics } from '../../../events/work.js';
 import { ImportInputError } from '../../errors.js';
+import { agentFinished } from '../agent-issue.js';
 import { FieldReader, issueIdOf } from '../fields.js';
 import type { ImportedEvent, ImportedRun, Importer } from '../importer.js';
 import { jsonLines, readJsonFile } from '../json-lines.js';
@@ -192,18 +193,11 @@ function* instance(report: Report, instanceId: string, code: CodeMetrics, at: Da
   yield { ts: at, type: 'IssueStarted', data: { issueId, title: instanceId, labels } };
   yield { ts: at, type: 'AgentStarted', data: { agentId, agentType: 'agent', issueId, attempt: 1 } };
   const errorText = ERROR_TEXT[outcome] ?? null;
-  yield {
-    ts: at,
-    type: 'AgentFinished',
-    data: {
-      agentId,
-      agentType: 'agent',
-      issueId,
-      success: resolved,
-      durationMs: null,
-      error: resolved ? null : (errorText ?? 'the tests did not pass'),
-    },
-  };
+  yield agentFinished(
+    at,
+    { agentId, issueId },
+    { success: resolved, durationMs: null, error: resolved ? null : (errorText ?? 'the tests did not pass') },
+  );
   if (errorText !== null)
     yield {
       ts: at,
