@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tailOf, tailRunOf, writeAssemblyRecord } from '../replay/assembly-record.js';
 import { assembleDerivedTables, outputFiles } from '../replay/csv-assembly.js';
 import { DerivedFilesLock } from '../replay/derived-lock.js';
 import { replay } from '../replay/index.js';
@@ -81,12 +83,21 @@ export async function tablesRewriteLeg(logsDir: string): Promise<{ ms: number; b
   const paths = replayPaths(logsDir);
   const lock = await DerivedFilesLock.acquire(paths, 60_000);
   try {
-    const { index, assembly } = loadRunIndexWithAssembly(paths);
+    const { index, record } = loadRunIndexWithAssembly(paths);
+    const order = tableOrder(index);
     const start = performance.now();
-    const made = assembleDerivedTables(paths, tableOrder(index), { assembly, entries: index, changedRuns: new Set() });
+    const made = assembleDerivedTables(paths, order, { record, entries: index, changedRuns: new Set() });
     const ms = elapsedMs(start);
-    if (!('assembly' in made)) throw new Error(`fragments that do not verify: ${made.unverified.map((u) => u.runId).join(', ')}`);
-    saveRunIndex(paths, index, made.assembly);
+    if ('unverified' in made) throw new Error(`fragments that do not verify: ${made.unverified.map((u) => u.runId).join(', ')}`);
+    const generation = saveRunIndex(paths, index);
+    writeAssemblyRecord(paths, {
+      assembly: randomBytes(8).toString('hex'),
+      generation,
+      pendingBytes: 0,
+      files: made.files,
+      rows: Object.fromEntries(made.rows),
+      ...tailOf(order.map(tailRunOf)),
+    });
     return { ms, bytes: Object.values(outputFiles(paths)).reduce((sum, file) => sum + fs.statSync(file).size, 0) };
   } finally {
     lock.release();

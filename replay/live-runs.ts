@@ -1,22 +1,27 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DurableBatch } from '../src/durable/atomic-file.js';
 import { runPaths } from '../src/journal/paths.js';
+import { readAssemblyRecord, writeAssemblyRecord } from './assembly-record.js';
 import { DerivedFilesLock } from './derived-lock.js';
-import { appendIndexLog, readIndexLog } from './index-log.js';
+import { shouldFold } from './index-commit.js';
+import { appendIndexLog, readIndexLogFrom } from './index-log.js';
 import { replayHoldingLock } from './replay.js';
 import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
-import { loadEventCheck, readRunState, replayRun, unchangedRun } from './replay-run.js';
+import { loadEventCheck, readRunState, replayRun } from './replay-run.js';
 import { DEFAULT_STALE_MS } from '../src/journal/run-lock.js';
-import { readIndexGeneration, type RunIndexEntry } from './run-index.js';
-import { markTablesStale, tablesStaleSince } from './tables-stale.js';
+import { loadRunIndexWithAssembly, readIndexGeneration, saveRunIndex, type RunIndexEntry } from './run-index.js';
+import { clearTablesStale, markTablesStale, tablesStaleSince } from './tables-stale.js';
+import { planTail } from './tail-plan.js';
+import { rewriteTail } from './tail-rewrite.js';
 
 /**
  * A live update of some runs (docs/DESIGN.md §7.4): what costs O(the runs' own journals), never
- * O(the history). Under the derived-files lock, each run is replayed from its pending entry's
- * checkpoint (or from byte 0 when it has none since the last assembly: index.json is not parsed), its
- * JSON files, fragment and state written at once, its new entry appended to the index's pending log,
- * and the tables marked stale. Without an index of this version yet, a whole replay does it all.
+ * O(the history). Under the derived-files lock, each run is replayed from the checkpoint its state
+ * file was projected up to (index.json and the pending log are not parsed), its JSON files,
+ * fragment and state written at once, its new entry appended to the index's pending log, and the
+ * tables marked stale. Without an index of this version yet, a whole replay does it all.
  * Returns since when the tables are stale.
  */
 export async function updateLiveRuns(
@@ -37,9 +42,12 @@ export async function updateLiveRuns(
 }
 
 /**
- * The tables assembled if they have lagged behind for `lagMs` (a whole replay), under the lock: of
- * several collectors whose timers fire at once, the first assembles and the others find the tables
- * current, or stale only since a moment ago, and wait for their turn. Returns since when they are stale.
+ * The tables assembled if they have lagged behind for `lagMs`, under the lock: of several collectors
+ * whose timers fire at once, the first assembles and the others find the tables current, or stale
+ * only since a moment ago, and wait for their turn. The assembly takes in the pending entries
+ * appended since the last one and rewrites the files in place from the first run they change
+ * (assembleLiveTail), reading neither index.json nor the runs folder; when that cannot be done (no
+ * record of the last assembly, a change before its tail), a whole replay. Returns since when they are stale.
  */
 export async function assembleDueTables(logsDir: string, lagMs: number): Promise<{ readonly tablesStaleSince: number | null }> {
   const paths = replayPaths(logsDir);
@@ -47,7 +55,7 @@ export async function assembleDueTables(logsDir: string, lagMs: number): Promise
   try {
     const since = tablesStaleSince(paths);
     if (since === null || since + lagMs > Date.now()) return { tablesStaleSince: since };
-    await replayHoldingLock(paths, lock, {});
+    if (!assembleLiveTail(paths, lock)) await replayHoldingLock(paths, lock, {});
     return { tablesStaleSince: null };
   } finally {
     lock.release();
@@ -55,8 +63,49 @@ export async function assembleDueTables(logsDir: string, lagMs: number): Promise
 }
 
 /**
- * Replays the runs into the pending log of index.json `generation`: the events read, or null when one
- * needs a whole replay (its journal gone or not a file).
+ * The pending entries since the last assembly, taken into the assembled files in place (tail-plan.ts,
+ * tail-rewrite.ts), the record written, the marker cleared, and the log folded into index.json once
+ * it has grown large (index-commit.ts): true when done, false when a whole replay must do it.
+ */
+function assembleLiveTail(paths: ReplayPaths, lock: DerivedFilesLock): boolean {
+  const generation = readIndexGeneration(paths);
+  const record = readAssemblyRecord(paths);
+  if (generation === null || record === null || record.generation !== generation) return false;
+  const log = readIndexLogFrom(paths, generation, record.pendingBytes);
+  if (log === null) return false;
+  lock.assertHeld();
+  if (log.pending.size > 0) {
+    const plan = planTail(record, log.pending);
+    if (plan === null) return false;
+    const rewrite = rewriteTail(paths, record, plan);
+    if (!('files' in rewrite)) return false;
+    writeAssemblyRecord(paths, {
+      assembly: randomBytes(8).toString('hex'),
+      generation,
+      pendingBytes: log.bytes,
+      files: rewrite.files,
+      rows: plan.rows,
+      tail: plan.tail,
+      tailIsAll: plan.tailIsAll,
+    });
+  }
+  clearTablesStale(paths);
+  if (shouldFold(fs.statSync(paths.index).size, log.bytes)) foldIndexLog(paths);
+  return true;
+}
+
+/** index.json written whole with the pending log's entries, and the record moved to its new generation. */
+function foldIndexLog(paths: ReplayPaths): void {
+  const loaded = loadRunIndexWithAssembly(paths);
+  if (loaded.record === null || loaded.pending.size > 0) return; // the next replay does it
+  const generation = saveRunIndex(paths, loaded.index);
+  writeAssemblyRecord(paths, { ...loaded.record, generation, pendingBytes: 0 });
+}
+
+/**
+ * Replays the runs into the pending log of index.json `generation`, each from the checkpoint its state
+ * file was projected up to (the log is not read): the events read, or null when one needs a whole
+ * replay (its journal gone or not a file, or read again from byte 0).
  */
 async function replayLiveRuns(
   paths: ReplayPaths,
@@ -64,7 +113,6 @@ async function replayLiveRuns(
   generation: string,
   runIds: readonly string[],
 ): Promise<{ newEvents: number } | null> {
-  const pending = readIndexLog(paths, generation);
   let newEvents = 0;
   const batch = new DurableBatch();
   const updated: RunIndexEntry[] = [];
@@ -78,13 +126,13 @@ async function replayLiveRuns(
         whole = true;
         break;
       }
-      const previous = pending.get(runId) ?? checkpointOfState(paths, runId);
-      const files = replayFilesOf(paths, runId);
-      const outcome =
-        unchangedRun(paths, runId, previous, false, files, stat) ??
-        replayRun(paths, runId, previous, false, batch, files, stat, await loadEventCheck());
-      if (outcome.entry !== previous) updated.push(outcome.entry);
+      const previous = checkpointOfState(paths, runId);
+      const outcome = replayRun(paths, runId, previous, false, batch, replayFilesOf(paths, runId), stat, await loadEventCheck());
+      updated.push(outcome.entry);
       if (outcome.kind === 'replayed') newEvents += outcome.newEvents;
+      // Read again from byte 0 though it had been replayed: its journal may have been replaced (another
+      // RunStarted, so another place in the tables), which only a whole replay can tell (tail-plan.ts).
+      if (outcome.kind === 'replayed' && outcome.fromScratch && previous !== undefined) whole = true;
     }
     await batch.flush();
   } catch (error) {

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import type { AnalysisRun } from '../projections/analysis-input.js';
 import { resolveLogsDir } from '../src/journal/paths.js';
 import { analysisRunsWithoutWriting, derivedFilesWritable } from './read-only.js';
-import { replay, type ReplayReport } from './replay.js';
+import { replayThenRead, type ReplayReport } from './replay.js';
 import type { PricesAs } from './prices-as.js';
 import { analysisInputsFile, replayPaths } from './replay-paths.js';
 
 /**
  * The analyzer's inputs, current: replay first (incremental: it reads only what is new), then the
- * one line per run that replay assembled. When the logs folder is read-only, the journals are read
+ * one line per run that replay assembled, read under the same derived-files lock. When the logs folder is read-only, the journals are read
  * in full and nothing is written (`readOnly`).
  */
 export async function loadAnalysisRuns(
@@ -28,8 +28,11 @@ export async function loadAnalysisRuns(
   if (!derivedFilesWritable(dir)) {
     return { runs: await priced(await analysisRunsWithoutWriting(dir)), replay: { dir, ok: true, runs: [], tables: [] }, readOnly: true };
   }
-  const report = await replay({ dir });
-  return { runs: await priced(await readAnalysisRuns(analysisInputsFile(replayPaths(dir)))), replay: report, readOnly: false };
+  const { runs, report } = await replayThenRead(dir, async (report) => ({
+    runs: await readAnalysisRuns(analysisInputsFile(replayPaths(dir))),
+    report,
+  }));
+  return { runs: await priced(runs), replay: report, readOnly: false };
 }
 
 /**

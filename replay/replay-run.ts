@@ -11,7 +11,7 @@ import { DEFAULT_STALE_MS, isRunLocked } from '../src/journal/run-lock.js';
 import { GENESIS_HASH } from '../src/journal/envelope.js';
 import { describeFileKind } from '../src/journal/safe-open.js';
 import type { DurableBatch } from '../src/durable/atomic-file.js';
-import { encodeFragments, type RunFragments } from './csv-assembly.js';
+import { encodeFragments, type RunFragments } from './fragment-file.js';
 import { encodeCsvRows } from './csv-encoding.js';
 import { removeRunJson, writeRunJson } from './derived-json.js';
 import { runJsonFiles, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';

@@ -5,16 +5,19 @@ import { assertRunId, isValidRunId, JOURNAL_FILE, resolveLogsDir, runPaths } fro
 import type { EventCheck } from '../src/journal/reader.js';
 import { describeFileKind } from '../src/journal/safe-open.js';
 import { DurableBatch, removeFileDurably } from '../src/durable/atomic-file.js';
-import { assembledFilesIntact, assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
+import { assembledFilesIntact, type PreviousAssembly } from './csv-assembly.js';
+import { writeAssemblyRecord } from './assembly-record.js';
+import { finishTables, reportOf } from './finish-tables.js';
+import { commitIndex, type IndexChanges } from './index-commit.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { progressBar } from './progress.js';
 import { analysisInputsFile, replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { TABLE_FILES } from '../projections/tables/tables.js';
 import path from 'node:path';
 import { loadEventCheck, replayRun, unchangedRun, unsafeRunEntry, type RunReplayOutcome } from './replay-run.js';
-import { warnDiscarded } from './derived-warning.js';
+import type { ReplayReport, RunReplayReport } from './replay-report.js';
 import { clearTablesStale, tablesStaleSince } from './tables-stale.js';
-import { countRows, loadRunIndexWithAssembly, saveRunIndex, tableOrder, type RunIndexEntry } from './run-index.js';
+import { loadRunIndexWithAssembly, type RunIndexEntry } from './run-index.js';
 
 export interface ReplayOptions {
   readonly dir?: string;
@@ -28,26 +31,7 @@ export interface ReplayOptions {
   readonly lockWaitMs?: number;
 }
 
-export interface RunReplayReport {
-  readonly runId: string;
-  readonly outcome: RunReplayOutcome['kind'];
-  /** Events read by this replay (only the new ones when it continued from a checkpoint). */
-  readonly newEvents: number;
-  readonly fromScratch: boolean;
-  readonly tornTail: { readonly offset: number; readonly bytes: number } | null;
-  /** Corruption that made replay refuse the run. */
-  readonly refused: { readonly line: number; readonly offset: number; readonly problem: string } | null;
-}
-
-export interface ReplayReport {
-  readonly dir: string;
-  /** False when a run was refused for corruption. */
-  readonly ok: boolean;
-  readonly runs: readonly RunReplayReport[];
-  readonly tables: ReadonlyArray<{ readonly file: string; readonly rows: number }>;
-  /** Live updates had left the tables behind the runs since then (ISO 8601); this replay brought them up to date. */
-  readonly tablesLaggedSince?: string;
-}
+export type { ReplayReport, RunReplayReport } from './replay-report.js';
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -74,6 +58,21 @@ export async function replay(options: ReplayOptions = {}): Promise<ReplayReport>
   }
 }
 
+/**
+ * replay(), then `read` while the derived-files lock is still held: the assembled files are written in
+ * place from their first changed run (docs/DESIGN.md §6.3), so a reader of them takes its turn on the
+ * lock like a writer, and never sees one half rewritten.
+ */
+export async function replayThenRead<T>(dir: string, read: (report: ReplayReport) => Promise<T>): Promise<T> {
+  const paths = replayPaths(resolveLogsDir(dir));
+  const lock = await DerivedFilesLock.acquire(paths, 60_000);
+  try {
+    return await read(await replayHoldingLock(paths, lock, {}));
+  } finally {
+    lock.release();
+  }
+}
+
 /** replay() once its options are checked and the derived-files lock is taken. */
 export async function replayHoldingLock(
   paths: ReplayPaths,
@@ -82,12 +81,17 @@ export async function replayHoldingLock(
 ): Promise<ReplayReport> {
   const staleSince = tablesStaleSince(paths);
   const lagged = staleSince === null ? {} : { tablesLaggedSince: new Date(staleSince).toISOString() };
-  const { index, runs, changed, indexChanged, previous } = await updateRuns(paths, lock, options);
+  const { index, runs, changed, previous } = await updateRuns(paths, lock, options);
+  const record = previous.record;
   // Nothing new in any journal: the tables and the analyzer's inputs are what this replay would write.
-  if (!changed && tablesPresent(paths) && assembledFilesIntact(paths, previous.assembly)) {
-    if (indexChanged) saveRunIndex(paths, index, previous.assembly);
+  if (!changed && record && tablesPresent(paths) && assembledFilesIntact(paths, record)) {
+    if (previous.changes.updated.length > 0) {
+      // Entries that changed without changing a row (a writer that died, a journal touched): the same files, a new index.
+      const { generation, logBytes } = commitIndex(paths, index, previous.changes);
+      writeAssemblyRecord(paths, { ...record, generation, pendingBytes: logBytes });
+    }
     clearTablesStale(paths);
-    return { ...reportOf(paths, runs, countRows(index, TABLE_FILES)), ...lagged };
+    return { ...reportOf(paths, runs, new Map(Object.entries(record.rows))), ...lagged };
   }
   return { ...(await finishTables(paths, lock, index, runs, previous)), ...lagged };
 }
@@ -102,18 +106,18 @@ export async function updateRuns(
   index: Map<string, RunIndexEntry>;
   runs: RunReplayReport[];
   changed: boolean;
-  indexChanged: boolean;
-  previous: PreviousAssembly;
+  previous: PreviousAssembly & { readonly changes: IndexChanges };
 }> {
-  const { index, assembly, assembled, pending } = loadRunIndexWithAssembly(paths);
+  const loaded = loadRunIndexWithAssembly(paths);
+  const { index, assembled, pending } = loaded;
   // The entries the last table assembly was made from (updates replace entries, never change them).
   const entries = new Map(assembled);
-  // Runs a live update replayed since that assembly: their rows in the tables are older than their fragments.
-  const changedRuns = new Set<string>(pending);
   const journals = journalsOnDisk(paths.logsDir);
   const onDisk = [...journals.keys()];
   const onDiskSet = new Set(onDisk);
   const gone = [...index.keys()].filter((id) => !onDiskSet.has(id));
+  // Runs a live update replayed since that assembly (their rows in the tables are older than their fragments), and runs gone.
+  const changedRuns = new Set<string>([...pending, ...gone]);
   for (const runId of gone) forgetRun(paths, index, runId);
   const wanted = new Set(options.runIds ?? onDisk);
   // Runs outside the selection are replayed too when they have never been: the tables hold every run.
@@ -123,9 +127,9 @@ export async function updateRuns(
   // One listing instead of existence checks per run.
   const replayFiles = listFileNames(path.dirname(runRowsFile(paths, 'x')));
   const batch = new DurableBatch();
-  // Whether the tables must be assembled again, and whether the index must be saved again.
+  // Whether the tables must be assembled again, and the entries to save.
   let changed = gone.length > 0 || pending.size > 0;
-  let indexChanged = changed;
+  const updated: RunIndexEntry[] = [];
   let lastYield = Date.now();
   let checkEvent: EventCheck | undefined;
   try {
@@ -148,7 +152,7 @@ export async function updateRuns(
         changed = true;
         changedRuns.add(runId);
       }
-      if (index.get(runId) !== outcome.entry) indexChanged = true;
+      if (index.get(runId) !== outcome.entry) updated.push(outcome.entry);
       index.set(runId, outcome.entry);
       runs.push({
         runId,
@@ -172,7 +176,14 @@ export async function updateRuns(
     throw error;
   }
   progress.finish();
-  return { index, runs, changed, indexChanged, previous: { assembly, entries, changedRuns } };
+  const changes = {
+    generation: loaded.generation,
+    indexBytes: loaded.indexBytes,
+    logBytes: loaded.logBytes,
+    updated,
+    removed: gone.length > 0,
+  };
+  return { index, runs, changed, previous: { record: loaded.record, entries, changedRuns, changes } };
 }
 
 /**
@@ -231,58 +242,4 @@ export function forgetRun(paths: ReplayPaths, index: Map<string, RunIndexEntry>,
   index.delete(runId);
   removeFileDurably(runRowsFile(paths, runId));
   removeFileDurably(runStateFile(paths, runId));
-}
-
-/**
- * Rewrites the seven tables and saves the index; the caller holds the lock. A run whose fragment does
- * not verify (its lengths or SHA-256) is rebuilt from its journal, with one warning line, and the
- * tables are assembled again: derived state is never trusted over the journals (docs/DESIGN.md §6.5).
- */
-export async function finishTables(
-  paths: ReplayPaths,
-  lock: DerivedFilesLock,
-  index: Map<string, RunIndexEntry>,
-  runs: RunReplayReport[],
-  previous?: PreviousAssembly,
-): Promise<ReplayReport> {
-  let last = previous;
-  for (let attempt = 0; ; attempt += 1) {
-    lock.assertHeld();
-    const made = assembleDerivedTables(paths, tableOrder(index), last);
-    if ('assembly' in made) {
-      saveRunIndex(paths, index, made.assembly);
-      // Current now, whoever asked (replay, cleanup, central replay): live updates' marker goes.
-      clearTablesStale(paths);
-      return reportOf(paths, runs, made.rows);
-    }
-    // A fragment just rebuilt from its journal that still does not verify: the disk is not keeping what is written.
-    if (attempt > 0)
-      throw new Error(
-        `${runRowsFile(paths, made.unverified[0]!.runId)} does not verify even after a rebuild: ${made.unverified[0]!.problem}`,
-      );
-    const checkEvent = await loadEventCheck();
-    const batch = new DurableBatch();
-    try {
-      for (const { runId, problem } of made.unverified) {
-        warnDiscarded(runRowsFile(paths, runId), problem);
-        const stat = fs.lstatSync(runPaths(paths.logsDir, runId).journal);
-        index.set(runId, replayRun(paths, runId, undefined, true, batch, new Set(), stat, checkEvent).entry);
-      }
-      await batch.flush();
-    } catch (error) {
-      batch.abort();
-      throw error;
-    }
-    const rebuilt = new Set(made.unverified.map((u) => u.runId));
-    last = last && { ...last, changedRuns: new Set([...last.changedRuns, ...rebuilt]) };
-  }
-}
-
-function reportOf(paths: ReplayPaths, runs: RunReplayReport[], rowCounts: ReadonlyMap<string, number>): ReplayReport {
-  return {
-    dir: paths.logsDir,
-    ok: runs.every((r) => r.refused === null),
-    runs,
-    tables: [...rowCounts.entries()].map(([file, rows]) => ({ file, rows })),
-  };
 }

@@ -4,6 +4,7 @@ import { runledgerVersion } from '../src/version.js';
 import { writeFileAtomic } from '../src/durable/atomic-file.js';
 import { sha256Hex } from '../src/journal/line.js';
 import { warnDiscarded } from './derived-warning.js';
+import { readAssemblyRecord, type AssemblyRecord } from './assembly-record.js';
 import { readIndexLog, removeIndexLog } from './index-log.js';
 import { decodeEntry, encodeEntry } from './run-index-codec.js';
 import type { RunIndexEntry } from './run-index-entry.js';
@@ -15,7 +16,7 @@ export type { RunIndexEntry };
 // version is ignored and everything rebuilt.
 // The runledger version is checked too: another version's projections may give other bytes, so
 // its index is ignored and every run rebuilt.
-const INDEX_VERSION = 17;
+const INDEX_VERSION = 18;
 
 export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
   return loadRunIndexWithAssembly(paths).index;
@@ -25,54 +26,72 @@ export function loadRunIndex(paths: ReplayPaths): Map<string, RunIndexEntry> {
 export interface LoadedRunIndex {
   /** Every run's latest entry. */
   readonly index: Map<string, RunIndexEntry>;
-  /** The id of the table assembly index.json's own entries describe (csv-assembly.ts). */
-  readonly assembly: string | null;
-  /** index.json's own entries: what the assembled files were made from. */
+  /** index.json's generation: what pending entries and the assembly record pair with (null: no index). */
+  readonly generation: string | null;
+  /** The record of the last table assembly (assembly-record.ts), if it was made from this index. */
+  readonly record: AssemblyRecord | null;
+  /** The entries the recorded assembly was made from: index.json's, with the pending entries it took in. */
   readonly assembled: ReadonlyMap<string, RunIndexEntry>;
-  /** Runs with a pending entry: their rows in the assembled files are older than their fragments. */
+  /** Runs with a pending entry newer than the recorded assembly: their rows in the assembled files are older than their fragments. */
   readonly pending: ReadonlySet<string>;
+  /** Sizes of index.json and of the pending log: when the log has grown large, it is folded into index.json. */
+  readonly indexBytes: number;
+  readonly logBytes: number;
 }
 
 /**
- * The index and the id of the table assembly it describes: the assembled files were made from
- * index.json's entries, in table order, when `.replay/tables.json` names the same id (csv-assembly.ts).
- * Entries that live updates appended since (index-log.ts) are applied on top, and their runs listed as pending.
+ * The index and the table assembly it describes: index.json's entries, with the entries that live
+ * updates and replays appended since (index-log.ts) on top. The assembled files were made from
+ * index.json's entries and the log's first `pendingBytes` bytes when `.replay/tables.json` names
+ * index.json's generation; the runs of the log's later entries are listed as pending.
  */
 export function loadRunIndexWithAssembly(paths: ReplayPaths): LoadedRunIndex {
-  const empty = { index: new Map<string, RunIndexEntry>(), assembly: null, assembled: new Map(), pending: new Set<string>() };
+  const file = readIndexFile(paths);
+  if (file === null)
+    return { index: new Map(), generation: null, record: null, assembled: new Map(), pending: new Set(), indexBytes: 0, logBytes: 0 };
+  const { generation } = file;
+  const saved = readAssemblyRecord(paths);
+  const record = saved !== null && generation !== null && saved.generation === generation ? saved : null;
+  const logged = readIndexLog(paths, generation, record?.pendingBytes ?? 0);
+  const assembled = new Map(file.entries);
+  for (const [runId, entry] of logged.assembled) assembled.set(runId, entry);
+  const index = new Map(assembled);
+  for (const [runId, entry] of logged.pending) index.set(runId, entry);
+  return { index, generation, record, assembled, pending: new Set(logged.pending.keys()), indexBytes: file.bytes, logBytes: logged.bytes };
+}
+
+/** index.json's entries, generation and size; null when it is missing, of another version, or does not verify (warned). */
+function readIndexFile(paths: ReplayPaths): { entries: Map<string, RunIndexEntry>; generation: string | null; bytes: number } | null {
   let text: string;
   try {
     text = fs.readFileSync(paths.index, 'utf8');
   } catch {
-    return empty; // missing or unreadable: replay rebuilds everything, which is always correct
+    return null; // missing or unreadable: replay rebuilds everything, which is always correct
   }
-  let parsed: { version?: number; runledger?: string; assembly?: unknown; generation?: unknown; sha256?: unknown; runs?: unknown[] };
+  let parsed: { version?: number; runledger?: string; generation?: unknown; sha256?: unknown; runs?: unknown[] };
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
     warnDiscarded(paths.index, 'it is not JSON');
-    return empty;
+    return null;
   }
   // Another format or runledger version is no damage: it is rebuilt without a warning.
   if (parsed === null || typeof parsed !== 'object' || parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion())
-    return empty;
+    return null;
   if (!Array.isArray(parsed.runs) || parsed.sha256 !== sha256Hex(runsText(parsed.runs))) {
     warnDiscarded(paths.index, 'its SHA-256 does not match its runs');
-    return empty;
+    return null;
   }
-  const assembled = new Map<string, RunIndexEntry>();
+  const entries = new Map<string, RunIndexEntry>();
   for (const encoded of parsed.runs) {
     const entry = decodeEntry(encoded);
     if (entry === null) {
       warnDiscarded(paths.index, 'an entry does not decode');
-      return empty;
+      return null;
     }
-    assembled.set(entry.runId, entry);
+    entries.set(entry.runId, entry);
   }
-  const logged = readIndexLog(paths, typeof parsed.generation === 'string' ? parsed.generation : null);
-  const index = new Map(assembled);
-  for (const [runId, entry] of logged) index.set(runId, entry);
-  return { index, assembly: typeof parsed.assembly === 'string' ? parsed.assembly : null, assembled, pending: new Set(logged.keys()) };
+  return { entries, generation: typeof parsed.generation === 'string' ? parsed.generation : null, bytes: Buffer.byteLength(text) };
 }
 
 /**
@@ -113,15 +132,17 @@ const RUNS_OPENING = ',"runs":[';
 /** The runs part of the index as written, one run a line: what its SHA-256 covers (JSON.stringify of parsed JSON gives the same text). */
 const runsText = (encoded: readonly unknown[]): string => encoded.map((entry) => JSON.stringify(entry)).join(',\n');
 
-export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>, assembly: string | null = null): void {
+/** Writes index.json whole, with a new generation (returned), and removes the pending log it took in. */
+export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>): string {
   const runs = [...index.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
   // One run a line, so that the file reads (and diffs) run by run.
   const lines = runsText(runs.map(encodeEntry));
   // A new generation: pending entries appended for the old index.json are ignored from now on.
   const generation = randomBytes(8).toString('hex');
-  const head = JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), assembly, generation, sha256: sha256Hex(lines) });
+  const head = JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), generation, sha256: sha256Hex(lines) });
   writeFileAtomic(paths.index, `${head.slice(0, -1)}${RUNS_OPENING}\n${lines}\n]}\n`);
   removeIndexLog(paths);
+  return generation;
 }
 
 /** Runs in table order: by start time, then run id; runs without derived rows are left out. */

@@ -160,7 +160,7 @@ describe("the analyzer's inputs: each finished issue's outcome", () => {
     fs.writeFileSync(fragmentFile, Buffer.concat([Buffer.from(`${JSON.stringify({ bytes: oldBytes })}\n`), ...parts]));
     fs.writeFileSync(analysisInputsFile(paths), strip(fs.readFileSync(analysisInputsFile(paths), 'utf8')));
     const index = JSON.parse(fs.readFileSync(paths.index, 'utf8')) as { version: number };
-    expect(index.version).toBe(17);
+    expect(index.version).toBe(18);
     fs.writeFileSync(paths.index, JSON.stringify({ ...index, version: 13 }));
 
     const { runs } = await loadAnalysisRuns({ dir });

@@ -61,13 +61,18 @@ describe('replay checkpoints and durable batches', () => {
     first.close(); // crashed: no RunFinished, so it can be resumed
     await replay({ dir });
     const oldIndex = fs.readFileSync(path.join(dir, '.replay', 'index.json'));
+    const log = path.join(dir, '.replay', 'index-pending.ndjson');
+    const oldLog = fs.existsSync(log) ? fs.readFileSync(log) : null;
 
     const second = await MetricsCollector.resume({ ...options(dir), runId: 'run-crash' });
     issue(second, 2);
     second.finalizeRun('completed');
     await replay({ dir });
-    // As if the process had died after the state files were renamed and before the index was saved.
+    // As if the process had died after the state files were renamed and before the index was saved
+    // (index.json written whole, or the run's entry appended to the pending log).
     fs.writeFileSync(path.join(dir, '.replay', 'index.json'), oldIndex);
+    if (oldLog === null) fs.rmSync(log, { force: true });
+    else fs.writeFileSync(log, oldLog);
     const report = await replay({ dir });
 
     expect(report.runs[0]).toMatchObject({ runId: 'run-crash', outcome: 'replayed', fromScratch: true });

@@ -18,7 +18,7 @@ function derivedFiles(dir: string): Record<string, string> {
     const file = path.join(dir, name);
     if (!fs.statSync(file).isFile() || name.includes('events.ndjson') || name.endsWith('.lock') || name.startsWith('.replay/runs'))
       continue;
-    if (name === '.replay/index.json' || name === '.replay/tables.json') continue;
+    if (name === '.replay/index.json' || name === '.replay/tables.json' || name === '.replay/index-pending.ndjson') continue;
     out[name] = fs.readFileSync(file, 'base64');
   }
   return out;

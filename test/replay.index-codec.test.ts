@@ -46,7 +46,7 @@ describe('replay index codec', () => {
     const entries = fc.sample(entry, 50).map((e, i) => ({ ...e, runId: `run_${i}` }));
     const paths = replayPaths(tempDir());
     fs.mkdirSync(paths.stateDir, { recursive: true });
-    saveRunIndex(paths, new Map(entries.map((e) => [e.runId, e])), 'abc');
+    saveRunIndex(paths, new Map(entries.map((e) => [e.runId, e])));
     expect(loadRunIndex(paths)).toEqual(new Map(entries.map((e) => [e.runId, e])));
 
     const text = fs.readFileSync(paths.index, 'utf8');

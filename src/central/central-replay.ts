@@ -2,7 +2,8 @@ import { DeliverPolicy, jetstream, type Consumer, type JsMsg } from '@nats-io/je
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { DerivedFilesLock } from '../../replay/derived-lock.js';
 import { replayPaths } from '../../replay/replay-paths.js';
-import { finishTables, updateRuns, type ReplayReport } from '../../replay/replay.js';
+import { updateRuns, type ReplayReport } from '../../replay/replay.js';
+import { finishTables } from '../../replay/finish-tables.js';
 import { listRunIds } from '../audit/verify-runs.js';
 import { StreamConfigError } from '../errors.js';
 import { resolveLogsDir } from '../journal/paths.js';

@@ -5,7 +5,8 @@ import { RunLock } from '../journal/run-lock.js';
 import { readRunProgress, readShipTarget, removeRunProgress } from '../ship/ship-progress.js';
 import { DerivedFilesLock } from '../../replay/derived-lock.js';
 import { replayPaths } from '../../replay/replay-paths.js';
-import { finishTables, forgetRun, updateRuns } from '../../replay/replay.js';
+import { forgetRun, updateRuns } from '../../replay/replay.js';
+import { finishTables } from '../../replay/finish-tables.js';
 import type { RunIndexEntry } from '../../replay/run-index.js';
 
 export interface CleanupOptions {

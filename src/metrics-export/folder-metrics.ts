@@ -4,6 +4,7 @@ import { derivedFilesWritable } from '../../replay/read-only.js';
 import { replay } from '../../replay/replay.js';
 import { replayPaths, type ReplayPaths } from '../../replay/replay-paths.js';
 import { readRunState } from '../../replay/replay-run.js';
+import { indexLogFile } from '../../replay/index-log.js';
 import { loadRunIndex, tableOrder, type RunIndexEntry } from '../../replay/run-index.js';
 import { LogsDirError } from '../errors.js';
 import { emptyLabelBounds, admitLabels } from './label-bounds.js';
@@ -83,7 +84,9 @@ export class FolderMetrics {
 
   private async refreshOnce(): Promise<void> {
     await replay({ dir: this.paths.logsDir });
-    const stamp = fileStamp(this.paths.index);
+    // The index is index.json with the pending log's entries on top (docs/DESIGN.md §6.1): either may change.
+    const indexFile = fileStamp(this.paths.index);
+    const stamp = indexFile === null ? null : `${indexFile}/${fileStamp(indexLogFile(this.paths)) ?? 'no log'}`;
     if (stamp === null || stamp !== this.indexStamp) await this.readChangedRuns(stamp);
     this.refreshedAtMs = Date.now();
     this.version += 1;
