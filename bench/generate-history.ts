@@ -75,14 +75,21 @@ export async function generateHistory(logsDir: string, spec: HistorySpec): Promi
 /**
  * Appends about `events` events to a history, as the next working session would: half to crashed
  * runs that are resumed (their journals grow, and they are left crashed again so that a later round
- * can resume them once more), half as new runs. Returns the events written.
+ * can resume them once more), half as new runs; or, with `resumeCrashed: false`, all as new runs.
+ * Returns the events written.
  */
-export async function appendToHistory(logsDir: string, spec: HistorySpec, events: number, round: number): Promise<number> {
+export async function appendToHistory(
+  logsDir: string,
+  spec: HistorySpec,
+  events: number,
+  round: number,
+  options: { readonly resumeCrashed: boolean } = { resumeCrashed: true },
+): Promise<number> {
   const priceBook = new PriceBook({ overrideFile: null });
   const mean = spec.events / spec.runs;
   const crashed = crashedRunIndexes(spec);
   const perRun = Math.max(12, Math.round(mean));
-  const resumedRuns = Math.min(crashed.length, Math.max(1, Math.round(events / 2 / perRun)));
+  const resumedRuns = options.resumeCrashed ? Math.min(crashed.length, Math.max(1, Math.round(events / 2 / perRun))) : 0;
   const newRuns = Math.max(1, Math.round((events - resumedRuns * perRun) / perRun));
   let written = 0;
   for (let i = 0; i < resumedRuns; i += 1) {
@@ -101,12 +108,14 @@ export async function appendToHistory(logsDir: string, spec: HistorySpec, events
       100_000 * (round + 1),
     );
   }
+  // New runs only: started after every run of the history and of the other kind of round, so they sort last.
+  const firstIndex = options.resumeCrashed ? spec.runs : 2 * spec.runs;
   for (let i = 0; i < newRuns; i += 1) {
-    const index = spec.runs + round * newRuns + i;
+    const index = firstIndex + round * newRuns + i;
     const run = runOf(spec, index);
     written += await writeSimulatedRun({
       ...run,
-      runId: `${runIdOf(index)}_appended`,
+      runId: `${runIdOf(index)}_${options.resumeCrashed ? 'appended' : 'new'}`,
       dir: logsDir,
       priceBook,
       targetEvents: perRun,

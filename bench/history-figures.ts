@@ -167,6 +167,20 @@ export async function measureHistoryFigures(
     },
   ];
   const incrementalLegs = await interleave(rounds, incrementalComparison(), (round) => log(`incremental round ${round}/${rounds} done`));
+  const newRunsSpec: FigureSpec = {
+    ...incrementalSpec,
+    name: `incremental replay after appending ${plan.appendFraction * 100}% more events in new runs only (${runsText(appendEvents)})`,
+    note: 'the new events in new runs, started after every run in the folder (a working day of new runs: the tables change at their ends); the appending is untimed',
+  };
+  let newRunsRound = 0;
+  const newRunsComparison = (): Comparison[] => [
+    {
+      name: newRunsSpec.name,
+      baseline: () => fullReplayLeg(logsDir, lineBytes),
+      collector: () => incrementalReplayLeg(logsDir, plan.history, appendEvents, newRunsRound++, lineBytes, { resumeCrashed: false }),
+    },
+  ];
+  const newRunsLegs = await interleave(rounds, newRunsComparison(), (round) => log(`new-runs incremental round ${round}/${rounds} done`));
   const rewrites: Array<{ ms: number; bytes: number }> = [];
   for (let round = 0; round < rounds; round += 1) rewrites.push(await tablesRewriteLeg(logsDir));
   const tablesRewrite = { bytes: rewrites.at(-1)!.bytes, ms: median(rewrites.map((r) => r.ms)), rounds: rewrites.map((r) => r.ms) };
@@ -202,6 +216,7 @@ export async function measureHistoryFigures(
     figures: [
       buildFigure(replaySpec, replayLegs.get(replaySpec.name)!, lineBytes),
       buildFigure(incrementalSpec, incrementalLegs.get(incrementalSpec.name)!, lineBytes),
+      buildFigure(newRunsSpec, newRunsLegs.get(newRunsSpec.name)!, lineBytes),
       ...compareSpecs.map((spec) => buildFigure(spec, compareLegs, lineBytes)),
       buildFigure(scrape, scrapeLegs, lineBytes),
       ...memorySpecs.map((spec) => buildFigure(spec, memoryLegs, lineBytes)),

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { mulberry32 } from '../src/entries/analysis.js';
 import { AsyncMetricsCollector } from '../src/index.js';
 import { writtenBytes } from './written-bytes.js';
 
@@ -19,7 +20,18 @@ export interface LiveSupervisorTask {
   readonly live: boolean;
   /** The collectors' liveTablesEveryMs, when the build under test has it. */
   readonly liveTablesEveryMs?: number;
+  /**
+   * 'lockstep': every supervisor waits exactly `everyMs` before each issue, all starting together, so
+   * that all 8 finish their issues within the same few milliseconds, every time. 'staggered': each
+   * starts `index / supervisors` of a period late and waits a seeded uniform 0.5–1.5 × `everyMs`
+   * (the same mean rate), as supervisors working on real issues do. Default 'lockstep'.
+   */
+  readonly pattern?: LivePattern;
+  readonly index?: number;
+  readonly supervisors?: number;
 }
+
+export type LivePattern = 'lockstep' | 'staggered';
 
 export interface LiveSupervisorResult {
   readonly cpuMs: number;
@@ -43,8 +55,11 @@ async function supervise(task: LiveSupervisorTask): Promise<LiveSupervisorResult
     ...(task.liveTablesEveryMs === undefined ? {} : { liveTablesEveryMs: task.liveTablesEveryMs }),
   });
   const finalizeIssueMs: number[] = [];
+  const staggered = task.pattern === 'staggered';
+  const random = mulberry32(1 + (task.index ?? 0));
+  if (staggered) await sleep((task.everyMs * (task.index ?? 0)) / (task.supervisors ?? 1));
   for (let issue = 1; issue <= task.issues; issue += 1) {
-    await sleep(task.everyMs);
+    await sleep(staggered ? task.everyMs * (0.5 + random()) : task.everyMs);
     await metrics.startIssue(issue, { title: `live issue ${issue}`, labels: ['backend'] });
     await metrics.startAgent('coding');
     await metrics.recordTokenUsage({ model: 'gpt-4o', provider: 'openai', inputTokens: 12_000, outputTokens: 2_000 });

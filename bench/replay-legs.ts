@@ -43,8 +43,9 @@ export async function incrementalReplayLeg(
   events: number,
   round: number,
   lineBytes: number,
+  options: { readonly resumeCrashed: boolean } = { resumeCrashed: true },
 ): Promise<CollectorLegResult> {
-  const appended = await appendToHistory(logsDir, spec, events, round);
+  const appended = await appendToHistory(logsDir, spec, events, round, options);
   const start = performance.now();
   const report = await replay({ dir: logsDir });
   const ms = elapsedMs(start);
