@@ -1,72 +1,60 @@
 /**
  * The incremental replay after 1% more events, on one fixed history, for profiling and for before/after
- * figures: `node dist/bench/incremental-profile.js <dir> [rounds]`. The first call generates the
- * history (10,000 runs, 1M events, as `npm run bench`) into <dir>/base and replays it once; every round
- * copies that base afresh into <dir>/work, appends the same 1% as round `i` of the bench does (untimed),
- * and times one `replay` in this process. With RUNLEDGER_CPU_PROFILE=<dir>, each timed replay (and only
- * it) is CPU-profiled into <dir>/round-<i>.cpuprofile. Prints one JSON line per round and the median on stderr.
+ * figures: `node dist/bench/incremental-profile.js <dir> [rounds] [other-dist ...]`. The first call
+ * generates the history (10,000 runs, 1M events, as `npm run bench`) into <dir>/base and replays it once.
+ * Every round, for this build and each other build given (a copy of another commit's dist/, in turn, the
+ * order alternating from round to round so that a busy machine weighs on both alike): a fresh copy of the
+ * base in <dir>/work, a replay with nothing new by that build, the same 1% appended as round `i` of the
+ * bench appends (untimed), and one timed `replay` by that build in a child process (bench/replay-child.ts).
+ * With RUNLEDGER_CPU_PROFILE=<dir> the timed children run under `node --cpu-prof` into that folder.
+ * Prints one JSON line per replay, and the median per build on stderr.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { replay } from '../replay/index.js';
+import { fileURLToPath } from 'node:url';
 import { appendToHistory, generateHistory } from './generate-history.js';
 import { planFromArgs } from './options.js';
-import { elapsedMs, median } from './stats.js';
+import { median } from './stats.js';
 
-const [dir, roundsArg] = process.argv.slice(2);
-if (!dir) throw new Error('usage: incremental-profile.js <dir> [rounds]');
+const [dir, roundsArg, ...otherDists] = process.argv.slice(2);
+if (!dir) throw new Error('usage: incremental-profile.js <dir> [rounds] [other-dist ...]');
 const rounds = Number(roundsArg ?? 3);
 const spec = planFromArgs([]).history;
 const base = path.join(dir, 'base', 'logs');
 const work = path.join(dir, 'work', 'logs');
+const ownDist = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const builds = [ownDist, ...otherDists.map((d) => path.resolve(d))];
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
+
+/** One replay by the build in `dist`, in a child process: its in-process milliseconds and the events it read. */
+function replayBy(dist: string, logsDir: string, profileDir?: string): { ms: number; events: number } {
+  const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const out = execFileSync(process.execPath, [...flags, path.join(dist, 'bench', 'replay-child.js'), logsDir], { encoding: 'utf8' });
+  return JSON.parse(out) as { ms: number; events: number };
+}
 
 if (!fs.existsSync(path.join(base, '.replay'))) {
   log(`generating ${spec.runs} runs, ${spec.events} events into ${base} ...`);
   const history = await generateHistory(base, spec);
   log(`  ${history.events} events in ${history.seconds.toFixed(0)} s; first replay ...`);
-  const start = performance.now();
-  await replay({ dir: base });
-  log(`  first replay ${(elapsedMs(start) / 1000).toFixed(1)} s`);
+  log(`  first replay ${(replayBy(ownDist, base).ms / 1000).toFixed(1)} s`);
 }
 
-async function startProfiler(): Promise<{ stop: (round: number) => Promise<void> } | null> {
-  const outDir = process.env.RUNLEDGER_CPU_PROFILE;
-  if (!outDir) return null;
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 100 });
-  await session.post('Profiler.start');
-  return {
-    stop: async (round) => {
-      const { profile } = await session.post('Profiler.stop');
-      fs.mkdirSync(outDir, { recursive: true });
-      fs.writeFileSync(path.join(outDir, `round-${round}.cpuprofile`), JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
-
-const times: number[] = [];
+const times = new Map<string, number[]>(builds.map((b) => [b, []]));
 for (let round = 0; round < rounds; round += 1) {
-  fs.rmSync(path.dirname(work), { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(work), { recursive: true });
-  execFileSync('cp', ['-a', base, work]);
-  // The copy's index is of the base: a replay with nothing new first, so only the append is timed after.
-  await replay({ dir: work });
-  const appended = await appendToHistory(work, spec, Math.round(spec.events / 100), round);
-  const profiler = await startProfiler();
-  const start = performance.now();
-  const report = await replay({ dir: work });
-  const ms = elapsedMs(start);
-  await profiler?.stop(round);
-  const read = report.runs.reduce((sum, run) => sum + run.newEvents, 0);
-  if (!report.ok || read !== appended) throw new Error(`round ${round}: read ${read} of ${appended} appended events, ok=${report.ok}`);
-  const changed = report.runs.filter((run) => run.outcome !== 'unchanged').length;
-  times.push(ms);
-  process.stdout.write(`${JSON.stringify({ round, appended, changedRuns: changed, ms: Math.round(ms) })}\n`);
+  const order = round % 2 === 0 ? builds : [...builds].reverse();
+  for (const build of order) {
+    fs.rmSync(path.dirname(work), { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(work), { recursive: true });
+    execFileSync('cp', ['-a', base, work]);
+    replayBy(build, work); // the copy's files are the base's: nothing new, so that only the append is timed after
+    const appended = await appendToHistory(work, spec, Math.round(spec.events / 100), round);
+    const { ms, events } = replayBy(build, work, process.env.RUNLEDGER_CPU_PROFILE);
+    if (events !== appended) throw new Error(`round ${round}: ${build} read ${events} of ${appended} appended events`);
+    times.get(build)!.push(ms);
+    process.stdout.write(`${JSON.stringify({ round, build, appended, ms: Math.round(ms) })}\n`);
+  }
 }
-log(`median ${median(times).toFixed(0)} ms over ${rounds} rounds: ${times.map((t) => t.toFixed(0)).join(', ')}`);
+for (const [build, ms] of times)
+  log(`${build}: median ${median(ms).toFixed(0)} ms over ${rounds} rounds (${ms.map((t) => t.toFixed(0)).join(', ')})`);
