@@ -29,7 +29,7 @@ const log = (message: string): void => void process.stderr.write(`${message}\n`)
 
 /** One replay by the build in `dist`, in a child process: its in-process milliseconds and the events it read. */
 function replayBy(dist: string, logsDir: string, profileDir?: string): { ms: number; events: number } {
-  const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const flags = profileDir ? ['--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${profileDir}`] : [];
   const out = execFileSync(process.execPath, [...flags, path.join(dist, 'bench', 'replay-child.js'), logsDir], { encoding: 'utf8' });
   return JSON.parse(out) as { ms: number; events: number };
 }
