@@ -27,11 +27,11 @@ const ownDist = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const builds = [ownDist, ...otherDists.map((d) => path.resolve(d))];
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
 
-/** One replay by the build in `dist`, in a child process: its in-process milliseconds and the events it read. */
-function replayBy(dist: string, logsDir: string, profileDir?: string): { ms: number; events: number } {
+/** One replay by the build in `dist`, in a child process: its in-process milliseconds, its CPU milliseconds and the events it read. */
+function replayBy(dist: string, logsDir: string, profileDir?: string): { ms: number; cpuMs: number; events: number } {
   const flags = profileDir ? ['--cpu-prof', '--cpu-prof-interval=250', `--cpu-prof-dir=${profileDir}`] : [];
   const out = execFileSync(process.execPath, [...flags, path.join(dist, 'bench', 'replay-child.js'), logsDir], { encoding: 'utf8' });
-  return JSON.parse(out) as { ms: number; events: number };
+  return JSON.parse(out) as { ms: number; cpuMs: number; events: number };
 }
 
 if (!fs.existsSync(path.join(base, '.replay'))) {
@@ -42,6 +42,7 @@ if (!fs.existsSync(path.join(base, '.replay'))) {
 }
 
 const times = new Map<string, number[]>(builds.map((b) => [b, []]));
+const cpuTimes = new Map<string, number[]>(builds.map((b) => [b, []]));
 for (let round = 0; round < rounds; round += 1) {
   const order = round % 2 === 0 ? builds : [...builds].reverse();
   for (const build of order) {
@@ -50,11 +51,16 @@ for (let round = 0; round < rounds; round += 1) {
     execFileSync('cp', ['-a', base, work]);
     replayBy(build, work); // the copy's files are the base's: nothing new, so that only the append is timed after
     const appended = await appendToHistory(work, spec, Math.round(spec.events / 100), round);
-    const { ms, events } = replayBy(build, work, process.env.RUNLEDGER_CPU_PROFILE);
+    const { ms, cpuMs, events } = replayBy(build, work, process.env.RUNLEDGER_CPU_PROFILE);
     if (events !== appended) throw new Error(`round ${round}: ${build} read ${events} of ${appended} appended events`);
     times.get(build)!.push(ms);
-    process.stdout.write(`${JSON.stringify({ round, build, appended, ms: Math.round(ms) })}\n`);
+    cpuTimes.get(build)!.push(cpuMs);
+    process.stdout.write(`${JSON.stringify({ round, build, appended, ms: Math.round(ms), cpuMs: Math.round(cpuMs) })}\n`);
   }
 }
-for (const [build, ms] of times)
-  log(`${build}: median ${median(ms).toFixed(0)} ms over ${rounds} rounds (${ms.map((t) => t.toFixed(0)).join(', ')})`);
+for (const [build, ms] of times) {
+  const cpu = cpuTimes.get(build)!;
+  log(
+    `${build}: median ${median(ms).toFixed(0)} ms (${ms.map((t) => t.toFixed(0)).join(', ')}), CPU ${median(cpu).toFixed(0)} ms (${cpu.map((t) => t.toFixed(0)).join(', ')}) over ${rounds} rounds`,
+  );
+}
