@@ -33,7 +33,12 @@ export function runStateFile(paths: ReplayPaths, runId: string): string {
 }
 
 export function runRowsFile(paths: ReplayPaths, runId: string): string {
-  return path.join(paths.stateDir, 'runs', `${runId}.rows`);
+  return path.join(paths.stateDir, 'runs', runRowsFileName(runId));
+}
+
+/** runRowsFile's name alone: what a listing of the folder holds (no path to join per run). */
+export function runRowsFileName(runId: string): string {
+  return `${runId}.rows`;
 }
 
 /** The v2 JSON layout inside a run's folder (docs/DESIGN.md §6.1). */

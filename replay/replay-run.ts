@@ -14,7 +14,7 @@ import type { DurableBatch } from '../src/durable/atomic-file.js';
 import { encodeFragments, type RunFragments } from './fragment-file.js';
 import { encodeCsvRows } from './csv-encoding.js';
 import { removeRunJson, writeRunJson } from './derived-json.js';
-import { runJsonFiles, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
+import { runJsonFiles, runRowsFile, runRowsFileName, runStateFile, type ReplayPaths } from './replay-paths.js';
 import type { RunIndexEntry } from './run-index.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { warnDiscarded } from './derived-warning.js';
@@ -46,7 +46,7 @@ export function unchangedRun(
   stat: fs.Stats,
 ): RunReplayOutcome | null {
   if (full || !previous) return null;
-  const hasRowsFile = (id: string): boolean => replayFiles.has(path.basename(runRowsFile(paths, id)));
+  const hasRowsFile = (id: string): boolean => replayFiles.has(runRowsFileName(id));
   // Built only when needed: at 10,000 runs most are unchanged, and need neither path nor lock.
   let run: ReturnType<typeof runPaths> | null = null;
   const lockedWithin = (staleMs: number): boolean => isRunLocked((run ??= runPaths(paths.logsDir, runId)), staleMs);
@@ -178,7 +178,7 @@ function derivedFromTheSameLines(
     previous.writerAlive === now.writerAlive &&
     previous.tornTail?.offset === now.tornTail?.offset &&
     previous.tornTail?.bytes === now.tornTail?.bytes &&
-    replayFiles.has(path.basename(runRowsFile(paths, previous.runId))) &&
+    replayFiles.has(runRowsFileName(previous.runId)) &&
     replayFiles.has(path.basename(runStateFile(paths, previous.runId))) &&
     fs.existsSync(runJsonFiles(paths.logsDir, previous.runId).metadata)
   );

@@ -95,3 +95,33 @@ export function decodeEntry(a: unknown): RunIndexEntry | null {
     tableBytes,
   };
 }
+
+/**
+ * The line each entry was read from or last written as. Entries are never changed (replay makes a new
+ * object for a run that changed), so an entry's line stays its encoding: at 10,000 runs a save after
+ * an incremental replay re-encodes the few runs that changed, not every one.
+ */
+const lineOfEntry = new WeakMap<RunIndexEntry, string>();
+
+/** An entry as one line of index.json: JSON of its encodeEntry array. */
+export function encodeEntryLine(e: RunIndexEntry): string {
+  let line = lineOfEntry.get(e);
+  if (line === undefined) {
+    line = JSON.stringify(encodeEntry(e));
+    lineOfEntry.set(e, line);
+  }
+  return line;
+}
+
+/** The entry on one line of index.json, or null when the line is not one this version wrote. */
+export function decodeEntryLine(line: string): RunIndexEntry | null {
+  let encoded: unknown;
+  try {
+    encoded = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const entry = decodeEntry(encoded);
+  if (entry !== null) lineOfEntry.set(entry, line);
+  return entry;
+}

@@ -6,7 +6,7 @@ import { sha256Hex } from '../src/journal/line.js';
 import { warnDiscarded } from './derived-warning.js';
 import { readAssemblyRecord, type AssemblyRecord } from './assembly-record.js';
 import { readIndexLog, removeIndexLog } from './index-log.js';
-import { decodeEntry, encodeEntry } from './run-index-codec.js';
+import { decodeEntryLine, encodeEntryLine } from './run-index-codec.js';
 import type { RunIndexEntry } from './run-index-entry.js';
 import type { ReplayPaths } from './replay-paths.js';
 
@@ -68,23 +68,25 @@ function readIndexFile(paths: ReplayPaths): { entries: Map<string, RunIndexEntry
   } catch {
     return null; // missing or unreadable: replay rebuilds everything, which is always correct
   }
-  let parsed: { version?: number; runledger?: string; generation?: unknown; sha256?: unknown; runs?: unknown[] };
+  const file = splitIndexText(text);
+  if (file === null) return unlaidOut(paths, text);
+  let parsed: IndexHead;
   try {
-    parsed = JSON.parse(text) as typeof parsed;
+    parsed = JSON.parse(file.head) as IndexHead;
   } catch {
     warnDiscarded(paths.index, 'it is not JSON');
     return null;
   }
   // Another format or runledger version is no damage: it is rebuilt without a warning.
-  if (parsed === null || typeof parsed !== 'object' || parsed.version !== INDEX_VERSION || parsed.runledger !== runledgerVersion())
-    return null;
-  if (!Array.isArray(parsed.runs) || parsed.sha256 !== sha256Hex(runsText(parsed.runs))) {
+  if (!isThisVersion(parsed)) return null;
+  // The SHA-256 covers the runs part as written, so it is checked on those bytes, not on a re-serialisation.
+  if (parsed.sha256 !== sha256Hex(file.runs)) {
     warnDiscarded(paths.index, 'its SHA-256 does not match its runs');
     return null;
   }
   const entries = new Map<string, RunIndexEntry>();
-  for (const encoded of parsed.runs) {
-    const entry = decodeEntry(encoded);
+  for (const line of file.runs === '' ? [] : file.runs.split(RUNS_SEPARATOR)) {
+    const entry = decodeEntryLine(line);
     if (entry === null) {
       warnDiscarded(paths.index, 'an entry does not decode');
       return null;
@@ -128,19 +130,58 @@ export function readIndexGeneration(paths: ReplayPaths): string | null {
 }
 
 const RUNS_OPENING = ',"runs":[';
+const RUNS_SEPARATOR = ',\n';
+const RUNS_CLOSING = '\n]}\n';
 
-/** The runs part of the index as written, one run a line: what its SHA-256 covers (JSON.stringify of parsed JSON gives the same text). */
-const runsText = (encoded: readonly unknown[]): string => encoded.map((entry) => JSON.stringify(entry)).join(',\n');
+interface IndexHead {
+  readonly version?: unknown;
+  readonly runledger?: unknown;
+  readonly generation?: unknown;
+  readonly sha256?: unknown;
+}
+
+const isThisVersion = (head: IndexHead | null): boolean =>
+  head !== null && typeof head === 'object' && head.version === INDEX_VERSION && head.runledger === runledgerVersion();
+
+/**
+ * index.json as saveRunIndex lays it out: its first line is the head's JSON with `,"runs":[` in place
+ * of its closing brace, then the runs part (one entry a line, what the SHA-256 covers), then `\n]}\n`.
+ * The head as JSON of its own, and the runs part as written; null when the text is not laid out so.
+ */
+function splitIndexText(text: string): { head: string; runs: string } | null {
+  const firstLine = text.indexOf('\n');
+  const runsEnd = text.length - RUNS_CLOSING.length;
+  if (firstLine < 0 || runsEnd < firstLine + 1 || !text.endsWith(RUNS_CLOSING)) return null;
+  const head = text.slice(0, firstLine);
+  if (!head.endsWith(RUNS_OPENING)) return null;
+  return { head: `${head.slice(0, -RUNS_OPENING.length)}}`, runs: text.slice(firstLine + 1, runsEnd) };
+}
+
+/**
+ * An index.json not laid out as saveRunIndex writes it: another version's (rebuilt silently), or one
+ * that is damaged or was edited, discarded with a warning.
+ */
+function unlaidOut(paths: ReplayPaths, text: string): null {
+  let parsed: IndexHead | null;
+  try {
+    parsed = JSON.parse(text) as IndexHead | null;
+  } catch {
+    warnDiscarded(paths.index, 'it is not JSON');
+    return null;
+  }
+  if (isThisVersion(parsed)) warnDiscarded(paths.index, 'its SHA-256 does not match its runs');
+  return null;
+}
 
 /** Writes index.json whole, with a new generation (returned), and removes the pending log it took in. */
 export function saveRunIndex(paths: ReplayPaths, index: ReadonlyMap<string, RunIndexEntry>): string {
   const runs = [...index.values()].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
   // One run a line, so that the file reads (and diffs) run by run.
-  const lines = runsText(runs.map(encodeEntry));
+  const lines = runs.map(encodeEntryLine).join(RUNS_SEPARATOR);
   // A new generation: pending entries appended for the old index.json are ignored from now on.
   const generation = randomBytes(8).toString('hex');
   const head = JSON.stringify({ version: INDEX_VERSION, runledger: runledgerVersion(), generation, sha256: sha256Hex(lines) });
-  writeFileAtomic(paths.index, `${head.slice(0, -1)}${RUNS_OPENING}\n${lines}\n]}\n`);
+  writeFileAtomic(paths.index, `${head.slice(0, -1)}${RUNS_OPENING}\n${lines}${RUNS_CLOSING}`);
   removeIndexLog(paths);
   return generation;
 }

@@ -135,6 +135,25 @@ describe('no temporary file is left when the rename fails (issue 21: a folder wh
 });
 
 describe('DurableBatch holds at most maxPending files open', () => {
+  it('asks to be flushed (isFull) at half of maxPending, so that a caller checking between groups of files flushes in the background before a group reaches the limit', async () => {
+    const dir = tempDir();
+    const { ops, calls } = loggingOps();
+    const batch = new DurableBatch(8, ops);
+    const write = (i: number): void => batch.write(path.join(dir, `${i}.json`), `${i}\n`);
+    for (let i = 0; i < 3; i += 1) write(i);
+    expect(batch.isFull).toBe(false);
+    write(3);
+    expect(batch.isFull).toBe(true);
+    await batch.flush();
+    expect(batch.isFull).toBe(false);
+    // A group of 6 more files stays under the limit of 8: none of them is fsync'd early, one by one, by write.
+    calls.length = 0;
+    for (let i = 4; i < 10; i += 1) write(i);
+    expect(calls.filter((call) => call === 'fsync file')).toEqual([]);
+    await batch.flush();
+    expect(listing(dir)).toHaveLength(10);
+  });
+
   it('staging 40 files with maxPending 4 never has more than 4 open, and the flush puts every one in place', async () => {
     const dir = tempDir();
     let open = 0;
