@@ -23,11 +23,11 @@ type Assembled =
  * The assembled files rewritten in place from the first changed run on (tail-rewrite.ts), when the
  * last assembly's record is trusted and the change lies within its tail; else null.
  */
-function assembleTail(
+async function assembleTail(
   paths: ReplayPaths,
   index: ReadonlyMap<string, RunIndexEntry>,
   previous: PreviousAssembly | undefined,
-): Assembled | null {
+): Promise<Assembled | null> {
   const record = previous?.record;
   if (!record) return null;
   const changed = new Map([...previous.changedRuns].map((runId) => [runId, index.get(runId) ?? null]));
@@ -35,7 +35,7 @@ function assembleTail(
   if (!plan) return null;
   // The files are not current while they are written in place, and say so (docs/DESIGN.md §6.3).
   markTablesStale(paths, Date.now());
-  const rewrite = rewriteTail(paths, record, plan);
+  const rewrite = await rewriteTail(paths, record, plan);
   if ('whole' in rewrite) return null;
   if ('unverified' in rewrite) return rewrite;
   return { rows: new Map(Object.entries(plan.rows)), files: rewrite.files, tail: { tail: [...plan.tail], tailIsAll: plan.tailIsAll } };
@@ -65,7 +65,7 @@ export async function finishTables(
   let last = previous;
   for (let attempt = 0; ; attempt += 1) {
     lock.assertHeld();
-    const made = assembleTail(paths, index, last) ?? assembleWhole(paths, index, last);
+    const made = (await assembleTail(paths, index, last)) ?? assembleWhole(paths, index, last);
     if (!('unverified' in made)) {
       const { generation, logBytes } = commitIndex(paths, index, last?.changes);
       writeAssemblyRecord(paths, {

@@ -55,7 +55,7 @@ export async function assembleDueTables(logsDir: string, lagMs: number): Promise
   try {
     const since = tablesStaleSince(paths);
     if (since === null || since + lagMs > Date.now()) return { tablesStaleSince: since };
-    if (!assembleLiveTail(paths, lock)) await replayHoldingLock(paths, lock, {});
+    if (!(await assembleLiveTail(paths, lock))) await replayHoldingLock(paths, lock, {});
     return { tablesStaleSince: null };
   } finally {
     lock.release();
@@ -67,7 +67,7 @@ export async function assembleDueTables(logsDir: string, lagMs: number): Promise
  * tail-rewrite.ts), the record written, the marker cleared, and the log folded into index.json once
  * it has grown large (index-commit.ts): true when done, false when a whole replay must do it.
  */
-function assembleLiveTail(paths: ReplayPaths, lock: DerivedFilesLock): boolean {
+async function assembleLiveTail(paths: ReplayPaths, lock: DerivedFilesLock): Promise<boolean> {
   const generation = readIndexGeneration(paths);
   const record = readAssemblyRecord(paths);
   if (generation === null || record === null || record.generation !== generation) return false;
@@ -77,7 +77,7 @@ function assembleLiveTail(paths: ReplayPaths, lock: DerivedFilesLock): boolean {
   if (log.pending.size > 0) {
     const plan = planTail(record, log.pending);
     if (plan === null) return false;
-    const rewrite = rewriteTail(paths, record, plan);
+    const rewrite = await rewriteTail(paths, record, plan);
     if (!('files' in rewrite)) return false;
     writeAssemblyRecord(paths, {
       assembly: randomBytes(8).toString('hex'),

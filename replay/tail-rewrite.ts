@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { nodeFileOps } from '../src/durable/file-ops.js';
+import { fsyncAsync, nodeFileOps } from '../src/durable/file-ops.js';
 import { ASSEMBLED_FILES } from './assembled-files.js';
 import { removeAssemblyRecord, type AssemblyRecord, type FileIdentity } from './assembly-record.js';
 import { headerOf, openRecorded } from './csv-assembly.js';
@@ -28,14 +28,14 @@ const sum = (runs: Iterable<{ readonly bytes: Readonly<Record<string, number>> }
 /**
  * Rewrites the assembled files in place from the plan's first changed run on (docs/DESIGN.md §6.3):
  * the bytes before it stay where they are, the rest is written over and each file cut to its new
- * length and fdatasync'd. O(the runs from the first change on), whatever the size of the history.
+ * length and fsync'd. O(the runs from the first change on), whatever the size of the history.
  * Everything that can fail is done before a byte is written: the files are checked against the record
  * (identities), the old part read, the changed runs' fragments read and verified. Then the record
  * is removed (durably), so that a crash while writing leaves files the next replay assembles whole
  * from the fragments; the caller writes the new record after. The caller holds the derived-files lock,
  * and `tables-stale.json` is present while the files are written.
  */
-export function rewriteTail(paths: ReplayPaths, record: AssemblyRecord, plan: TailPlan): TailRewrite {
+export async function rewriteTail(paths: ReplayPaths, record: AssemblyRecord, plan: TailPlan): Promise<TailRewrite> {
   const oldBytes = Object.fromEntries(ASSEMBLED_FILES.map((file) => [file, sum(plan.oldSuffix, file)]));
   const newBytes = Object.fromEntries(
     ASSEMBLED_FILES.map((file) => [
@@ -73,8 +73,9 @@ export function rewriteTail(paths: ReplayPaths, record: AssemblyRecord, plan: Ta
       const bytes = Buffer.concat(composed.parts.get(file)!);
       for (let at = 0; at < bytes.length;) at += nodeFileOps.writeSync(fd, bytes, at, bytes.length - at, starts.get(file)! + at);
       fs.ftruncateSync(fd, starts.get(file)! + bytes.length);
-      nodeFileOps.fdatasyncSync(fd);
     }
+    // Together, on libuv's threads: a supervisor's event loop, whose timer ran this, does not wait on them.
+    await Promise.all([...opened.values()].map((fd) => fsyncAsync(nodeFileOps, fd)));
     const files: Record<string, FileIdentity> = {};
     for (const file of ASSEMBLED_FILES) {
       const stat = fs.fstatSync(opened.get(file)!);

@@ -167,3 +167,52 @@ describe('the assembled files rewritten in place from the first changed run', ()
     expect(assembledFiles(dir)).toEqual(await tablesOfAFullReplay(dir));
   });
 });
+
+describe("the index's pending log, folded into index.json once it has grown", () => {
+  it('a live assembly folds a log of more than 1 MiB into index.json, and the next ones extend the new index', async () => {
+    const dir = tempDir();
+    await finishedRun(dir, 'run-1', '2026-01-01T00:00:00Z');
+    await replay({ dir });
+    const paths = replayPaths(dir);
+    const c = await startRun(dir, { runId: 'run-live', clock: clockFrom('2026-01-05T00:00:00Z') });
+    work(c, 1);
+    await updateLiveRuns(dir, ['run-live']);
+    // The same verified line many times over: a log as large as months of live updates would leave.
+    const line = fs.readFileSync(indexLogFile(paths), 'utf8');
+    fs.appendFileSync(indexLogFile(paths), line.repeat(Math.ceil((1.2 * 2 ** 20) / line.length)));
+    const generation = readAssemblyRecord(paths)!.generation;
+
+    await assembleDueTables(dir, 0);
+    expect(fs.existsSync(indexLogFile(paths))).toBe(false);
+    const record = readAssemblyRecord(paths)!;
+    expect(record.generation).not.toBe(generation);
+    expect(record.pendingBytes).toBe(0);
+    expect([...loadRunIndexWithAssembly(paths).index.keys()].sort()).toEqual(['run-1', 'run-live']);
+
+    work(c, 2);
+    c.finalizeRun('completed');
+    await updateLiveRuns(dir, ['run-live']);
+    const before = inodes(dir);
+    await assembleDueTables(dir, 0);
+    expect(inodes(dir)).toEqual(before); // in place again, on the new index
+    expect(assembledFiles(dir)).toEqual(await tablesOfAFullReplay(dir));
+  });
+
+  it('a replay folds a large log too, and appends to a small one', async () => {
+    const dir = tempDir();
+    await finishedRun(dir, 'run-1', '2026-01-01T00:00:00Z');
+    await replay({ dir });
+    const paths = replayPaths(dir);
+    await finishedRun(dir, 'run-2', '2026-01-02T00:00:00Z');
+    await replay({ dir });
+    const small = fs.statSync(indexLogFile(paths)).size;
+    expect(small).toBeGreaterThan(0);
+    const line = fs.readFileSync(indexLogFile(paths), 'utf8');
+    fs.appendFileSync(indexLogFile(paths), line.repeat(Math.ceil((1.2 * 2 ** 20) / line.length)));
+    await finishedRun(dir, 'run-3', '2026-01-03T00:00:00Z');
+    await replay({ dir });
+    expect(fs.existsSync(indexLogFile(paths))).toBe(false);
+    expect(readAssemblyRecord(paths)!.pendingBytes).toBe(0);
+    expect(assembledFiles(dir)).toEqual(await tablesOfAFullReplay(dir));
+  });
+});
