@@ -12,24 +12,8 @@ import type { DerivedFilesUpdater } from '../src/collector/live-derived-files.js
 import { MetricsCollector } from '../src/index.js';
 import { CLI, runNode } from './helpers/child.js';
 import { CONFIG } from './helpers/runs.js';
+import { assembledFiles, tablesOfAFullReplay } from './helpers/assembled-files.js';
 import { tempDir } from './helpers/temp-dir.js';
-
-const ASSEMBLED = ['runs.csv', 'issues.csv', 'agents.csv', 'pipelines.csv', 'tool_usage.csv', 'debugging_cycles.csv', 'errors.csv'];
-const assembledFiles = (dir: string): Record<string, string> => ({
-  ...Object.fromEntries(ASSEMBLED.map((t) => [t, fs.readFileSync(path.join(dir, 'csv', t), 'utf8')])),
-  'analysis-runs.ndjson': fs.readFileSync(path.join(dir, '.replay', 'analysis-runs.ndjson'), 'utf8'),
-});
-
-/** The tables a full replay of these journals alone writes, in a fresh folder. */
-async function tablesOfAFullReplay(dir: string): Promise<Record<string, string>> {
-  const copy = tempDir();
-  for (const runId of fs.readdirSync(path.join(dir, 'runs'))) {
-    fs.mkdirSync(path.join(copy, 'runs', runId), { recursive: true });
-    fs.copyFileSync(path.join(dir, 'runs', runId, 'events.ndjson'), path.join(copy, 'runs', runId, 'events.ndjson'));
-  }
-  await replay({ dir: copy, full: true });
-  return assembledFiles(copy);
-}
 
 /** replay's live updater, recording each call: `runs` for a runs-only update, `whole` for one with the tables. */
 function recordingUpdater(): { update: DerivedFilesUpdater; calls: string[]; done: Array<Promise<unknown>>; whole: Promise<void> } {

@@ -10,27 +10,12 @@ import { loadRunIndexWithAssembly } from '../replay/run-index.js';
 import { tablesStaleFile } from '../replay/tables-stale.js';
 import type { MetricsCollector } from '../src/index.js';
 import { startRun } from './helpers/runs.js';
+import { assembledFiles, assembledPath, tablesOfAFullReplay } from './helpers/assembled-files.js';
+import { ASSEMBLED_FILES } from '../replay/assembled-files.js';
 import { tempDir } from './helpers/temp-dir.js';
 
-const ASSEMBLED = ['runs.csv', 'issues.csv', 'agents.csv', 'pipelines.csv', 'tool_usage.csv', 'debugging_cycles.csv', 'errors.csv'];
 const csv = (dir: string, table: string): string => path.join(dir, 'csv', table);
-const analysisFile = (dir: string): string => path.join(dir, '.replay', 'analysis-runs.ndjson');
-const assembledFiles = (dir: string): Record<string, string> => ({
-  ...Object.fromEntries(ASSEMBLED.map((t) => [t, fs.readFileSync(csv(dir, t), 'utf8')])),
-  'analysis-runs.ndjson': fs.readFileSync(analysisFile(dir), 'utf8'),
-});
-const inodes = (dir: string): number[] => [...ASSEMBLED.map((t) => fs.statSync(csv(dir, t)).ino), fs.statSync(analysisFile(dir)).ino];
-
-/** The tables a full replay of these journals alone writes, in a fresh folder. */
-async function tablesOfAFullReplay(dir: string): Promise<Record<string, string>> {
-  const copy = tempDir();
-  for (const runId of fs.readdirSync(path.join(dir, 'runs'))) {
-    fs.mkdirSync(path.join(copy, 'runs', runId), { recursive: true });
-    fs.copyFileSync(path.join(dir, 'runs', runId, 'events.ndjson'), path.join(copy, 'runs', runId, 'events.ndjson'));
-  }
-  await replay({ dir: copy, full: true });
-  return assembledFiles(copy);
-}
+const inodes = (dir: string): number[] => ASSEMBLED_FILES.map((file) => fs.statSync(assembledPath(dir, file)).ino);
 
 /** A clock that starts at `start` and moves a second a call: runs started at other times sort apart in the tables. */
 function clockFrom(start: string): () => Date {
