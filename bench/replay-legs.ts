@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tailOf, tailRunOf, writeAssemblyRecord } from '../replay/assembly-record.js';
+import { tailOf, tailRunOf, writeNewAssemblyRecord } from '../replay/assembly-record.js';
 import { assembleDerivedTables, outputFiles } from '../replay/csv-assembly.js';
 import { DerivedFilesLock } from '../replay/derived-lock.js';
 import { replay } from '../replay/index.js';
@@ -91,8 +90,7 @@ export async function tablesRewriteLeg(logsDir: string): Promise<{ ms: number; b
     const ms = elapsedMs(start);
     if ('unverified' in made) throw new Error(`fragments that do not verify: ${made.unverified.map((u) => u.runId).join(', ')}`);
     const generation = saveRunIndex(paths, index);
-    writeAssemblyRecord(paths, {
-      assembly: randomBytes(8).toString('hex'),
+    writeNewAssemblyRecord(paths, {
       generation,
       pendingBytes: 0,
       files: made.files,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { removeFileDurably, writeFileAtomic } from '../src/durable/atomic-file.js';
@@ -100,6 +101,11 @@ export function writeAssemblyRecord(paths: ReplayPaths, record: AssemblyRecord):
     tail: record.tail.map(encodeRun),
   });
   writeFileAtomic(assemblyRecordFile(paths), `${JSON.stringify({ sha256: sha256Hex(body) })}\n${body}\n`);
+}
+
+/** The record of an assembly just made: its files, under a new random id. */
+export function writeNewAssemblyRecord(paths: ReplayPaths, record: Omit<AssemblyRecord, 'assembly'>): void {
+  writeAssemblyRecord(paths, { ...record, assembly: randomBytes(8).toString('hex') });
 }
 
 /** Before files are written in place: until the next record, nothing is known of them (they are assembled whole). */

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { runPaths } from '../src/journal/paths.js';
 import { DurableBatch } from '../src/durable/atomic-file.js';
-import { tailOf, tailRunOf, writeAssemblyRecord, type FileIdentity } from './assembly-record.js';
+import { tailOf, tailRunOf, writeNewAssemblyRecord, type FileIdentity } from './assembly-record.js';
 import { assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
 import type { DerivedFilesLock } from './derived-lock.js';
 import { warnDiscarded } from './derived-warning.js';
@@ -11,9 +10,8 @@ import type { ReplayReport, RunReplayReport } from './replay-report.js';
 import { runRowsFile, type ReplayPaths } from './replay-paths.js';
 import { loadEventCheck, replayRun } from './replay-run.js';
 import { tableOrder, type RunIndexEntry } from './run-index.js';
-import { clearTablesStale, markTablesStale } from './tables-stale.js';
-import { planTail } from './tail-plan.js';
-import { rewriteTail } from './tail-rewrite.js';
+import { clearTablesStale } from './tables-stale.js';
+import { rewriteChangedRuns } from './tail-rewrite.js';
 
 type Assembled =
   | { readonly rows: ReadonlyMap<string, number>; readonly files: Record<string, FileIdentity>; readonly tail: ReturnType<typeof tailOf> }
@@ -31,14 +29,13 @@ async function assembleTail(
   const record = previous?.record;
   if (!record) return null;
   const changed = new Map([...previous.changedRuns].map((runId) => [runId, index.get(runId) ?? null]));
-  const plan = planTail(record, changed, previous.entries);
-  if (!plan) return null;
-  // The files are not current while they are written in place, and say so (docs/DESIGN.md §6.3).
-  markTablesStale(paths, Date.now());
-  const rewrite = await rewriteTail(paths, record, plan);
-  if ('whole' in rewrite) return null;
-  if ('unverified' in rewrite) return rewrite;
-  return { rows: new Map(Object.entries(plan.rows)), files: rewrite.files, tail: { tail: [...plan.tail], tailIsAll: plan.tailIsAll } };
+  const rewritten = await rewriteChangedRuns(paths, record, changed, previous.entries);
+  if (rewritten === null || 'unverified' in rewritten) return rewritten;
+  return {
+    rows: new Map(Object.entries(rewritten.rows)),
+    files: rewritten.files,
+    tail: { tail: [...rewritten.tail], tailIsAll: rewritten.tailIsAll },
+  };
 }
 
 /** The seven tables and the analyzer's inputs written whole (csv-assembly.ts), copying unchanged runs' bytes from the last assembly. */
@@ -68,8 +65,7 @@ export async function finishTables(
     const made = (await assembleTail(paths, index, last)) ?? assembleWhole(paths, index, last);
     if (!('unverified' in made)) {
       const { generation, logBytes } = commitIndex(paths, index, last?.changes);
-      writeAssemblyRecord(paths, {
-        assembly: randomBytes(8).toString('hex'),
+      writeNewAssemblyRecord(paths, {
         generation,
         pendingBytes: logBytes,
         files: made.files,

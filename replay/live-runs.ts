@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DurableBatch } from '../src/durable/atomic-file.js';
 import { runPaths } from '../src/journal/paths.js';
-import { readAssemblyRecord, writeAssemblyRecord } from './assembly-record.js';
+import { readAssemblyRecord, writeAssemblyRecord, writeNewAssemblyRecord } from './assembly-record.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { shouldFold } from './index-commit.js';
 import { appendIndexLog, readIndexLogFrom } from './index-log.js';
@@ -13,8 +12,7 @@ import { loadEventCheck, readRunState, replayRun } from './replay-run.js';
 import { DEFAULT_STALE_MS } from '../src/journal/run-lock.js';
 import { loadRunIndexWithAssembly, readIndexGeneration, saveRunIndex, type RunIndexEntry } from './run-index.js';
 import { clearTablesStale, markTablesStale, tablesStaleSince } from './tables-stale.js';
-import { planTail } from './tail-plan.js';
-import { rewriteTail } from './tail-rewrite.js';
+import { rewriteChangedRuns } from './tail-rewrite.js';
 
 /**
  * A live update of some runs (docs/DESIGN.md §7.4): what costs O(the runs' own journals), never
@@ -75,19 +73,10 @@ async function assembleLiveTail(paths: ReplayPaths, lock: DerivedFilesLock): Pro
   if (log === null) return false;
   lock.assertHeld();
   if (log.pending.size > 0) {
-    const plan = planTail(record, log.pending);
-    if (plan === null) return false;
-    const rewrite = await rewriteTail(paths, record, plan);
-    if (!('files' in rewrite)) return false;
-    writeAssemblyRecord(paths, {
-      assembly: randomBytes(8).toString('hex'),
-      generation,
-      pendingBytes: log.bytes,
-      files: rewrite.files,
-      rows: plan.rows,
-      tail: plan.tail,
-      tailIsAll: plan.tailIsAll,
-    });
+    // A fragment that does not verify is rebuilt from its journal by the whole replay.
+    const rewritten = await rewriteChangedRuns(paths, record, log.pending);
+    if (rewritten === null || 'unverified' in rewritten) return false;
+    writeNewAssemblyRecord(paths, { ...rewritten, generation, pendingBytes: log.bytes });
   }
   clearTablesStale(paths);
   if (shouldFold(fs.statSync(paths.index).size, log.bytes)) foldIndexLog(paths);

@@ -5,7 +5,9 @@ import { removeAssemblyRecord, type AssemblyRecord, type FileIdentity } from './
 import { headerOf, openRecorded } from './csv-assembly.js';
 import { FragmentReader } from './fragment-file.js';
 import { runRowsFile, type ReplayPaths } from './replay-paths.js';
-import type { TailPlan } from './tail-plan.js';
+import { markTablesStale } from './tables-stale.js';
+import { planTail, type TailPlan } from './tail-plan.js';
+import type { RunIndexEntry } from './run-index-entry.js';
 
 /**
  * The most bytes an in-place rewrite holds in memory (the old part from the first changed run on, and
@@ -31,9 +33,9 @@ const sum = (runs: Iterable<{ readonly bytes: Readonly<Record<string, number>> }
  * length and fsync'd. O(the runs from the first change on), whatever the size of the history.
  * Everything that can fail is done before a byte is written: the files are checked against the record
  * (identities), the old part read, the changed runs' fragments read and verified. Then the record
- * is removed (durably), so that a crash while writing leaves files the next replay assembles whole
- * from the fragments; the caller writes the new record after. The caller holds the derived-files lock,
- * and `tables-stale.json` is present while the files are written.
+ * is removed (durably) and `tables-stale.json` written if absent, so that a crash while writing
+ * leaves files the next replay assembles whole from the fragments, and says so until then; the
+ * caller writes the new record after. The caller holds the derived-files lock.
  */
 export async function rewriteTail(paths: ReplayPaths, record: AssemblyRecord, plan: TailPlan): Promise<TailRewrite> {
   const oldBytes = Object.fromEntries(ASSEMBLED_FILES.map((file) => [file, sum(plan.oldSuffix, file)]));
@@ -67,6 +69,8 @@ export async function rewriteTail(paths: ReplayPaths, record: AssemblyRecord, pl
     }
     const composed = compose(paths, plan, olds);
     if ('unverified' in composed) return composed;
+    // Not current while they are written: the marker says so, and a crash leaves no record to trust them by.
+    markTablesStale(paths, Date.now());
     removeAssemblyRecord(paths);
     for (const file of ASSEMBLED_FILES) {
       const fd = opened.get(file)!;
@@ -85,6 +89,29 @@ export async function rewriteTail(paths: ReplayPaths, record: AssemblyRecord, pl
   } finally {
     for (const fd of opened.values()) fs.closeSync(fd);
   }
+}
+
+/**
+ * The `changed` runs (their new entries; null for a run gone) taken into the files `record`
+ * describes, in place (planTail, then rewriteTail): what the new record must say, the runs whose
+ * fragments do not verify, or null when only a whole assembly can do it.
+ */
+export async function rewriteChangedRuns(
+  paths: ReplayPaths,
+  record: AssemblyRecord,
+  changed: ReadonlyMap<string, RunIndexEntry | null>,
+  assembled?: ReadonlyMap<string, RunIndexEntry>,
+): Promise<
+  | Pick<AssemblyRecord, 'files' | 'rows' | 'tail' | 'tailIsAll'>
+  | { readonly unverified: ReadonlyArray<{ readonly runId: string; readonly problem: string }> }
+  | null
+> {
+  const plan = planTail(record, changed, assembled);
+  if (plan === null) return null;
+  const rewrite = await rewriteTail(paths, record, plan);
+  if ('whole' in rewrite) return null;
+  if ('unverified' in rewrite) return rewrite;
+  return { files: rewrite.files, rows: plan.rows, tail: plan.tail, tailIsAll: plan.tailIsAll };
 }
 
 /** The new part of each file: unchanged runs' bytes from the old part, changed runs' from their fragments. */

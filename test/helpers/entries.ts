@@ -12,6 +12,7 @@ import { GENESIS_HASH, SCHEMA_VERSION, type RunEntry } from '../../src/journal/e
 import type { IssueId } from '../../events/fields.js';
 import { validateEventData, type EventData, type EventType } from '../../events/registry.js';
 import type { CodeMetrics, IssueStatus } from '../../events/work.js';
+import { NO_CODE_METRICS } from '../../src/import/patch-stats.js';
 import {
   evolveRunProjection,
   initialRunProjection,
@@ -141,16 +142,7 @@ export function issueFinished(
   return event('IssueFinished', {
     issueId,
     status,
-    code: {
-      filesCreated: 0,
-      filesModified: 0,
-      filesDeleted: 0,
-      linesAdded: 0,
-      linesRemoved: 0,
-      testsAdded: 0,
-      coveragePercent: null,
-      ...code,
-    },
+    code: { ...NO_CODE_METRICS, ...code },
     durationMs,
   });
 }
