@@ -23,12 +23,16 @@ function byIssue<T extends { readonly issueId: IssueId | null }>(records: readon
 }
 const isFinished = (issue: IssueModel): boolean => issue.status === 'completed' || issue.status === 'failed' || issue.status === 'skipped';
 
+/** Issue files made between two steps of writeRunJsonSteps: a few, so that no step takes long for a run of many issues. */
+const ISSUES_A_STEP = 8;
+
 /**
  * The v2 JSON layout, kept in step with the journal: metadata.json (always), final_report.json
  * (runs with a RunFinished), issues/issue_<id>_metrics.json (every issue) and
  * issues/issue_<id>_report.json (finished issues). Files that no longer apply are removed.
+ * In steps (replay-run.ts, replayRunSteps): a yield after every ISSUES_A_STEP issues.
  */
-export function writeRunJson(logsDir: string, models: RunReadModels, runFinished: boolean, batch: DurableBatch): void {
+export function* writeRunJsonSteps(logsDir: string, models: RunReadModels, runFinished: boolean, batch: DurableBatch): Generator<void, void, void> {
   const files = runJsonFiles(logsDir, models.run.runId);
   batch.write(files.metadata, pretty(models.run));
   if (runFinished) batch.write(files.finalReport, pretty(models));
@@ -39,7 +43,8 @@ export function writeRunJson(logsDir: string, models: RunReadModels, runFinished
   const pipelines = byIssue(models.pipelines);
   const debuggingCycles = byIssue(models.debuggingCycles);
   const errors = byIssue(models.errors);
-  for (const issue of models.issues) {
+  for (const [i, issue] of models.issues.entries()) {
+    if (i > 0 && i % ISSUES_A_STEP === 0) yield;
     const metrics = files.issueMetrics(issue.issueId);
     batch.write(metrics, pretty(issue));
     expected.add(path.basename(metrics));

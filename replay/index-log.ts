@@ -21,14 +21,43 @@ const sealed = (generation: string, entry: unknown): string => JSON.stringify({ 
 
 /** Appends one line per entry, then fdatasyncs; the derived files the entries describe are durable already. Returns the log's size. */
 export function appendIndexLog(paths: ReplayPaths, generation: string, entries: readonly RunIndexEntry[]): number {
+  const appended = writeIndexLogLines(paths, generation, entries);
+  if (typeof appended === 'number') return appended;
+  try {
+    nodeFileOps.fdatasyncSync(appended.fd);
+  } finally {
+    nodeFileOps.closeSync(appended.fd);
+  }
+  return finishAppend(paths, appended);
+}
+
+/** appendIndexLog with its fdatasync on libuv's threads: for a live update, on a supervisor's event loop. */
+export async function appendIndexLogAsync(paths: ReplayPaths, generation: string, entries: readonly RunIndexEntry[]): Promise<number> {
+  const appended = writeIndexLogLines(paths, generation, entries);
+  if (typeof appended === 'number') return appended;
+  try {
+    await new Promise<void>((resolve, reject) => nodeFileOps.fdatasync(appended.fd, (error) => (error ? reject(error) : resolve())));
+  } finally {
+    nodeFileOps.closeSync(appended.fd);
+  }
+  return finishAppend(paths, appended);
+}
+
+interface WrittenLines {
+  readonly fd: number;
+  readonly size: number;
+  readonly created: boolean;
+}
+
+/** The lines written (not yet durable), the file left open for its fdatasync; with nothing to append, the log's size. */
+function writeIndexLogLines(paths: ReplayPaths, generation: string, entries: readonly RunIndexEntry[]): WrittenLines | number {
   const file = indexLogFile(paths);
   if (entries.length === 0) return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
   const created = !fs.existsSync(file);
   const fd = nodeFileOps.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, PRIVATE_FILE_MODE);
-  let size: number;
   try {
     // After a torn append the file does not end in a newline: start a fresh line so this one verifies.
-    size = nodeFileOps.fstatSync(fd).size;
+    const size = nodeFileOps.fstatSync(fd).size;
     let text = size > 0 && !endsWithNewline(file, size) ? '\n' : '';
     for (const entry of entries) {
       const encoded = encodeEntry(entry);
@@ -36,13 +65,17 @@ export function appendIndexLog(paths: ReplayPaths, generation: string, entries: 
     }
     const bytes = Buffer.from(text, 'utf8');
     for (let at = 0; at < bytes.length;) at += nodeFileOps.writeSync(fd, bytes, at, bytes.length - at, null);
-    nodeFileOps.fdatasyncSync(fd);
-    size += bytes.length;
-  } finally {
+    return { fd, size: size + bytes.length, created };
+  } catch (error) {
     nodeFileOps.closeSync(fd);
+    throw error;
   }
-  if (created) fsyncDirectory(nodeFileOps, paths.stateDir);
-  return size;
+}
+
+/** A log made by this append: its folder fsync'd, so that the log's name is as durable as its lines. */
+function finishAppend(paths: ReplayPaths, appended: WrittenLines): number {
+  if (appended.created) fsyncDirectory(nodeFileOps, paths.stateDir);
+  return appended.size;
 }
 
 function endsWithNewline(file: string, size: number): boolean {

@@ -5,10 +5,10 @@ import { runPaths } from '../src/journal/paths.js';
 import { readAssemblyRecord, writeAssemblyRecord, writeNewAssemblyRecord } from './assembly-record.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { shouldFold } from './index-commit.js';
-import { appendIndexLog, readIndexLogFrom } from './index-log.js';
+import { appendIndexLogAsync, readIndexLogFrom } from './index-log.js';
 import { replayHoldingLock } from './replay.js';
 import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
-import { loadEventCheck, readRunState, replayRun } from './replay-run.js';
+import { loadEventCheck, readRunState, replayRunSteps, type CheckpointedState, type RunReplayOutcome } from './replay-run.js';
 import { DEFAULT_STALE_MS } from '../src/journal/run-lock.js';
 import { loadRunIndexWithAssembly, readIndexGeneration, saveRunIndex, type RunIndexEntry } from './run-index.js';
 import { clearTablesStale, markTablesStale, tablesStaleSince } from './tables-stale.js';
@@ -115,8 +115,10 @@ async function replayLiveRuns(
         whole = true;
         break;
       }
-      const previous = checkpointOfState(paths, runId);
-      const outcome = replayRun(paths, runId, previous, false, batch, replayFilesOf(paths, runId), stat, await loadEventCheck());
+      const saved = readRunState(paths, runId);
+      const previous = saved ? checkpointOfState(runId, saved) : undefined;
+      const checkEvent = await loadEventCheck();
+      const outcome = await inSteps(replayRunSteps(paths, runId, previous, false, batch, replayFilesOf(paths, runId), stat, checkEvent, saved));
       updated.push(outcome.entry);
       if (outcome.kind === 'replayed') newEvents += outcome.newEvents;
       // Read again from byte 0 though it had been replayed: its journal may have been replaced (another
@@ -129,8 +131,21 @@ async function replayLiveRuns(
     throw error;
   }
   // The entries after the files they describe; the marker (the caller) after the entries.
-  appendIndexLog(paths, generation, updated);
+  await appendIndexLogAsync(paths, generation, updated);
   return whole ? null : { newEvents };
+}
+
+/**
+ * Runs replayRun's steps with a turn of the event loop between them: a live update shares its thread
+ * with the supervisor, whose next append (its fdatasync's callback) then waits for one step, not for
+ * the whole run's update.
+ */
+async function inSteps(steps: Generator<void, RunReplayOutcome, void>): Promise<RunReplayOutcome> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /**
@@ -139,9 +154,7 @@ async function replayLiveRuns(
  * replayRun continues from it when the line ending there still verifies with its hash, as from any
  * checkpoint (§6.2), so a long run is not read again from byte 0 after each table assembly.
  */
-function checkpointOfState(paths: ReplayPaths, runId: string): RunIndexEntry | undefined {
-  const saved = readRunState(paths, runId);
-  if (!saved) return undefined;
+function checkpointOfState(runId: string, saved: CheckpointedState): RunIndexEntry {
   return {
     runId,
     startedAt: null,

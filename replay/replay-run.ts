@@ -13,7 +13,7 @@ import { describeFileKind } from '../src/journal/safe-open.js';
 import type { DurableBatch } from '../src/durable/atomic-file.js';
 import { encodeFragments, type RunFragments } from './fragment-file.js';
 import { encodeCsvRows } from './csv-encoding.js';
-import { removeRunJson, writeRunJson } from './derived-json.js';
+import { removeRunJson, writeRunJsonSteps } from './derived-json.js';
 import { runJsonFiles, runRowsFile, runRowsFileName, runStateFile, type ReplayPaths } from './replay-paths.js';
 import type { RunIndexEntry } from './run-index.js';
 import { decodeState, encodeState } from './state-codec.js';
@@ -68,8 +68,24 @@ export async function loadEventCheck(): Promise<EventCheck> {
  * `replay --full`, which read every line. For a run unchanged since then, unchangedRun answers
  * without reading; `checkEvent` checks each new line's event (loadEventCheck).
  */
+export function replayRun(...args: Parameters<typeof replayRunSteps>): RunReplayOutcome {
+  const steps = replayRunSteps(...args);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * replayRun in steps: each `yield` is a point where a caller that shares its thread with others (a
+ * supervisor's live update, which runs on the supervisor's own event loop) may let them run before
+ * the next step; none is longer than reading the new lines, projecting, encoding or a few issues' JSON
+ * files. The first yield comes after the journal is read, so that the lines read are the ones that were
+ * there when `stat` was taken (the run's own writer, on the caller's thread, cannot append between).
+ * `saved`: the run's state file, when the caller has already read it (else it is read here).
+ */
 // eslint-disable-next-line complexity -- the ladder of incremental replay (unchanged, resume, rebuild), kept whole to read in order
-export function replayRun(
+export function* replayRunSteps(
   paths: ReplayPaths,
   runId: string,
   previous: RunIndexEntry | undefined,
@@ -78,14 +94,14 @@ export function replayRun(
   replayFiles: ReadonlySet<string>,
   stat: fs.Stats,
   checkEvent: EventCheck,
-): RunReplayOutcome {
+  saved?: CheckpointedState | null,
+): Generator<void, RunReplayOutcome, void> {
   const run = runPaths(paths.logsDir, runId);
-  const lockedWithin = (staleMs: number): boolean => isRunLocked(run, staleMs);
   const { journal } = run;
   const unsafe = unsafeIssuesFolder(paths, runId, previous, batch);
   if (unsafe) return unsafe;
 
-  const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size);
+  const resumeFrom = full || !previous || previous.refused ? null : usableCheckpoint(paths, journal, previous, stat.size, saved);
   const state = resumeFrom?.state ?? initialRunProjection();
   let lastLineStart = resumeFrom ? previous!.checkpoint.lastLineStart : 0;
   let lineEnd = resumeFrom ? previous!.checkpoint.offset : 0;
@@ -95,10 +111,11 @@ export function replayRun(
     lineEnd = end;
   });
 
+  yield;
   // Alive as the writer defined it: its own stale time, recorded in the journal.
   const lockStaleMs = state.summary.lockStaleMs ?? DEFAULT_STALE_MS;
   // A run with RunFinished has its status whatever its lock says: its lock is not asked.
-  const writerAlive = state.summary.recordedStatus === null && lockedWithin(lockStaleMs);
+  const writerAlive = state.summary.recordedStatus === null && isRunLocked(run, lockStaleMs);
   const base = {
     runId,
     startedAt: state.summary.startedAt,
@@ -132,13 +149,15 @@ export function replayRun(
     removeDerived(paths, runId, batch);
     return { kind: 'empty', entry: { ...base, refused: null, empty: true, tableRows: {}, tableBytes: {} } };
   }
-  writeRunJson(paths.logsDir, models, state.summary.recordedStatus !== null, batch);
+  yield;
+  yield* writeRunJsonSteps(paths.logsDir, models, state.summary.recordedStatus !== null, batch);
   const fragments: RunFragments = {
     tables: Object.fromEntries(runTableRows(models).map((t) => [t.file, { csv: encodeCsvRows(t.rows), rows: t.rows.length }])),
     analysis: analysisRunOf(models),
   };
   const { bytes: fragmentFile, tableBytes } = encodeFragments(fragments);
   batch.write(runRowsFile(paths, runId), fragmentFile);
+  yield;
   batch.write(runStateFile(paths, runId), sealState(encodeState({ checkpoint: base.checkpoint, state } satisfies CheckpointedState)));
   const tableRows = Object.fromEntries(Object.entries(fragments.tables).map(([file, t]) => [file, t.rows]));
   return {
@@ -185,7 +204,7 @@ function derivedFromTheSameLines(
 }
 
 /** A run's state file: the projected state and the checkpoint it was projected up to. */
-interface CheckpointedState {
+export interface CheckpointedState {
   readonly checkpoint: RunIndexEntry['checkpoint'];
   readonly state: RunProjectionState;
 }
@@ -242,6 +261,7 @@ function usableCheckpoint(
   journal: string,
   previous: RunIndexEntry,
   size: number,
+  alreadyRead: CheckpointedState | null | undefined,
 ): { state: RunProjectionState; from: { offset: number; seq: number; hash: string } } | null {
   const { offset, seq, hash, lastLineStart } = previous.checkpoint;
   if (offset === 0 || size < offset) return null;
@@ -257,7 +277,7 @@ function usableCheckpoint(
   if (!checked.ok || checked.hash !== hash) return null;
   // The state must be the one projected up to this very checkpoint: after a crash between writing
   // states and saving the index, a newer state would count the events after the checkpoint twice.
-  const saved = readRunState(paths, previous.runId);
+  const saved = alreadyRead === undefined ? readRunState(paths, previous.runId) : alreadyRead;
   if (!saved || saved.checkpoint.offset !== offset || saved.checkpoint.hash !== hash || saved.checkpoint.seq !== seq) return null;
   return { state: saved.state, from: { offset, seq, hash } };
 }

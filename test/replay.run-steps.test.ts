@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DurableBatch } from '../src/durable/atomic-file.js';
+import { replay } from '../replay/index.js';
+import { replayPaths } from '../replay/replay-paths.js';
+import { loadEventCheck, replayRunSteps } from '../replay/replay-run.js';
+import { filesUnder } from './helpers/derived-files.js';
+import { startRun } from './helpers/runs.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const ISSUES = 20;
+
+/** The temporary files a batch has staged in a folder so far (they are renamed into place at its flush). */
+const stagedIn = (dir: string): number => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')).length : 0);
+
+describe("replayRunSteps: a run's replay in steps, for a live update on a supervisor's own thread (docs/DESIGN.md §7.4)", () => {
+  it('makes a run of 20 issues in steps of at most 8 issues’ files, and the files a whole replay makes', async () => {
+    const dir = tempDir();
+    const c = await startRun(dir, { runId: 'many-issues' });
+    for (let issue = 1; issue <= ISSUES; issue += 1) {
+      c.startIssue(issue, { title: `issue ${issue}` });
+      c.startAgent('coding');
+      c.recordTokenUsage({ model: 'deepseek-chat', inputTokens: 1000 + issue, outputTokens: 200 });
+      c.finalizeAgent({ success: true });
+      c.finalizeIssue(issue, issue % 4 ? 'completed' : 'failed', { linesAdded: issue });
+    }
+    c.finalizeRun('completed');
+    const issuesDir = path.join(dir, 'runs', 'many-issues', 'issues');
+    const journal = path.join(dir, 'runs', 'many-issues', 'events.ndjson');
+
+    const batch = new DurableBatch(1024);
+    const steps = replayRunSteps(replayPaths(dir), 'many-issues', undefined, false, batch, new Set(), fs.lstatSync(journal), await loadEventCheck());
+    const stagedAtEachStep: number[] = [];
+    let step = steps.next();
+    while (!step.done) {
+      stagedAtEachStep.push(stagedIn(issuesDir));
+      step = steps.next();
+    }
+    await batch.flush();
+
+    expect(step.value.kind).toBe('replayed');
+    // A metrics and a report file per finished issue: 40 in all, never more than 16 made in one step.
+    expect(stagedIn(issuesDir)).toBe(0);
+    expect(fs.readdirSync(issuesDir)).toHaveLength(2 * ISSUES);
+    const madePerStep = stagedAtEachStep.map((staged, i) => staged - (stagedAtEachStep[i - 1] ?? 0));
+    expect(Math.max(...madePerStep)).toBeLessThanOrEqual(16);
+    expect(stagedAtEachStep.at(-1)).toBe(2 * ISSUES);
+
+    const stepped = filesUnder(path.join(dir, 'runs'));
+    fs.rmSync(path.join(dir, 'runs', 'many-issues', 'issues'), { recursive: true });
+    fs.rmSync(path.join(dir, 'runs', 'many-issues', 'metadata.json'));
+    fs.rmSync(path.join(dir, 'runs', 'many-issues', 'final_report.json'));
+    await replay({ dir, full: true });
+    expect(filesUnder(path.join(dir, 'runs'))).toEqual(stepped);
+  });
+});
