@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,14 +18,21 @@ export interface LiveWorkload {
   readonly everyMs: number;
   /** How the supervisors' issue finishes fall in time (live-supervisor.ts); default 'lockstep'. */
   readonly pattern?: LivePattern;
+  /**
+   * Legs of each kind (live updates off, on), alternated off-on, on-off, ... so that a machine whose
+   * load drifts weighs on both alike; their latencies are pooled. Default 1.
+   */
+  readonly rounds?: number;
 }
 
-/** 60 s a leg: two periods of the default liveTablesEveryMs (30 s). */
-export const LIVE_WORKLOAD: LiveWorkload = { supervisors: 8, issues: 24, everyMs: 2500 };
+/** 60 s a leg (two periods of the default liveTablesEveryMs, 30 s), two legs of each kind. */
+export const LIVE_WORKLOAD: LiveWorkload = { supervisors: 8, issues: 24, everyMs: 2500, rounds: 2 };
 
-/** One leg of the workload (live updates on or off): what its supervisors reported, summed or pooled. */
+/** The legs of the workload with live updates on, or off: what their supervisors reported, summed or pooled. */
 export interface LiveLeg {
   readonly live: boolean;
+  /** How many legs were pooled. */
+  readonly legs: number;
   readonly wallMs: number;
   readonly finishedIssues: number;
   readonly cpuMs: number;
@@ -34,6 +41,10 @@ export interface LiveLeg {
   readonly finalizeIssueP99Ms: number;
   /** Every finalizeIssue latency of the leg (ms, to the µs): for a p99 pooled over several legs (pooledP99Ratio). */
   readonly finalizeIssueMs: readonly number[];
+  /** The next issue's `startIssue`, made as soon as `finalizeIssue` returned: what waits for the live update if it runs on the supervisor's own thread. */
+  readonly startIssueP50Ms: number;
+  readonly startIssueP99Ms: number;
+  readonly startIssueMs: readonly number[];
   /** Live updates on: the table assembly after the supervisors ended, which did what their live updates left (counted in cpuMs and derivedBytes). */
   readonly catchUp?: { readonly cpuMs: number; readonly derivedBytes: number };
 }
@@ -54,6 +65,8 @@ export interface LiveFigures {
   readonly liveCpuShareOfOneCore: number;
   /** finalizeIssue's p99 with live updates on / off. */
   readonly p99Ratio: number;
+  /** The same for the startIssue right after it. */
+  readonly startIssueP99Ratio: number;
 }
 
 const supervisorScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'live-supervisor.js');
@@ -79,13 +92,13 @@ function runSupervisor(task: LiveSupervisorTask): Promise<LiveSupervisorResult> 
   });
 }
 
-async function liveLeg(logsDir: string, workload: LiveWorkload, live: boolean, liveTablesEveryMs?: number): Promise<LiveLeg> {
+async function liveLeg(logsDir: string, workload: LiveWorkload, live: boolean, leg: number, liveTablesEveryMs?: number): Promise<LiveLeg> {
   const start = performance.now();
   const results = await Promise.all(
     Array.from({ length: workload.supervisors }, (_, i) =>
       runSupervisor({
         dir: logsDir,
-        runId: `live_${live ? 'on' : 'off'}_${i}`,
+        runId: `live_${live ? 'on' : 'off'}_${leg}_${i}`,
         issues: workload.issues,
         everyMs: workload.everyMs,
         live,
@@ -97,20 +110,64 @@ async function liveLeg(logsDir: string, workload: LiveWorkload, live: boolean, l
     ),
   );
   const wallMs = elapsedMs(start);
-  const latencies = results.flatMap((r) => r.finalizeIssueMs);
   // What the supervisors' live updates left (tables assembled at most every liveTablesEveryMs) is part of the live path's cost.
   const catchUp = live ? await measuredCatchUp(logsDir) : null;
+  return legOf(
+    live,
+    1,
+    wallMs,
+    results.reduce((sum, r) => sum + r.cpuMs, 0) + (catchUp?.cpuMs ?? 0),
+    results.reduce((sum, r) => sum + r.derivedBytes, 0) + (catchUp?.derivedBytes ?? 0),
+    results.flatMap((r) => r.finalizeIssueMs),
+    results.flatMap((r) => r.startIssueMs),
+    catchUp,
+  );
+}
+
+function legOf(
+  live: boolean,
+  legs: number,
+  wallMs: number,
+  cpuMs: number,
+  derivedBytes: number,
+  finalizeIssueMs: readonly number[],
+  startIssueMs: readonly number[],
+  catchUp: LiveLeg['catchUp'] | null,
+): LiveLeg {
+  const toMicroseconds = (ms: number): number => Math.round(ms * 1000) / 1000;
   return {
     live,
+    legs,
     wallMs,
-    finishedIssues: latencies.length,
-    cpuMs: results.reduce((sum, r) => sum + r.cpuMs, 0) + (catchUp?.cpuMs ?? 0),
-    derivedBytes: results.reduce((sum, r) => sum + r.derivedBytes, 0) + (catchUp?.derivedBytes ?? 0),
-    finalizeIssueP50Ms: percentile(latencies, 50),
-    finalizeIssueP99Ms: percentile(latencies, 99),
-    finalizeIssueMs: latencies.map((ms) => Math.round(ms * 1000) / 1000),
+    finishedIssues: finalizeIssueMs.length,
+    cpuMs,
+    derivedBytes,
+    finalizeIssueP50Ms: percentile(finalizeIssueMs, 50),
+    finalizeIssueP99Ms: percentile(finalizeIssueMs, 99),
+    finalizeIssueMs: finalizeIssueMs.map(toMicroseconds),
+    startIssueP50Ms: percentile(startIssueMs, 50),
+    startIssueP99Ms: percentile(startIssueMs, 99),
+    startIssueMs: startIssueMs.map(toMicroseconds),
     ...(catchUp ? { catchUp } : {}),
   };
+}
+
+/** Legs of one kind as one: sums, and latencies pooled. */
+function pooledLegs(legs: readonly LiveLeg[]): LiveLeg {
+  const sum = (of: (leg: LiveLeg) => number): number => legs.reduce((total, leg) => total + of(leg), 0);
+  const catchUps = legs.flatMap((leg) => (leg.catchUp ? [leg.catchUp] : []));
+  return legOf(
+    legs[0]!.live,
+    legs.length,
+    sum((leg) => leg.wallMs),
+    sum((leg) => leg.cpuMs),
+    sum((leg) => leg.derivedBytes),
+    legs.flatMap((leg) => leg.finalizeIssueMs),
+    legs.flatMap((leg) => leg.startIssueMs),
+    catchUps.length === 0
+      ? null
+      : { cpuMs: catchUps.reduce((t, c) => t + c.cpuMs, 0), derivedBytes: catchUps.reduce((t, c) => t + c.derivedBytes, 0) },
+  );
 }
 
 /**
@@ -160,8 +217,10 @@ export async function cachedHistory(cacheDir: string, spec: HistorySpec): Promis
 }
 
 /**
- * The live workload on one history: first with live updates off (the supervisors' own cost), then on;
- * the difference is the live path. Between the legs the derived files are brought up to date (untimed).
+ * The live workload on one history, with live updates off (the supervisors' own cost) and on, in
+ * `rounds` legs of each, alternated (off, on, then on, off, ...); the difference is the live path.
+ * Before each leg the derived files are brought up to date and the file system's dirty pages written
+ * out (`sync`, untimed), so that no leg pays for the writes of the one before.
  */
 export async function measureLiveFigures(
   cacheDir: string,
@@ -170,12 +229,18 @@ export async function measureLiveFigures(
   liveTablesEveryMs?: number,
 ): Promise<LiveFigures> {
   const { logsDir, generationSeconds } = await cachedHistory(cacheDir, spec);
-  log(`live workload on ${spec.runs.toLocaleString('en-US')} runs: live updates off ...`);
-  const off = await liveLeg(logsDir, workload, false, liveTablesEveryMs);
-  await replay({ dir: logsDir });
-  log(`  on ...`);
-  const on = await liveLeg(logsDir, workload, true, liveTablesEveryMs);
+  const legs: LiveLeg[] = [];
+  for (let round = 0; round < (workload.rounds ?? 1); round += 1) {
+    for (const live of round % 2 === 0 ? [false, true] : [true, false]) {
+      log(`live workload on ${spec.runs.toLocaleString('en-US')} runs, round ${round + 1}: live updates ${live ? 'on' : 'off'} ...`);
+      await replay({ dir: logsDir });
+      execFileSync('sync');
+      legs.push(await liveLeg(logsDir, workload, live, round, liveTablesEveryMs));
+    }
+  }
   removeLiveRuns(logsDir);
+  const off = pooledLegs(legs.filter((leg) => !leg.live));
+  const on = pooledLegs(legs.filter((leg) => leg.live));
   const extraCpu = Math.max(0, on.cpuMs - off.cpuMs);
   return {
     runs: spec.runs,
@@ -188,30 +253,41 @@ export async function measureLiveFigures(
     liveCpuMsPerIssue: extraCpu / on.finishedIssues,
     liveCpuShareOfOneCore: extraCpu / on.wallMs,
     p99Ratio: on.finalizeIssueP99Ms / off.finalizeIssueP99Ms,
+    startIssueP99Ratio: on.startIssueP99Ms / off.startIssueP99Ms,
   };
 }
+
+const ratioWithInterval = (r: { ratio: number; low: number; high: number }): string =>
+  `${r.ratio.toFixed(2)}, 95% interval ${r.low.toFixed(2)}–${r.high.toFixed(2)}`;
 
 export function formatLiveFigures(all: readonly LiveFigures[]): string {
   const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
   return all
     .map(
       (f) =>
-        `live workload, ${f.runs.toLocaleString('en-US')} runs (${f.workload.supervisors} supervisors ${f.workload.pattern ?? 'lockstep'}, an issue every ${f.workload.everyMs} ms each, ${f.on.finishedIssues} issues): ` +
+        `live workload, ${f.runs.toLocaleString('en-US')} runs (${f.workload.supervisors} supervisors ${f.workload.pattern ?? 'lockstep'}, an issue every ${f.workload.everyMs} ms each, ${f.on.finishedIssues} issues in ${f.on.legs ?? 1} leg(s) of each kind): ` +
         `derived files ${kb(f.derivedBytesPerIssue)}/issue; live-path CPU ${f.liveCpuMsPerIssue.toFixed(1)} ms/issue = ${(f.liveCpuShareOfOneCore * 100).toFixed(1)}% of one core; ` +
-        `finalizeIssue p50/p99 on ${f.on.finalizeIssueP50Ms.toFixed(1)}/${f.on.finalizeIssueP99Ms.toFixed(1)} ms, off ${f.off.finalizeIssueP50Ms.toFixed(1)}/${f.off.finalizeIssueP99Ms.toFixed(1)} ms (p99 ratio ${f.p99Ratio.toFixed(2)})`,
+        `finalizeIssue p50/p99 on ${f.on.finalizeIssueP50Ms.toFixed(1)}/${f.on.finalizeIssueP99Ms.toFixed(1)} ms, off ${f.off.finalizeIssueP50Ms.toFixed(1)}/${f.off.finalizeIssueP99Ms.toFixed(1)} ms (p99 ratio ${ratioWithInterval(pooledP99Ratio([f]))})` +
+        // Results written before the next startIssue was timed have none.
+        (f.on.startIssueMs === undefined
+          ? ''
+          : `; the next startIssue on ${f.on.startIssueP50Ms.toFixed(1)}/${f.on.startIssueP99Ms.toFixed(1)} ms, off ${f.off.startIssueP50Ms.toFixed(1)}/${f.off.startIssueP99Ms.toFixed(1)} ms (p99 ratio ${ratioWithInterval(pooledP99Ratio([f], 'startIssueMs'))})`),
     )
     .join('\n');
 }
 
 /**
- * p99 with live updates on ÷ off over the finalizeIssue latencies of several measurements pooled (the
- * p99 of one leg of 192 issues is its second largest latency, and moves by several times from leg to
- * leg of the same code here), with a 95% percentile-bootstrap interval (2,000 resamples of each pool,
- * seeded).
+ * p99 with live updates on ÷ off over the latencies (finalizeIssue's, or the next startIssue's) of
+ * several measurements pooled (the p99 of one leg of 192 issues is its second largest latency, and
+ * moves by several times from leg to leg of the same code here), with a 95% percentile-bootstrap
+ * interval (2,000 resamples of each pool, seeded).
  */
-export function pooledP99Ratio(figures: readonly LiveFigures[]): { ratio: number; low: number; high: number; on: number; off: number } {
-  const on = figures.flatMap((f) => f.on.finalizeIssueMs);
-  const off = figures.flatMap((f) => f.off.finalizeIssueMs);
+export function pooledP99Ratio(
+  figures: readonly LiveFigures[],
+  latencies: 'finalizeIssueMs' | 'startIssueMs' = 'finalizeIssueMs',
+): { ratio: number; low: number; high: number; on: number; off: number } {
+  const on = figures.flatMap((f) => f.on[latencies] ?? []);
+  const off = figures.flatMap((f) => f.off[latencies] ?? []);
   const random = mulberry32(20);
   const resample = (values: readonly number[]): number[] => values.map(() => values[Math.floor(random() * values.length)]!);
   const ratios = Array.from({ length: 2000 }, () => percentile(resample(on), 99) / percentile(resample(off), 99)).sort((a, b) => a - b);
