@@ -80,8 +80,9 @@ export function replayRun(...args: Parameters<typeof replayRunSteps>): RunReplay
  * replayRun in steps: each `yield` is a point where a caller that shares its thread with others (a
  * supervisor's live update, which runs on the supervisor's own event loop) may let them run before
  * the next step; none is longer than reading the new lines, projecting, encoding or a few issues' JSON
- * files. The first yield comes after the journal is read, so that the lines read are the ones that were
- * there when `stat` was taken (the run's own writer, on the caller's thread, cannot append between).
+ * files. The first yield comes after the journal is read and the writer's lock asked, so that the
+ * lines read are the ones that were there when `stat` was taken, and the lock is the one of that
+ * moment (the run's own writer, on the caller's thread, cannot append or let go between).
  * `saved`: the run's state file, when the caller has already read it (else it is read here).
  */
 // eslint-disable-next-line complexity -- the ladder of incremental replay (unchanged, resume, rebuild), kept whole to read in order
@@ -111,11 +112,13 @@ export function* replayRunSteps(
     lineEnd = end;
   });
 
-  yield;
-  // Alive as the writer defined it: its own stale time, recorded in the journal.
+  // Alive as the writer defined it: its own stale time, recorded in the journal. Asked in the step
+  // that read the lines: a writer that appends RunFinished and lets go of its lock during a yield
+  // would otherwise look crashed.
   const lockStaleMs = state.summary.lockStaleMs ?? DEFAULT_STALE_MS;
   // A run with RunFinished has its status whatever its lock says: its lock is not asked.
   const writerAlive = state.summary.recordedStatus === null && isRunLocked(run, lockStaleMs);
+  yield;
   const base = {
     runId,
     startedAt: state.summary.startedAt,

@@ -30,7 +30,16 @@ describe("replayRunSteps: a run's replay in steps, for a live update on a superv
     const journal = path.join(dir, 'runs', 'many-issues', 'events.ndjson');
 
     const batch = new DurableBatch(1024);
-    const steps = replayRunSteps(replayPaths(dir), 'many-issues', undefined, false, batch, new Set(), fs.lstatSync(journal), await loadEventCheck());
+    const steps = replayRunSteps(
+      replayPaths(dir),
+      'many-issues',
+      undefined,
+      false,
+      batch,
+      new Set(),
+      fs.lstatSync(journal),
+      await loadEventCheck(),
+    );
     const stagedAtEachStep: number[] = [];
     let step = steps.next();
     while (!step.done) {
@@ -53,5 +62,32 @@ describe("replayRunSteps: a run's replay in steps, for a live update on a superv
     fs.rmSync(path.join(dir, 'runs', 'many-issues', 'final_report.json'));
     await replay({ dir, full: true });
     expect(filesUnder(path.join(dir, 'runs'))).toEqual(stepped);
+  });
+
+  it('asks the writer’s lock in the step that read the lines: a writer that finishes during a later step does not make the run look crashed', async () => {
+    const dir = tempDir();
+    const c = await startRun(dir, { runId: 'finishing' });
+    c.startIssue(1, { title: 'one' });
+    c.finalizeIssue(1, 'completed');
+    const journal = path.join(dir, 'runs', 'finishing', 'events.ndjson');
+    const batch = new DurableBatch();
+    const steps = replayRunSteps(
+      replayPaths(dir),
+      'finishing',
+      undefined,
+      false,
+      batch,
+      new Set(),
+      fs.lstatSync(journal),
+      await loadEventCheck(),
+    );
+    expect(steps.next().done).toBe(false); // the lines read, the lock asked
+    c.finalizeRun('completed'); // RunFinished appended and the lock let go, between two steps
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    await batch.flush();
+    expect(step.value.entry).toMatchObject({ unfinished: true, writerAlive: true });
+    const metadata = JSON.parse(fs.readFileSync(path.join(dir, 'runs', 'finishing', 'metadata.json'), 'utf8')) as { status: string };
+    expect(metadata.status).toBe('running');
   });
 });
