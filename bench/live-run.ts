@@ -24,7 +24,8 @@ const sizes = values.runs.split(',').map(Number);
 if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1))
   throw new Error(`--runs takes run counts separated by commas, not ${values.runs}`);
 const rounds = Number(values.rounds);
-if (!Number.isSafeInteger(rounds) || rounds < 1) throw new Error(`--rounds takes a whole number of legs of each kind, at least 1, not ${values.rounds}`);
+if (!Number.isSafeInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds takes a whole number of legs of each kind, at least 1, not ${values.rounds}`);
 const patterns = values.pattern.split(',') as LivePattern[];
 if (patterns.some((p) => p !== 'lockstep' && p !== 'staggered'))
   throw new Error(`--pattern takes lockstep, staggered or both separated by a comma, not ${values.pattern}`);

@@ -32,7 +32,12 @@ const ISSUES_A_STEP = 8;
  * issues/issue_<id>_report.json (finished issues). Files that no longer apply are removed.
  * In steps (replay-run.ts, replayRunSteps): a yield after every ISSUES_A_STEP issues.
  */
-export function* writeRunJsonSteps(logsDir: string, models: RunReadModels, runFinished: boolean, batch: DurableBatch): Generator<void, void, void> {
+export function* writeRunJsonSteps(
+  logsDir: string,
+  models: RunReadModels,
+  runFinished: boolean,
+  batch: DurableBatch,
+): Generator<void, void, void> {
   const files = runJsonFiles(logsDir, models.run.runId);
   batch.write(files.metadata, pretty(models.run));
   if (runFinished) batch.write(files.finalReport, pretty(models));

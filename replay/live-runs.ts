@@ -118,7 +118,9 @@ async function replayLiveRuns(
       const saved = readRunState(paths, runId);
       const previous = saved ? checkpointOfState(runId, saved) : undefined;
       const checkEvent = await loadEventCheck();
-      const outcome = await inSteps(replayRunSteps(paths, runId, previous, false, batch, replayFilesOf(paths, runId), stat, checkEvent, saved));
+      const outcome = await inSteps(
+        replayRunSteps(paths, runId, previous, false, batch, replayFilesOf(paths, runId), stat, checkEvent, saved),
+      );
       updated.push(outcome.entry);
       if (outcome.kind === 'replayed') newEvents += outcome.newEvents;
       // Read again from byte 0 though it had been replayed: its journal may have been replaced (another
