@@ -9,6 +9,7 @@ import { cramersV } from '../src/analysis/stats/cramers-v.js';
 import { fDistributionSf } from '../src/analysis/stats/f-distribution.js';
 import { detectableDifference, MAX_RUNS_NEEDED, runsNeededPerGroup } from '../src/analysis/stats/power.js';
 import { mulberry32 } from '../src/analysis/stats/random.js';
+import { tSlopeInterval } from '../src/analysis/stats/t-interval.js';
 import { populationRate, simulateRuns, type SimulatedRun } from './helpers/calibration-simulator.js';
 import { relativeError as relative, runPython } from './helpers/scipy.js';
 
@@ -461,5 +462,29 @@ done([float(expit(mu)) if sd == 0 else quad(lambda z: expit(mu + sd * z) * stats
 
   it('gives E[expit(μ + sd·Z)] to 1e-12', () => {
     cases.forEach(([mu, sd], i) => expect(Math.abs(populationRate(mu, sd) - want[i]!), `μ ${mu}, sd ${sd}`).toBeLessThan(1e-12));
+  });
+});
+
+describe('the slope of a trend (t-interval.ts, tSlopeInterval) against scipy.stats.linregress', () => {
+  it('gives the least-squares slope and slope ± t(n − 2, 0.975)·stderr for 3 to 60 points', () => {
+    const random = mulberry32(77);
+    const series = [3, 4, 6, 9, 15, 30, 60].map((n) => Array.from({ length: n }, (_, i) => 0.5 + 0.01 * i + (random() - 0.5) * 0.3));
+    const expected = python<Array<{ slope: number; low: number; high: number }>>(
+      `out = []
+for ys in data:
+    r = stats.linregress(np.arange(len(ys)), ys)
+    half = stats.t.ppf(0.975, len(ys) - 2) * r.stderr
+    out.append({'slope': r.slope, 'low': r.slope - half, 'high': r.slope + half})
+done(out)`,
+      series,
+    );
+    series.forEach((ys, k) => {
+      const got = tSlopeInterval(ys)!;
+      expect(relative(got.estimate, expected[k]!.slope)).toBeLessThan(1e-9);
+      expect(relative(got.low!, expected[k]!.low)).toBeLessThan(1e-8);
+      expect(relative(got.high!, expected[k]!.high)).toBeLessThan(1e-8);
+    });
+    expect(tSlopeInterval([1, 2])).toEqual({ estimate: 1, low: null, high: null });
+    expect(tSlopeInterval([1])).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
-import { linearRegression } from 'simple-statistics';
 import type { AnalysisRun } from '../../projections/analysis-input.js';
 import { AnalysisInputError } from '../errors.js';
 import { analysedRuns } from './compare.js';
-import { bootstrapInterval, type BootstrapOptions, type Estimate } from './stats/bootstrap.js';
+import type { BootstrapOptions, Estimate } from './stats/bootstrap.js';
+import { tMeanInterval, tProportionInterval, tSlopeInterval } from './stats/t-interval.js';
 import { assertAnalysisOptions } from './options.js';
 import { mannKendall, type TrendTest } from './stats/mann-kendall.js';
 
@@ -11,11 +11,15 @@ export type TrendVerdict = 'improving' | 'degrading' | 'no significant trend' | 
 export interface TrendLine {
   /** Runs that have a value (success: runs with issues; cost: fully priced runs). */
   readonly runs: number;
-  /** Least-squares slope per run (in start order), with a percentile bootstrap interval over runs. */
+  /** Least-squares slope per run (in start order), with its t interval (n − 2 degrees of freedom). */
   readonly slopePerRun: Estimate | null;
   /** Mann-Kendall test of a monotonic trend (two-sided). */
   readonly test: TrendTest | null;
-  /** Mean of the first and of the last third of the runs, to read the slope by (bootstrap intervals). */
+  /**
+   * The first and the last third of the runs, to read the slope by, with t intervals (none for one
+   * run): for the success rate, their issues' rate (Σ completed ÷ Σ issues, the cluster variance
+   * floored at the binomial one); for cost, their mean.
+   */
   readonly firstThirdMean: Estimate | null;
   readonly lastThirdMean: Estimate | null;
   /** "improving"/"degrading" only when the test says p < 0.05 and the slope's interval excludes 0. */
@@ -48,34 +52,40 @@ export function performanceTrends(allRuns: readonly AnalysisRun[], options: Boot
     a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.runId < b.runId ? -1 : 1,
   );
   const runs = options.lastN === undefined ? ordered : ordered.slice(-options.lastN);
-  const success = runs.filter((r) => r.issues > 0).map((r) => r.completedIssues / r.issues);
+  const withIssues = runs.filter((r) => r.issues > 0);
+  const completed = withIssues.map((r) => r.completedIssues);
+  const issues = withIssues.map((r) => r.issues);
+  const success = withIssues.map((r) => r.completedIssues / r.issues);
   const cost = runs.filter((r) => r.unpricedRecords === 0).map((r) => r.costUsd);
   return {
     runs: runs.length,
     lastN: options.lastN ?? null,
     from: runs[0]?.startedAt ?? null,
     to: runs.at(-1)?.startedAt ?? null,
-    successRate: trendLine(success, 'higher', options),
-    costPerRun: trendLine(cost, 'lower', options),
+    successRate: trendLine(success, 'higher', (from, to) => tProportionInterval(completed.slice(from, to), issues.slice(from, to))),
+    costPerRun: trendLine(cost, 'lower', (from, to) => tMeanInterval(cost.slice(from, to), { min: 0 })),
   };
 }
 
-function trendLine(values: readonly number[], better: 'higher' | 'lower', bootstrap: BootstrapOptions): TrendLine {
+/**
+ * t intervals, not percentile bootstraps: a third of 6 to 9 runs is 2 or 3 runs, whose percentile
+ * bootstrap interval is little more than their range. Measured over 400 simulated histories each
+ * (test/analysis.trends.calibration.test.ts): the first third's bootstrap interval covered its true
+ * mean 47% of the time at 6 runs, 70% at 9 and 87% at 15, and the slope's 91% at every size.
+ */
+function trendLine(
+  values: readonly number[],
+  better: 'higher' | 'lower',
+  thirdOf: (from: number, to: number) => Estimate | null,
+): TrendLine {
   const third = Math.floor(values.length / 3);
-  const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const thirdMean = (xs: readonly number[]): Estimate | null => (xs.length === 0 ? null : bootstrapInterval(xs, meanOf, bootstrap));
   const base = {
     runs: values.length,
-    firstThirdMean: thirdMean(values.slice(0, third)),
-    lastThirdMean: thirdMean(third === 0 ? [] : values.slice(-third)),
+    firstThirdMean: third === 0 ? null : thirdOf(0, third),
+    lastThirdMean: third === 0 ? null : thirdOf(values.length - third, values.length),
   };
   if (values.length < MIN_TREND_RUNS) return { ...base, slopePerRun: null, test: null, verdict: 'not enough runs' };
-  const points = values.map((v, i) => [i, v] as [number, number]);
-  const slope = (sample: readonly (readonly [number, number])[]): number | null => {
-    const xs = new Set(sample.map(([x]) => x));
-    return xs.size < 2 ? null : linearRegression(sample as [number, number][]).m;
-  };
-  const slopePerRun = bootstrapInterval(points, slope, bootstrap);
+  const slopePerRun = tSlopeInterval(values);
   const test = mannKendall(values);
   let verdict: TrendVerdict = 'no significant trend';
   if (test && test.p < TREND_ALPHA && slopePerRun && slopePerRun.low !== null && slopePerRun.high !== null) {

@@ -1,4 +1,5 @@
-import { clusterRatio } from './cluster-ratio.js';
+import { clusterProportion, clusterRatio } from './cluster-ratio.js';
+import { flooredVariance } from './cluster-t.js';
 import type { Estimate } from './bootstrap.js';
 import { studentTQuantile } from './student-t-quantile.js';
 
@@ -33,4 +34,41 @@ export function tMeanInterval(values: ArrayLike<number>, bounds: Bounds = {}): E
 export function tRatioInterval(numerators: ArrayLike<number>, denominators: ArrayLike<number>, bounds: Bounds = {}): Estimate | null {
   const ratio = clusterRatio(numerators, denominators);
   return ratio ? tInterval(ratio.estimate, ratio.variance, ratio.runs - 1, bounds) : null;
+}
+
+/**
+ * The least-squares slope of the values against their positions 0, 1, …, n−1, ± t(n−2, 0.975)·SE with
+ * SE = √(Σ residual² / (n−2) / Σ (x − x̄)²): the textbook interval for a regression slope, exact for
+ * normal errors (scipy's linregress gives the same slope and SE). No interval for two points; null for fewer.
+ */
+export function tSlopeInterval(values: ArrayLike<number>): Estimate | null {
+  const n = values.length;
+  if (n < 2) return null;
+  const meanX = (n - 1) / 2;
+  let meanY = 0;
+  for (let i = 0; i < n; i += 1) meanY += values[i]!;
+  meanY /= n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i += 1) {
+    sxx += (i - meanX) ** 2;
+    sxy += (i - meanX) * (values[i]! - meanY);
+  }
+  const slope = sxy / sxx;
+  if (n === 2) return { estimate: slope, low: null, high: null };
+  let residuals = 0;
+  for (let i = 0; i < n; i += 1) residuals += (values[i]! - meanY - slope * (i - meanX)) ** 2;
+  return tInterval(slope, residuals / (n - 2) / sxx, n - 2, {});
+}
+
+/**
+ * A success rate over runs (Σ successes ÷ Σ issues) ± t(K−1, 0.975)·√V, V the cluster variance floored
+ * at the binomial one (cluster-t.ts): two runs that both solved 4 of 10 have no spread between them,
+ * and without the floor their interval would be the single point 0.4. No interval for one run.
+ */
+export function tProportionInterval(successes: ArrayLike<number>, issues: ArrayLike<number>): Estimate | null {
+  const ratio = clusterProportion(successes, issues);
+  if (!ratio) return null;
+  if (ratio.runs === 1) return { estimate: ratio.estimate, low: null, high: null };
+  return tInterval(ratio.estimate, flooredVariance(ratio), ratio.runs - 1, { min: 0, max: 1 });
 }
