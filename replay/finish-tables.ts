@@ -64,7 +64,7 @@ export async function finishTables(
     lock.assertHeld();
     const made = (await assembleTail(paths, index, last)) ?? assembleWhole(paths, index, last);
     if (!('unverified' in made)) {
-      const { generation, logBytes } = commitIndex(paths, index, last?.changes);
+      const { generation, logBytes } = await commitIndex(paths, index, last?.changes);
       writeNewAssemblyRecord(paths, {
         generation,
         pendingBytes: logBytes,

@@ -27,15 +27,15 @@ export const shouldFold = (indexBytes: number, logBytes: number): boolean => log
  * a run left it, `changes` is not known (cleanup) or the log has grown large. Returns the generation
  * and log size the assembly record names.
  */
-export function commitIndex(
+export async function commitIndex(
   paths: ReplayPaths,
   index: ReadonlyMap<string, RunIndexEntry>,
   changes: IndexChanges | undefined,
-): { readonly generation: string; readonly logBytes: number } {
+): Promise<{ readonly generation: string; readonly logBytes: number }> {
   if (changes && changes.generation !== null && !changes.removed) {
     const estimate = changes.updated.length * 1024;
     if (!shouldFold(changes.indexBytes, changes.logBytes + estimate))
-      return { generation: changes.generation, logBytes: appendIndexLog(paths, changes.generation, changes.updated) };
+      return { generation: changes.generation, logBytes: await appendIndexLog(paths, changes.generation, changes.updated) };
   }
   return { generation: saveRunIndex(paths, index), logBytes: 0 };
 }

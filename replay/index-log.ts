@@ -19,45 +19,20 @@ export const indexLogFile = (paths: ReplayPaths): string => path.join(paths.stat
 
 const sealed = (generation: string, entry: unknown): string => JSON.stringify({ generation, entry });
 
-/** Appends one line per entry, then fdatasyncs; the derived files the entries describe are durable already. Returns the log's size. */
-export function appendIndexLog(paths: ReplayPaths, generation: string, entries: readonly RunIndexEntry[]): number {
-  const appended = writeIndexLogLines(paths, generation, entries);
-  if (typeof appended === 'number') return appended;
-  try {
-    nodeFileOps.fdatasyncSync(appended.fd);
-  } finally {
-    nodeFileOps.closeSync(appended.fd);
-  }
-  return finishAppend(paths, appended);
-}
-
-/** appendIndexLog with its fdatasync on libuv's threads: for a live update, on a supervisor's event loop. */
-export async function appendIndexLogAsync(paths: ReplayPaths, generation: string, entries: readonly RunIndexEntry[]): Promise<number> {
-  const appended = writeIndexLogLines(paths, generation, entries);
-  if (typeof appended === 'number') return appended;
-  try {
-    await new Promise<void>((resolve, reject) => nodeFileOps.fdatasync(appended.fd, (error) => (error ? reject(error) : resolve())));
-  } finally {
-    nodeFileOps.closeSync(appended.fd);
-  }
-  return finishAppend(paths, appended);
-}
-
-interface WrittenLines {
-  readonly fd: number;
-  readonly size: number;
-  readonly created: boolean;
-}
-
-/** The lines written (not yet durable), the file left open for its fdatasync; with nothing to append, the log's size. */
-function writeIndexLogLines(paths: ReplayPaths, generation: string, entries: readonly RunIndexEntry[]): WrittenLines | number {
+/**
+ * Appends one line per entry, then fdatasyncs (on libuv's threads: a live update runs on a
+ * supervisor's event loop); the derived files the entries describe are durable already. Returns the
+ * log's size.
+ */
+export async function appendIndexLog(paths: ReplayPaths, generation: string, entries: readonly RunIndexEntry[]): Promise<number> {
   const file = indexLogFile(paths);
   if (entries.length === 0) return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
   const created = !fs.existsSync(file);
   const fd = nodeFileOps.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, PRIVATE_FILE_MODE);
+  let size: number;
   try {
     // After a torn append the file does not end in a newline: start a fresh line so this one verifies.
-    const size = nodeFileOps.fstatSync(fd).size;
+    size = nodeFileOps.fstatSync(fd).size;
     let text = size > 0 && !endsWithNewline(file, size) ? '\n' : '';
     for (const entry of entries) {
       const encoded = encodeEntry(entry);
@@ -65,17 +40,13 @@ function writeIndexLogLines(paths: ReplayPaths, generation: string, entries: rea
     }
     const bytes = Buffer.from(text, 'utf8');
     for (let at = 0; at < bytes.length;) at += nodeFileOps.writeSync(fd, bytes, at, bytes.length - at, null);
-    return { fd, size: size + bytes.length, created };
-  } catch (error) {
+    await new Promise<void>((resolve, reject) => nodeFileOps.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+    size += bytes.length;
+  } finally {
     nodeFileOps.closeSync(fd);
-    throw error;
   }
-}
-
-/** A log made by this append: its folder fsync'd, so that the log's name is as durable as its lines. */
-function finishAppend(paths: ReplayPaths, appended: WrittenLines): number {
-  if (appended.created) fsyncDirectory(nodeFileOps, paths.stateDir);
-  return appended.size;
+  if (created) fsyncDirectory(nodeFileOps, paths.stateDir);
+  return size;
 }
 
 function endsWithNewline(file: string, size: number): boolean {

@@ -5,7 +5,7 @@ import { runPaths } from '../src/journal/paths.js';
 import { readAssemblyRecord, writeAssemblyRecord, writeNewAssemblyRecord } from './assembly-record.js';
 import { DerivedFilesLock } from './derived-lock.js';
 import { shouldFold } from './index-commit.js';
-import { appendIndexLogAsync, readIndexLogFrom } from './index-log.js';
+import { appendIndexLog, readIndexLogFrom } from './index-log.js';
 import { replayHoldingLock } from './replay.js';
 import { replayPaths, runRowsFile, runStateFile, type ReplayPaths } from './replay-paths.js';
 import { loadEventCheck, readRunState, replayRunSteps, type CheckpointedState, type RunReplayOutcome } from './replay-run.js';
@@ -133,7 +133,7 @@ async function replayLiveRuns(
     throw error;
   }
   // The entries after the files they describe; the marker (the caller) after the entries.
-  await appendIndexLogAsync(paths, generation, updated);
+  await appendIndexLog(paths, generation, updated);
   return whole ? null : { newEvents };
 }
 

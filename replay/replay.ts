@@ -87,7 +87,7 @@ export async function replayHoldingLock(
   if (!changed && record && tablesPresent(paths) && assembledFilesIntact(paths, record)) {
     if (previous.changes.updated.length > 0) {
       // Entries that changed without changing a row (a writer that died, a journal touched): the same files, a new index.
-      const { generation, logBytes } = commitIndex(paths, index, previous.changes);
+      const { generation, logBytes } = await commitIndex(paths, index, previous.changes);
       writeAssemblyRecord(paths, { ...record, generation, pendingBytes: logBytes });
     }
     clearTablesStale(paths);
