@@ -11,6 +11,12 @@ import { tempDir } from './helpers/temp-dir.js';
 
 const ISSUES = 20;
 
+/** A first replay of the run, in steps, staging into `batch`. */
+async function stepsOfNewRun(dir: string, runId: string, batch: DurableBatch): Promise<ReturnType<typeof replayRunSteps>> {
+  const journal = path.join(dir, 'runs', runId, 'events.ndjson');
+  return replayRunSteps(replayPaths(dir), runId, undefined, false, batch, new Set(), fs.lstatSync(journal), await loadEventCheck());
+}
+
 /** The temporary files a batch has staged in a folder so far (they are renamed into place at its flush). */
 const stagedIn = (dir: string): number => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')).length : 0);
 
@@ -27,19 +33,9 @@ describe("replayRunSteps: a run's replay in steps, for a live update on a superv
     }
     c.finalizeRun('completed');
     const issuesDir = path.join(dir, 'runs', 'many-issues', 'issues');
-    const journal = path.join(dir, 'runs', 'many-issues', 'events.ndjson');
 
     const batch = new DurableBatch(1024);
-    const steps = replayRunSteps(
-      replayPaths(dir),
-      'many-issues',
-      undefined,
-      false,
-      batch,
-      new Set(),
-      fs.lstatSync(journal),
-      await loadEventCheck(),
-    );
+    const steps = await stepsOfNewRun(dir, 'many-issues', batch);
     const stagedAtEachStep: number[] = [];
     let step = steps.next();
     while (!step.done) {
@@ -69,18 +65,8 @@ describe("replayRunSteps: a run's replay in steps, for a live update on a superv
     const c = await startRun(dir, { runId: 'finishing' });
     c.startIssue(1, { title: 'one' });
     c.finalizeIssue(1, 'completed');
-    const journal = path.join(dir, 'runs', 'finishing', 'events.ndjson');
     const batch = new DurableBatch();
-    const steps = replayRunSteps(
-      replayPaths(dir),
-      'finishing',
-      undefined,
-      false,
-      batch,
-      new Set(),
-      fs.lstatSync(journal),
-      await loadEventCheck(),
-    );
+    const steps = await stepsOfNewRun(dir, 'finishing', batch);
     expect(steps.next().done).toBe(false); // the lines read, the lock asked
     c.finalizeRun('completed'); // RunFinished appended and the lock let go, between two steps
     let step = steps.next();
