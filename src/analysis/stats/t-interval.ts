@@ -1,5 +1,6 @@
 import { clusterProportion, clusterRatio } from './cluster-ratio.js';
 import { flooredVariance } from './cluster-t.js';
+import { weightedLeastSquares } from './least-squares.js';
 import type { Estimate } from './bootstrap.js';
 import { studentTQuantile } from './student-t-quantile.js';
 
@@ -37,28 +38,19 @@ export function tRatioInterval(numerators: ArrayLike<number>, denominators: Arra
 }
 
 /**
- * The least-squares slope of the values against their positions 0, 1, …, n−1, ± t(n−2, 0.975)·SE with
- * SE = √(Σ residual² / (n−2) / Σ (x − x̄)²): the textbook interval for a regression slope, exact for
- * normal errors (scipy's linregress gives the same slope and SE). No interval for two points; null for fewer.
+ * The least-squares slope of the values against their positions 0, 1, …, n−1 (weightedLeastSquares,
+ * unit weights), ± t(n−2, 0.975)·SE with SE² = Σ residual² / (n−2) · [(X'X)⁻¹]₁₁: the textbook interval
+ * for a regression slope, exact for normal errors (scipy's linregress gives the same slope and SE).
+ * No interval for two points; null for fewer.
  */
 export function tSlopeInterval(values: ArrayLike<number>): Estimate | null {
   const n = values.length;
   if (n < 2) return null;
-  const meanX = (n - 1) / 2;
-  let meanY = 0;
-  for (let i = 0; i < n; i += 1) meanY += values[i]!;
-  meanY /= n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i += 1) {
-    sxx += (i - meanX) ** 2;
-    sxy += (i - meanX) * (values[i]! - meanY);
-  }
-  const slope = sxy / sxx;
+  const x = Array.from({ length: n }, (_, i) => Float64Array.of(1, i));
+  const fit = weightedLeastSquares(x, values, new Float64Array(n).fill(1));
+  const slope = fit.coefficients[1]!;
   if (n === 2) return { estimate: slope, low: null, high: null };
-  let residuals = 0;
-  for (let i = 0; i < n; i += 1) residuals += (values[i]! - meanY - slope * (i - meanX)) ** 2;
-  return tInterval(slope, residuals / (n - 2) / sxx, n - 2, {});
+  return tInterval(slope, (fit.residualSumOfSquares / (n - 2)) * fit.inverse[3]!, n - 2, {});
 }
 
 /**
