@@ -291,11 +291,12 @@ export function pooledP99Ratio(
   const random = mulberry32(20);
   const resample = (values: readonly number[]): number[] => values.map(() => values[Math.floor(random() * values.length)]!);
   const ratios = Array.from({ length: 2000 }, () => percentile(resample(on), 99) / percentile(resample(off), 99)).sort((a, b) => a - b);
+  const [onP99, offP99] = [percentile(on, 99), percentile(off, 99)];
   return {
-    ratio: percentile(on, 99) / percentile(off, 99),
+    ratio: onP99 / offP99,
     low: ratios[Math.floor(0.025 * ratios.length)]!,
     high: ratios[Math.ceil(0.975 * ratios.length) - 1]!,
-    on: percentile(on, 99),
-    off: percentile(off, 99),
+    on: onP99,
+    off: offP99,
   };
 }

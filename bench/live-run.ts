@@ -38,12 +38,12 @@ for (const pattern of patterns)
   for (const runs of sizes)
     figures.push(await measureLiveFigures(cacheDir, { runs, events: runs * 100, seed: 3 }, { ...LIVE_WORKLOAD, pattern, rounds }));
 const resultsFile = path.join(benchSourceDir, 'results.live.json');
-fs.writeFileSync(
-  resultsFile,
-  `${JSON.stringify({ figures, pooledP99Ratio: pooledP99Ratio(figures), pooledStartIssueP99Ratio: pooledP99Ratio(figures, 'startIssueMs'), machine: machineInfo(cacheDir, fileSystemOf(cacheDir)) }, null, 2)}\n`,
-);
 const pooled = pooledP99Ratio(figures);
 const pooledStart = pooledP99Ratio(figures, 'startIssueMs');
+fs.writeFileSync(
+  resultsFile,
+  `${JSON.stringify({ figures, pooledP99Ratio: pooled, pooledStartIssueP99Ratio: pooledStart, machine: machineInfo(cacheDir, fileSystemOf(cacheDir)) }, null, 2)}\n`,
+);
 process.stdout.write(
   `${formatLiveFigures(figures)}\n` +
     `finalizeIssue p99 pooled over these ${figures.length} measurements: on ${pooled.on.toFixed(1)} ms, off ${pooled.off.toFixed(1)} ms, ` +
