@@ -1,4 +1,5 @@
 import { CollectorModeError, InvalidOptionError } from '../errors.js';
+import { QuietMoment } from './quiet-moment.js';
 
 /**
  * Brings a logs folder's derived files (read models, JSON reports, CSV tables) up to date with its
@@ -31,6 +32,13 @@ export interface LiveUpdates {
   readonly update: DerivedFilesUpdater;
   readonly tablesEveryMs: number;
 }
+
+/**
+ * An update waits for this process to make no append for LIVE_QUIET_MS, LIVE_MAX_WAIT_MS at most
+ * (quiet-moment.ts): a supervisor's appends right after a finished issue come first.
+ */
+export const LIVE_QUIET_MS = 20;
+export const LIVE_MAX_WAIT_MS = 500;
 
 /** An upper bound that still fits a timer (about 24 days); a larger lag is no live update. */
 const MAX_TABLES_EVERY_MS = 2 ** 31 - 1;
@@ -71,8 +79,8 @@ export function liveUpdatesFor(
  * Keeps a logs folder's derived files current while runs are recorded (docs/DESIGN.md §1, §7.4): a
  * finished issue or run has its JSON files written at once; the seven tables follow at most
  * `liveTablesEveryMs` later, in one assembly for every change made meanwhile, by any process (the
- * marker's time is shared through the logs folder). Requests made while an update runs are folded
- * into one more update after it. Updates go through replay (the only writer of derived files) under
+ * marker's time is shared through the logs folder). An update starts once the process's appends
+ * pause (QuietMoment); requests made while one waits or runs are folded into one more update after it. Updates go through replay (the only writer of derived files) under
  * its cross-process lock, so several supervisors finishing issues at once leave the same files a
  * full replay would.
  */
@@ -86,6 +94,7 @@ export class LiveDerivedFiles {
   private tablesEveryMs = DEFAULT_LIVE_TABLES_EVERY_MS;
   /** Why the latest update failed; null once one succeeds. */
   private failure: Error | null = null;
+  private readonly quiet = new QuietMoment(LIVE_QUIET_MS, LIVE_MAX_WAIT_MS);
 
   constructor(
     private readonly logsDir: string,
@@ -100,17 +109,23 @@ export class LiveDerivedFiles {
     this.start();
   }
 
+  /** One of this process's runs appended to its journal just now: updates wait for a pause. */
+  appended(): void {
+    this.quiet.activity();
+  }
+
   /**
    * Resolves when the updates asked for are done, tables included (a pending table assembly runs now),
    * and the latest one succeeded; rejects with the error of the latest one when it failed (ENOSPC, a
    * lost lock, ...): the derived files lag behind.
    */
   async settled(): Promise<void> {
-    if (this.tablesTimer || this.runs.size > 0) {
+    if (this.tablesTimer || this.runs.size > 0 || this.tables === 'if-due') {
       this.clearTimer();
       this.tables = 'now';
       this.start();
     }
+    this.quiet.now(); // asked for now: no waiting for a pause
     await this.running;
     if (this.failure) throw this.failure;
   }
@@ -126,6 +141,7 @@ export class LiveDerivedFiles {
 
   private async loop(): Promise<void> {
     while (this.tables !== null || this.runs.size > 0) {
+      if (this.tables !== 'now') await this.quiet.wait();
       const tables = this.tables;
       const runIds = [...this.runs];
       this.tables = null;

@@ -436,6 +436,7 @@ export class RunSession implements GuardedRun {
     // Subject.next with no subscriber still costs a closure and its checks, on every call.
     if (this.subject?.observed) this.subject.next(entry);
     if (entry.type === 'RunFinished') this.close();
+    this.live?.appended();
     // Not while the process is going down (signal, crash): replay rebuilds them later.
     if ((entry.type === 'IssueFinished' || entry.type === 'RunFinished') && !this.finalizingInEmergency)
       this.live?.request(this.runId, this.liveUpdates!.tablesEveryMs);

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LIVE_MAX_WAIT_MS, LIVE_QUIET_MS, LiveDerivedFiles, type LiveUpdateRequest } from '../src/collector/live-derived-files.js';
+import { QuietMoment } from '../src/collector/quiet-moment.js';
+
+// The clock is the test's: no assertion here depends on how busy the machine is.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The promise's state after the timers and microtasks due so far have run. */
+function settledFlag(promise: Promise<unknown>): { done: boolean } {
+  const flag = { done: false };
+  void promise.then(() => (flag.done = true));
+  return flag;
+}
+
+describe('QuietMoment: a wait that ends when the appends pause', () => {
+  it('ends quietMs after the last activity, each activity pushing it back', async () => {
+    const quiet = new QuietMoment(20, 500);
+    quiet.activity();
+    const waited = settledFlag(quiet.wait());
+    await vi.advanceTimersByTimeAsync(15);
+    expect(waited.done).toBe(false);
+    quiet.activity(); // at 15: due at 35
+    await vi.advanceTimersByTimeAsync(15);
+    expect(waited.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(6);
+    expect(waited.done).toBe(true);
+  });
+
+  it('ends after maxWaitMs however often the process appends', async () => {
+    const quiet = new QuietMoment(20, 100);
+    quiet.activity();
+    const waited = settledFlag(quiet.wait());
+    for (let t = 0; t < 95; t += 5) {
+      quiet.activity();
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    expect(waited.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(6);
+    expect(waited.done).toBe(true);
+  });
+
+  it('ends at once without activity since quietMs, and at now()', async () => {
+    const quiet = new QuietMoment(20, 500);
+    expect(settledFlag(quiet.wait()).done).toBe(false); // a promise: resolved, seen after a turn
+    await vi.advanceTimersByTimeAsync(0);
+    quiet.activity();
+    const cut = settledFlag(quiet.wait());
+    quiet.now();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cut.done).toBe(true);
+  });
+});
+
+describe("a collector's live updates wait for its appends to pause", () => {
+  function recordingUpdater(): {
+    calls: Array<LiveUpdateRequest | undefined>;
+    update: (dir: string, r?: LiveUpdateRequest) => Promise<unknown>;
+  } {
+    const calls: Array<LiveUpdateRequest | undefined> = [];
+    return {
+      calls,
+      update: async (_dir, request) => {
+        calls.push(request);
+        return { tablesStaleSince: null };
+      },
+    };
+  }
+
+  it('a finished issue is updated LIVE_QUIET_MS after the last append, not while the supervisor appends', async () => {
+    const { calls, update } = recordingUpdater();
+    const live = new LiveDerivedFiles('/logs', update);
+    live.appended(); // IssueFinished
+    live.request('run-a');
+    await vi.advanceTimersByTimeAsync(LIVE_QUIET_MS / 2);
+    live.appended(); // the next IssueStarted
+    await vi.advanceTimersByTimeAsync(LIVE_QUIET_MS - 1);
+    expect(calls).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(calls).toEqual([{ runIds: ['run-a'] }]);
+  });
+
+  it('a supervisor that never pauses still gets its update after LIVE_MAX_WAIT_MS', async () => {
+    const { calls, update } = recordingUpdater();
+    const live = new LiveDerivedFiles('/logs', update);
+    live.appended();
+    live.request('run-a');
+    for (let t = 0; t < LIVE_MAX_WAIT_MS - 10; t += 5) {
+      live.appended();
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    expect(calls).toEqual([]);
+    await vi.advanceTimersByTimeAsync(15);
+    expect(calls).toEqual([{ runIds: ['run-a'] }]);
+  });
+
+  it('whenDerivedFilesUpdated (settled) does not wait for a pause: everything is updated now', async () => {
+    const { calls, update } = recordingUpdater();
+    const live = new LiveDerivedFiles('/logs', update);
+    live.appended();
+    live.request('run-a');
+    const settled = settledFlag(live.settled());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual([undefined]); // a whole update, tables included
+    expect(settled.done).toBe(true);
+  });
+});
