@@ -6,14 +6,8 @@ import { sha256Hex } from '../src/journal/line.js';
 import { TABLE_FILES } from '../projections/tables/tables.js';
 import { ASSEMBLED_FILES } from './assembled-files.js';
 import type { ReplayPaths } from './replay-paths.js';
+import { identityOfStat, type FileIdentity } from './file-identity.js';
 import type { RunIndexEntry } from './run-index-entry.js';
-
-/** An assembled file as the assembly left it: a file changed or replaced since has another identity. */
-export interface FileIdentity {
-  readonly size: number;
-  readonly ino: number;
-  readonly mtimeMs: number;
-}
 
 /** A run's place at the end of the assembled files: its sort key and the bytes and rows of its part of each. */
 export interface TailRun {
@@ -168,8 +162,7 @@ export function tailOf(runs: readonly TailRun[]): { tail: TailRun[]; tailIsAll: 
 export function identitiesOf(files: Readonly<Record<string, string>>): Record<string, FileIdentity> {
   return Object.fromEntries(
     Object.entries(files).map(([file, full]) => {
-      const stat = fs.statSync(full);
-      return [file, { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs }];
+      return [file, identityOfStat(fs.statSync(full))];
     }),
   );
 }

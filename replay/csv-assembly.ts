@@ -3,7 +3,8 @@ import path from 'node:path';
 import { TABLE_FILES, TABLE_HEADERS } from '../projections/tables/tables.js';
 import { ANALYSIS_FILE, ASSEMBLED_FILES } from './assembled-files.js';
 import { AtomicFile } from '../src/durable/atomic-file.js';
-import { identitiesOf, type AssemblyRecord, type FileIdentity } from './assembly-record.js';
+import { identitiesOf, type AssemblyRecord } from './assembly-record.js';
+import { identityOfStat, sameIdentity, type FileIdentity } from './file-identity.js';
 import { FragmentReader } from './fragment-file.js';
 import { fsyncDirectory, nodeFileOps } from '../src/durable/file-ops.js';
 import { encodeCsvRows, UTF8_BOM } from './csv-encoding.js';
@@ -44,8 +45,7 @@ export function openRecorded(paths: ReplayPaths, record: AssemblyRecord | null, 
       const fd = fs.openSync(full, (flags === 'r' ? fs.constants.O_RDONLY : fs.constants.O_RDWR) | fs.constants.O_NOFOLLOW);
       opened.set(file, fd);
       const stat = fs.fstatSync(fd);
-      if (!want || !stat.isFile() || stat.size !== want.size || stat.ino !== want.ino || stat.mtimeMs !== want.mtimeMs)
-        throw new Error('changed');
+      if (!want || !stat.isFile() || !sameIdentity(identityOfStat(stat), want)) throw new Error('changed');
     }
     return opened;
   } catch {

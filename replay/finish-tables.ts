@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { runPaths } from '../src/journal/paths.js';
 import { DurableBatch } from '../src/durable/atomic-file.js';
-import { tailOf, tailRunOf, writeNewAssemblyRecord, type FileIdentity } from './assembly-record.js';
+import { tailOf, tailRunOf, writeNewAssemblyRecord } from './assembly-record.js';
+import type { FileIdentity } from './file-identity.js';
 import { assembleDerivedTables, type PreviousAssembly } from './csv-assembly.js';
 import type { DerivedFilesLock } from './derived-lock.js';
 import { warnDiscarded } from './derived-warning.js';

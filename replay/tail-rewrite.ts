@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { fsyncAsync, nodeFileOps } from '../src/durable/file-ops.js';
 import { ASSEMBLED_FILES } from './assembled-files.js';
-import { removeAssemblyRecord, type AssemblyRecord, type FileIdentity } from './assembly-record.js';
+import { removeAssemblyRecord, type AssemblyRecord } from './assembly-record.js';
+import { identityOfStat, type FileIdentity } from './file-identity.js';
 import { headerOf, openRecorded } from './csv-assembly.js';
 import { FragmentReader } from './fragment-file.js';
 import { runRowsFile, type ReplayPaths } from './replay-paths.js';
@@ -82,8 +83,7 @@ export async function rewriteTail(paths: ReplayPaths, record: AssemblyRecord, pl
     await Promise.all([...opened.values()].map((fd) => fsyncAsync(nodeFileOps, fd)));
     const files: Record<string, FileIdentity> = {};
     for (const file of ASSEMBLED_FILES) {
-      const stat = fs.fstatSync(opened.get(file)!);
-      files[file] = { size: stat.size, ino: stat.ino, mtimeMs: stat.mtimeMs };
+      files[file] = identityOfStat(fs.fstatSync(opened.get(file)!));
     }
     return { files };
   } finally {
