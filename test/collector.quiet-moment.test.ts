@@ -57,25 +57,20 @@ describe('QuietMoment: a wait that ends when the appends pause', () => {
 });
 
 describe("a collector's live updates wait for its appends to pause", () => {
-  function recordingUpdater(): {
-    calls: Array<LiveUpdateRequest | undefined>;
-    update: (dir: string, r?: LiveUpdateRequest) => Promise<unknown>;
-  } {
+  /** A scheduler whose updater records its requests, right after a run appended IssueFinished and asked for its update. */
+  function afterAFinishedIssue(): { calls: Array<LiveUpdateRequest | undefined>; live: LiveDerivedFiles } {
     const calls: Array<LiveUpdateRequest | undefined> = [];
-    return {
-      calls,
-      update: async (_dir, request) => {
-        calls.push(request);
-        return { tablesStaleSince: null };
-      },
-    };
+    const live = new LiveDerivedFiles('/logs', async (_dir, request) => {
+      calls.push(request);
+      return { tablesStaleSince: null };
+    });
+    live.appended();
+    live.request('run-a');
+    return { calls, live };
   }
 
   it('a finished issue is updated LIVE_QUIET_MS after the last append, not while the supervisor appends', async () => {
-    const { calls, update } = recordingUpdater();
-    const live = new LiveDerivedFiles('/logs', update);
-    live.appended(); // IssueFinished
-    live.request('run-a');
+    const { calls, live } = afterAFinishedIssue();
     await vi.advanceTimersByTimeAsync(LIVE_QUIET_MS / 2);
     live.appended(); // the next IssueStarted
     await vi.advanceTimersByTimeAsync(LIVE_QUIET_MS - 1);
@@ -85,10 +80,7 @@ describe("a collector's live updates wait for its appends to pause", () => {
   });
 
   it('a supervisor that never pauses still gets its update after LIVE_MAX_WAIT_MS', async () => {
-    const { calls, update } = recordingUpdater();
-    const live = new LiveDerivedFiles('/logs', update);
-    live.appended();
-    live.request('run-a');
+    const { calls, live } = afterAFinishedIssue();
     for (let t = 0; t < LIVE_MAX_WAIT_MS - 10; t += 5) {
       live.appended();
       await vi.advanceTimersByTimeAsync(5);
@@ -99,10 +91,7 @@ describe("a collector's live updates wait for its appends to pause", () => {
   });
 
   it('whenDerivedFilesUpdated (settled) does not wait for a pause: everything is updated now', async () => {
-    const { calls, update } = recordingUpdater();
-    const live = new LiveDerivedFiles('/logs', update);
-    live.appended();
-    live.request('run-a');
+    const { calls, live } = afterAFinishedIssue();
     const settled = settledFlag(live.settled());
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toEqual([undefined]); // a whole update, tables included
