@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { replay } from '../replay/index.js';
 import { assembleDueTables } from '../replay/live-runs.js';
 import { writtenBytes } from './written-bytes.js';
+import { cpuTicks, stealShare } from './cpu-steal.js';
 import { generateHistory } from './generate-history.js';
 import type { HistorySpec } from './history-runs.js';
 import type { LivePattern, LiveSupervisorResult, LiveSupervisorTask } from './live-supervisor.js';
@@ -47,6 +48,8 @@ export interface LiveLeg {
   readonly startIssueMs: readonly number[];
   /** Live updates on: the table assembly after the supervisors ended, which did what their live updates left (counted in cpuMs and derivedBytes). */
   readonly catchUp?: { readonly cpuMs: number; readonly derivedBytes: number };
+  /** The share of the machine's CPU time the hypervisor stole during the leg (pooled: the legs' mean, by wall time); null off Linux. */
+  readonly stealShare?: number | null;
 }
 
 /** The live figures at one history size: per finished issue, and the live path's share of one core. */
@@ -93,6 +96,7 @@ function runSupervisor(task: LiveSupervisorTask): Promise<LiveSupervisorResult> 
 }
 
 async function liveLeg(logsDir: string, workload: LiveWorkload, live: boolean, leg: number, liveTablesEveryMs?: number): Promise<LiveLeg> {
+  const ticksBefore = cpuTicks();
   const start = performance.now();
   const results = await Promise.all(
     Array.from({ length: workload.supervisors }, (_, i) =>
@@ -110,6 +114,7 @@ async function liveLeg(logsDir: string, workload: LiveWorkload, live: boolean, l
     ),
   );
   const wallMs = elapsedMs(start);
+  const steal = stealShare(ticksBefore, cpuTicks());
   // What the supervisors' live updates left (tables assembled at most every liveTablesEveryMs) is part of the live path's cost.
   const catchUp = live ? await measuredCatchUp(logsDir) : null;
   return legOf(
@@ -121,6 +126,7 @@ async function liveLeg(logsDir: string, workload: LiveWorkload, live: boolean, l
     results.flatMap((r) => r.finalizeIssueMs),
     results.flatMap((r) => r.startIssueMs),
     catchUp,
+    steal,
   );
 }
 
@@ -133,6 +139,7 @@ function legOf(
   finalizeIssueMs: readonly number[],
   startIssueMs: readonly number[],
   catchUp: LiveLeg['catchUp'] | null,
+  steal: number | null,
 ): LiveLeg {
   const toMicroseconds = (ms: number): number => Math.round(ms * 1000) / 1000;
   return {
@@ -149,6 +156,7 @@ function legOf(
     startIssueP99Ms: percentile(startIssueMs, 99),
     startIssueMs: startIssueMs.map(toMicroseconds),
     ...(catchUp ? { catchUp } : {}),
+    stealShare: steal,
   };
 }
 
@@ -167,6 +175,7 @@ function pooledLegs(legs: readonly LiveLeg[]): LiveLeg {
     catchUps.length === 0
       ? null
       : { cpuMs: catchUps.reduce((t, c) => t + c.cpuMs, 0), derivedBytes: catchUps.reduce((t, c) => t + c.derivedBytes, 0) },
+    legs.some((leg) => leg.stealShare == null) ? null : sum((leg) => leg.stealShare! * leg.wallMs) / sum((leg) => leg.wallMs),
   );
 }
 
@@ -271,7 +280,11 @@ export function formatLiveFigures(all: readonly LiveFigures[]): string {
         // Results written before the next startIssue was timed have none.
         (f.on.startIssueMs === undefined
           ? ''
-          : `; the next startIssue on ${f.on.startIssueP50Ms.toFixed(1)}/${f.on.startIssueP99Ms.toFixed(1)} ms, off ${f.off.startIssueP50Ms.toFixed(1)}/${f.off.startIssueP99Ms.toFixed(1)} ms (p99 ratio ${ratioWithInterval(pooledP99Ratio([f], 'startIssueMs'))})`),
+          : `; the next startIssue on ${f.on.startIssueP50Ms.toFixed(1)}/${f.on.startIssueP99Ms.toFixed(1)} ms, off ${f.off.startIssueP50Ms.toFixed(1)}/${f.off.startIssueP99Ms.toFixed(1)} ms (p99 ratio ${ratioWithInterval(pooledP99Ratio([f], 'startIssueMs'))})`) +
+        // Results written before steal was read have none.
+        (f.on.stealShare == null || f.off.stealShare == null
+          ? ''
+          : `; CPU stolen by the host on ${(f.on.stealShare * 100).toFixed(1)}%, off ${(f.off.stealShare * 100).toFixed(1)}%`),
     )
     .join('\n');
 }
