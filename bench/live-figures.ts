@@ -9,7 +9,7 @@ import { cpuTicks, stealShare } from './cpu-steal.js';
 import { generateHistory } from './generate-history.js';
 import type { HistorySpec } from './history-runs.js';
 import type { LivePattern, LiveSupervisorResult, LiveSupervisorTask } from './live-supervisor.js';
-import { elapsedMs } from './stats.js';
+import { elapsedMs, percentile } from './stats.js';
 import { mulberry32 } from '../src/entries/analysis.js';
 
 /** The live workload: this many supervisors in parallel, each finishing `issues` issues, one every `everyMs`. */
@@ -76,11 +76,6 @@ const supervisorScript = path.join(path.dirname(fileURLToPath(import.meta.url)),
 const log = (message: string): void => {
   process.stderr.write(`${message}\n`);
 };
-
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 function runSupervisor(task: LiveSupervisorTask): Promise<LiveSupervisorResult> {
   return new Promise((resolve, reject) => {

@@ -9,3 +9,9 @@ export function median(values: readonly number[]): number {
 export function elapsedMs(start: number): number {
   return performance.now() - start;
 }
+
+/** The nearest-rank percentile `p` (0–100) of `values`. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
