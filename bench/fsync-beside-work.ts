@@ -9,11 +9,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fsyncDirectory, nodeFileOps } from '../src/durable/file-ops.js';
 import { percentile } from './stats.js';
 
 type Neighbour = 'none' | 'rename' | 'rename+fsync' | 'compute';
 const FILE_SIZES = [1_500, 1_100, 2_300, 35_000, 14_000, 60_000];
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function appender(dir: string, seconds: number): Promise<number[]> {
   const fd = fs.openSync(path.join(dir, 'journal'), 'a');
@@ -43,11 +44,7 @@ async function neighbour(dir: string, kind: Neighbour, everyMs: number, seconds:
       fs.closeSync(fd);
       fs.renameSync(temp, path.join(dir, `f${i}`));
     }
-    if (kind === 'rename+fsync') {
-      const folder = fs.openSync(dir, 'r');
-      fs.fsyncSync(folder);
-      fs.closeSync(folder);
-    }
+    if (kind === 'rename+fsync') fsyncDirectory(nodeFileOps, dir);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mulberry32 } from '../src/entries/analysis.js';
 import { AsyncMetricsCollector } from '../src/index.js';
 import { writtenBytes } from './written-bytes.js';
@@ -41,8 +42,6 @@ export interface LiveSupervisorResult {
   /** Each `startIssue` made right after the previous `finalizeIssue` returned (every issue but the first). */
   readonly startIssueMs: readonly number[];
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function supervise(task: LiveSupervisorTask): Promise<LiveSupervisorResult> {
   const cpuBefore = process.cpuUsage();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fsyncDirectory, nodeFileOps, PRIVATE_FILE_MODE } from '../src/durable/file-ops.js';
+import { fdatasyncAsync, fsyncDirectory, nodeFileOps, PRIVATE_FILE_MODE } from '../src/durable/file-ops.js';
 import { removeFileDurably } from '../src/durable/atomic-file.js';
 import { sha256Hex } from '../src/journal/line.js';
 import { decodeEntry, encodeEntry } from './run-index-codec.js';
@@ -40,7 +40,7 @@ export async function appendIndexLog(paths: ReplayPaths, generation: string, ent
     }
     const bytes = Buffer.from(text, 'utf8');
     for (let at = 0; at < bytes.length;) at += nodeFileOps.writeSync(fd, bytes, at, bytes.length - at, null);
-    await new Promise<void>((resolve, reject) => nodeFileOps.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+    await fdatasyncAsync(nodeFileOps, fd);
     size += bytes.length;
   } finally {
     nodeFileOps.closeSync(fd);

@@ -94,3 +94,8 @@ export function unlinkIfPresent(ops: FileOps, file: string): boolean {
 export function fsyncAsync(ops: FileOps, fd: number): Promise<void> {
   return new Promise((resolve, reject) => ops.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }
+
+/** fdatasync through the seam, as a promise, likewise. */
+export function fdatasyncAsync(ops: FileOps, fd: number): Promise<void> {
+  return new Promise((resolve, reject) => ops.fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+}
