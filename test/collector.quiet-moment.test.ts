@@ -46,8 +46,9 @@ describe('QuietMoment: a wait that ends when the appends pause', () => {
 
   it('ends at once without activity since quietMs, and at now()', async () => {
     const quiet = new QuietMoment(20, 500);
-    expect(settledFlag(quiet.wait()).done).toBe(false); // a promise: resolved, seen after a turn
+    const unwaited = settledFlag(quiet.wait()); // no append yet: quiet already
     await vi.advanceTimersByTimeAsync(0);
+    expect(unwaited.done).toBe(true);
     quiet.activity();
     const cut = settledFlag(quiet.wait());
     quiet.now();
