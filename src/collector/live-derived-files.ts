@@ -80,9 +80,9 @@ export function liveUpdatesFor(
  * finished issue or run has its JSON files written at once; the seven tables follow at most
  * `liveTablesEveryMs` later, in one assembly for every change made meanwhile, by any process (the
  * marker's time is shared through the logs folder). An update starts once the process's appends
- * pause (QuietMoment); requests made while one waits or runs are folded into one more update after it. Updates go through replay (the only writer of derived files) under
- * its cross-process lock, so several supervisors finishing issues at once leave the same files a
- * full replay would.
+ * pause (QuietMoment); requests made while one waits or runs are folded into one more update after
+ * it. Updates go through replay (the only writer of derived files) under its cross-process lock, so
+ * several supervisors finishing issues at once leave the same files a full replay would.
  */
 export class LiveDerivedFiles {
   private running: Promise<void> | null = null;
